@@ -1,0 +1,1 @@
+"""Shipped resources: icons, stylesheets, resolution scripts and training notes (arbench._resources)."""

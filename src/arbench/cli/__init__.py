@@ -1,0 +1,57 @@
+"""The `arbench` command: the GUI by default, sub-commands for batch work.
+
+Global options: `--db URL` (or ARBENCH_DB) chooses the database, `--as LOGIN` says who acts.
+Each sub-command lives in a module of this package with a `register(subparsers)` function.
+Errors users can act on print one line on stderr and exit non-zero, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from arbench import __version__
+from arbench.cli import book
+from arbench.cli.common import CliError
+from arbench.services.base import ServiceError
+from arbench.store.db import DatabaseError
+
+# Each module adds its sub-commands; add new command modules to this tuple.
+COMMAND_MODULES = (book,)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"arbench: error: {message} (see `arbench --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="arbench", description="Freight AR workstation: worklist, scripts, training.")
+    parser.add_argument("--version", action="version", version=f"arbench {__version__}")
+    parser.add_argument("--db", metavar="URL", help="database URL or SQLite file (default: ARBENCH_DB or the embedded file)")
+    parser.add_argument("--as", dest="as_login", metavar="LOGIN", help="the user who acts")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from arbench.ui.app import run_gui
+
+            return run_gui(args.db, args.as_login)
+        return int(args.func(args) or 0)
+    except (ServiceError, DatabaseError, CliError) as exc:
+        print(f"arbench: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("arbench: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

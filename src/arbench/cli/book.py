@@ -1,0 +1,138 @@
+"""Sub-commands for the book itself: demo, db upgrade, users, worklist."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from arbench.cli.common import CliError, open_db, parse_date
+from arbench.cli.output import print_json, print_rows
+from arbench.services import users as user_service
+from arbench.services.demo import create_demo
+from arbench.services.worklist import worklist
+from arbench.store import db as store_db
+
+WORKLIST_COLUMNS = (
+    "level", "id", "pro", "account_number", "account_name", "type", "root_cause",
+    "open_amount", "days_past_due", "follow_up", "status", "priority", "reason",
+)  # fmt: skip
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("demo", help="create the demo book in an empty database")
+    p.add_argument("--accounts", type=int, default=2000)
+    p.add_argument("--pros", type=int, default=40000)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the book's today (default: today)")
+    p.add_argument("--replace", action="store_true", help="delete the existing book first")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("db", help="database maintenance")
+    db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    up = db_sub.add_parser("upgrade", help="create or migrate the schema to this version")
+    up.set_defaults(func=cmd_db_upgrade)
+
+    p = sub.add_parser("users", help="list users")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("worklist", help="a user's worklist for a day")
+    p.add_argument("--user", required=True, metavar="LOGIN")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: today)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(func=cmd_worklist)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if args.accounts < 1 or args.pros < args.accounts:
+        raise CliError("--pros must be at least --accounts, and --accounts at least 1")
+    as_of = parse_date(args.as_of, "--as-of")
+    url = store_db.resolve_url(args.db)
+    if args.replace:
+        _drop_book(url)
+    db = store_db.open_database(url, create=True)
+    try:
+        def progress(done: int, total: int) -> None:
+            if sys.stderr.isatty():
+                print(f"\r{done:,}/{total:,} pros", end="", file=sys.stderr)
+
+        summary = create_demo(db, accounts=args.accounts, pros=args.pros, seed=args.seed, as_of=as_of, progress=progress)
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+    finally:
+        db.dispose()
+    print(
+        f"demo book created in {store_db.display_url(url)}: {summary.accounts:,} accounts, "
+        f"{summary.pros:,} pros, {summary.open_issues:,} open issues "
+        f"({summary.account_issues:,} account-level), {summary.users} users, as of {summary.as_of}"
+    )
+    return 0
+
+
+def _drop_book(url: str) -> None:
+    """Delete the existing book: the SQLite file, or every arbench table on a server."""
+    engine = store_db.make_engine(url)
+    try:
+        if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+            engine.dispose()
+            for suffix in ("", "-wal", "-shm"):
+                Path(engine.url.database + suffix).unlink(missing_ok=True)
+            return
+        store_db.check_schema(engine)  # never drop tables of a database that is not arbench's
+        from sqlalchemy import text
+
+        from arbench.store.models import Base
+
+        Base.metadata.drop_all(engine)
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    finally:
+        engine.dispose()
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    url = store_db.resolve_url(args.db)
+    engine = store_db.make_engine(url)
+    try:
+        before, after, backup = store_db.upgrade(engine)
+    finally:
+        engine.dispose()
+    where = store_db.display_url(url)
+    if before == after:
+        print(f"{where} is up to date (schema {after})")
+    else:
+        print(f"{where} upgraded from schema {before or '(empty)'} to {after}")
+    if backup:
+        print(f"backup of the previous database: {backup}")
+    return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    try:
+        rows = [
+            {"login": u.login, "name": u.display_name, "role": u.role, "active": u.active}
+            for u in user_service.list_users(db)
+        ]
+    finally:
+        db.dispose()
+    print_rows(rows, ("login", "name", "role", "active"), args.format)
+    return 0
+
+
+def cmd_worklist(args: argparse.Namespace) -> int:
+    on = parse_date(args.on, "--on")
+    db = open_db(args)
+    try:
+        items = worklist(db, args.user, on)
+    finally:
+        db.dispose()
+    # Pro-level first, then account-level: the same split the main window shows.
+    ordered = [i for i in items if i.level == "pro"] + [i for i in items if i.level == "account"]
+    rows = [i.to_json() for i in ordered]
+    if args.format == "json":
+        print_json(rows)
+    else:
+        print_rows(rows, WORKLIST_COLUMNS, args.format)
+    return 0

@@ -1,0 +1,34 @@
+"""Helpers the sub-commands share: opening the database, parsing dates, the acting user."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from arbench.services.base import Actor, actor_for
+from arbench.store.db import Database, open_database
+
+
+class CliError(Exception):
+    """A usage error found after parsing (bad date, missing --as ...)."""
+
+
+def parse_date(text: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD date from an option, with a clear error naming the option."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"{option} must be a date as YYYY-MM-DD, not '{text}'") from None
+
+
+def open_db(args: argparse.Namespace) -> Database:
+    return open_database(args.db)
+
+
+def acting_user(args: argparse.Namespace, db: Database, command: str) -> Actor:
+    """The user named by --as; commands that change things need one."""
+    if not args.as_login:
+        raise CliError(f"`{command}` needs --as LOGIN (the user who acts)")
+    return actor_for(db, args.as_login)

@@ -1,0 +1,93 @@
+"""Users and roles: list them, add, change role, deactivate (supervisors only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from arbench.domain.catalogue import Role
+from arbench.services.base import Actor, InvalidInput, NotFound, audit, now, require_supervisor
+from arbench.store.db import Database
+from arbench.store.models import User
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    login: str
+    display_name: str
+    role: str
+    active: bool
+    email: str | None
+
+
+def _info(user: User) -> UserInfo:
+    return UserInfo(user.id, user.login, user.display_name, user.role, user.active, user.email)
+
+
+def list_users(db: Database, *, active_only: bool = False) -> list[UserInfo]:
+    """Every user (or only the active ones), by login."""
+    with db.session() as session:
+        query = select(User).order_by(User.login)
+        if active_only:
+            query = query.where(User.active.is_(True))
+        return [_info(u) for u in session.scalars(query)]
+
+
+def get_user(db: Database, login: str) -> UserInfo:
+    """One user by login."""
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.login == login))
+        if user is None:
+            raise NotFound(f"unknown user '{login}'")
+        return _info(user)
+
+
+def add_user(
+    db: Database, actor: Actor, login: str, display_name: str, role: str, email: str | None = None
+) -> UserInfo:
+    """Create a user (supervisors only)."""
+    require_supervisor(actor, "add users")
+    if role not in {r.value for r in Role}:
+        raise InvalidInput(f"role must be collector, supervisor or trainee, not '{role}'")
+    if not login.strip():
+        raise InvalidInput("login must not be empty")
+    with db.session() as session:
+        if session.scalar(select(User.id).where(User.login == login)) is not None:
+            raise InvalidInput(f"a user with login '{login}' already exists")
+        user = User(
+            login=login, display_name=display_name, role=role, email=email, created_at=now()
+        )
+        session.add(user)
+        session.flush()
+        audit(session, actor, "user.add", "user", user.id, None, {"login": login, "role": role})
+        return _info(user)
+
+
+def set_active(db: Database, actor: Actor, login: str, active: bool) -> UserInfo:
+    """Activate or deactivate a user (supervisors only)."""
+    require_supervisor(actor, "activate or deactivate users")
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.login == login))
+        if user is None:
+            raise NotFound(f"unknown user '{login}'")
+        before = {"active": user.active}
+        user.active = active
+        audit(session, actor, "user.set_active", "user", user.id, before, {"active": active})
+        return _info(user)
+
+
+def set_role(db: Database, actor: Actor, login: str, role: str) -> UserInfo:
+    """Change a user's role (supervisors only)."""
+    require_supervisor(actor, "change roles")
+    if role not in {r.value for r in Role}:
+        raise InvalidInput(f"role must be collector, supervisor or trainee, not '{role}'")
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.login == login))
+        if user is None:
+            raise NotFound(f"unknown user '{login}'")
+        before = {"role": user.role}
+        user.role = role
+        audit(session, actor, "user.set_role", "user", user.id, before, {"role": role})
+        return _info(user)

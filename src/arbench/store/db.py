@@ -1,0 +1,216 @@
+"""Engine and session setup for SQLite (embedded default) and PostgreSQL (team mode).
+
+`open_database(url)` checks that the database is an arbench database at the schema this
+version knows, and refuses a newer one with a clear message. `upgrade(url)` runs the Alembic
+migrations (backing a SQLite file up first).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from arbench import paths
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseError(Exception):
+    """A database that cannot be used: unreachable, not arbench's, too new, or not set up."""
+
+
+def resolve_url(db: str | None = None) -> str:
+    """The database URL from --db, else ARBENCH_DB, else the embedded SQLite file.
+
+    A bare file path is taken as a SQLite file; `postgresql://` URLs use psycopg 3.
+    """
+    raw = db or os.environ.get("ARBENCH_DB") or str(paths.default_db_path())
+    if "://" not in raw:
+        return f"sqlite:///{Path(raw).expanduser().resolve()}"
+    if raw.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + raw.split("://", 1)[1]
+    return raw
+
+
+def display_url(url: str) -> str:
+    """The URL with any password hidden, safe to show and log."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for the URL; SQLite files get WAL, foreign keys and a busy timeout."""
+    sa_url = make_url(url)
+    if sa_url.get_backend_name() == "sqlite":
+        database = sa_url.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def _alembic_config(connection: Any = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest schema revision this version of arbench knows."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(_alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the database, or None for an empty or foreign one."""
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except SQLAlchemyError as exc:
+        raise DatabaseError(
+            f"cannot reach the database {display_url(str(engine.url))}: {_first_line(exc)}"
+        ) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse a database that is not arbench's, is not set up, or is newer than this version."""
+    where = display_url(str(engine.url))
+    revision = current_revision(engine)
+    if revision is None:
+        try:
+            tables = inspect(engine).get_table_names()
+        except SQLAlchemyError as exc:
+            raise DatabaseError(f"cannot read {where}: {_first_line(exc)}") from None
+        if tables:
+            raise DatabaseError(f"{where} is not an arbench database (it has other tables)")
+        raise DatabaseError(
+            f"{where} has no arbench schema yet: run `arbench db upgrade` or `arbench demo`"
+        )
+    if revision not in known_revisions():
+        raise DatabaseError(
+            f"{where} was written by a newer arbench (schema {revision}); "
+            "install that version or newer to open it"
+        )
+    if revision != head_revision():
+        raise DatabaseError(f"{where} has an older schema ({revision}): run `arbench db upgrade`")
+
+
+def backup_sqlite_file(engine: Engine, suffix: str) -> Path | None:
+    """Copy a SQLite database file beside itself before a risky change; returns the copy."""
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not database or not Path(database).exists():
+        return None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = Path(f"{database}.{suffix}-{stamp}.bak")
+    with engine.connect() as conn:  # the online backup API copies a consistent snapshot
+        raw = conn.connection.dbapi_connection
+        import sqlite3
+
+        with sqlite3.connect(target) as dest:
+            raw.backup(dest)  # type: ignore[union-attr]
+        dest.close()
+    shutil.copymode(database, target)
+    return target
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str, Path | None]:
+    """Migrate the database to the newest schema; returns (from, to, backup file or None)."""
+    before = current_revision(engine)
+    if before is not None and before not in known_revisions():
+        check_schema(engine)  # raises the "newer arbench" message
+    if before is None:
+        tables = inspect(engine).get_table_names()
+        if tables:
+            raise DatabaseError(
+                f"{display_url(str(engine.url))} is not an arbench database (it has other tables)"
+            )
+    backup = None
+    head = head_revision()
+    if before is not None and before != head:
+        backup = backup_sqlite_file(engine, f"before-{head}")
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+    return before, head, backup
+
+
+@dataclass
+class Database:
+    """An open arbench database: the engine and a session factory."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose transaction commits on success and rolls back on error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @property
+    def backend(self) -> str:
+        return self.engine.url.get_backend_name()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, *, create: bool = False) -> Database:
+    """Open (and with create=True, create or migrate) the arbench database at url."""
+    resolved = resolve_url(url)
+    sa_url = make_url(resolved)
+    if not create and sa_url.get_backend_name() == "sqlite" and sa_url.database not in (None, "", ":memory:"):
+        if not Path(sa_url.database).exists():  # type: ignore[arg-type]
+            raise DatabaseError(
+                f"no arbench database at {sa_url.database}: run `arbench demo` or `arbench db upgrade` first"
+            )
+    engine = make_engine(resolved)
+    try:
+        if create:
+            upgrade(engine)
+        check_schema(engine)
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseError(f"cannot use {display_url(resolved)}: {_first_line(exc)}") from None
+    return Database(resolved, engine, sessionmaker(engine, expire_on_commit=False))

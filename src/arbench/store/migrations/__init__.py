@@ -1,0 +1,1 @@
+"""Alembic migrations for the arbench schema (one per schema change)."""
