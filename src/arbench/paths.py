@@ -11,7 +11,7 @@ import sys
 from importlib import resources as importlib_resources
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_config_dir, user_data_dir
 
 APP_NAME = "arbench"
 ORG_NAME = "arbench"
@@ -23,6 +23,19 @@ def data_dir() -> Path:
     path = Path(override) if override else Path(user_data_dir(APP_NAME, ORG_NAME))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def config_dir() -> Path:
+    """The directory for the settings file (window geometry, last user, connection)."""
+    override = os.environ.get("ARBENCH_CONFIG_DIR")
+    path = Path(override) if override else Path(user_config_dir(APP_NAME, ORG_NAME))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def settings_file() -> Path:
+    """The QSettings ini file (never holds a password: those live in the OS keyring)."""
+    return config_dir() / "arbench.ini"
 
 
 def default_db_path() -> Path:

@@ -1,0 +1,1 @@
+"""Qt widgets. Imports services and domain, never store sessions."""

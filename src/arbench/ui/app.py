@@ -1,0 +1,84 @@
+"""Starting the GUI: open the database, offer the demo book when it is empty, pick the user."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from arbench import paths
+from arbench.services import users as user_service
+from arbench.services.base import ServiceError, actor_for
+from arbench.services.demo import create_demo
+from arbench.store.db import Database, DatabaseError, open_database, resolve_url
+from arbench.ui.main_window import MainWindow
+from arbench.ui.settings import UserSettings
+from arbench.ui.user_picker import UserPicker
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("arbench")
+    app.setOrganizationName("arbench")
+    icon = paths.resources_dir() / "icons" / "arbench.svg"
+    if icon.exists():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def offer_demo(db: Database) -> bool:
+    """On an empty database, ask whether to load the demo book, and load it with progress."""
+    answer = QMessageBox.question(
+        None, "arbench", "This database is empty. Load the demo freight AR book (2,000 accounts, 40,000 pros)?"
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    dialog = QProgressDialog("Building the demo book…", "", 0, 100)
+    dialog.setCancelButton(None)
+    dialog.show()
+
+    def progress(done: int, total: int) -> None:
+        dialog.setValue(int(done * 100 / max(total, 1)))
+        QApplication.processEvents()
+
+    create_demo(db, progress=progress)
+    dialog.close()
+    return True
+
+
+def start_window(db: Database, login: str | None, settings: UserSettings) -> MainWindow | None:
+    users = user_service.list_users(db, active_only=True)
+    if not users and not offer_demo(db):
+        return None
+    if login is None:
+        picker = UserPicker(user_service.list_users(db, active_only=True), settings.last_user)
+        if not picker.exec():
+            return None
+        login = picker.login
+    actor = actor_for(db, login)
+    settings.last_user = login
+    window = MainWindow(db, actor, settings)
+    window.show()
+    window.reload()
+    return window
+
+
+def run_gui(db_url: str | None, login: str | None) -> int:
+    app = make_app()
+    url = resolve_url(db_url)
+    try:
+        db = open_database(url, create=url.startswith("sqlite"))
+    except DatabaseError as exc:
+        QMessageBox.critical(None, "arbench", str(exc))
+        return 2
+    try:
+        window = start_window(db, login, UserSettings())
+    except ServiceError as exc:
+        QMessageBox.critical(None, "arbench", str(exc))
+        return 2
+    if window is None:
+        return 0
+    return app.exec()

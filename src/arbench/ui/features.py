@@ -1,0 +1,20 @@
+"""Features that add menus, panels and tabs to the main window.
+
+Each feature module has `install(window: MainWindow) -> None`; add it to FEATURES. The main
+window stays small, and each feature keeps its widgets in its own module.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from arbench.ui.main_window import MainWindow
+
+FEATURES: tuple[str, ...] = ()  # module paths, e.g. "arbench.ui.actions"
+
+
+def install_features(window: MainWindow) -> None:
+    for name in FEATURES:
+        import_module(name).install(window)

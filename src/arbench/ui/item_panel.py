@@ -1,0 +1,160 @@
+"""The item panel: the freight bill, the account and the timeline of the selected item.
+
+Other parts of the app add to it: an actions bar (`actions_layout`) and extra tabs (`tabs`).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
+
+from arbench.services.item_detail import ItemDetail, ProInfo
+
+CSS = """
+<style>
+ body { font-size: 10pt; }
+ h3 { margin: 8px 0 4px 0; color: #1f3b57; }
+ table { border-collapse: collapse; }
+ td, th { padding: 2px 8px 2px 0; vertical-align: top; }
+ th { text-align: left; color: #555; font-weight: normal; }
+ .num { text-align: right; }
+ .muted { color: #777; }
+</style>
+"""
+
+
+def _v(value: object) -> str:
+    return escape("" if value is None else str(value))
+
+
+def _money(value: object) -> str:
+    return f"${value:,.2f}" if value is not None else ""
+
+
+def _facts(rows: list[tuple[str, object]]) -> str:
+    return "<table>" + "".join(f"<tr><th>{escape(k)}</th><td>{_v(v)}</td></tr>" for k, v in rows) + "</table>"
+
+
+def bill_html(pro: ProInfo) -> str:
+    """The freight bill: facts, charge lines, payments and adjustments."""
+    facts = _facts([
+        ("PRO", pro.pro), ("BOL", pro.bol), ("Invoice", f"{pro.invoice_number or ''}  dated {pro.invoice_date or ''}"),
+        ("Due", pro.due_date), ("Shipper", pro.shipper), ("Consignee", pro.consignee),
+        ("Lane", f"{pro.origin or '?'} → {pro.destination or '?'}"),
+        ("Shipped / delivered", f"{pro.ship_date or ''} / {pro.delivery_date or ''}"),
+        ("Pieces, weight, class", f"{pro.pieces or ''} pcs, {pro.weight or ''} lb, class {pro.freight_class or ''}"),
+        ("Terms", (pro.terms or "").replace("_", " ")), ("Bill-to", pro.bill_to),
+        ("POD on file", "yes" if pro.pod_on_file else "NO"),
+    ])  # fmt: skip
+    charges = "".join(
+        f"<tr><td>{_v(c.description)}</td><td class='muted'>{_v(c.code)}</td><td class='num'>{_money(c.amount)}</td></tr>"
+        for c in pro.charges
+    )
+    payments = "".join(
+        f"<tr><td>{_v(p.received_on)}</td><td>{_v(p.kind)}</td><td>{_v(p.reference)}</td>"
+        f"<td>{_v(p.reason_code)}</td><td class='num'>{_money(p.amount)}</td></tr>"
+        for p in pro.payments
+    ) or "<tr><td class='muted'>No payments yet</td></tr>"
+    return (
+        f"{CSS}<h3>Freight bill</h3>{facts}<h3>Charges</h3><table>{charges}"
+        f"<tr><th>Total billed</th><td></td><td class='num'><b>{_money(pro.amount)}</b></td></tr></table>"
+        f"<h3>Payments and adjustments</h3><table>{payments}</table>"
+        f"<p><b>Open balance: {_money(pro.open_balance)}</b></p>"
+    )
+
+
+def account_html(detail: ItemDetail) -> str:
+    """The account: contacts, invoicing requirements, agreement, other open items."""
+    a = detail.account
+    facts = _facts([
+        ("Account", f"{a.number} {a.name}"), ("Bill-to address", a.address),
+        ("Payment terms", f"Net {a.payment_terms_days}"), ("Credit limit", _money(a.credit_limit)),
+        ("Risk", f"{a.risk_score}/100" + (" — CREDIT HOLD" if a.credit_hold else "")),
+        ("Pricing agreement", f"{a.pricing_agreement_ref or 'none'} (expires {a.pricing_agreement_expiry or '?'})"),
+        ("Collector", a.collector),
+    ])  # fmt: skip
+    reqs = "".join(f"<li>{escape(r)}</li>" for r in a.requirements)
+    contacts = "".join(
+        f"<tr><td>{_v(c.name)}</td><td>{_v(c.role)}</td><td>{_v(c.email)}</td><td>{_v(c.phone)}</td>"
+        f"<td class='muted'>prefers {_v(c.preferred_channel)}</td></tr>"
+        for c in a.contacts
+    )
+    acct = "".join(f"<li>#{i.id} {escape(i.type_name)} ({i.status})</li>" for i in detail.account_issues)
+    others = "".join(f"<li>PRO {_v(i.pro)}: {escape(i.type_name)} ({i.status})</li>" for i in detail.other_open_items)
+    return (
+        f"{CSS}<h3>Account</h3>{facts}<h3>Invoicing requirements</h3><ul>{reqs}</ul>"
+        f"<h3>AP contacts</h3><table>{contacts}</table>"
+        f"<h3>Account-level issues</h3><ul>{acct or '<li class=muted>none</li>'}</ul>"
+        f"<h3>Other open items on this account</h3><ul>{others or '<li class=muted>none</li>'}</ul>"
+    )
+
+
+def timeline_html(detail: ItemDetail) -> str:
+    rows = "".join(
+        f"<tr><td class='muted'>{e.at:%Y-%m-%d %H:%M}</td><td><b>{_v(e.kind)}</b></td><td>{_v(e.user or '')}</td>"
+        f"<td>{_v(e.text)}{(' — ' + _v(e.outcome)) if e.outcome else ''}"
+        f"{'' if e.issue_id else ' <i class=muted>(account)</i>'}</td></tr>"
+        for e in detail.timeline
+    )
+    return f"{CSS}<table>{rows or '<tr><td class=muted>Nothing logged yet</td></tr>'}</table>"
+
+
+def header_text(detail: ItemDetail) -> str:
+    what = f"PRO {detail.pro.pro}" if detail.pro else f"Account {detail.account.number}"
+    cause = detail.root_cause_name or "root cause not set"
+    lines = [f"<b>{escape(what)} — {escape(detail.type_name)}</b> · {escape(detail.account.name)}"]
+    status = detail.status.replace("_", " ")
+    extra = [f"status: {status}", f"root cause: {escape(cause)}"]
+    if detail.follow_up:
+        extra.append(f"follow-up {detail.follow_up}")
+    if detail.open_promise:
+        extra.append(f"promise {_money(detail.open_promise[0])} by {detail.open_promise[1]}")
+    if detail.waiting_on:
+        extra.append(f"<span style='color:#8a6d00'>waiting on {detail.waiting_on[0]} since {detail.waiting_on[1]}</span>")
+    lines.append(" · ".join(extra))
+    return "<br>".join(lines)
+
+
+class ItemPanel(QWidget):
+    """Shows one ItemDetail; empty until an item is selected."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.detail: ItemDetail | None = None
+        self.header = QLabel("Select an item in the worklist to see its freight bill, account and timeline.")
+        self.header.setWordWrap(True)
+        self.actions_layout = QHBoxLayout()
+        self.tabs = QTabWidget(self)
+        self.bill = QTextBrowser()
+        self.account = QTextBrowser()
+        self.timeline = QTextBrowser()
+        self.tabs.addTab(self.bill, "Freight bill")
+        self.tabs.addTab(self.account, "Account")
+        self.tabs.addTab(self.timeline, "Timeline")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addLayout(self.actions_layout)
+        layout.addWidget(self.tabs)
+
+    def show_detail(self, detail: ItemDetail | None) -> None:
+        self.detail = detail
+        if detail is None:
+            self.header.setText("Select an item in the worklist to see its freight bill, account and timeline.")
+            for browser in (self.bill, self.account, self.timeline):
+                browser.clear()
+            return
+        self.header.setText(header_text(detail))
+        if detail.pro:
+            self.bill.setHtml(bill_html(detail.pro))
+        else:
+            linked = "".join(f"<li>PRO {_v(i.pro)}: {escape(i.type_name)} ({i.status})</li>" for i in detail.linked_pros)
+            amount = f"<p>Amount: {_money(detail.amount)}</p>" if detail.amount is not None else ""
+            self.bill.setHtml(
+                f"{CSS}<h3>Account-level issue</h3>{amount}<p>Opened {detail.opened_on}</p>"
+                f"<h3>Linked pros ({len(detail.linked_pros)})</h3><ul>{linked or '<li class=muted>none</li>'}</ul>"
+            )
+        self.tabs.setTabText(0, "Freight bill" if detail.pro else "Linked pros")
+        self.account.setHtml(account_html(detail))
+        self.timeline.setHtml(timeline_html(detail))
+        self.tabs.setTabText(2, f"Timeline ({len(detail.timeline)})")

@@ -1,0 +1,1 @@
+"""QAbstractTableModels fed plain rows by their views (no database reads inside a model)."""
