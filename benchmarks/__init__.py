@@ -1,0 +1,1 @@
+"""Benchmarks: reproducible performance runs with their baselines (not tests)."""
