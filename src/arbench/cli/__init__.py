@@ -28,9 +28,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="arbench", description="Freight AR workstation: worklist, scripts, training.")
+    parser = _Parser(
+        prog="arbench", description="Freight AR workstation: worklist, scripts, training."
+    )
     parser.add_argument("--version", action="version", version=f"arbench {__version__}")
-    parser.add_argument("--db", metavar="URL", help="database URL or SQLite file (default: ARBENCH_DB or the embedded file)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL or SQLite file (default: ARBENCH_DB or the embedded file)",
+    )
     parser.add_argument("--as", dest="as_login", metavar="LOGIN", help="the user who acts")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in COMMAND_MODULES:

@@ -53,11 +53,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _drop_book(url)
     db = store_db.open_database(url, create=True)
     try:
+
         def progress(done: int, total: int) -> None:
             if sys.stderr.isatty():
                 print(f"\r{done:,}/{total:,} pros", end="", file=sys.stderr)
 
-        summary = create_demo(db, accounts=args.accounts, pros=args.pros, seed=args.seed, as_of=as_of, progress=progress)
+        summary = create_demo(
+            db,
+            accounts=args.accounts,
+            pros=args.pros,
+            seed=args.seed,
+            as_of=as_of,
+            progress=progress,
+        )
         if sys.stderr.isatty():
             print(file=sys.stderr)
     finally:

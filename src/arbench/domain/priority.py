@@ -82,13 +82,20 @@ def score(facts: ItemFacts) -> list[tuple[float, str]]:
     left = facts.dispute_days_left
     if left is not None and left <= 60:
         points = 20.0 if left <= 0 else 20.0 * (60 - left) / 60
-        text = "dispute window closed" if left <= 0 else f"{left} day{'s' if left > 1 else ''} left in the dispute window"
+        text = (
+            "dispute window closed"
+            if left <= 0
+            else f"{left} day{'s' if left > 1 else ''} left in the dispute window"
+        )
         parts.append((points, text))
     if facts.risk_score >= 40:
         parts.append((facts.risk_score / 100 * 10, f"customer risk {facts.risk_score}/100"))
     if facts.broken_promises:
         parts.append(
-            (min(10.0, 5.0 * facts.broken_promises), f"{facts.broken_promises} broken promise{'s' if facts.broken_promises > 1 else ''}")
+            (
+                min(10.0, 5.0 * facts.broken_promises),
+                f"{facts.broken_promises} broken promise{'s' if facts.broken_promises > 1 else ''}",
+            )
         )
     return parts
 

@@ -13,11 +13,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from arbench.domain.catalogue import ISSUE_TYPES, RESOLUTION_CODES, Level
 from arbench.services import demo_names as N
-from arbench.services.base import SYSTEM, Actor, InvalidInput, audit
+from arbench.services.base import SYSTEM, Actor, InvalidInput
 from arbench.store.db import Database
 from arbench.store.models import (
     Account,
@@ -61,11 +61,11 @@ class _Writer:
 
     def __init__(self, conn: Connection):
         self.conn = conn
-        self.buffers: dict[Table, list[dict[str, Any]]] = {}
-        self.order: list[Table] = []
+        self.buffers: dict[Any, list[dict[str, Any]]] = {}
+        self.order: list[Any] = []
         self.counts: dict[str, int] = {}
 
-    def add(self, table: Table, row: dict[str, Any]) -> None:
+    def add(self, table: Any, row: dict[str, Any]) -> None:
         if table not in self.buffers:
             self.buffers[table] = []
             self.order.append(table)
@@ -132,8 +132,7 @@ def create_demo(
             "action": "demo.create", "entity": "book", "entity_id": None, "before": None,
             "after": {"accounts": accounts, "pros": pros, "seed": seed, "as_of": as_of.isoformat()},
         }  # fmt: skip
-        conn.execute(insert(AuditEvent.__table__), [audit_row])
-    _ = audit  # every other write goes through services.base.audit; the demo writes in bulk
+        conn.execute(insert(AuditEvent), [audit_row])  # the demo writes in bulk, audited once
     return summary
 
 
@@ -353,7 +352,8 @@ class _Generator:
 
     def _issue_type(self, pattern: tuple[Any, ...] | None) -> tuple[str, str | None]:
         if pattern and self.rng.random() < 0.6:
-            return self.rng.choice(pattern[2])
+            symptom: tuple[str, str] = self.rng.choice(pattern[2])
+            return symptom
         issue_type = _weighted(self.rng, N.PRO_ISSUE_MIX)[0]
         info = ISSUE_TYPES[issue_type]
         cause = info.default_root_cause if info.dispute and self.rng.random() < 0.65 else None
@@ -366,7 +366,10 @@ class _Generator:
         discount = Decimal(rng.choice((55, 60, 65, 70, 72))) / 100
         linehaul = max(Decimal("95.00"), _money(weight / 100 * rate * (1 - discount)))
         fuel = _money(linehaul * Decimal(rng.choice(("0.245", "0.262", "0.281"))))
-        lines = [("linehaul", "400", "Linehaul", linehaul), ("fuel", "405", "Fuel surcharge", fuel)]
+        lines: list[tuple[str, str | None, str, Decimal]] = [
+            ("linehaul", "400", "Linehaul", linehaul),
+            ("fuel", "405", "Fuel surcharge", fuel),
+        ]
         picked = rng.sample(N.ACCESSORIALS, k=rng.choices((0, 1, 2), (55, 35, 10))[0])
         requested = [code for code, _, _ in picked]
         if issue_type == "accessorial_dispute" and picked:
@@ -380,9 +383,17 @@ class _Generator:
     def _paid(self, amount: Decimal, status: str, issue_type: str) -> Decimal:
         if status == "closed":
             return amount
-        short_pay_types = ("short_pay", "accessorial_dispute", "claim_deducted", "unearned_discount", "reweigh_reclass")
+        short_pay_types = (
+            "short_pay",
+            "accessorial_dispute",
+            "claim_deducted",
+            "unearned_discount",
+            "reweigh_reclass",
+        )
         if status == "open" and issue_type in short_pay_types and self.rng.random() < 0.7:
-            return _money(amount * Decimal(self.rng.choice(("0.70", "0.80", "0.85", "0.92", "0.98"))))
+            return _money(
+                amount * Decimal(self.rng.choice(("0.70", "0.80", "0.85", "0.92", "0.98")))
+            )
         return Decimal(0)
 
     def _payment(

@@ -153,7 +153,9 @@ def item_detail(db: Database, issue_id: int) -> ItemDetail:
         owner = s.get(User, issue.owner_id) if issue.owner_id else None
         pro = s.get(Pro, issue.pro_id) if issue.pro_id else None
         promise = s.scalars(
-            select(Promise).where(Promise.issue_id == issue.id, Promise.status == "open").order_by(Promise.id.desc())
+            select(Promise)
+            .where(Promise.issue_id == issue.id, Promise.status == "open")
+            .order_by(Promise.id.desc())
         ).first()
         request = s.scalars(
             select(DepartmentRequest)
@@ -179,11 +181,15 @@ def item_detail(db: Database, issue_id: int) -> ItemDetail:
 def _pro_info(s: Session, pro: Pro) -> ProInfo:
     charges = [
         ChargeInfo(c.kind, c.code, c.description, c.amount)
-        for c in s.scalars(select(ChargeLine).where(ChargeLine.pro_id == pro.id).order_by(ChargeLine.seq))
+        for c in s.scalars(
+            select(ChargeLine).where(ChargeLine.pro_id == pro.id).order_by(ChargeLine.seq)
+        )
     ]
     payments = [
         PaymentInfo(p.kind, p.amount, p.received_on, p.reference, p.reason_code)
-        for p in s.scalars(select(Payment).where(Payment.pro_id == pro.id).order_by(Payment.received_on))
+        for p in s.scalars(
+            select(Payment).where(Payment.pro_id == pro.id).order_by(Payment.received_on)
+        )
     ]
     return ProInfo(
         pro.pro, pro.bol, pro.invoice_number, pro.invoice_date, pro.due_date, pro.shipper, pro.consignee,
@@ -211,9 +217,13 @@ def _account_info(s: Session, account: Account) -> AccountInfo:
     collector = s.get(User, account.collector_id) if account.collector_id else None
     contacts = [
         ContactInfo(c.name, c.email, c.phone, c.role, c.preferred_channel)
-        for c in s.scalars(select(Contact).where(Contact.account_id == account.id).order_by(Contact.id))
+        for c in s.scalars(
+            select(Contact).where(Contact.account_id == account.id).order_by(Contact.id)
+        )
     ]
-    address = ", ".join(p for p in (account.address, account.city, account.state, account.postal_code) if p)
+    address = ", ".join(
+        p for p in (account.address, account.city, account.state, account.postal_code) if p
+    )
     return AccountInfo(
         account.id, account.number, account.name, address, account.payment_terms_days, account.credit_limit,
         account.risk_score, account.credit_hold, requirements_in_words(account), account.pricing_agreement_ref,
@@ -230,7 +240,13 @@ def _related(s: Session, where: list[object], limit: int) -> list[RelatedIssue]:
         .limit(limit)
     ).all()
     return [
-        RelatedIssue(r.id, r.level, ISSUE_TYPES[r.type].name if r.type in ISSUE_TYPES else r.type, r.pro, r.status)
+        RelatedIssue(
+            r.id,
+            r.level,
+            ISSUE_TYPES[r.type].name if r.type in ISSUE_TYPES else r.type,
+            r.pro,
+            r.status,
+        )
         for r in rows
     ]
 
@@ -240,10 +256,16 @@ def _timeline(s: Session, issue_id: int, account_id: int) -> list[TimelineEntry]
     rows = s.execute(
         select(Activity, User.display_name)
         .outerjoin(User, User.id == Activity.user_id)
-        .where(or_(Activity.issue_id == issue_id, (Activity.account_id == account_id) & Activity.issue_id.is_(None)))
+        .where(
+            or_(
+                Activity.issue_id == issue_id,
+                (Activity.account_id == account_id) & Activity.issue_id.is_(None),
+            )
+        )
         .order_by(Activity.at.desc(), Activity.id.desc())
         .limit(1000)
     ).all()
     return [
-        TimelineEntry(a.at, a.kind, name, a.text, a.contact, a.outcome, a.issue_id) for a, name in rows
+        TimelineEntry(a.at, a.kind, name, a.text, a.contact, a.outcome, a.issue_id)
+        for a, name in rows
     ]

@@ -241,7 +241,11 @@ def _account_totals(
             .where(child.parent_id.in_(chunk), child.status.in_(OPEN))
             .group_by(child.parent_id)
         ):
-            totals[parent_id] = (total or Decimal(0), max(0, (on - oldest).days) if oldest else 0)
+            if parent_id is not None:
+                totals[parent_id] = (
+                    total or Decimal(0),
+                    max(0, (on - oldest).days) if oldest else 0,
+                )
     for chunk in _chunks(sorted(account_ids)):
         for account_id, total, oldest in session.execute(
             select(Pro.account_id, func.sum(Pro.open_balance), func.min(Pro.due_date))

@@ -197,11 +197,11 @@ def open_database(url: str | None = None, *, create: bool = False) -> Database:
     """Open (and with create=True, create or migrate) the arbench database at url."""
     resolved = resolve_url(url)
     sa_url = make_url(resolved)
-    if not create and sa_url.get_backend_name() == "sqlite" and sa_url.database not in (None, "", ":memory:"):
-        if not Path(sa_url.database).exists():  # type: ignore[arg-type]
-            raise DatabaseError(
-                f"no arbench database at {sa_url.database}: run `arbench demo` or `arbench db upgrade` first"
-            )
+    database = sa_url.database if sa_url.get_backend_name() == "sqlite" else None
+    if not create and database not in (None, "", ":memory:") and not Path(str(database)).exists():
+        raise DatabaseError(
+            f"no arbench database at {sa_url.database}: run `arbench demo` or `arbench db upgrade` first"
+        )
     engine = make_engine(resolved)
     try:
         if create:

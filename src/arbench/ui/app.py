@@ -32,7 +32,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 def offer_demo(db: Database) -> bool:
     """On an empty database, ask whether to load the demo book, and load it with progress."""
     answer = QMessageBox.question(
-        None, "arbench", "This database is empty. Load the demo freight AR book (2,000 accounts, 40,000 pros)?"
+        None,
+        "arbench",
+        "This database is empty. Load the demo freight AR book (2,000 accounts, 40,000 pros)?",
     )
     if answer != QMessageBox.StandardButton.Yes:
         return False

@@ -33,7 +33,11 @@ def _money(value: object) -> str:
 
 
 def _facts(rows: list[tuple[str, object]]) -> str:
-    return "<table>" + "".join(f"<tr><th>{escape(k)}</th><td>{_v(v)}</td></tr>" for k, v in rows) + "</table>"
+    return (
+        "<table>"
+        + "".join(f"<tr><th>{escape(k)}</th><td>{_v(v)}</td></tr>" for k, v in rows)
+        + "</table>"
+    )
 
 
 def bill_html(pro: ProInfo) -> str:
@@ -51,11 +55,14 @@ def bill_html(pro: ProInfo) -> str:
         f"<tr><td>{_v(c.description)}</td><td class='muted'>{_v(c.code)}</td><td class='num'>{_money(c.amount)}</td></tr>"
         for c in pro.charges
     )
-    payments = "".join(
-        f"<tr><td>{_v(p.received_on)}</td><td>{_v(p.kind)}</td><td>{_v(p.reference)}</td>"
-        f"<td>{_v(p.reason_code)}</td><td class='num'>{_money(p.amount)}</td></tr>"
-        for p in pro.payments
-    ) or "<tr><td class='muted'>No payments yet</td></tr>"
+    payments = (
+        "".join(
+            f"<tr><td>{_v(p.received_on)}</td><td>{_v(p.kind)}</td><td>{_v(p.reference)}</td>"
+            f"<td>{_v(p.reason_code)}</td><td class='num'>{_money(p.amount)}</td></tr>"
+            for p in pro.payments
+        )
+        or "<tr><td class='muted'>No payments yet</td></tr>"
+    )
     return (
         f"{CSS}<h3>Freight bill</h3>{facts}<h3>Charges</h3><table>{charges}"
         f"<tr><th>Total billed</th><td></td><td class='num'><b>{_money(pro.amount)}</b></td></tr></table>"
@@ -80,8 +87,13 @@ def account_html(detail: ItemDetail) -> str:
         f"<td class='muted'>prefers {_v(c.preferred_channel)}</td></tr>"
         for c in a.contacts
     )
-    acct = "".join(f"<li>#{i.id} {escape(i.type_name)} ({i.status})</li>" for i in detail.account_issues)
-    others = "".join(f"<li>PRO {_v(i.pro)}: {escape(i.type_name)} ({i.status})</li>" for i in detail.other_open_items)
+    acct = "".join(
+        f"<li>#{i.id} {escape(i.type_name)} ({i.status})</li>" for i in detail.account_issues
+    )
+    others = "".join(
+        f"<li>PRO {_v(i.pro)}: {escape(i.type_name)} ({i.status})</li>"
+        for i in detail.other_open_items
+    )
     return (
         f"{CSS}<h3>Account</h3>{facts}<h3>Invoicing requirements</h3><ul>{reqs}</ul>"
         f"<h3>AP contacts</h3><table>{contacts}</table>"
@@ -111,7 +123,9 @@ def header_text(detail: ItemDetail) -> str:
     if detail.open_promise:
         extra.append(f"promise {_money(detail.open_promise[0])} by {detail.open_promise[1]}")
     if detail.waiting_on:
-        extra.append(f"<span style='color:#8a6d00'>waiting on {detail.waiting_on[0]} since {detail.waiting_on[1]}</span>")
+        extra.append(
+            f"<span style='color:#8a6d00'>waiting on {detail.waiting_on[0]} since {detail.waiting_on[1]}</span>"
+        )
     lines.append(" · ".join(extra))
     return "<br>".join(lines)
 
@@ -122,7 +136,9 @@ class ItemPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.detail: ItemDetail | None = None
-        self.header = QLabel("Select an item in the worklist to see its freight bill, account and timeline.")
+        self.header = QLabel(
+            "Select an item in the worklist to see its freight bill, account and timeline."
+        )
         self.header.setWordWrap(True)
         self.actions_layout = QHBoxLayout()
         self.tabs = QTabWidget(self)
@@ -140,7 +156,9 @@ class ItemPanel(QWidget):
     def show_detail(self, detail: ItemDetail | None) -> None:
         self.detail = detail
         if detail is None:
-            self.header.setText("Select an item in the worklist to see its freight bill, account and timeline.")
+            self.header.setText(
+                "Select an item in the worklist to see its freight bill, account and timeline."
+            )
             for browser in (self.bill, self.account, self.timeline):
                 browser.clear()
             return
@@ -148,7 +166,10 @@ class ItemPanel(QWidget):
         if detail.pro:
             self.bill.setHtml(bill_html(detail.pro))
         else:
-            linked = "".join(f"<li>PRO {_v(i.pro)}: {escape(i.type_name)} ({i.status})</li>" for i in detail.linked_pros)
+            linked = "".join(
+                f"<li>PRO {_v(i.pro)}: {escape(i.type_name)} ({i.status})</li>"
+                for i in detail.linked_pros
+            )
             amount = f"<p>Amount: {_money(detail.amount)}</p>" if detail.amount is not None else ""
             self.bill.setHtml(
                 f"{CSS}<h3>Account-level issue</h3>{amount}<p>Opened {detail.opened_on}</p>"

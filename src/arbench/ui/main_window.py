@@ -36,7 +36,9 @@ class MainWindow(QMainWindow):
         self.on = on or date.today()
         self.runner = TaskRunner(self)
         self.items: list[WorkItem] = []
-        self.setWindowTitle(f"arbench — {actor.display_name} ({actor.role.value}) — worklist for {self.on}")
+        self.setWindowTitle(
+            f"arbench — {actor.display_name} ({actor.role.value}) — worklist for {self.on}"
+        )
         self.pro_view = WorklistView(PRO_COLUMNS, SEARCH_HINT)
         self.account_view = WorklistView(ACCOUNT_COLUMNS, SEARCH_HINT)
         self.tabs = QTabWidget()
@@ -55,7 +57,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Database: {display_url(db.url)}")
         self.pro_view.item_selected.connect(self.open_item)
         self.account_view.item_selected.connect(self.open_item)
-        self.tabs.currentChanged.connect(lambda _: self.open_item(self.current_view().current_item()))
+        self.tabs.currentChanged.connect(
+            lambda _: self.open_item(self.current_view().current_item())
+        )
         self._build_menus()
         self._restore_geometry()
         from arbench.ui.features import install_features
@@ -67,7 +71,9 @@ class MainWindow(QMainWindow):
         action = QAction(menu_text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
-            tip = f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
+            tip = (
+                f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
         action.setToolTip(tip)
         action.setStatusTip(tip)
         action.triggered.connect(slot)  # type: ignore[arg-type]
@@ -76,17 +82,36 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addAction(self._action("&Refresh worklist", "F5", self.reload, "Reload the worklist"))
+        file_menu.addAction(
+            self._action("&Refresh worklist", "F5", self.reload, "Reload the worklist")
+        )
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", "Ctrl+Q", self.close, "Quit arbench"))
         self.item_menu = bar.addMenu("&Item")
-        self.item_menu.addAction(self._action("&Next item", "Ctrl+J", lambda: self.current_view().move(1), "Select the next item"))
-        self.item_menu.addAction(self._action("&Previous item", "Ctrl+K", lambda: self.current_view().move(-1), "Select the previous item"))
-        self.item_menu.addAction(self._action("&Search", "Ctrl+F", self.focus_search, "Search the worklist"))
+        self.item_menu.addAction(
+            self._action(
+                "&Next item", "Ctrl+J", lambda: self.current_view().move(1), "Select the next item"
+            )
+        )
+        self.item_menu.addAction(
+            self._action(
+                "&Previous item",
+                "Ctrl+K",
+                lambda: self.current_view().move(-1),
+                "Select the previous item",
+            )
+        )
+        self.item_menu.addAction(
+            self._action("&Search", "Ctrl+F", self.focus_search, "Search the worklist")
+        )
         self.item_menu.addSeparator()
         self.tools_menu = bar.addMenu("&Tools")
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self._action("&About arbench", None, self.show_about, "Version, data location, database"))
+        help_menu.addAction(
+            self._action(
+                "&About arbench", None, self.show_about, "Version, data location, database"
+            )
+        )
 
     def current_view(self) -> WorklistView:
         return self.pro_view if self.tabs.currentIndex() == 0 else self.account_view
@@ -100,7 +125,9 @@ class MainWindow(QMainWindow):
         """Load the worklist off the GUI thread and show it when ready."""
         self.status_label.setText("Loading worklist…")
         db, login, on = self.db, self.actor.login, self.on
-        self.runner.run(lambda: worklist_service.worklist(db, login, on), self.show_items, self.show_error)
+        self.runner.run(
+            lambda: worklist_service.worklist(db, login, on), self.show_items, self.show_error
+        )
 
     def show_items(self, items: list[WorkItem]) -> None:
         self.items = items

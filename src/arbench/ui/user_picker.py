@@ -16,7 +16,9 @@ class UserPicker(QDialog):
             self.combo.addItem(f"{user.display_name} ({user.login}, {user.role})", user.login)
         index = self.combo.findData(last) if last else -1
         self.combo.setCurrentIndex(max(0, index))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -56,7 +56,11 @@ class WorklistView(QWidget):
 
     def _sort_by(self, column: int) -> None:
         order = self._sort_order.get(column, Qt.SortOrder.DescendingOrder)
-        order = Qt.SortOrder.AscendingOrder if order == Qt.SortOrder.DescendingOrder else Qt.SortOrder.DescendingOrder
+        order = (
+            Qt.SortOrder.AscendingOrder
+            if order == Qt.SortOrder.DescendingOrder
+            else Qt.SortOrder.DescendingOrder
+        )
         self._sort_order[column] = order
         self.table.horizontalHeader().setSortIndicatorShown(True)
         self.table.horizontalHeader().setSortIndicator(column, order)

@@ -30,7 +30,11 @@ Column = tuple[str, Callable[[WorkItem], Any], Callable[[WorkItem], str]]
 
 PRO_COLUMNS: list[Column] = [
     ("PRO", lambda i: i.pro or "", lambda i: i.pro or ""),
-    ("Customer", lambda i: i.account_name.lower(), lambda i: f"{i.account_name} ({i.account_number})"),
+    (
+        "Customer",
+        lambda i: i.account_name.lower(),
+        lambda i: f"{i.account_name} ({i.account_number})",
+    ),
     ("Issue type", lambda i: i.type_name, lambda i: i.type_name),
     ("Root cause", lambda i: i.root_cause_name or "", lambda i: i.root_cause_name or "not set"),
     ("Open amount", lambda i: i.open_amount, lambda i: _money(i.open_amount)),
@@ -82,7 +86,11 @@ class WorklistModel(QAbstractTableModel):
     def _apply(self) -> None:
         needle = self._filter
         if needle:
-            rows = [item for item, text in zip(self.all_items, self._search, strict=True) if needle in text]
+            rows = [
+                item
+                for item, text in zip(self.all_items, self._search, strict=True)
+                if needle in text
+            ]
         else:
             rows = list(self.all_items)
         if self._sort is not None:
@@ -124,7 +132,9 @@ class WorklistModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section][0]
         return None
@@ -144,7 +154,11 @@ class WorklistModel(QAbstractTableModel):
             return item.reason
         if role == Qt.ItemDataRole.TextAlignmentRole and name in RIGHT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and name == "Open amount" and item.open_amount < 0:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and name == "Open amount"
+            and item.open_amount < 0
+        ):
             return QBrush(QColor("#1b7f3b"))
         if role == Qt.ItemDataRole.ForegroundRole and name == "Status" and item.status == "waiting":
             return QBrush(QColor("#8a6d00"))
