@@ -24,7 +24,9 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     base = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("ARBENCH_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("ARBENCH_CONFIG_DIR", str(base / "config"))

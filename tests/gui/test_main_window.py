@@ -1,0 +1,176 @@
+"""The main window: opens on the user's worklist, counts match the database, details show."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from arbench.domain.catalogue import OPEN_STATUSES
+from arbench.services.base import actor_for
+from arbench.store.db import Database
+from arbench.store.models import Issue, User
+from arbench.ui import app as app_module
+from arbench.ui.main_window import MainWindow
+from arbench.ui.settings import UserSettings
+
+ON = date(2026, 11, 24)
+OPEN = [s.value for s in OPEN_STATUSES]
+
+
+def open_window(qtbot: QtBot, db: Database, login: str) -> MainWindow:
+    window = MainWindow(db, actor_for(db, login), UserSettings(), on=ON)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
+        window.reload()
+    return window
+
+
+def db_counts(db: Database, login: str) -> dict[str, int]:
+    with db.session() as s:
+        uid = s.scalar(select(User.id).where(User.login == login))
+        rows = s.execute(
+            select(Issue.level, func.count())
+            .where(Issue.owner_id == uid, Issue.status.in_(OPEN))
+            .group_by(Issue.level)
+        ).all()
+    return {level: n for level, n in rows}
+
+
+def test_tab_counts_equal_the_database(qtbot: QtBot, demo_db: Database) -> None:
+    window = open_window(qtbot, demo_db, "dokafor")
+    counts = db_counts(demo_db, "dokafor")
+    assert window.pro_view.model.rowCount() == counts["pro"]
+    assert window.tabs.tabText(0) == f"Pro-level ({counts['pro']:,})"
+    assert window.account_view.model.rowCount() == counts.get("account", 0)
+    assert window.tabs.tabText(1) == f"Account-level ({counts.get('account', 0):,})"
+
+
+def test_selecting_a_row_shows_its_details(qtbot: QtBot, demo_db: Database) -> None:
+    window = open_window(qtbot, demo_db, "dokafor")
+    view = window.pro_view
+    third = view.model.items[2]
+    rect = view.table.visualRect(view.model.index(2, 1))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.panel.detail is not None and window.panel.detail.id == third.id
+    assert f"PRO {third.pro}" in window.panel.header.text()
+    assert third.pro in window.panel.bill.toPlainText()
+    assert third.account_name in window.panel.account.toPlainText()
+
+
+def test_account_tab_shows_account_level_items(qtbot: QtBot, demo_db: Database) -> None:
+    login = _owner_of_an_account_issue(demo_db)
+    window = open_window(qtbot, demo_db, login)
+    window.tabs.setCurrentIndex(1)
+    window.account_view.select_row(0)
+    detail = window.panel.detail
+    assert detail is not None and detail.level == "account" and detail.pro is None
+    assert window.panel.tabs.tabText(0) == "Linked pros"
+
+
+def _owner_of_an_account_issue(db: Database) -> str:
+    with db.session() as s:
+        login = s.scalar(
+            select(User.login)
+            .join(Issue, Issue.owner_id == User.id)
+            .where(Issue.level == "account", Issue.status.in_(OPEN))
+        )
+    assert login
+    return login
+
+
+def test_type_ahead_search_filters_by_pro_and_customer(qtbot: QtBot, demo_db: Database) -> None:
+    window = open_window(qtbot, demo_db, "dokafor")
+    view = window.pro_view
+    total = view.model.rowCount()
+    target = view.model.items[5]
+    qtbot.keyClicks(view.search, target.pro or "")
+    assert view.model.rowCount() == 1 and view.model.items[0].id == target.id
+    view.search.clear()
+    assert view.model.rowCount() == total
+    qtbot.keyClicks(view.search, target.account_name.upper())
+    assert 1 <= view.model.rowCount() < total
+    assert all(
+        i.account_name == target.account_name or target.account_name.lower() in i.search_text
+        for i in view.model.items
+    )
+
+
+def test_sorting_by_open_amount(qtbot: QtBot, demo_db: Database) -> None:
+    window = open_window(qtbot, demo_db, "dokafor")
+    view = window.pro_view
+    header = view.table.horizontalHeader()
+    column = [c[0] for c in view.model.columns].index("Open amount")
+    qtbot.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=header.rect().topLeft() + _section_center(header, column),
+    )
+    amounts = [i.open_amount for i in view.model.items]
+    assert amounts == sorted(amounts) or amounts == sorted(amounts, reverse=True)
+    assert amounts[0] != amounts[-1]
+
+
+def _section_center(header, column):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPoint
+
+    return QPoint(
+        header.sectionViewportPosition(column) + header.sectionSize(column) // 2,
+        header.height() // 2,
+    )
+
+
+def test_keyboard_next_and_previous(qtbot: QtBot, demo_db: Database) -> None:
+    window = open_window(qtbot, demo_db, "dokafor")
+    first, second = window.pro_view.model.items[:2]
+    assert window.panel.detail is not None and window.panel.detail.id == first.id
+    next_action = next(a for a in window.item_menu.actions() if a.text() == "&Next item")
+    assert "Ctrl+J" in next_action.toolTip()
+    next_action.trigger()
+    assert window.panel.detail.id == second.id
+
+
+def test_last_user_and_geometry_are_remembered(
+    qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = UserSettings()
+    window = app_module.start_window(demo_db, "ekowalski", settings)
+    assert window is not None
+    qtbot.addWidget(window)
+    window.resize(1111, 777)
+    window.close()
+    again = UserSettings()
+    assert again.last_user == "ekowalski"
+    assert again.geometry() is not None
+
+
+def test_empty_database_offers_the_demo_book(
+    qtbot: QtBot, empty_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def answer_yes(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer_yes)
+    from arbench.services import demo
+
+    real = demo.create_demo
+    monkeypatch.setattr(
+        app_module,
+        "create_demo",
+        lambda db, progress=None: real(db, accounts=15, pros=150, as_of=ON, progress=progress),
+    )
+    window = app_module.start_window(empty_db, "agarcia", UserSettings())
+    assert asked and "empty" in asked[0]
+    assert window is not None
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
+        pass
+    assert window.pro_view.model.rowCount() > 0
