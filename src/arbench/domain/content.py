@@ -217,7 +217,8 @@ def load_bundle(directory: Path) -> ContentBundle:
 def check_directory(directory: Path) -> tuple[ContentBundle, list[ContentProblem]]:
     """Read and validate a content directory, collecting every problem (for import: all or nothing)."""
     bundle, problems = _read(directory)
-    return bundle, problems + validate_bundle(bundle)
+    unreadable = {p.file for p in problems}  # a file that failed to parse is not also "missing"
+    return bundle, problems + [p for p in validate_bundle(bundle) if p.file not in unreadable]
 
 
 # --- checking a bundle -------------------------------------------------------------------------------

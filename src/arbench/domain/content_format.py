@@ -48,7 +48,7 @@ def _front_matter(
     """Parse the `---` block; returns values, their line numbers and the lines after it."""
     if not lines or lines[0][1] != "---":
         raise ContentError(
-            file, 1, "the file must start with a line '---' that opens the front matter"
+            file, 1, "the file must start with a line '---' opening the front matter"
         )
     values: dict[str, str] = {}
     where: dict[str, int] = {}
@@ -58,25 +58,30 @@ def _front_matter(
             if missing:
                 raise ContentError(file, number, f"the front matter needs {', '.join(missing)}")
             return values, where, lines[index + 1 :]
-        key, colon, value = line.partition(":")
-        key, value = key.strip(), value.strip()
-        if not colon or not key:
-            raise ContentError(
-                file, number, f"expected 'key: value' in the front matter, found {line!r}"
-            )
-        if key not in required + optional:
-            allowed = ", ".join(required + optional)
-            raise ContentError(
-                file, number, f"unknown front matter key {key!r}; allowed: {allowed}"
-            )
+        key, value = _front_line(file, number, line, required + optional)
         if key in values:
             raise ContentError(file, number, f"{key!r} is given twice in the front matter")
-        if not value:
-            raise ContentError(file, number, f"{key!r} has no value")
         values[key], where["front:" + key] = value, number
-    raise ContentError(
-        file, lines[-1][0], "the front matter is never closed: add a line '---' after it"
-    )
+    raise ContentError(file, lines[-1][0], "the front matter is never closed: add a line '---'")
+
+
+def _front_line(file: str, number: int, line: str, allowed: tuple[str, ...]) -> tuple[str, str]:
+    if not line.strip():
+        raise ContentError(
+            file, number, "blank line in the front matter: is the closing '---' missing?"
+        )
+    key, colon, value = (part.strip() for part in line.partition(":"))
+    if not colon or not key:
+        raise ContentError(
+            file, number, f"expected 'key: value' in the front matter, found {line!r}"
+        )
+    if key not in allowed:
+        raise ContentError(
+            file, number, f"unknown front matter key {key!r}; allowed: {', '.join(allowed)}"
+        )
+    if not value:
+        raise ContentError(file, number, f"{key!r} has no value")
+    return key, value
 
 
 def _text(lines: Numbered) -> str:
@@ -136,7 +141,7 @@ def _sections(file: str, body: Numbered, names: tuple[str, ...]) -> dict[str, tu
 # --- scripts --------------------------------------------------------------------------------
 
 _STEP_RE = re.compile(r"^(\d+)\.\s+\[([^\]]*)\]\s+(\S.*)$")
-_ATTR_RE = re.compile(r"^ {3}([a-z_]+):\s*(.*)$")
+_ATTR_RE = re.compile(r"^ {3}([a-z_]+): *(\S*)$")  # `   name: value`, value one word
 _CLOSE_RE = re.compile(r"^- ([a-z0-9_]+):\s+(\S.*)$")
 
 
