@@ -43,6 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(func=cmd_worklist)
 
+    p = sub.add_parser("screenshot", help="render a user's main window to a PNG (no screen needed)")
+    p.add_argument("--user", required=True, metavar="LOGIN")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: today)")
+    p.add_argument("--out", required=True, metavar="FILE.png")
+    p.set_defaults(func=cmd_screenshot)
+
 
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.accounts < 1 or args.pros < args.accounts:
@@ -143,4 +149,20 @@ def cmd_worklist(args: argparse.Namespace) -> int:
         print_json(rows)
     else:
         print_rows(rows, WORKLIST_COLUMNS, args.format)
+    return 0
+
+
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from arbench.ui.screenshot import render_main_window
+
+    on = parse_date(args.on, "--on")
+    db = open_db(args)
+    try:
+        path = render_main_window(db, args.user, Path(args.out), on)
+    finally:
+        db.dispose()
+    print(f"main window of {args.user} saved to {path}")
     return 0

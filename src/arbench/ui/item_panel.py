@@ -153,7 +153,8 @@ class ItemPanel(QWidget):
         layout.addLayout(self.actions_layout)
         layout.addWidget(self.tabs)
 
-    def show_detail(self, detail: ItemDetail | None) -> None:
+    def show_detail(self, detail: ItemDetail | None, reason: str | None = None) -> None:
+        """Show an item; `reason` is why it is on today's list (from the worklist)."""
         self.detail = detail
         if detail is None:
             self.header.setText(
@@ -162,7 +163,8 @@ class ItemPanel(QWidget):
             for browser in (self.bill, self.account, self.timeline):
                 browser.clear()
             return
-        self.header.setText(header_text(detail))
+        why = f"<br><i>Why today: {escape(reason)}</i>" if reason else ""
+        self.header.setText(header_text(detail) + why)
         if detail.pro:
             self.bill.setHtml(bill_html(detail.pro))
         else:

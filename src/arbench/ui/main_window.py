@@ -50,7 +50,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([880, 520])
+        splitter.setSizes([960, 540])
         self.setCentralWidget(splitter)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         if item is None:
             self.panel.show_detail(None)
             return
-        self.panel.show_detail(detail_service.item_detail(self.db, item.id))
+        self.panel.show_detail(detail_service.item_detail(self.db, item.id), item.reason)
 
     def refresh_item(self, item_id: int) -> None:
         """Redraw one item (list row and panel) after a change, without reloading the list."""

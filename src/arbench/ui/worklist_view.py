@@ -50,7 +50,7 @@ class WorklistView(QWidget):
 
     def set_items(self, items: list[WorkItem]) -> None:
         self.model.set_items(items)
-        widths = [95, 210, 165, 175, 90, 60, 85, 70, 55]
+        widths = [90, 170, 150, 235, 85, 95, 82, 170, 62]
         for column, width in enumerate(widths[: self.model.columnCount() - 1]):
             self.table.setColumnWidth(column, width)
 

@@ -30,19 +30,15 @@ Column = tuple[str, Callable[[WorkItem], Any], Callable[[WorkItem], str]]
 
 PRO_COLUMNS: list[Column] = [
     ("PRO", lambda i: i.pro or "", lambda i: i.pro or ""),
-    (
-        "Customer",
-        lambda i: i.account_name.lower(),
-        lambda i: f"{i.account_name} ({i.account_number})",
-    ),
+    ("Customer", lambda i: i.account_name.lower(), lambda i: i.account_name),
     ("Issue type", lambda i: i.type_name, lambda i: i.type_name),
-    ("Root cause", lambda i: i.root_cause_name or "", lambda i: i.root_cause_name or "not set"),
+    ("Why today", lambda i: i.reason, lambda i: i.reason),
     ("Open amount", lambda i: i.open_amount, lambda i: _money(i.open_amount)),
     ("Days past due", lambda i: i.days_past_due, lambda i: str(i.days_past_due)),
     ("Follow-up", lambda i: i.follow_up or date.max, lambda i: _date(i.follow_up)),
+    ("Root cause", lambda i: i.root_cause_name or "", lambda i: i.root_cause_name or "not set"),
     ("Status", lambda i: i.status, lambda i: i.status.replace("_", " ")),
     ("Priority", lambda i: (-i.bucket, i.priority), lambda i: f"{i.priority:.0f}"),
-    ("Why today", lambda i: i.reason, lambda i: i.reason),
 ]
 ACCOUNT_COLUMNS: list[Column] = [
     ("Account", lambda i: i.account_number, lambda i: i.account_number),
