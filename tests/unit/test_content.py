@@ -422,3 +422,10 @@ def test_merge_fields_are_the_agreed_names() -> None:
         MERGE_FIELDS
     )
     assert len(MERGE_FIELDS) == 29
+
+
+def test_shipped_content_is_found_where_the_app_looks() -> None:
+    from arbench.paths import resources_dir
+
+    bundle = load_bundle(resources_dir() / "content")
+    assert set(bundle.scripts) == set(ISSUE_TYPES)

@@ -245,53 +245,44 @@ def validate_bundle(bundle: ContentBundle) -> list[ContentProblem]:
 
 def _script_problems(bundle: ContentBundle, key: str, script: Script) -> list[ContentProblem]:
     file, lines = f"{SCRIPTS_DIR}/{key}.md", script.lines
-    out: list[ContentProblem] = []
-
-    def problem(line: int, message: str) -> None:
-        out.append(ContentProblem(file, line, message))
-
-    if script.key != key:
-        problem(0, f"stored under {key!r} but its key is {script.key!r}")
-    issue_type = ISSUE_TYPES.get(script.issue_type)
-    if issue_type is None:
-        problem(
-            lines.get("front:issue_type", 0),
-            f"issue_type {script.issue_type!r} is not in the catalogue",
-        )
-    elif script.issue_type != key:
-        problem(
-            lines.get("front:issue_type", 0),
-            f"issue_type {script.issue_type!r} must match the file name {key!r}",
-        )
-    elif script.level != issue_type.level.value:
-        problem(
-            lines.get("front:level", 0),
-            f"level is {script.level!r}; the catalogue says {issue_type.level.value!r}",
-        )
+    found = _header_problems(key, script)
     if len(script.steps) < MIN_STEPS:
-        problem(
-            lines.get("section:Steps", 0),
-            f"only {len(script.steps)} steps; a script needs at least {MIN_STEPS}",
-        )
+        found.append((lines.get("section:Steps", 0), f"a script needs at least {MIN_STEPS} steps"))
     for step in script.steps:
-        for message in _step_problems(bundle, script, step):
-            problem(step.line, f"step {step.number}: {message}")
+        found += [
+            (step.line, f"step {step.number}: {m}") for m in _step_problems(bundle, script, step)
+        ]
     for template in script.templates:
         if template not in bundle.templates:
-            problem(lines.get("template:" + template, 0), f"template {template!r} does not exist")
+            found.append(
+                (lines.get("template:" + template, 0), f"template {template!r} does not exist")
+            )
+    codes = ", ".join(RESOLUTION_CODES)
     for option in script.close_options:
         if option.code not in RESOLUTION_CODES:
-            problem(
-                option.line,
-                f"resolution code {option.code!r} is not one of: {', '.join(RESOLUTION_CODES)}",
-            )
-    out += _talk_track_problems(file, script)
+            found.append((option.line, f"resolution code {option.code!r} is not one of: {codes}"))
     if "root cause" not in script.close_notes.lower():
-        problem(
-            lines.get("section:How to close", 0),
-            "'## How to close' must say whether the root cause was fixed",
-        )
-    return out
+        message = "'## How to close' must say whether the root cause was fixed"
+        found.append((lines.get("section:How to close", 0), message))
+    problems = [ContentProblem(file, line, message) for line, message in found]
+    return problems + _talk_track_problems(file, script)
+
+
+def _header_problems(key: str, script: Script) -> list[tuple[int, str]]:
+    """The front matter checked against the file name and the catalogue."""
+    issue_type = ISSUE_TYPES.get(script.issue_type)
+    at_type, at_level = script.lines.get("front:issue_type", 0), script.lines.get("front:level", 0)
+    if script.key != key:
+        return [(0, f"stored under {key!r} but its key is {script.key!r}")]
+    if issue_type is None:
+        return [(at_type, f"issue_type {script.issue_type!r} is not in the catalogue")]
+    if script.issue_type != key:
+        return [(at_type, f"issue_type {script.issue_type!r} must match the file name {key!r}")]
+    if script.level != issue_type.level.value:
+        return [
+            (at_level, f"level is {script.level!r}; the catalogue says {issue_type.level.value!r}")
+        ]
+    return []
 
 
 def _talk_track_problems(file: str, script: Script) -> list[ContentProblem]:
