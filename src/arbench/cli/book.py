@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from arbench.cli import db_tools
 from arbench.cli.common import CliError, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
 from arbench.services import users as user_service
@@ -32,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     up = db_sub.add_parser("upgrade", help="create or migrate the schema to this version")
     up.set_defaults(func=cmd_db_upgrade)
+    db_tools.register_db(db_sub)  # password, backup, restore (team mode, issue #7)
 
     p = sub.add_parser("users", help="list users")
     p.add_argument("--format", choices=("table", "json"), default="table")

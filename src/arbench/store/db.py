@@ -49,7 +49,8 @@ def resolve_url(db: str | None = None) -> str:
 
 def display_url(url: str) -> str:
     """The URL with any password hidden, safe to show and log."""
-    return make_url(url).render_as_string(hide_password=True)
+    shown = make_url(url).render_as_string(hide_password=True)
+    return shown.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -72,7 +73,48 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if sa_url.username and sa_url.password is None:
+        event.listen(engine, "do_connect", _password_from_keyring(sa_url))
+    return engine
+
+
+def _password_from_keyring(sa_url: Any) -> Any:
+    """A do_connect hook that fetches the password from the keyring for each new connection."""
+    from arbench.store import secrets
+
+    key = secrets.service_key_for(sa_url)
+
+    def do_connect(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+        password = secrets.get_password(key, sa_url.username)
+        if password is not None:
+            cparams["password"] = password
+
+    return do_connect
+
+
+def describe_error(exc: BaseException, url: str) -> str:
+    """One line about a failed database operation, naming the cause and never a password."""
+    sa_url = make_url(url)
+    text = _first_line(exc)
+    if sa_url.password:
+        text = text.replace(str(sa_url.password), "***")
+    where = display_url(url)
+    user = sa_url.username or ""
+    lowered = text.lower()
+    if "password authentication failed" in lowered or "authentication failed" in lowered:
+        return (
+            f'authentication failed for user "{user}" on {where}: the server refused the password '
+            "(store the right one with `arbench db password --db URL`)"
+        )
+    if "no password supplied" in lowered:
+        from arbench.store import secrets
+
+        return (
+            f'the server {where} asks a password for user "{user}" and the keyring '
+            f"({secrets.backend_name()}) holds none: store it with `arbench db password --db URL`"
+        )
+    return f"cannot reach the database {where}: {text}"
 
 
 def _alembic_config(connection: Any = None) -> Config:
@@ -100,9 +142,11 @@ def current_revision(engine: Engine) -> str | None:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
     except SQLAlchemyError as exc:
-        raise DatabaseError(
-            f"cannot reach the database {display_url(str(engine.url))}: {_first_line(exc)}"
-        ) from None
+        raise DatabaseError(describe_error(exc, _url_of(engine))) from None
+
+
+def _url_of(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -212,5 +256,5 @@ def open_database(url: str | None = None, *, create: bool = False) -> Database:
         raise
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise DatabaseError(f"cannot use {display_url(resolved)}: {_first_line(exc)}") from None
+        raise DatabaseError(describe_error(exc, resolved)) from None
     return Database(resolved, engine, sessionmaker(engine, expire_on_commit=False))

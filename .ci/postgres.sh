@@ -1,0 +1,97 @@
+# Sourced by .ci/run: a throwaway PostgreSQL cluster on loopback for the `postgres` tests.
+#
+# Installs Debian's postgresql package when initdb/pg_ctl are missing, runs the cluster as the
+# unprivileged `postgres` user (initdb refuses root) in a temporary directory, creates the role
+# `arbench` with a random password and the database `arbench_test`, exports
+# ARBENCH_TEST_PG_URL, and stops the cluster and deletes its files when the shell exits.
+# On failure it prints why and leaves ARBENCH_TEST_PG_URL unset: the tests then skip (or, with
+# CI=true, fail).
+
+_pg_log() { echo "postgres.sh: $*" >&2; }
+
+_pg_find_bin() {
+  local dir
+  if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
+    dirname "$(command -v initdb)"
+    return 0
+  fi
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
+      echo "$dir"
+      return 0
+    fi
+  done
+  return 1
+}
+
+_pg_install() {
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    _pg_log "PostgreSQL is not installed and cannot be installed here (needs root and apt-get)"
+    return 1
+  fi
+  _pg_log "installing PostgreSQL from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq postgresql >/dev/null
+}
+
+_pg_as_user() {
+  # Run a command as the cluster's owner: ourselves when unprivileged, else `postgres`.
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+_pg_free_port() {
+  local port
+  for port in 55432 55433 55434 55435 55436 55437 55438 55439; do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+_pg_stop() {
+  if [ -n "${ARBENCH_PG_DIR:-}" ] && [ -d "$ARBENCH_PG_DIR" ]; then
+    _pg_as_user "$ARBENCH_PG_BIN/pg_ctl" -D "$ARBENCH_PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$ARBENCH_PG_DIR"
+  fi
+}
+
+pg_start() {
+  local bin port pw dir
+  bin=$(_pg_find_bin) || { _pg_install && bin=$(_pg_find_bin); } || {
+    _pg_log "no PostgreSQL server binaries found"
+    return 1
+  }
+  if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+    useradd --system --no-create-home --shell /usr/sbin/nologin postgres || return 1
+  fi
+  port=$(_pg_free_port) || { _pg_log "no free port in 55432-55439"; return 1; }
+  pw=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')
+  dir=$(mktemp -d /tmp/arbench-pg.XXXXXX)
+  chmod 755 "$dir"
+  [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+  export ARBENCH_PG_BIN=$bin ARBENCH_PG_DIR=$dir
+  trap _pg_stop EXIT
+  _pg_as_user "$bin/initdb" -D "$dir/data" -U postgres -A trust --auth-host=scram-sha-256 \
+    -E UTF8 --no-locale --no-sync >"$dir/initdb.log" 2>&1 || {
+    _pg_log "initdb failed:"; cat "$dir/initdb.log" >&2; return 1
+  }
+  _pg_as_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start >/dev/null || {
+    _pg_log "the server did not start:"; tail -20 "$dir/server.log" >&2; return 1
+  }
+  local psql="$bin/psql"
+  [ -x "$psql" ] || psql=psql
+  # The password goes through stdin, never through a command line.
+  printf "CREATE ROLE arbench LOGIN CREATEDB PASSWORD '%s';\nCREATE DATABASE arbench_test OWNER arbench;\n" "$pw" |
+    _pg_as_user "$psql" -X -q -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+      >/dev/null || { _pg_log "creating the role and database failed"; return 1; }
+  export ARBENCH_TEST_PG_URL="postgresql://arbench:$pw@127.0.0.1:$port/arbench_test"
+  _pg_log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $dir)"
+}

@@ -1,0 +1,111 @@
+"""`arbench db password | backup | restore`: team-mode secrets and SQLite backups.
+
+`db password` stores a PostgreSQL password in the OS keyring; it is read from a prompt (or from
+stdin with --stdin), never from the command line, where process lists would show it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from arbench.cli.common import CliError
+from arbench.store import backup as store_backup
+from arbench.store import db as store_db
+from arbench.store import secrets
+
+
+def register_db(db_sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add password, backup and restore to the `db` command group."""
+    p = db_sub.add_parser(
+        "password", help="store the PostgreSQL password of --db in the OS keyring"
+    )
+    p.add_argument("--stdin", action="store_true", help="read the password from standard input")
+    p.add_argument("--no-check", action="store_true", help="do not try to connect afterwards")
+    p.set_defaults(func=cmd_db_password)
+
+    p = db_sub.add_parser("backup", help="copy the SQLite database to FILE (online backup)")
+    p.add_argument("file", metavar="FILE", type=Path)
+    p.add_argument("--overwrite", action="store_true", help="replace FILE when it exists")
+    p.set_defaults(func=cmd_db_backup)
+
+    p = db_sub.add_parser(
+        "restore", help="replace the SQLite database with the backup FILE (current one kept)"
+    )
+    p.add_argument("file", metavar="FILE", type=Path)
+    p.set_defaults(func=cmd_db_restore)
+
+
+def server_url(db: str | None) -> str:
+    """The --db URL of a PostgreSQL server with a user and no password, or a clear error."""
+    url = store_db.resolve_url(db)
+    sa_url = make_url(url)
+    if sa_url.get_backend_name() != "postgresql":
+        raise CliError("`db password` is for a PostgreSQL --db URL; a SQLite file has none")
+    if sa_url.password is not None:
+        raise CliError("leave the password out of the --db URL; it is asked for and kept in the keyring")
+    if not sa_url.username:
+        raise CliError("the --db URL needs a user: postgresql://USER@HOST:PORT/DATABASE")
+    return url
+
+
+def _read_password(use_stdin: bool, prompt: str) -> str:
+    if use_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        if not sys.stdin.isatty():
+            raise CliError("no terminal to ask the password on: pass --stdin and pipe it in")
+        password = getpass.getpass(prompt)
+    if not password:
+        raise CliError("no password given; nothing stored")
+    return password
+
+
+def cmd_db_password(args: argparse.Namespace) -> int:
+    url = server_url(args.db)
+    sa_url = make_url(url)
+    key = secrets.service_key_for(sa_url)
+    password = _read_password(args.stdin, f"Password for {sa_url.username}@{sa_url.host}: ")
+    secrets.store_password(key, str(sa_url.username), password)
+    del password
+    print(f"password for {key.split(':', 1)[1]} stored in the keyring ({secrets.backend_name()})")
+    if args.no_check:
+        return 0
+    engine = store_db.make_engine(url)
+    try:
+        revision = store_db.current_revision(engine)
+    finally:
+        engine.dispose()
+    state = f"schema {revision}" if revision else "no arbench schema yet: run `arbench db upgrade`"
+    print(f"connected to {store_db.display_url(url)} ({state})")
+    return 0
+
+
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    url = store_db.resolve_url(args.db)
+    engine = store_db.make_engine(url)
+    try:
+        result = store_backup.backup_database(engine, args.file, overwrite=args.overwrite)
+    finally:
+        engine.dispose()
+    print(f"backup of {store_db.display_url(url)} written to {result.file} (schema {result.schema})")
+    return 0
+
+
+def cmd_db_restore(args: argparse.Namespace) -> int:
+    url = store_db.resolve_url(args.db)
+    engine = store_db.make_engine(url)
+    try:
+        result = store_backup.restore_database(engine, args.file)
+    finally:
+        engine.dispose()
+    print(f"{store_db.display_url(url)} restored from {args.file} (schema {result.schema})")
+    if result.safety_copy:
+        print(f"the database as it was before the restore: {result.safety_copy}")
+    if result.migrated_from:
+        print(f"the backup had the older schema {result.migrated_from} and was upgraded")
+    return 0

@@ -1,0 +1,125 @@
+"""Backing up and restoring the embedded SQLite database (SQLite's online backup API).
+
+A backup is a consistent snapshot even while collectors are working. A restore first checks
+that the file is an arbench database this version can read (not a foreign file, not from a
+newer arbench), backs the current database up beside itself, then copies the file in and
+migrates it when it is older. A PostgreSQL server is backed up with pg_dump instead.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from arbench.store.db import (
+    DatabaseError,
+    backup_sqlite_file,
+    head_revision,
+    known_revisions,
+    make_engine,
+    upgrade,
+)
+
+PG_DUMP_HINT = (
+    "a PostgreSQL database is backed up on the server with pg_dump, e.g. "
+    "`pg_dump -Fc -h HOST -U USER DATABASE > arbench.dump`, and restored with pg_restore "
+    "(see docs/team-mode.md); `arbench db backup` and `db restore` work on SQLite files"
+)
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    """What a backup or restore did: the file written and the schema it holds."""
+
+    file: Path
+    schema: str
+    safety_copy: Path | None = None  # the current database, copied before a restore
+    migrated_from: str | None = None  # the restored file's schema when it was older
+
+
+def _require_sqlite(engine: Engine, *, must_exist: bool = True) -> Path:
+    if engine.url.get_backend_name() != "sqlite":
+        raise DatabaseError(PG_DUMP_HINT)
+    database = engine.url.database
+    if not database or database == ":memory:":
+        raise DatabaseError("an in-memory database cannot be backed up or restored")
+    if must_exist and not Path(database).exists():
+        raise DatabaseError(f"no arbench database at {database}")
+    return Path(database)
+
+
+def _revision_of_file(path: Path) -> str:
+    """The arbench schema revision stored in a SQLite file; refuses anything else."""
+    if not path.is_file():
+        raise DatabaseError(f"{path} does not exist")
+    with path.open("rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            raise DatabaseError(f"{path} is not an arbench database (not a SQLite file)")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError:
+        raise DatabaseError(f"{path} is not an arbench database (no arbench schema)") from None
+    finally:
+        conn.close()
+    if row is None:
+        raise DatabaseError(f"{path} is not an arbench database (no arbench schema)")
+    revision = str(row[0])
+    if revision not in known_revisions():
+        raise DatabaseError(
+            f"{path} was written by a newer arbench (schema {revision}); "
+            "install that version or newer to restore it"
+        )
+    return revision
+
+
+def backup_database(engine: Engine, target: Path, *, overwrite: bool = False) -> BackupResult:
+    """Copy the open SQLite database to target, consistently, while others may be writing."""
+    source = _require_sqlite(engine)
+    target = target.expanduser().resolve()
+    if target == source.resolve():
+        raise DatabaseError("the backup file must not be the database itself")
+    if target.exists() and not overwrite:
+        raise DatabaseError(f"{target} already exists: choose a new file name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        dest = sqlite3.connect(partial)
+        try:
+            raw.backup(dest)  # type: ignore[union-attr]
+        finally:
+            dest.close()
+    partial.replace(target)  # a half-written backup never carries the real name
+    return BackupResult(target, _revision_of_file(target))
+
+
+def restore_database(engine: Engine, source: Path) -> BackupResult:
+    """Replace the database's content with the backup in source (after checking and copying)."""
+    current = _require_sqlite(engine, must_exist=False)
+    source = source.expanduser().resolve()
+    if source == current.resolve():
+        raise DatabaseError("cannot restore a database from itself")
+    revision = _revision_of_file(source)
+    safety = backup_sqlite_file(engine, "before-restore")
+    engine.dispose()
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dest = sqlite3.connect(current)
+    try:
+        src.backup(dest)
+    finally:
+        src.close()
+        dest.close()
+    migrated_from = None
+    if revision != head_revision():
+        migrating = make_engine(f"sqlite:///{current}")
+        try:
+            migrated_from, _, _ = upgrade(migrating)
+        finally:
+            migrating.dispose()
+    return BackupResult(current, head_revision(), safety, migrated_from)
+
