@@ -38,7 +38,9 @@ def test_backup_then_restore_brings_the_book_back(demo_db: Database, tmp_path: P
 
     user_service.add_user(demo_db, SYSTEM, "zz_new", "Zed New", "collector")
     with demo_db.session() as s:
-        s.execute(text("DELETE FROM charge_lines WHERE pro_id IN (SELECT id FROM pros WHERE id > 100)"))
+        s.execute(
+            text("DELETE FROM charge_lines WHERE pro_id IN (SELECT id FROM pros WHERE id > 100)")
+        )
     assert count(demo_db, User) == users_before + 1
     demo_db.dispose()
 

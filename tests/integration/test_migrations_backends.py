@@ -20,6 +20,7 @@ from arbench.services.demo import create_demo
 from arbench.store import db as store_db
 from arbench.store.models import Base, User
 
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":

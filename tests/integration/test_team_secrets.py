@@ -104,7 +104,9 @@ def test_wrong_password_is_an_authentication_failure(pg_db: Database) -> None:
 
 
 def test_missing_password_says_the_keyring_holds_none(pg_db: Database) -> None:
-    with pytest.raises(store_db.DatabaseError, match=r"keyring \(file PlaintextKeyring\) holds none"):
+    with pytest.raises(
+        store_db.DatabaseError, match=r"keyring \(file PlaintextKeyring\) holds none"
+    ):
         store_db.open_database(url_without_password(pg_db.url))
 
 
