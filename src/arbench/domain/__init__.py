@@ -1,0 +1,1 @@
+"""Pure freight AR rules: catalogue, priority, promotion and recurrence, KPIs, pre-audit. No Qt, no SQLAlchemy, no I/O."""
