@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from arbench.domain.catalogue import Role
+from arbench.domain.catalogue import OPEN_STATUSES, Role
 from arbench.services.base import Actor, InvalidInput, NotFound, audit, now, require_supervisor
 from arbench.store.db import Database
-from arbench.store.models import User
+from arbench.store.models import Account, Issue, User
 
 
 @dataclass(frozen=True)
@@ -66,16 +67,36 @@ def add_user(
 
 
 def set_active(db: Database, actor: Actor, login: str, active: bool) -> UserInfo:
-    """Activate or deactivate a user (supervisors only)."""
+    """Activate or deactivate a user (supervisors only).
+
+    Deactivating is refused while the user still holds accounts or open items, so nothing
+    is ever left with an inactive owner: hand the book over first.
+    """
     require_supervisor(actor, "activate or deactivate users")
     with db.session() as session:
         user = session.scalar(select(User).where(User.login == login))
         if user is None:
             raise NotFound(f"unknown user '{login}'")
+        if not active:
+            _refuse_if_owning(session, user)
         before = {"active": user.active}
         user.active = active
         audit(session, actor, "user.set_active", "user", user.id, before, {"active": active})
         return _info(user)
+
+
+def _refuse_if_owning(session: Session, user: User) -> None:
+    """A user who still holds accounts or open items cannot be deactivated (hand over first)."""
+    open_statuses = [s.value for s in OPEN_STATUSES]
+    items = session.scalar(
+        select(func.count()).where(Issue.owner_id == user.id, Issue.status.in_(open_statuses))
+    )
+    accounts = session.scalar(select(func.count()).where(Account.collector_id == user.id))
+    if items or accounts:
+        raise InvalidInput(
+            f"{user.login} still holds {accounts or 0} account(s) and {items or 0} open item(s); "
+            "hand the book over first (arbench handover --from ... --to ...)"
+        )
 
 
 def set_role(db: Database, actor: Actor, login: str, role: str) -> UserInfo:
