@@ -10,6 +10,7 @@ from arbench.cli import db_tools
 from arbench.cli.common import CliError, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
 from arbench.services import users as user_service
+from arbench.services.content import load_shipped
 from arbench.services.demo import create_demo
 from arbench.services.worklist import worklist
 from arbench.store import db as store_db
@@ -25,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--accounts", type=int, default=2000)
     p.add_argument("--pros", type=int, default=40000)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--collectors", type=int, default=10, help="number of collectors (default 10)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the book's today (default: today)")
     p.add_argument("--replace", action="store_true", help="delete the existing book first")
     p.set_defaults(func=cmd_demo)
@@ -71,11 +73,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
             accounts=args.accounts,
             pros=args.pros,
             seed=args.seed,
+            collectors=args.collectors,
             as_of=as_of,
             progress=progress,
         )
         if sys.stderr.isatty():
             print(file=sys.stderr)
+        load_shipped(db)
     finally:
         db.dispose()
     print(
@@ -114,6 +118,11 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         before, after, backup = store_db.upgrade(engine)
     finally:
         engine.dispose()
+    db = store_db.open_database(url)
+    try:
+        loaded = load_shipped(db)
+    finally:
+        db.dispose()
     where = store_db.display_url(url)
     if before == after:
         print(f"{where} is up to date (schema {after})")
@@ -121,6 +130,8 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         print(f"{where} upgraded from schema {before or '(empty)'} to {after}")
     if backup:
         print(f"backup of the previous database: {backup}")
+    if loaded.added:
+        print(f"content: {loaded.added} script(s), note(s) and template(s) loaded or updated")
     return 0
 
 

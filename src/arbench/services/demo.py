@@ -109,10 +109,13 @@ def create_demo(
     pros: int = 40000,
     seed: int = 7,
     as_of: date | None = None,
+    collectors: int = 10,
     actor: Actor = SYSTEM,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoSummary:
     """Fill an empty arbench database with the demo book; refuses a database that has data."""
+    if collectors < 1:
+        raise InvalidInput("the demo needs at least 1 collector")
     if accounts < 1 or pros < accounts:
         raise InvalidInput(
             "the demo needs at least 1 account and at least as many pros as accounts"
@@ -125,7 +128,7 @@ def create_demo(
             raise InvalidInput(
                 "this database already holds a book; use an empty one (--db NEW_FILE) or --replace"
             )
-        gen = _Generator(conn, random.Random(seed), as_of, progress)
+        gen = _Generator(conn, random.Random(seed), as_of, progress, collectors)
         summary = gen.run(accounts, pros, seed)
         audit_row = {
             "at": datetime.combine(as_of, datetime.min.time()), "user_login": actor.login,
@@ -143,7 +146,9 @@ class _Generator:
         rng: random.Random,
         as_of: date,
         progress: Callable[[int, int], None] | None,
+        collectors: int = 10,
     ):
+        self.n_collectors = collectors
         self.w = _Writer(conn)
         self.rng = rng
         self.as_of = as_of
@@ -177,9 +182,23 @@ class _Generator:
             len(users), n_accounts, n_pros, self.open_issues, self.account_issues, seed, self.as_of
         )
 
+    def _team(self) -> list[tuple[str, str, str]]:
+        """The demo team: the named collectors, trimmed or extended to the number asked for."""
+        named = [m for m in N.TEAM if m[2] == "collector"]
+        others = [m for m in N.TEAM if m[2] != "collector"]
+        extra = [
+            (
+                f"collector{i:03d}",
+                f"{N.CONTACT_FIRST[i % 12]} {N.CONTACT_LAST[(i * 5) % 12]}",
+                "collector",
+            )
+            for i in range(len(named) + 1, self.n_collectors + 1)
+        ]
+        return (named + extra)[: self.n_collectors] + others
+
     def _users(self) -> list[tuple[int, str]]:
         out = []
-        for login, name, role in N.TEAM:
+        for login, name, role in self._team():
             uid = self.ids("user")
             self.w.add(User.__table__, {
                 "id": uid, "login": login, "display_name": name, "role": role, "active": True,
