@@ -27,6 +27,9 @@ class CellError(ValueError):
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+")
 _CURRENCY = re.compile(r"^(?:USD|CAD|US\$|CA\$|C\$)|(?:USD|CAD)$|[$€£]")
 _MONEY_EXPECTED = "expected an amount such as 1,234.56 or -50.00"
+_MONEY_LIMIT = Decimal(10) ** 12
+_PLAIN_MONEY = re.compile(r"-?\d{1,12}(?:\.\d{1,2})?")  # the common case, read directly
+_QUANTITY_LIMIT = Decimal(10) ** 9
 
 
 def _unsigned(text: str) -> Decimal | None:
@@ -58,10 +61,14 @@ def _signed(text: str) -> tuple[bool, str]:
 
 def parse_money(text: str) -> Decimal:
     """An amount in dollars and cents; negatives (credits) in any usual notation."""
+    if _PLAIN_MONEY.fullmatch(text):
+        return Decimal(text).quantize(CENT)
     negative, rest = _signed(text.upper())
     number = _unsigned(rest)
     if number is None:
         raise CellError(_MONEY_EXPECTED)
+    if number >= _MONEY_LIMIT:
+        raise CellError("expected an amount below 1,000,000,000,000")
     cents = number.quantize(CENT)
     if abs(cents - number) > Decimal("0.000001"):
         raise CellError("expected at most 2 decimal places (cents)")
@@ -72,15 +79,15 @@ def parse_weight(text: str) -> Decimal:
     """A shipment weight in pounds: '1,250', '1250 lbs', '1250.5'; never negative."""
     s = re.sub(r"(?i)\s*(lbs?|#|pounds?)\.?$", "", text.strip())
     number = _unsigned(s)
-    if number is None:
+    if number is None or number >= _QUANTITY_LIMIT:
         raise CellError("expected a weight in pounds such as 1,250")
-    return number.normalize() if number == number.to_integral_value() else number
+    return Decimal(int(number)) if number == number.to_integral_value() else number
 
 
 def parse_pieces(text: str) -> int:
     """A count of handling units or pieces: a whole number, never negative."""
     number = _unsigned(text.strip())
-    if number is None or number != number.to_integral_value():
+    if number is None or number >= _QUANTITY_LIMIT or number != number.to_integral_value():
         raise CellError("expected a whole number of pieces such as 12")
     return int(number)
 

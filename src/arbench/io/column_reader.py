@@ -58,6 +58,14 @@ def missing_columns(
     ]
 
 
+def _cell_text(value: object) -> str:
+    if type(value) is str:
+        return value.strip()
+    if value is None or value != value:  # NaN
+        return ""
+    return str(value).strip()
+
+
 class ColumnReader:
     """Reads mapped columns of one table and collects the errors of every cell."""
 
@@ -76,8 +84,8 @@ class ColumnReader:
             if header is None:
                 self._texts[field] = [""] * len(self.rows)
             else:
-                column = self.frame[header].fillna("").astype(str).str.strip()
-                self._texts[field] = column.tolist()
+                cells = self.frame[header].tolist()
+                self._texts[field] = [v.strip() if type(v) is str else _cell_text(v) for v in cells]
         return self._texts[field]
 
     def text(self, field: str) -> list[str | None]:

@@ -13,7 +13,7 @@ are the spreadsheet's (header row 1, first data row 2). `load_register` does all
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -97,6 +97,9 @@ class RegisterRow:
         return self.amount < 0
 
 
+_ROW_FIELDS = tuple(f.name for f in fields(RegisterRow))[1:]  # after `row`, in class order
+
+
 @dataclass(slots=True)
 class RegisterRows:
     """The outcome of reading a register: typed rows, or the errors that reject it."""
@@ -129,9 +132,10 @@ def parse_register(frame: pd.DataFrame, mapping: dict[str, str]) -> RegisterRows
     _check_dates_present(reader, columns)
     _check_duplicate_pros(reader, columns["pro"])
     failed = reader.failed_positions()
+    ordered = [reader.rows, *(columns[name] for name in _ROW_FIELDS)]
     rows = [
-        RegisterRow(**{name: columns[name][i] for name in columns}, row=reader.rows[i])
-        for i in range(len(reader.rows))
+        RegisterRow(*values)
+        for i, values in enumerate(zip(*ordered, strict=True))
         if i not in failed
     ]
     return RegisterRows(rows, reader.sorted_errors(CANONICAL_FIELDS), reader.date_formats)

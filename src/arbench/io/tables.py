@@ -4,7 +4,8 @@
 calamine engine) and .csv/.txt/.tsv text (UTF-8 with or without BOM, else Windows-1252, else
 Latin-1; the delimiter sniffed from the header line). The result is a DataFrame of `str`
 cells ('' when empty) whose index is the row number the user sees in the spreadsheet (header
-row 1 when it is the first row) and whose columns are the header texts. Dates stored as dates
+row 1 when it is the first row; a title line above the header is skipped) and whose columns
+are the header texts. Dates stored as dates
 come out as ISO text, whole numbers without '.0'. Wrong or empty files raise `FileRejected`.
 """
 
@@ -25,6 +26,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 _DELIMITERS = (",", ";", "\t", "|")
 _ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+_HEADER_SEARCH_ROWS = 20
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -113,8 +115,20 @@ def _text_rows(path: Path) -> list[list[str]]:
     return rows
 
 
+def _header_position(rows: list[list[str]]) -> int | None:
+    """The header row: the first of the top rows filled at least half as wide as the widest.
+
+    A title line above the header ("Open items as of 3/31") is skipped that way.
+    """
+    filled = [sum(1 for cell in row if cell) for row in rows[:_HEADER_SEARCH_ROWS]]
+    if not any(filled):
+        return None
+    threshold = (max(filled) + 1) // 2
+    return next(i for i, count in enumerate(filled) if count and count >= threshold)
+
+
 def _frame(rows: list[list[str]], path: Path) -> pd.DataFrame:
-    header_at = next((i for i, row in enumerate(rows) if any(row)), None)
+    header_at = _header_position(rows)
     if header_at is None:
         raise _rejected(path, "", "the file is empty (no header row)")
     width = max(len(row) for row in rows[header_at:])

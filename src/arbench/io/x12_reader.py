@@ -24,6 +24,7 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _LAYOUT = " \t\r\n"  # whitespace allowed around segments
 _REAL = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
 _DIGITS = re.compile(r"\d{1,9}")
+_MAX_DIGITS = 18  # no X12 numeric element is longer
 
 
 class X12Error(FileRejected):
@@ -291,9 +292,9 @@ def decimal_element(
         if required:
             raise tset.error(segment, f"{segment.id}{position:02d} ({name}) is required")
         return None
-    if not _REAL.fullmatch(value):
+    if not _REAL.fullmatch(value) or sum(c.isdigit() for c in value) > _MAX_DIGITS:
         message = f"{segment.id}{position:02d} ({name}) {value!r} is not a number"
-        raise tset.error(segment, message, value)
+        raise tset.error(segment, message, value[:40])
     try:
         number = Decimal(value)
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only numbers
