@@ -7,14 +7,11 @@ approve it first; it raises InvalidInput when required script steps are not done
 
 from __future__ import annotations
 
-from typing import Literal
-
 from sqlalchemy.orm import Session
 
 from arbench.services.base import Actor
+from arbench.services.scripts import Outcome, gate
 from arbench.store.models import Issue
-
-Outcome = Literal["resolve", "pending_approval"]
 
 
 def check_resolution(
@@ -24,5 +21,11 @@ def check_resolution(
     resolution_code: str,
     override_reason: str | None = None,
 ) -> Outcome:
-    """Whether `actor` may resolve `issue` with `resolution_code` now (see module docstring)."""
-    return "resolve"
+    """Whether `actor` may resolve `issue` with `resolution_code` now (see module docstring).
+
+    Required script steps must be done (every step for a trainee) unless a supervisor gives an
+    override reason (audited). A trainee's resolution above the team's approval limit, and a
+    write-off by anyone but a supervisor, create a pending approval and return
+    "pending_approval". The rules live in services/scripts.py.
+    """
+    return gate(session, actor, issue, resolution_code, override_reason)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from arbench import paths
 from arbench.services import users as user_service
 from arbench.services.base import ServiceError, actor_for
+from arbench.services.content import load_shipped
 from arbench.services.demo import create_demo
 from arbench.store.db import Database, DatabaseError, open_database, resolve_url
 from arbench.ui.main_window import MainWindow
@@ -47,6 +48,7 @@ def offer_demo(db: Database) -> bool:
         QApplication.processEvents()
 
     create_demo(db, progress=progress)
+    load_shipped(db)
     dialog.close()
     return True
 
