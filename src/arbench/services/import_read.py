@@ -1,0 +1,203 @@
+"""Turn an invoice file (register xlsx/xls/csv, or X12 210) into typed rows ready to import.
+
+A register is read with `io.registers` (mapping guessed, taken from a saved profile or given
+column by column); a 210 is recognized by its content (it starts with an ISA header) whatever
+its name, and each freight invoice becomes one row plus its charge lines. Nothing here writes:
+the outcome is an `InvoiceFile` with rows, or with every `RowError` that rejects the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from arbench.io.errors import FILE_ROW, FileRejected, RowError
+from arbench.io.registers import RegisterRow, guess_mapping, parse_register, read_table
+from arbench.io.x12 import Charge, FreightInvoice, parse_210
+
+FUEL_CODES = frozenset({"405", "FUE", "ENS", "FSC"})
+LINEHAUL_CODES = frozenset({"400"})
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeRow:
+    """One charge line of a freight bill (from an L1 segment)."""
+
+    seq: int
+    kind: str  # linehaul | fuel | accessorial
+    code: str | None
+    description: str
+    amount: Decimal
+
+
+@dataclass(slots=True)
+class InvoiceFile:
+    """A file read for import: typed rows, or the errors that reject it."""
+
+    name: str
+    sha256: str
+    kind: str  # invoices (a register) | 210
+    rows: list[RegisterRow] = field(default_factory=list)
+    fields: frozenset[str] = frozenset()  # the canonical fields the file carries
+    mapping: dict[str, str] = field(default_factory=dict)
+    headers: list[str] = field(default_factory=list)
+    date_formats: dict[str, str] = field(default_factory=dict)
+    charges: dict[str, list[ChargeRow]] = field(default_factory=dict)  # by PRO (210 only)
+    bill_to: dict[str, str] = field(default_factory=dict)  # by PRO (210 only)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def is_x12(path: Path) -> bool:
+    """True when the file's first characters (after a BOM and blanks) are an ISA header."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return False
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"ISA")
+
+
+def read_invoice_file(
+    path: Path, mapping: dict[str, str] | None = None, overrides: dict[str, str] | None = None
+) -> InvoiceFile:
+    """Read a register or 210 file; `mapping` replaces the guess, `overrides` adjust it."""
+    path = Path(path)
+    try:
+        sha = file_sha256(path)
+    except OSError as exc:
+        error = RowError(FILE_ROW, "", str(path), f"cannot open the file: {exc.strerror}")
+        return InvoiceFile(path.name, "", "invoices", errors=[error])
+    if is_x12(path):
+        return _read_210(path, sha)
+    return _read_register(path, sha, mapping, overrides or {})
+
+
+def effective_mapping(
+    headers: list[str], mapping: dict[str, str] | None, overrides: dict[str, str]
+) -> dict[str, str]:
+    """The mapping used: a given one as is, else the guess; `overrides` win over either."""
+    result = dict(mapping) if mapping is not None else guess_mapping(headers)
+    for source, target in overrides.items():
+        result = {h: f for h, f in result.items() if f != target and h != source}
+        result[source] = target
+    return {h: f for h, f in result.items() if f}
+
+
+def _read_register(
+    path: Path, sha: str, mapping: dict[str, str] | None, overrides: dict[str, str]
+) -> InvoiceFile:
+    result = InvoiceFile(path.name, sha, "invoices")
+    try:
+        frame = read_table(path)
+    except FileRejected as exc:
+        result.errors = exc.errors
+        return result
+    result.headers = [str(c) for c in frame.columns]
+    result.mapping = effective_mapping(result.headers, mapping, overrides)
+    parsed = parse_register(frame, result.mapping)
+    result.errors = parsed.errors
+    result.date_formats = parsed.date_formats
+    if not parsed.errors:
+        result.rows = parsed.rows
+        result.fields = frozenset(result.mapping.values())
+    return result
+
+
+_FIELDS_210 = frozenset(
+    {"pro", "account_number", "account_name", "bol", "invoice_number", "invoice_date", "amount",
+     "open_balance", "ship_date", "delivery_date", "shipper", "consignee", "origin",
+     "destination", "weight", "freight_class", "pieces", "terms"}
+)  # fmt: skip
+
+
+def _read_210(path: Path, sha: str) -> InvoiceFile:
+    result = InvoiceFile(path.name, sha, "210")
+    try:
+        invoices = parse_210(path)
+    except FileRejected as exc:
+        result.errors = exc.errors
+        return result
+    seen: dict[str, int] = {}
+    for invoice in invoices:
+        row, error = _row_210(invoice)
+        if error is None and row.pro.upper() in seen:
+            message = f"duplicate PRO: also in the set at segment {seen[row.pro.upper()]}"
+            error = RowError(invoice.segment_number, "B3", row.pro, message)
+        if error is not None:
+            result.errors.append(error)
+            continue
+        seen[row.pro.upper()] = invoice.segment_number
+        result.rows.append(row)
+        result.charges[row.pro] = _charges(invoice.charges)
+        party = invoice.bill_to or invoice.party("PR")
+        if party is not None:
+            result.bill_to[row.pro] = party.name
+    if result.errors:
+        result.rows, result.charges = [], {}
+    result.fields = _FIELDS_210
+    return result
+
+
+def _place(city: str, state: str) -> str | None:
+    return ", ".join(p for p in (city, state) if p) or None
+
+
+def _row_210(invoice: FreightInvoice) -> tuple[RegisterRow, RowError | None]:
+    payer = invoice.bill_to or invoice.party("PR")
+    shipper, consignee = invoice.shipper, invoice.consignee
+    weight = invoice.total_weight
+    if weight is None:
+        weights = [line.weight for line in invoice.lines if line.weight is not None]
+        weight = sum(weights, Decimal(0)) if weights else None
+    pieces = [line.pieces for line in invoice.lines if line.pieces is not None]
+    classes = [line.freight_class for line in invoice.lines if line.freight_class]
+    row = RegisterRow(
+        row=invoice.segment_number,
+        pro=invoice.pro,
+        account_number=payer.id if payer and payer.id else "",
+        amount=invoice.net_amount,
+        open_balance=invoice.net_amount,
+        invoice_date=invoice.invoice_date,
+        account_name=payer.name if payer else None,
+        bol=invoice.bol,
+        invoice_number=invoice.invoice_number,
+        ship_date=invoice.ship_date,
+        delivery_date=invoice.delivery_date,
+        shipper=shipper.name if shipper else None,
+        consignee=consignee.name if consignee else None,
+        origin=_place(shipper.city, shipper.state) if shipper else None,
+        destination=_place(consignee.city, consignee.state) if consignee else None,
+        weight=weight,
+        freight_class=classes[0] if classes else None,
+        pieces=sum(pieces) if pieces else None,
+        terms=invoice.terms,
+    )
+    if not row.account_number:
+        message = "no bill-to (N1*BT) or payer (N1*PR) with an id: the account is unknown"
+        return row, RowError(invoice.segment_number, "N1", invoice.invoice_number, message)
+    return row, None
+
+
+def _charges(charges: list[Charge]) -> list[ChargeRow]:
+    rows = []
+    for seq, charge in enumerate(charges, start=1):
+        code = charge.code
+        if code is None or code in LINEHAUL_CODES:
+            kind = "linehaul"
+        elif code in FUEL_CODES:
+            kind = "fuel"
+        else:
+            kind = "accessorial"
+        name = (charge.name or charge.description or kind)[:120]
+        rows.append(ChargeRow(seq, kind, code, name, charge.amount or Decimal(0)))
+    return rows
