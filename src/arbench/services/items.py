@@ -37,9 +37,9 @@ from arbench.services.promotion import (
     unlink_pro_issues,
 )
 from arbench.services.resolution import ResolveResult, reopen, resolve
-from arbench.services.worklist import WorkItem
+from arbench.services.worklist import WorkItem, items_for
 from arbench.store.db import Database
-from arbench.store.models import DepartmentRequest, Promise
+from arbench.store.models import DepartmentRequest, Issue, Pro, Promise
 
 CONTACT_KINDS = (ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.NOTE)
 
@@ -61,6 +61,9 @@ __all__ = [
     "set_root_cause",
     "settle_promises",
     "unlink_pro_issues",
+    "work_items",
+    "find_issue",
+    "open_requests",
 ]
 
 
@@ -267,3 +270,29 @@ def open_requests(db: Database, issue_id: int) -> list[tuple[int, str, str, date
             .order_by(DepartmentRequest.id)
         ).all()  # fmt: skip
         return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def work_items(db: Database, issue_ids: list[int], on: date | None = None) -> list[WorkItem]:
+    """The worklist rows of the given open issues (to redraw rows an action touched)."""
+    if not issue_ids:
+        return []
+    with db.session() as s:
+        return items_for(s, [Issue.id.in_(issue_ids)], on or date.today())
+
+
+def find_issue(db: Database, text: str) -> int:
+    """The issue named by '#123' (its id) or a PRO number (its latest issue)."""
+    text = text.strip()
+    with db.session() as s:
+        if text.startswith("#") and text[1:].isdigit():
+            issue_id = s.scalar(select(Issue.id).where(Issue.id == int(text[1:])))
+        else:
+            issue_id = s.scalar(
+                select(Issue.id)
+                .join(Pro, Pro.id == Issue.pro_id)
+                .where(Pro.pro == text)
+                .order_by(Issue.id.desc())
+            )
+        if issue_id is None:
+            raise NotFound(f"no item for '{text}': give a PRO number or #issue id")
+        return int(issue_id)

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from arbench.ui.main_window import MainWindow
 
-FEATURES: tuple[str, ...] = ()  # module paths, e.g. "arbench.ui.actions"
+FEATURES: tuple[str, ...] = (
+    "arbench.ui.actions",
+)  # module paths
 
 
 def install_features(window: MainWindow) -> None:

@@ -1,0 +1,338 @@
+"""Dialogs for the item actions: log a contact, promise, route, root cause, resolve, reopen,
+record a department's answer.
+
+Each dialog takes what it shows as arguments (no database access), and offers `values()` (the
+keyword arguments of its service call) and `set_values()` (to reopen it with what the user typed
+after an error or a conflict, so nothing is lost).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+
+from arbench.domain.catalogue import (
+    ISSUE_TYPES,
+    RESOLUTION_CODES,
+    Department,
+    Level,
+    root_causes_for,
+)
+from arbench.services.item_detail import ItemDetail
+
+OUTCOMES = (
+    "Spoke to AP", "Left voicemail", "No answer", "AP asked for POD copy",
+    "AP says paid, asked for remittance", "Invoice in approval", "Promised payment",
+    "Disputes the charge", "Sent documents",
+)  # fmt: skip
+
+
+def _qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def _pydate(edit: QDateEdit) -> date:
+    d = edit.date()
+    return date(d.year(), d.month(), d.day())
+
+
+def _date_edit(value: date) -> QDateEdit:
+    edit = QDateEdit(_qdate(value))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def _select(combo: QComboBox, data: Any) -> None:
+    index = combo.findData(data)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+def item_title(detail: ItemDetail) -> str:
+    what = f"PRO {detail.pro.pro}" if detail.pro else f"account issue #{detail.id}"
+    return f"{what} — {detail.type_name} — {detail.account.name}"
+
+
+class ActionDialog(QDialog):
+    """A form with OK/Cancel; the OK button carries the action's name."""
+
+    def __init__(self, title: str, detail: ItemDetail | None, ok_text: str, parent: QWidget | None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self.form = QFormLayout(self)
+        if detail is not None:
+            heading = QLabel(f"<b>{item_title(detail)}</b>")
+            heading.setWordWrap(True)
+            self.form.addRow(heading)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def finish(self) -> None:
+        self.form.addRow(self.buttons)
+
+    def values(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+class ContactDialog(ActionDialog):
+    """Log a call, email or note: contact, outcome, what was said, next follow-up."""
+
+    def __init__(
+        self, detail: ItemDetail, on: date, kind: str = "call", parent: QWidget | None = None
+    ):
+        super().__init__("Log a contact", detail, "Log", parent)
+        self.kind = QComboBox()
+        for k in ("call", "email", "note"):
+            self.kind.addItem(k.capitalize(), k)
+        _select(self.kind, kind)
+        self.contact = QComboBox()
+        self.contact.setEditable(True)
+        self.contact.addItems([""] + [c.name for c in detail.account.contacts])
+        self.outcome = QComboBox()
+        self.outcome.setEditable(True)
+        self.outcome.addItems([""] + list(OUTCOMES))
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText("What was said or done")
+        self.text.setFixedHeight(80)
+        self.set_follow_up = QCheckBox("Next follow-up on")
+        self.set_follow_up.setChecked(True)
+        self.follow_up = _date_edit(on + timedelta(days=3))
+        self.set_follow_up.toggled.connect(self.follow_up.setEnabled)
+        for label, widget in (("Kind", self.kind), ("Contact", self.contact), ("Outcome", self.outcome),
+                              ("Note", self.text), (self.set_follow_up, self.follow_up)):  # fmt: skip
+            self.form.addRow(label, widget)
+        self.finish()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.currentData(),
+            "contact": self.contact.currentText().strip() or None,
+            "outcome": self.outcome.currentText().strip() or None,
+            "text": self.text.toPlainText().strip(),
+            "follow_up": _pydate(self.follow_up) if self.set_follow_up.isChecked() else None,
+        }
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        _select(self.kind, values["kind"])
+        self.contact.setEditText(values.get("contact") or "")
+        self.outcome.setEditText(values.get("outcome") or "")
+        self.text.setPlainText(values.get("text") or "")
+        self.set_follow_up.setChecked(values.get("follow_up") is not None)
+        if values.get("follow_up"):
+            self.follow_up.setDate(_qdate(values["follow_up"]))
+
+
+class PromiseDialog(ActionDialog):
+    """Promise to pay: amount (at most the open balance) and date; follow-up the day after."""
+
+    def __init__(self, detail: ItemDetail, on: date, balance: str, parent: QWidget | None = None):
+        super().__init__("Promise to pay", detail, "Record promise", parent)
+        self.amount = QLineEdit(balance)
+        self.amount.setPlaceholderText("e.g. 1250.00")
+        self.due_on = _date_edit(on + timedelta(days=7))
+        self.form.addRow("Open balance", QLabel(f"${balance}"))
+        self.form.addRow("Amount promised", self.amount)
+        self.form.addRow("Will pay by", self.due_on)
+        self.form.addRow(QLabel("<i>The follow-up moves to the day after; the promise is marked kept "
+                                "or broken automatically.</i>"))  # fmt: skip
+        self.finish()
+
+    def values(self) -> dict[str, Any]:
+        return {"amount": self.amount.text().strip(), "due_on": _pydate(self.due_on)}
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        self.amount.setText(str(values["amount"]))
+        self.due_on.setDate(_qdate(values["due_on"]))
+
+
+class RouteDialog(ActionDialog):
+    """Route to a department with a request, the person there and a due date."""
+
+    def __init__(self, detail: ItemDetail, on: date, parent: QWidget | None = None):
+        super().__init__("Route to a department", detail, "Route", parent)
+        self.department = QComboBox()
+        for d in Department:
+            self.department.addItem(d.value.capitalize(), d.value)
+        usual = ISSUE_TYPES[detail.type].department if detail.type in ISSUE_TYPES else None
+        if usual is not None:
+            _select(self.department, usual.value)
+        self.request = QPlainTextEdit()
+        self.request.setPlaceholderText("What you need from them (e.g. the signed POD)")
+        self.request.setFixedHeight(80)
+        self.owner = QLineEdit()
+        self.owner.setPlaceholderText("Person or desk in that department (optional)")
+        self.due_on = _date_edit(on + timedelta(days=5))
+        for label, widget in (("Department", self.department), ("Request", self.request),
+                              ("Owner", self.owner), ("Answer due", self.due_on)):  # fmt: skip
+            self.form.addRow(label, widget)
+        self.finish()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "department": self.department.currentData(),
+            "request": self.request.toPlainText().strip(),
+            "owner": self.owner.text().strip() or None,
+            "due_on": _pydate(self.due_on),
+        }
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        _select(self.department, values["department"])
+        self.request.setPlainText(values["request"])
+        self.owner.setText(values.get("owner") or "")
+        self.due_on.setDate(_qdate(values["due_on"]))
+
+
+def cause_combo(level: str, current: str | None) -> QComboBox:
+    """The catalogue's root causes of a level, each with its X12 426 code."""
+    combo = QComboBox()
+    for cause in root_causes_for(Level(level)):
+        x12 = f"  [X12 426: {cause.x12_426}]" if cause.x12_426 else ""
+        combo.addItem(f"{cause.name}{x12}", cause.code)
+    if current:
+        _select(combo, current)
+    return combo
+
+
+class RootCauseDialog(ActionDialog):
+    def __init__(self, detail: ItemDetail, parent: QWidget | None = None):
+        super().__init__("Set root cause", detail, "Set root cause", parent)
+        default = (
+            ISSUE_TYPES[detail.type].default_root_cause if detail.type in ISSUE_TYPES else None
+        )
+        self.cause = cause_combo(detail.level, detail.root_cause or default)
+        self.form.addRow("Root cause", self.cause)
+        self.finish()
+
+    def values(self) -> dict[str, Any]:
+        return {"code": self.cause.currentData()}
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        _select(self.cause, values["code"])
+
+
+class ResolveDialog(ActionDialog):
+    """Resolution code, root cause fixed yes/no, the cause, and the linked pros of an account issue."""
+
+    def __init__(self, detail: ItemDetail, supervisor: bool, parent: QWidget | None = None):
+        super().__init__("Resolve", detail, "Resolve", parent)
+        self.code = QComboBox()
+        for code, name in RESOLUTION_CODES.items():
+            if code != "resolved_with_account":
+                self.code.addItem(name, code)
+        default = (
+            ISSUE_TYPES[detail.type].default_root_cause if detail.type in ISSUE_TYPES else None
+        )
+        self.cause = cause_combo(detail.level, detail.root_cause or default)
+        self.fixed = QComboBox()
+        self.fixed.addItem("Yes — it will not happen again", True)
+        self.fixed.addItem("No — only this item was fixed", False)
+        self.form.addRow("Resolution", self.code)
+        self.form.addRow("Root cause", self.cause)
+        self.form.addRow("Root cause fixed?", self.fixed)
+        open_linked = [p for p in detail.linked_pros if p.status != "resolved"]
+        self.with_linked = QCheckBox(
+            f"Also resolve its {len(open_linked)} linked open pro issue(s)"
+        )
+        self.with_linked.setChecked(bool(open_linked))
+        self.with_linked.setVisible(detail.level == Level.ACCOUNT and bool(open_linked))
+        self.form.addRow(self.with_linked)
+        self.override = QLineEdit()
+        self.override.setPlaceholderText("Only to resolve without the script's required steps")
+        if supervisor:
+            self.form.addRow("Override reason", self.override)
+        self.finish()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "code": self.code.currentData(),
+            "root_cause": self.cause.currentData(),
+            "root_cause_fixed": bool(self.fixed.currentData()),
+            "with_linked": self.with_linked.isVisible() and self.with_linked.isChecked(),
+            "override_reason": self.override.text().strip() or None,
+        }
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        _select(self.code, values["code"])
+        _select(self.cause, values["root_cause"])
+        _select(self.fixed, values["root_cause_fixed"])
+        self.with_linked.setChecked(values["with_linked"])
+        self.override.setText(values.get("override_reason") or "")
+
+
+class ReopenDialog(ActionDialog):
+    """Reopen a resolved item (the selected one, or one found by PRO number or #id)."""
+
+    def __init__(self, detail: ItemDetail | None, parent: QWidget | None = None):
+        super().__init__("Reopen item", detail, "Reopen", parent)
+        self.which = QLineEdit()
+        self.which.setPlaceholderText("PRO number or #issue id")
+        if detail is None:
+            self.form.addRow("Item", self.which)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Why it came back")
+        self.form.addRow("Reason", self.reason)
+        self.form.addRow(QLabel("<i>Counted as a reopen; the same cause on the same account within the "
+                                "recurrence window counts as a recurrence.</i>"))  # fmt: skip
+        self.finish()
+
+    def values(self) -> dict[str, Any]:
+        return {"which": self.which.text().strip(), "reason": self.reason.text().strip()}
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        self.which.setText(values.get("which") or "")
+        self.reason.setText(values.get("reason") or "")
+
+
+class AnswerDialog(ActionDialog):
+    """Record a department's answer to one of the item's open requests."""
+
+    def __init__(
+        self,
+        detail: ItemDetail,
+        requests: list[tuple[int, str, str, date]],
+        parent: QWidget | None = None,
+    ):
+        super().__init__("Department answer", detail, "Record answer", parent)
+        self.request = QComboBox()
+        for rid, department, text, due in requests:
+            self.request.addItem(f"{department.capitalize()} (due {due}): {text[:60]}", rid)
+        self.answer = QPlainTextEdit()
+        self.answer.setFixedHeight(80)
+        self.form.addRow("Request", self.request)
+        self.form.addRow("Answer", self.answer)
+        self.finish()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "request_id": self.request.currentData(),
+            "answer": self.answer.toPlainText().strip(),
+        }
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        _select(self.request, values["request_id"])
+        self.answer.setPlainText(values["answer"])

@@ -1,0 +1,152 @@
+"""A collector's day, clicked through the real window: open the top item, log a call, record a
+promise, route to operations, the answer comes back, resolve; plus a conflict and an error."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from arbench.services import items as service
+from arbench.services.base import actor_for
+from arbench.services.item_detail import item_detail
+from arbench.store.db import Database
+from arbench.ui.action_dialogs import ContactDialog, PromiseDialog, ResolveDialog, RouteDialog
+from arbench.ui.main_window import MainWindow
+from arbench.ui.settings import UserSettings
+
+ON = date(2026, 11, 24)
+
+
+def open_window(qtbot: QtBot, db: Database, login: str = "agarcia") -> MainWindow:
+    window = MainWindow(db, actor_for(db, login), UserSettings(), on=ON)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
+        window.reload()
+    return window
+
+
+def click(qtbot: QtBot, widget: QWidget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def press(qtbot: QtBot, window: MainWindow, name: str) -> object:
+    """Click the item panel's button for an action and return the dialog it opened."""
+    click(qtbot, window.item_actions.buttons[name])  # type: ignore[attr-defined]
+    dialog = window.item_actions.dialog  # type: ignore[attr-defined]
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def row_of(window: MainWindow, issue_id: int):  # type: ignore[no-untyped-def]
+    model = window.pro_view.model
+    row = model.row_of(issue_id)
+    return None if row is None else model.items[row]
+
+
+def test_collector_works_the_top_item_from_call_to_resolution(qtbot: QtBot, demo_db: Database) -> None:
+    window = open_window(qtbot, demo_db)
+    view = window.pro_view
+    top = view.model.items[0]
+    rect = view.table.visualRect(view.model.index(0, 0))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert window.panel.detail is not None and window.panel.detail.id == top.id
+    tip = window.item_actions.buttons["log"].toolTip()  # type: ignore[attr-defined]
+    assert "Ctrl+L" in tip
+
+    # 1. Log a call.
+    dialog = press(qtbot, window, "log")
+    assert isinstance(dialog, ContactDialog)
+    dialog.outcome.setEditText("AP asked for POD copy")
+    qtbot.keyClicks(dialog.text, "Called AP about the open balance")
+    click(qtbot, dialog.ok_button)
+    row = row_of(window, top.id)
+    assert row is not None and row.follow_up == ON + timedelta(days=3)
+    assert view.model.row_of(top.id) == 0  # updated in place, not reloaded
+    assert "Called AP about the open balance — AP asked for POD copy" in window.panel.timeline.toPlainText()
+
+    # 2. Promise to pay $500 by a week from today.
+    dialog = press(qtbot, window, "promise")
+    assert isinstance(dialog, PromiseDialog)
+    dialog.amount.clear()
+    qtbot.keyClicks(dialog.amount, "500.00")
+    click(qtbot, dialog.ok_button)
+    row = row_of(window, top.id)
+    assert row is not None and row.follow_up == ON + timedelta(days=8)
+    assert "Promise to pay $500.00 by 2026-12-01" in window.panel.timeline.toPlainText()
+    assert "promise $500.00 by 2026-12-01" in window.panel.header.text()
+
+    # 3. Route to operations.
+    dialog = press(qtbot, window, "route")
+    assert isinstance(dialog, RouteDialog)
+    dialog.department.setCurrentIndex(dialog.department.findData("operations"))
+    qtbot.keyClicks(dialog.request, "Send the signed POD")
+    click(qtbot, dialog.ok_button)
+    row = row_of(window, top.id)
+    assert row is not None and row.status == "waiting"
+    assert row.reason.startswith("Waiting on operations since 2026-11-24")
+    assert "waiting on operations since 2026-11-24" in window.panel.header.text()
+    assert "Routed to operations, due 2026-11-29: Send the signed POD" in window.panel.timeline.toPlainText()
+
+    # 4. Operations answers (recorded through the service), the list is refreshed (F5).
+    [(request_id, _, _, _)] = service.open_requests(demo_db, top.id)
+    service.answer_request(demo_db, actor_for(demo_db, "kwright"), request_id, answer="Signed POD attached", on=ON)
+    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
+        window.reload()
+    row = row_of(window, top.id)
+    assert row is not None and row.bucket_label == "Department answered or overdue"
+    assert row.reason.startswith("Operations answered")
+    assert all(i.bucket <= row.bucket for i in view.model.items[: view.model.row_of(top.id)])
+    view.select_row(view.model.row_of(top.id) or 0)
+    assert "Operations answered: Signed POD attached" in window.panel.timeline.toPlainText()
+
+    # 5. Resolve: the row leaves the list, the timeline keeps every step.
+    dialog = press(qtbot, window, "resolve")
+    assert isinstance(dialog, ResolveDialog)
+    dialog.code.setCurrentIndex(dialog.code.findData("paid_after_documents"))
+    click(qtbot, dialog.ok_button)
+    assert row_of(window, top.id) is None
+    assert window.panel.detail is not None and window.panel.detail.id != top.id
+    kinds = [e.kind for e in item_detail(demo_db, top.id).timeline if e.issue_id == top.id]
+    assert kinds[:5] == ["resolve", "answer", "route", "promise", "call"]
+
+
+def test_conflict_offers_reload_and_keeps_what_was_typed(qtbot: QtBot, demo_db: Database) -> None:
+    window = open_window(qtbot, demo_db)
+    top = window.pro_view.model.items[0]
+    window.pro_view.select_row(0)
+    dialog = press(qtbot, window, "log")
+    qtbot.keyClicks(dialog.text, "My notes from the call")  # type: ignore[attr-defined]
+    # Meanwhile a supervisor works the same item in another session.
+    seen = window.panel.detail.version  # type: ignore[union-attr]
+    service.log_contact(demo_db, actor_for(demo_db, "kwright"), top.id, seen, kind="note", text="Checked portal",
+                        follow_up=ON + timedelta(days=9), on=ON)  # fmt: skip
+    click(qtbot, dialog.ok_button)  # type: ignore[attr-defined]
+    box = window.item_actions.message  # type: ignore[attr-defined]
+    assert box is not None and box.isVisible()
+    assert "changed by kwright" in box.text() and "follow_up: 2026-12-03 (theirs)" in box.informativeText()
+    reload_button = next(b for b in box.buttons() if b.text() == "Reload and reapply")
+    click(qtbot, reload_button)
+    again = window.item_actions.dialog  # type: ignore[attr-defined]
+    assert isinstance(again, ContactDialog) and again is not dialog
+    assert again.text.toPlainText() == "My notes from the call"
+    click(qtbot, again.ok_button)
+    timeline = window.panel.timeline.toPlainText()
+    assert "My notes from the call" in timeline and "Checked portal" in timeline
+
+
+def test_bad_promise_shows_the_error_and_reopens_with_the_amount(qtbot: QtBot, demo_db: Database) -> None:
+    window = open_window(qtbot, demo_db)
+    window.pro_view.select_row(0)
+    dialog = press(qtbot, window, "promise")
+    dialog.amount.setText("99999999.00")  # type: ignore[attr-defined]
+    click(qtbot, dialog.ok_button)  # type: ignore[attr-defined]
+    box = window.item_actions.message  # type: ignore[attr-defined]
+    assert isinstance(box, QMessageBox) and "more than the open balance" in box.text()
+    click(qtbot, box.button(QMessageBox.StandardButton.Ok))
+    again = window.item_actions.dialog  # type: ignore[attr-defined]
+    assert isinstance(again, PromiseDialog) and again.amount.text() == "99999999.00"
