@@ -47,7 +47,23 @@ def row_of(window: MainWindow, issue_id: int):  # type: ignore[no-untyped-def]
     return None if row is None else model.items[row]
 
 
-def test_collector_works_the_top_item_from_call_to_resolution(qtbot: QtBot, demo_db: Database) -> None:
+def work_script(db: Database, issue_id: int) -> None:
+    """Tick the item's required script steps, when shipped scripts are loaded."""
+    from arbench.services import scripts
+    from arbench.services.base import NotFound
+
+    me = actor_for(db, "agarcia")
+    try:
+        script = scripts.script_for_issue(db, issue_id, me)
+    except NotFound:
+        return
+    for step in script.missing_required:
+        scripts.mark_step(db, me, issue_id, step.number)
+
+
+def test_collector_works_the_top_item_from_call_to_resolution(
+    qtbot: QtBot, demo_db: Database
+) -> None:
     window = open_window(qtbot, demo_db)
     view = window.pro_view
     top = view.model.items[0]
@@ -67,7 +83,10 @@ def test_collector_works_the_top_item_from_call_to_resolution(qtbot: QtBot, demo
     row = row_of(window, top.id)
     assert row is not None and row.follow_up == ON + timedelta(days=3)
     assert view.model.row_of(top.id) == 0  # updated in place, not reloaded
-    assert "Called AP about the open balance — AP asked for POD copy" in window.panel.timeline.toPlainText()
+    assert (
+        "Called AP about the open balance — AP asked for POD copy"
+        in window.panel.timeline.toPlainText()
+    )
 
     # 2. Promise to pay $500 by a week from today.
     dialog = press(qtbot, window, "promise")
@@ -90,11 +109,16 @@ def test_collector_works_the_top_item_from_call_to_resolution(qtbot: QtBot, demo
     assert row is not None and row.status == "waiting"
     assert row.reason.startswith("Waiting on operations since 2026-11-24")
     assert "waiting on operations since 2026-11-24" in window.panel.header.text()
-    assert "Routed to operations, due 2026-11-29: Send the signed POD" in window.panel.timeline.toPlainText()
+    assert (
+        "Routed to operations, due 2026-11-29: Send the signed POD"
+        in window.panel.timeline.toPlainText()
+    )
 
     # 4. Operations answers (recorded through the service), the list is refreshed (F5).
     [(request_id, _, _, _)] = service.open_requests(demo_db, top.id)
-    service.answer_request(demo_db, actor_for(demo_db, "kwright"), request_id, answer="Signed POD attached", on=ON)
+    service.answer_request(
+        demo_db, actor_for(demo_db, "kwright"), request_id, answer="Signed POD attached", on=ON
+    )
     with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
         window.reload()
     row = row_of(window, top.id)
@@ -104,11 +128,16 @@ def test_collector_works_the_top_item_from_call_to_resolution(qtbot: QtBot, demo
     view.select_row(view.model.row_of(top.id) or 0)
     assert "Operations answered: Signed POD attached" in window.panel.timeline.toPlainText()
 
-    # 5. Resolve: the row leaves the list, the timeline keeps every step.
+    # 5. The collector works the resolution script (the #4 script runner), then resolves:
+    #    the row leaves the list, the timeline keeps every step.
+    work_script(demo_db, top.id)
+    window.open_item_by_id(top.id)
     dialog = press(qtbot, window, "resolve")
     assert isinstance(dialog, ResolveDialog)
     dialog.code.setCurrentIndex(dialog.code.findData("paid_after_documents"))
     click(qtbot, dialog.ok_button)
+    message = window.item_actions.message  # type: ignore[attr-defined]
+    assert message is None or not message.isVisible(), message.text()
     assert row_of(window, top.id) is None
     assert window.panel.detail is not None and window.panel.detail.id != top.id
     kinds = [e.kind for e in item_detail(demo_db, top.id).timeline if e.issue_id == top.id]
@@ -128,7 +157,10 @@ def test_conflict_offers_reload_and_keeps_what_was_typed(qtbot: QtBot, demo_db: 
     click(qtbot, dialog.ok_button)  # type: ignore[attr-defined]
     box = window.item_actions.message  # type: ignore[attr-defined]
     assert box is not None and box.isVisible()
-    assert "changed by kwright" in box.text() and "follow_up: 2026-12-03 (theirs)" in box.informativeText()
+    assert (
+        "changed by kwright" in box.text()
+        and "follow_up: 2026-12-03 (theirs)" in box.informativeText()
+    )
     reload_button = next(b for b in box.buttons() if b.text() == "Reload and reapply")
     click(qtbot, reload_button)
     again = window.item_actions.dialog  # type: ignore[attr-defined]
@@ -139,7 +171,9 @@ def test_conflict_offers_reload_and_keeps_what_was_typed(qtbot: QtBot, demo_db: 
     assert "My notes from the call" in timeline and "Checked portal" in timeline
 
 
-def test_bad_promise_shows_the_error_and_reopens_with_the_amount(qtbot: QtBot, demo_db: Database) -> None:
+def test_bad_promise_shows_the_error_and_reopens_with_the_amount(
+    qtbot: QtBot, demo_db: Database
+) -> None:
     window = open_window(qtbot, demo_db)
     window.pro_view.select_row(0)
     dialog = press(qtbot, window, "promise")
@@ -150,3 +184,47 @@ def test_bad_promise_shows_the_error_and_reopens_with_the_amount(qtbot: QtBot, d
     click(qtbot, box.button(QMessageBox.StandardButton.Ok))
     again = window.item_actions.dialog  # type: ignore[attr-defined]
     assert isinstance(again, PromiseDialog) and again.amount.text() == "99999999.00"
+
+
+def test_account_issue_from_the_pro_panel_and_a_promotion_proposal(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    from PySide6.QtCore import Qt as _Qt
+
+    from arbench.services.settings import set_setting
+    from arbench.ui.account_dialogs import AccountIssueDialog, ProposalsDialog
+
+    window = open_window(qtbot, demo_db)
+    accounts_before = window.account_view.model.rowCount()
+    window.pro_view.select_row(0)
+    top = window.pro_view.model.items[0]
+    dialog = press(qtbot, window, "account")
+    assert isinstance(dialog, AccountIssueDialog)
+    assert dialog.type.currentData() == "invoicing_requirements"  # what POD missing signals
+    click(qtbot, dialog.ok_button)
+    assert window.account_view.model.rowCount() == accounts_before + 1
+    row = row_of(window, top.id)
+    assert row is not None and row.parent_id is not None  # the pro row shows its new parent
+    assert "Linked to account-level issue" in window.panel.timeline.toPlainText()
+
+    # Three pros of one account get the same cause; the proposal turns them into one issue.
+    set_setting(demo_db, actor_for(demo_db, "kwright"), "promotion_window_days", "3650")
+    by_account: dict[str, list[int]] = {}
+    for item in window.pro_view.model.items:
+        if item.parent_id is None and item.status == "open":
+            by_account.setdefault(item.account_number, []).append(item.id)
+    ids = next(g for g in by_account.values() if len(g) >= 3)[:3]
+    for issue_id in ids:
+        service.set_root_cause(
+            demo_db, actor_for(demo_db, "agarcia"), issue_id, None, code="rate_keyed_wrong", on=ON
+        )
+    window.item_actions.actions["proposals"].trigger()  # type: ignore[attr-defined]
+    proposals = window.item_actions.dialog  # type: ignore[attr-defined]
+    assert isinstance(proposals, ProposalsDialog)
+    index = next(n for n, p in enumerate(proposals.proposals) if set(ids) <= set(p.issue_ids))
+    proposals.list.item(index).setCheckState(_Qt.CheckState.Checked)
+    click(qtbot, proposals.ok_button)
+    assert window.account_view.model.rowCount() == accounts_before + 2
+    for issue_id in ids:
+        linked = row_of(window, issue_id)
+        assert linked is not None and linked.parent_id is not None

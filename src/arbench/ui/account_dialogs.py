@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QListWidgetItem, QWidget
 
-from arbench.domain.catalogue import Level, issue_types_for
+from arbench.domain.catalogue import ISSUE_TYPES, ROOT_CAUSES, Level, issue_types_for
 from arbench.services.item_detail import ItemDetail, RelatedIssue
 from arbench.services.promotion import PromotionProposal
 from arbench.ui.action_dialogs import ActionDialog, _select, cause_combo
@@ -59,6 +59,11 @@ class AccountIssueDialog(ActionDialog):
             self.type.addItem(t.name, t.code)
         self.cause = cause_combo(Level.ACCOUNT.value, None)
         self.type.currentIndexChanged.connect(self._default_cause)
+        signalled = (
+            ROOT_CAUSES[detail.root_cause].promotes_to if detail.root_cause in ROOT_CAUSES else None
+        )
+        if signalled:
+            _select(self.type, signalled)
         self._default_cause()
         if not self.linking:
             self.form.addRow("Issue type", self.type)
@@ -75,8 +80,6 @@ class AccountIssueDialog(ActionDialog):
         self.finish()
 
     def _default_cause(self) -> None:
-        from arbench.domain.catalogue import ISSUE_TYPES
-
         code = self.type.currentData()
         if code in ISSUE_TYPES:
             _select(self.cause, ISSUE_TYPES[code].default_root_cause)
