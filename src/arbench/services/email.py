@@ -155,8 +155,26 @@ def compose(
     from arbench.domain.content import template_fields
 
     missing = tuple(f for f in template_fields(template) if f not in values)
-    return EmailDraft(values.get("contact_email", ""), subject, body, template_key, issue_id,
+    return EmailDraft(values.get("contact_email", ""), subject, reflow(body), template_key, issue_id,
                       values.get("collector_email", ""), missing)  # fmt: skip
+
+
+def reflow(body: str, wrapped_at: int = 60) -> str:
+    """Join a template's hard-wrapped paragraph lines (so merged values don't leave ragged
+    lines); short lines such as greetings, lists and signatures are kept as they are."""
+    out: list[str] = []
+    for line in body.split("\n"):
+        previous = out[-1] if out else ""
+        if (
+            len(previous) >= wrapped_at
+            and line.strip()
+            and not line.lstrip().startswith(("-", "*", "PRO "))
+            and not previous.lstrip().startswith(("-", "*"))
+        ):
+            out[-1] = f"{previous} {line.strip()}"
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def to_message(draft: EmailDraft) -> EmailMessage:

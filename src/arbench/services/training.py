@@ -214,6 +214,13 @@ def acknowledge(db: Database, actor: Actor, note_key: str) -> PathNote:
         return PathNote(note_key, info.title, True, at)
 
 
+def acknowledged(db: Database, actor: Actor, note_key: str) -> bool:
+    """Whether `actor` read and understood the current version of a note."""
+    with db.session() as s:
+        info = content.current_in(s, "note", note_key)
+        return _acks(s, actor.id).get(note_key, (0, None))[0] >= info.version
+
+
 def glossary_terms(db: Database) -> dict[str, GlossaryEntry]:
     """Every glossary term (lower-cased key) with its note and one-line definition."""
     with db.session() as s:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from arbench import paths
 from arbench.services import users as user_service
 from arbench.services.base import ServiceError, actor_for
-from arbench.services.content import load_shipped
+from arbench.services.content import ensure_loaded, load_shipped
 from arbench.services.demo import create_demo
 from arbench.store.db import Database, DatabaseError, open_database, resolve_url
 from arbench.ui.main_window import MainWindow
@@ -63,6 +63,7 @@ def start_window(db: Database, login: str | None, settings: UserSettings) -> Mai
             return None
         login = picker.login
     actor = actor_for(db, login)
+    ensure_loaded(db)  # databases made before the content existed get the shipped content
     settings.last_user = login
     window = MainWindow(db, actor, settings)
     window.show()

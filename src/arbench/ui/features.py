@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 FEATURES: tuple[str, ...] = (
     "arbench.ui.actions",
+    "arbench.ui.script_runner",
+    "arbench.ui.training_center",
+    "arbench.ui.glossary_tips",
 )  # module paths
 
 

@@ -1,0 +1,252 @@
+"""The training center (Tools menu): browse and search notes, the onboarding path with progress,
+"Read and understood", and for supervisors each user's progress along the path."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from arbench.services import training
+from arbench.services.base import Actor, ServiceError
+from arbench.services.training import NoteView
+from arbench.store.db import Database
+
+if TYPE_CHECKING:
+    from arbench.ui.main_window import MainWindow
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class NoteListModel(QAbstractListModel):
+    """Notes (or search hits) as rows: title, with category and snippet as tooltip."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rows: list[tuple[str, str, str]] = []  # key, title, tooltip
+
+    def set_rows(self, rows: list[tuple[str, str, str]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        key, title, tip = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tip
+        if role == KEY_ROLE:
+            return key
+        return None
+
+
+class TrainingCenter(QDialog):
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db, self.actor = db, actor
+        self.note: NoteView | None = None
+        self.setWindowTitle("Training center")
+        self.resize(1000, 680)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._notes_tab(), "Notes")
+        self.tabs.addTab(self._path_tab(), "Onboarding path")
+        if actor.is_supervisor:
+            self.team = QTableView()
+            self.team_model = QStandardItemModel(self)
+            self.team.setModel(self.team_model)
+            self.team.horizontalHeader().setStretchLastSection(True)
+            self.tabs.addTab(self.team, "Team progress")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self.refresh()
+
+    # ----- notes --------------------------------------------------------------------------
+    def _notes_tab(self) -> QWidget:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search notes: title, glossary terms and text")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.run_search)
+        self.list_model = NoteListModel(self)
+        self.list = QListView()
+        self.list.setModel(self.list_model)
+        self.list.selectionModel().currentChanged.connect(
+            lambda index, _old: self.show_note(index.data(KEY_ROLE)) if index.isValid() else None
+        )
+        self.viewer = QTextBrowser()
+        self.viewer.setOpenExternalLinks(False)
+        self.ack_button = QPushButton("Read and understood")
+        self.ack_button.setToolTip("Record that you read and understood this version of the note")
+        self.ack_button.clicked.connect(self.acknowledge)
+        self.ack_state = QLabel()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.list)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.viewer)
+        row = QHBoxLayout()
+        row.addWidget(self.ack_state, 1)
+        row.addWidget(self.ack_button)
+        right_layout.addLayout(row)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([300, 700])
+        return splitter
+
+    def run_search(self, text: str) -> None:
+        if text.strip():
+            hits = training.search(self.db, text)
+            self.list_model.set_rows([(h.key, h.title, h.snippet) for h in hits])
+        else:
+            notes = training.notes(self.db)
+            self.list_model.set_rows([(n.key, n.title, n.category) for n in notes])
+
+    def show_note(self, key: str | None) -> None:
+        """Show one note (and select it in the list when listed)."""
+        if not key:
+            return
+        try:
+            self.note = training.note(self.db, key)
+        except ServiceError as exc:
+            self.viewer.setPlainText(str(exc))
+            return
+        self.tabs.setCurrentIndex(0)
+        for row, (k, _, _) in enumerate(self.list_model.rows):
+            if k == key and self.list.currentIndex().row() != row:
+                self.list.setCurrentIndex(self.list_model.index(row))
+        definition = f"> **{self.note.definition}**\n\n" if self.note.definition else ""
+        self.viewer.setMarkdown(f"# {self.note.title}\n\n{definition}{self.note.body}")
+        self._show_ack_state()
+
+    def _show_ack_state(self) -> None:
+        if self.note is None:
+            return
+        read = training.acknowledged(self.db, self.actor, self.note.key)
+        self.ack_state.setText(
+            f"Version {self.note.version} · "
+            + ("✔ you read and understood this version" if read else "not yet acknowledged")
+        )
+        self.ack_button.setEnabled(not read)
+
+    def acknowledge(self) -> None:
+        if self.note is None:
+            return
+        training.acknowledge(self.db, self.actor, self.note.key)
+        self.refresh()
+
+    # ----- onboarding path ----------------------------------------------------------------
+    def _path_tab(self) -> QWidget:
+        self.progress = QProgressBar()
+        self.path_model = QStandardItemModel(self)
+        self.path = QTreeView()
+        self.path.setModel(self.path_model)
+        self.path.setHeaderHidden(True)
+        self.path.doubleClicked.connect(lambda index: self.show_note(index.data(KEY_ROLE)))
+        hint = QLabel("Double-click a note to read it. Day by day, read each note and mark it "
+                      "\"Read and understood\".")  # fmt: skip
+        hint.setWordWrap(True)
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.progress)
+        layout.addWidget(hint)
+        layout.addWidget(self.path)
+        return box
+
+    def refresh(self) -> None:
+        """Reload the list, the path with progress, and the team's progress."""
+        self.run_search(self.search.text())
+        try:
+            path = training.onboarding(self.db, self.actor.login)
+        except ServiceError as exc:
+            self.progress.setFormat(str(exc))
+            return
+        self.progress.setRange(0, max(path.total, 1))
+        self.progress.setValue(path.done)
+        self.progress.setFormat(f"{path.title}: {path.done} of {path.total} notes read (%p%)")
+        self.path_model.clear()
+        for day in path.days:
+            done = sum(1 for n in day.notes if n.acknowledged)
+            item = QStandardItem(f"Day {day.day}: {day.title}  ({done}/{len(day.notes)})")
+            item.setEditable(False)
+            item.setToolTip(day.text)
+            for n in day.notes:
+                child = QStandardItem(("✔ " if n.acknowledged else "○ ") + n.title)
+                child.setData(n.key, KEY_ROLE)
+                child.setEditable(False)
+                item.appendRow(child)
+            self.path_model.appendRow(item)
+        self.path.expandAll()
+        if self.actor.is_supervisor:
+            self._team()
+        self._show_ack_state()
+
+    def _team(self) -> None:
+        self.team_model.clear()
+        self.team_model.setHorizontalHeaderLabels(
+            ["User", "Name", "Role", "Notes read", "Progress"]
+        )
+        for p in training.team_onboarding(self.db):
+            cells = [p.login, p.name, p.role, f"{p.done} / {p.total}",
+                     f"{100 * p.done // max(p.total, 1)}%"]  # fmt: skip
+            row = [QStandardItem(c) for c in cells]
+            for cell in row:
+                cell.setEditable(False)
+            self.team_model.appendRow(row)
+        self.team.resizeColumnsToContents()
+
+
+def training_center(window: MainWindow) -> TrainingCenter:
+    """The window's training center (one per window, kept between openings)."""
+    center = getattr(window, "training_center", None)
+    if center is None:
+        center = TrainingCenter(window.db, window.actor, window)
+        window.training_center = center  # type: ignore[attr-defined]
+    return center
+
+
+def show_note(window: MainWindow, key: str) -> TrainingCenter:
+    center = training_center(window)
+    center.show_note(key)
+    center.show()
+    center.raise_()
+    return center
+
+
+def install(window: MainWindow) -> None:
+    def open_center() -> None:
+        center = training_center(window)
+        center.refresh()
+        center.show()
+        center.raise_()
+
+    window.tools_menu.addAction(window._action(
+        "&Training center…", "F1", open_center, "Training notes, glossary and the onboarding path"
+    ))  # fmt: skip
