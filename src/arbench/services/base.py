@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import Role
-from arbench.store.db import Database
+from arbench.store.db import Database, set_stale_write_error
 from arbench.store.models import Activity, AuditEvent, User
 
 
@@ -38,6 +38,17 @@ class Conflict(ServiceError):
     def __init__(self, message: str, changes: Mapping[str, tuple[Any, Any]] | None = None):
         super().__init__(message)
         self.changes = dict(changes or {})
+
+
+def _stale_write(detail: str) -> Conflict:
+    table = detail.split("table '", 1)[1].split("'", 1)[0] if "table '" in detail else "record"
+    return Conflict(
+        f"someone else saved a change to the same {table.rstrip('s')} at the same moment; "
+        "nothing was saved: reload it and apply your change again"
+    )
+
+
+set_stale_write_error(_stale_write)  # a lost optimistic-lock race is a Conflict, not a crash
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, insert, select
 from arbench.domain.catalogue import ISSUE_TYPES, RESOLUTION_CODES, Level
 from arbench.services import demo_names as N
 from arbench.services.base import SYSTEM, Actor, InvalidInput
-from arbench.store.db import Database
+from arbench.store.db import Database, sync_sequences
 from arbench.store.models import (
     Account,
     Activity,
@@ -136,6 +136,7 @@ def create_demo(
             "after": {"accounts": accounts, "pros": pros, "seed": seed, "as_of": as_of.isoformat()},
         }  # fmt: skip
         conn.execute(insert(AuditEvent), [audit_row])  # the demo writes in bulk, audited once
+        sync_sequences(conn)  # explicit ids: PostgreSQL's sequences must move past them
     return summary
 
 

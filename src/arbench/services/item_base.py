@@ -51,7 +51,9 @@ def describe(session: Session, issue: Issue) -> str:
 
 
 def load_issue(session: Session, issue_id: int) -> Issue:
-    issue = session.get(Issue, issue_id)
+    # FOR UPDATE (PostgreSQL): a collector saving the same item at the same moment waits for
+    # this transaction, then sees the new version and gets a Conflict naming the change.
+    issue = session.get(Issue, issue_id, with_for_update=True)
     if issue is None:
         raise NotFound(f"no issue with id {issue_id}")
     return issue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +24,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from arbench import paths
 
@@ -215,6 +216,40 @@ def upgrade(engine: Engine) -> tuple[str | None, str, Path | None]:
     return before, head, backup
 
 
+def sync_sequences(conn: Any) -> None:
+    """After rows were written with explicit ids, move PostgreSQL's id sequences past them.
+
+    Without this the next ordinary insert would reuse an id and fail (SQLite needs nothing).
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    from arbench.store.models import Base
+
+    for table in Base.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement:
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
+
+
+def _default_stale_write(detail: str) -> Exception:
+    return DatabaseError(f"someone else changed the same record at the same moment: {detail}")
+
+
+_stale_write_error: Callable[[str], Exception] = _default_stale_write
+
+
+def set_stale_write_error(factory: Callable[[str], Exception]) -> None:
+    """How a lost optimistic-lock race is reported (services make it a Conflict)."""
+    global _stale_write_error
+    _stale_write_error = factory
+
+
 @dataclass
 class Database:
     """An open arbench database: the engine and a session factory."""
@@ -226,8 +261,11 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on error."""
-        with self.sessions() as session, session.begin():
-            yield session
+        try:
+            with self.sessions() as session, session.begin():
+                yield session
+        except StaleDataError as exc:  # the version column moved under us: nothing was saved
+            raise _stale_write_error(str(exc)) from None
 
     @property
     def backend(self) -> str:
@@ -235,6 +273,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def __repr__(self) -> str:  # never shows a password, even one given in the URL
+        return f"Database({display_url(self.url)})"
 
 
 def open_database(url: str | None = None, *, create: bool = False) -> Database:
@@ -257,4 +298,9 @@ def open_database(url: str | None = None, *, create: bool = False) -> Database:
     except SQLAlchemyError as exc:
         engine.dispose()
         raise DatabaseError(describe_error(exc, resolved)) from None
-    return Database(resolved, engine, sessionmaker(engine, expire_on_commit=False))
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    if engine.url.get_backend_name() == "postgresql":
+        from arbench.store import notify
+
+        notify.install(sessions)  # other collectors' screens hear about each commit
+    return Database(resolved, engine, sessions)
