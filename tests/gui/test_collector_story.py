@@ -228,3 +228,31 @@ def test_account_issue_from_the_pro_panel_and_a_promotion_proposal(
     for issue_id in ids:
         linked = row_of(window, issue_id)
         assert linked is not None and linked.parent_id is not None
+
+
+def test_department_answer_typed_in_the_window_brings_the_item_back(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    from arbench.ui.action_dialogs import AnswerDialog
+
+    window = open_window(qtbot, demo_db)
+    window.pro_view.select_row(0)
+    top = window.pro_view.model.items[0]
+    dialog = press(qtbot, window, "route")
+    qtbot.keyClicks(dialog.request, "Inspection certificate please")  # type: ignore[attr-defined]
+    click(qtbot, dialog.ok_button)  # type: ignore[attr-defined]
+    window.item_actions.actions["answer"].trigger()  # type: ignore[attr-defined]
+    answer = window.item_actions.dialog  # type: ignore[attr-defined]
+    assert (
+        isinstance(answer, AnswerDialog)
+        and "Inspection certificate please" in answer.request.currentText()
+    )
+    qtbot.keyClicks(answer.answer, "Certificate and photos attached")
+    click(qtbot, answer.ok_button)
+    row = row_of(window, top.id)
+    assert (
+        row is not None
+        and row.status == "open"
+        and row.bucket_label == "Department answered or overdue"
+    )
+    assert "answered: Certificate and photos attached" in window.panel.timeline.toPlainText()
