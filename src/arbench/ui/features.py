@@ -17,6 +17,7 @@ FEATURES: tuple[str, ...] = (
     "arbench.ui.script_runner",
     "arbench.ui.training_center",
     "arbench.ui.glossary_tips",
+    "arbench.ui.approvals",
 )  # module paths
 
 

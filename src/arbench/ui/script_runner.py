@@ -114,6 +114,7 @@ class ScriptTab(QWidget):
         self.issue_id: int | None = None
         self.script: IssueScript | None = None
         self.rows: list[StepRow] = []
+        self.email: EmailDialog | None = None  # the compose dialog opened last
         self.header = QLabel("Select an item to see its resolution script.")
         self.header.setWordWrap(True)
         self.steps_box = QWidget()
@@ -164,6 +165,7 @@ class ScriptTab(QWidget):
             if row.email_button and step.template:
                 row.email_button.clicked.connect(lambda _=False, s=step: self.compose(s))
             self.steps_layout.addWidget(row)
+            row.show()  # now, not on the layout's queued show: the row is clickable at once
             self.rows.append(row)
         self.guide.setHtml(_guide_html(script))
 
@@ -192,6 +194,7 @@ class ScriptTab(QWidget):
             self.changed(issue_id)
 
         dialog.logged.connect(logged)
+        self.email = dialog
         dialog.open()
         return dialog
 

@@ -1,0 +1,160 @@
+"""A trainee's first POD item, finished by following only its script; the supervisor watches
+the progress and approves the resolution."""
+
+from __future__ import annotations
+
+from datetime import date
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from arbench.services import content, settings
+from arbench.services.assignments import assign_accounts
+from arbench.services.base import actor_for
+from arbench.services.item_detail import item_detail
+from arbench.store.db import Database
+from arbench.store.models import Account, Issue, Pro
+from arbench.ui import email_dialog
+from arbench.ui.action_dialogs import AnswerDialog, ContactDialog, ResolveDialog, RouteDialog
+from arbench.ui.main_window import MainWindow
+from arbench.ui.settings import UserSettings
+
+ON = date(2026, 11, 24)
+
+
+def open_window(qtbot: QtBot, db: Database, login: str) -> MainWindow:
+    window = MainWindow(db, actor_for(db, login), UserSettings(), on=ON)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
+        window.reload()
+    return window
+
+
+def click(qtbot: QtBot, widget: QWidget | None) -> None:
+    assert widget is not None
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def give_mlee_a_pod_item(db: Database) -> int:
+    """The supervisor hands the new hire an account with a POD request over $100."""
+    with db.session() as s:
+        issue_id, number = s.execute(
+            select(Issue.id, Account.number)
+            .join(Account, Account.id == Issue.account_id)
+            .join(Pro, Pro.id == Issue.pro_id)
+            .where(Issue.type == "pod_requested", Issue.status == "open", Pro.open_balance > 100)
+            .order_by(Issue.id)
+        ).first()  # type: ignore[misc]
+    kwright = actor_for(db, "kwright")
+    assign_accounts(db, kwright, [number], "mlee")
+    settings.set_setting(db, kwright, "trainee_approval_limit", "100.00")
+    return int(issue_id)
+
+
+def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content.load_shipped(demo_db)
+    issue_id = give_mlee_a_pod_item(demo_db)
+    window = open_window(qtbot, demo_db, "mlee")
+    view = window.pro_view
+    view.select_row(view.model.row_of(issue_id) or 0)
+    assert window.panel.detail is not None and window.panel.detail.id == issue_id
+    tab = window.script_tab  # type: ignore[attr-defined]
+    window.panel.tabs.setCurrentWidget(tab)
+    assert (
+        "POD requested before payment" in tab.header.text() and "Trainee mode" in tab.header.text()
+    )
+    assert all(r.step.required for r in tab.rows)  # trainee: every step, optional ones too
+    inline = tab.row(1).findChild(QWidget, "inline_note")
+    assert inline is not None and "signed" in inline.text()
+
+    # 1. Check the POD: read the note in the training center, "Read and understood", tick.
+    click(qtbot, tab.row(1).note_button)
+    center = window.training_center  # type: ignore[attr-defined]
+    assert center.isVisible() and center.note.key == "glossary-pod"
+    assert "Proof of delivery" in center.viewer.toPlainText()
+    click(qtbot, center.ack_button)
+    assert not center.ack_button.isEnabled() and "read and understood" in center.ack_state.text()
+    center.close()
+    click(qtbot, tab.row(1).check)
+    assert tab.row(1).step.done and "1 of 6 steps done" in tab.header.text()
+
+    # 2. Route to operations for the signed delivery receipt; 3. wait for the answer.
+    window.item_actions.route()  # type: ignore[attr-defined]
+    route = window.item_actions.dialog  # type: ignore[attr-defined]
+    assert isinstance(route, RouteDialog)
+    route.department.setCurrentIndex(route.department.findData("operations"))
+    qtbot.keyClicks(route.request, "Signed delivery receipt with printed name, please")
+    click(qtbot, route.ok_button)
+    click(qtbot, tab.row(2).check)
+    window.item_actions.answer()  # type: ignore[attr-defined]
+    answer = window.item_actions.dialog  # type: ignore[attr-defined]
+    assert isinstance(answer, AnswerDialog)
+    qtbot.keyClicks(answer.answer, "Signed POD attached from the handheld")
+    click(qtbot, answer.ok_button)
+    click(qtbot, tab.row(3).check)
+
+    # 4. Email the POD: the template is filled with the item's data, saved as .eml and logged.
+    saved = tmp_path / "pod.eml"
+    monkeypatch.setattr(
+        email_dialog.QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), "")
+    )
+    click(qtbot, tab.row(4).email_button)
+    compose = tab.email
+    assert compose is not None and compose.isVisible()
+    pro = window.panel.detail.pro
+    assert pro is not None and f"PRO {pro.pro}" in compose.subject.text()
+    assert "Accounts Receivable, Demo Freight Lines" in compose.body.toPlainText()
+    click(qtbot, compose.save_button)
+    message = BytesParser(policy=policy.default).parsebytes(saved.read_bytes())
+    assert message["Subject"] == compose.subject.text() and message["To"]
+    assert tab.row(4).step.done  # logging the email ticked its step
+    assert "saved as pod.eml" in window.panel.timeline.toPlainText()
+
+    # 5. Call payables and log the answer; 6. decide on promotion.
+    window.item_actions.log_contact()  # type: ignore[attr-defined]
+    call = window.item_actions.dialog  # type: ignore[attr-defined]
+    assert isinstance(call, ContactDialog)
+    call.outcome.setEditText("AP has the POD, releasing for Friday's run")
+    qtbot.keyClicks(call.text, "Confirmed receipt of the POD email")
+    click(qtbot, call.ok_button)
+    click(qtbot, tab.row(5).check)
+    click(qtbot, tab.row(6).check)
+    assert "6 of 6 steps done" in tab.header.text()
+
+    # Resolve: above the trainee limit, so it waits for the supervisor.
+    window.item_actions.resolve()  # type: ignore[attr-defined]
+    resolve = window.item_actions.dialog  # type: ignore[attr-defined]
+    assert isinstance(resolve, ResolveDialog)
+    resolve.code.setCurrentIndex(resolve.code.findData("paid_after_documents"))
+    click(qtbot, resolve.ok_button)
+    assert item_detail(demo_db, issue_id).status == "pending_approval"
+
+    # The supervisor sees the progress and the approval, and approves.
+    boss = open_window(qtbot, demo_db, "kwright")
+    action = next(a for a in boss.tools_menu.actions() if a.text().startswith("&Approvals"))
+    action.trigger()
+    dialog = boss.supervisor_dialog  # type: ignore[attr-defined]
+    progress = dialog.progress_model
+    rows = [
+        [progress.item(r, c).text() for c in range(progress.columnCount())]
+        for r in range(progress.rowCount())
+    ]
+    mine = next(r for r in rows if r[2] == f"#{issue_id}")
+    assert (mine[0], mine[1], mine[8], mine[9]) == ("mlee", "trainee", "6 / 6", "0")
+    assert dialog.approval_model.rowCount() == 1
+    assert dialog.approval_model.item(0, 1).text() == "mlee"
+    click(qtbot, dialog.approve_button)
+    assert dialog.approval_model.rowCount() == 0
+    detail = item_detail(demo_db, issue_id)
+    assert detail.status == "resolved"
+    kinds = [e.kind for e in detail.timeline if e.issue_id == issue_id]
+    assert kinds[:2] == ["approval", "resolve"] and "email" in kinds and "answer" in kinds
