@@ -19,7 +19,9 @@ def test_every_package_under_src_is_listed_in_pyproject() -> None:
         for p in (ROOT / "src" / "arbench").rglob("__init__.py")
     }
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
-    assert listed - {"arbench._resources"} <= found, f"missing __init__.py: {sorted(listed - found)}"
+    assert listed - {"arbench._resources"} <= found, (
+        f"missing __init__.py: {sorted(listed - found)}"
+    )
 
 
 def test_resources_are_found_from_the_checkout() -> None:
