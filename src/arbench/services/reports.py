@@ -108,7 +108,9 @@ def aging_by_collector(db: Database, on: date) -> list[AgingRow]:
 
 def _display_names(db: Database) -> dict[str, str]:
     with db.session() as session:
-        return dict(session.execute(select(User.login, User.display_name)).tuples().all())
+        return {
+            login: name for login, name in session.execute(select(User.login, User.display_name))
+        }
 
 
 def statement(db: Database, account_number: str, on: date) -> Statement:
