@@ -18,6 +18,7 @@ FEATURES: tuple[str, ...] = (
     "arbench.ui.training_center",
     "arbench.ui.glossary_tips",
     "arbench.ui.approvals",
+    "arbench.ui.content_editor",
 )  # module paths
 
 
