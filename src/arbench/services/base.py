@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import Role
-from arbench.store.db import Database, set_stale_write_error
+from arbench.store.db import Database, set_connection_lost_error, set_stale_write_error
 from arbench.store.models import Activity, AuditEvent, User
 
 
@@ -48,7 +48,12 @@ def _stale_write(detail: str) -> Conflict:
     )
 
 
+class Unreachable(ServiceError):
+    """The database did not answer; nothing was saved and the action can be tried again."""
+
+
 set_stale_write_error(_stale_write)  # a lost optimistic-lock race is a Conflict, not a crash
+set_connection_lost_error(Unreachable)  # a dropped connection: the UI keeps the typed text
 
 
 @dataclass(frozen=True)

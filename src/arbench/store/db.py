@@ -22,7 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -250,6 +250,19 @@ def set_stale_write_error(factory: Callable[[str], Exception]) -> None:
     _stale_write_error = factory
 
 
+class ConnectionLost(DatabaseError):
+    """The database stopped answering during a transaction; nothing of it was saved."""
+
+
+_connection_lost_error: Callable[[str], Exception] = ConnectionLost
+
+
+def set_connection_lost_error(factory: Callable[[str], Exception]) -> None:
+    """How a lost connection is reported (services make it a ServiceError the UI can retry)."""
+    global _connection_lost_error
+    _connection_lost_error = factory
+
+
 @dataclass
 class Database:
     """An open arbench database: the engine and a session factory."""
@@ -266,6 +279,10 @@ class Database:
                 yield session
         except StaleDataError as exc:  # the version column moved under us: nothing was saved
             raise _stale_write_error(str(exc)) from None
+        except (OperationalError, InterfaceError) as exc:  # server gone, network down, locked
+            raise _connection_lost_error(
+                describe_error(exc, self.url) + "; nothing was saved, try again"
+            ) from None
 
     @property
     def backend(self) -> str:

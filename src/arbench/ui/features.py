@@ -18,7 +18,10 @@ FEATURES: tuple[str, ...] = (
     "arbench.ui.training_center",
     "arbench.ui.glossary_tips",
     "arbench.ui.approvals",
+    "arbench.ui.live_updates",
+    "arbench.ui.team_menu",
     "arbench.ui.content_editor",
+    "arbench.ui.supervisor",
 )  # module paths
 
 
