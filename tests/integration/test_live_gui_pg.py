@@ -1,0 +1,84 @@
+"""On PostgreSQL the window hears other collectors' commits (LISTEN/NOTIFY) within seconds, and a
+database that stops accepting connections is reported as such, retried, and recovered from."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import psycopg
+import pytest
+from psycopg import sql
+from pytestqt.qtbot import QtBot
+from sqlalchemy.engine import make_url
+
+from arbench.services import items
+from arbench.services.base import Unreachable, actor_for
+from arbench.store.db import Database, open_database
+from arbench.ui.main_window import MainWindow
+from arbench.ui.settings import UserSettings
+
+ON = date(2026, 11, 24)
+
+
+def open_window(qtbot: QtBot, db: Database, login: str) -> MainWindow:
+    window = MainWindow(db, actor_for(db, login), UserSettings(), on=ON)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
+        window.reload()
+    return window
+
+
+def set_connections(server: str, name: str, allowed: bool) -> None:
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS {}").format(
+                sql.Identifier(name), sql.SQL("true" if allowed else "false")
+            )
+        )
+        if not allowed:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+
+
+def test_commits_elsewhere_appear_and_a_lost_server_is_survived(
+    qtbot: QtBot, pg_demo_db: Database, pg_server: str
+) -> None:
+    window = open_window(qtbot, pg_demo_db, "agarcia")
+    live = window.live_updates  # type: ignore[attr-defined]
+    assert live.listener is not None and live.listener.listening.wait(10)
+    other = open_database(pg_demo_db.url)  # a colleague's machine
+    try:
+        target = window.pro_view.model.items[0]
+        follow_up = ON + timedelta(days=5)
+        items.log_contact(other, actor_for(other, "kwright"), target.id, None, kind="email",
+                          text="sent the inspection certificate", follow_up=follow_up, on=ON)  # fmt: skip
+
+        def shown() -> date | None:
+            row = window.pro_view.model.row_of(target.id)
+            return None if row is None else window.pro_view.model.items[row].follow_up
+
+        qtbot.waitUntil(lambda: shown() == follow_up, timeout=5000)  # NOTIFY, not the 15 s poll
+
+        name = str(make_url(pg_demo_db.url).database)
+        set_connections(pg_server, name, allowed=False)
+        try:
+            with pytest.raises(Unreachable, match="nothing was saved, try again"):
+                items.log_contact(other, actor_for(other, "agarcia"), target.id, None,
+                                  kind="note", text="typed during the outage", on=ON)  # fmt: skip
+            live.poll()
+            qtbot.waitUntil(
+                lambda: "Lost contact" in window.statusBar().currentMessage(), timeout=10000
+            )
+            assert "retrying in" in window.statusBar().currentMessage()
+        finally:
+            set_connections(pg_server, name, allowed=True)
+        live.poll()
+        qtbot.waitUntil(lambda: "restored" in window.statusBar().currentMessage(), timeout=10000)
+        items.log_contact(other, actor_for(other, "agarcia"), target.id, None,
+                          kind="note", text="typed during the outage", on=ON)  # fmt: skip
+    finally:
+        other.dispose()
+        live.stop()
