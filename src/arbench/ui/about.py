@@ -1,31 +1,49 @@
-"""The About text: version, where data and settings live, the database in use, the keyring."""
+"""The About text: version, where arbench runs from, where data and settings live, the database
+in use and the keyring backend. The same rows feed Help → About and `arbench about`."""
 
 from __future__ import annotations
 
+import sys
 from html import escape
+from pathlib import Path
 
 from arbench import __version__, paths
 from arbench.store.db import Database, display_url
 
 
 def keyring_backend_name() -> str:
+    """The keyring backend's name; a broken keyring is reported, never raised."""
     try:
-        import keyring
+        from arbench.store import secrets
 
-        return type(keyring.get_keyring()).__name__
+        return secrets.backend_name()
     except Exception as exc:  # the About box reports a broken keyring, it does not fail
         return f"unavailable ({type(exc).__name__})"
 
 
-def about_text(db: Database) -> str:
-    rows = [
+def running_from() -> str:
+    """The installed bundle's folder, or the source package and the Python running it."""
+    if paths.is_frozen():
+        return f"installed bundle in {Path(sys.executable).resolve().parent}"
+    package = Path(__file__).resolve().parents[1]
+    return f"Python {sys.version.split()[0]}, package in {package}"
+
+
+def about_rows(db_url: str) -> list[tuple[str, str]]:
+    """(label, value) pairs describing this installation and the database at db_url."""
+    return [
         ("Version", __version__),
-        ("Running from", "installed bundle" if paths.is_frozen() else "Python"),
+        ("Running from", running_from()),
         ("Data directory", str(paths.data_dir())),
         ("Settings file", str(paths.settings_file())),
-        ("Database", display_url(db.url)),
+        ("Database", display_url(db_url)),
         ("Keyring backend", keyring_backend_name()),
     ]
+
+
+def about_text(db: Database) -> str:
+    """The About box as rich text."""
+    rows = about_rows(db.url)
     body = "".join(f"<tr><th align=left>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     return (
         "<h3>arbench</h3><p>The workstation for freight accounts-receivable collectors.</p>"
