@@ -72,9 +72,9 @@ def rebalance(
 ) -> list[tuple[int, H, H]]:
     """Moves (parcel key, from holder, to holder) that even out the holders' loads.
 
-    Repeatedly moves, from the heaviest holder to the lightest, the parcel whose weight is
-    nearest half the gap between them (only parcels lighter than the gap, so every move
-    narrows it). Stops when the gap is within `tolerance` of the total weight, or when no
+    Repeatedly moves, from the heaviest holder to the lightest, the largest parcel that
+    weighs at most half the gap between them, so the receiver never ends heavier than the
+    giver and accounts do not churn (a very large account stays where it is). Stops when the gap is within `tolerance` of the total weight, or when no
     parcel can narrow it. A parcel moves at most once.
     """
     everything = [p for parcels in holdings.values() for p in parcels]
@@ -92,11 +92,13 @@ def rebalance(
         if gap <= tolerance * (sum(loads.values()) or 1):
             break
         candidates = [
-            p for p in held[heavy].values() if p.key not in moved and ZERO < scale.weight(p) < gap
+            p
+            for p in held[heavy].values()
+            if p.key not in moved and ZERO < scale.weight(p) <= gap / 2
         ]
         if not candidates:
             break
-        best = min(candidates, key=lambda p: (abs(scale.weight(p) - gap / 2), p.key))
+        best = max(candidates, key=lambda p: (scale.weight(p), -p.key))
         del held[heavy][best.key]
         held[light][best.key] = best
         loads[heavy] -= scale.weight(best)
