@@ -22,7 +22,6 @@ FEATURES: tuple[str, ...] = (
     "arbench.ui.team_menu",
     "arbench.ui.content_editor",
     "arbench.ui.supervisor",
-    "arbench.ui.supervisor",
 )  # module paths
 
 
