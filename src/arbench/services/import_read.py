@@ -19,6 +19,7 @@ from arbench.io.x12 import Charge, FreightInvoice, parse_210
 
 FUEL_CODES = frozenset({"405", "FUE", "ENS", "FSC"})
 LINEHAUL_CODES = frozenset({"400"})
+SAMPLE_ROWS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class InvoiceFile:
     charges: dict[str, list[ChargeRow]] = field(default_factory=dict)  # by PRO (210 only)
     bill_to: dict[str, str] = field(default_factory=dict)  # by PRO (210 only)
     errors: list[RowError] = field(default_factory=list)
+    sample: list[list[str]] = field(default_factory=list)  # the first rows, as text (registers)
 
 
 def file_sha256(path: Path) -> str:
@@ -103,6 +105,9 @@ def _read_register(
         result.errors = exc.errors
         return result
     result.headers = [str(c) for c in frame.columns]
+    result.sample = [
+        [str(v) for v in row] for row in frame.head(SAMPLE_ROWS).itertuples(index=False)
+    ]
     result.mapping = effective_mapping(result.headers, mapping, overrides)
     parsed = parse_register(frame, result.mapping)
     result.errors = parsed.errors

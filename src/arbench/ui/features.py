@@ -22,6 +22,7 @@ FEATURES: tuple[str, ...] = (
     "arbench.ui.team_menu",
     "arbench.ui.content_editor",
     "arbench.ui.supervisor",
+    "arbench.ui.data_actions",
 )  # module paths
 
 
