@@ -150,6 +150,9 @@ def test_connection_dialog_keeps_the_password_in_the_keyring_only(qtbot: QtBot) 
     settings.sync()
     ini = paths.settings_file().read_text()
     assert "ar-db.example.com" in ini and "6432" in ini and secret not in ini
+    from arbench.ui.connection_dialog import remembered_url
+
+    assert remembered_url() == url  # the next start opens this server
 
     again = ConnectionDialog(settings.qsettings)  # remembers everything but the password
     qtbot.addWidget(again)
@@ -194,3 +197,26 @@ def test_file_menu_backs_the_book_up(qtbot: QtBot, demo_db: Database, tmp_path: 
         lambda: "Backup written to" in window.statusBar().currentMessage(), timeout=10000
     )
     assert target.exists() and target.read_bytes()[:15] == b"SQLite format 3"
+
+
+def test_connecting_opens_the_other_book_for_the_same_user(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    import shutil
+
+    from arbench.ui.connection_dialog import remembered_url
+
+    other = tmp_path / "branch-office.sqlite3"
+    shutil.copy(str(demo_db.engine.url.database), other)
+    window = open_window(qtbot, demo_db, "agarcia")
+    menu = window.team_menu  # type: ignore[attr-defined]
+    menu.connect(str(other))
+    qtbot.waitUntil(lambda: menu.successor is not None, timeout=20000)
+    successor = menu.successor
+    qtbot.addWidget(successor)
+    assert successor.actor.login == "agarcia" and str(other) in successor.db.url
+    assert not window.isVisible()
+    qtbot.waitSignal(successor.worklist_loaded, timeout=20000)
+    successor.close()
+    successor.db.dispose()
+    assert remembered_url() is None  # only the dialog's choice is remembered

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
@@ -73,7 +74,9 @@ def start_window(db: Database, login: str | None, settings: UserSettings) -> Mai
 
 def run_gui(db_url: str | None, login: str | None) -> int:
     app = make_app()
-    url = resolve_url(db_url)
+    from arbench.ui.connection_dialog import remembered_url
+
+    url = resolve_url(db_url or os.environ.get("ARBENCH_DB") or remembered_url())
     try:
         db = open_database(url, create=url.startswith("sqlite"))
     except DatabaseError as exc:

@@ -40,6 +40,14 @@ def server_url(host: str, port: int, database: str, user: str, sslmode: str) -> 
     return url.render_as_string(hide_password=False)
 
 
+def remembered_url() -> str | None:
+    """The database chosen last in the connection dialog (no password), if any."""
+    value = QSettings(str(paths.settings_file()), QSettings.Format.IniFormat).value(
+        "connection/url"
+    )
+    return str(value) if value else None
+
+
 class ConnectionDialog(QDialog):
     """Choose the database; `url()` is the result, without any password."""
 
