@@ -47,7 +47,9 @@ def server_url(db: str | None) -> str:
     if sa_url.get_backend_name() != "postgresql":
         raise CliError("`db password` is for a PostgreSQL --db URL; a SQLite file has none")
     if sa_url.password is not None:
-        raise CliError("leave the password out of the --db URL; it is asked for and kept in the keyring")
+        raise CliError(
+            "leave the password out of the --db URL; it is asked for and kept in the keyring"
+        )
     if not sa_url.username:
         raise CliError("the --db URL needs a user: postgresql://USER@HOST:PORT/DATABASE")
     return url
@@ -92,7 +94,9 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
         result = store_backup.backup_database(engine, args.file, overwrite=args.overwrite)
     finally:
         engine.dispose()
-    print(f"backup of {store_db.display_url(url)} written to {result.file} (schema {result.schema})")
+    print(
+        f"backup of {store_db.display_url(url)} written to {result.file} (schema {result.schema})"
+    )
     return 0
 
 

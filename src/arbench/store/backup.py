@@ -122,4 +122,3 @@ def restore_database(engine: Engine, source: Path) -> BackupResult:
         finally:
             migrating.dispose()
     return BackupResult(current, head_revision(), safety, migrated_from)
-
