@@ -8,25 +8,26 @@ migrations (backing a SQLite file up first).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from arbench import paths
+
+if TYPE_CHECKING:  # Alembic is imported only to migrate: opening a database stays fast
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -119,29 +120,59 @@ def describe_error(exc: BaseException, url: str) -> str:
 
 
 def _alembic_config(connection: Any = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = connection
     return cfg
 
 
+_REVISION = re.compile(r"^revision(?::[^=]*)?\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision(?::[^=]*)?\s*=\s*(None|[\"']([^\"']+)[\"'])", re.MULTILINE)
+
+
+@cache
+def _revision_graph() -> dict[str, str | None]:
+    """revision -> down_revision, read from the migration files without importing Alembic.
+
+    Falls back to Alembic's own reading for a file this simple scan does not understand.
+    """
+    graph: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(source), _DOWN.search(source)
+        if rev is None or down is None:
+            from alembic.script import ScriptDirectory
+
+            script = ScriptDirectory.from_config(_alembic_config())
+            return {r.revision: r.down_revision for r in script.walk_revisions()}  # type: ignore[misc]
+        graph[rev.group(1)] = down.group(2)
+    return graph
+
+
 def head_revision() -> str:
     """The newest schema revision this version of arbench knows."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    graph = _revision_graph()
+    heads = set(graph) - set(graph.values())
+    assert len(heads) == 1, f"the migrations have {len(heads)} heads: {sorted(heads)}"
+    return heads.pop()
 
 
 def known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(_alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    return set(_revision_graph())
 
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision stored in the database, or None for an empty or foreign one."""
     try:
         with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            revision = conn.scalar(text("SELECT version_num FROM alembic_version"))
+            return str(revision) if revision is not None else None
     except SQLAlchemyError as exc:
         raise DatabaseError(describe_error(exc, _url_of(engine))) from None
 
@@ -211,6 +242,8 @@ def upgrade(engine: Engine) -> tuple[str | None, str, Path | None]:
     head = head_revision()
     if before is not None and before != head:
         backup = backup_sqlite_file(engine, f"before-{head}")
+    from alembic import command
+
     with engine.begin() as conn:
         command.upgrade(_alembic_config(conn), "head")
     return before, head, backup

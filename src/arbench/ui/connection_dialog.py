@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import URL
 
 from arbench import paths
-from arbench.store import secrets
 
 SSL_MODES = ("prefer", "require", "verify-ca", "verify-full", "disable")
 KEYS = ("kind", "sqlite_path", "host", "port", "database", "user", "sslmode")
@@ -154,6 +153,8 @@ class ConnectionDialog(QDialog):
 
     # ----- password ----------------------------------------------------------------------------
     def _describe_password(self) -> None:
+        from arbench.store import secrets  # keyring loads on use, not on every start
+
         backend = secrets.backend_name()
         if not (self.host.text().strip() and self.user.text().strip()):
             self.keyring_note.setText(f"The password is kept in the OS keyring ({backend}).")
@@ -188,6 +189,8 @@ class ConnectionDialog(QDialog):
             self.error.setText(problem)
             return
         if self.kind.currentIndex() == 1 and self.password.text():
+            from arbench.store import secrets
+
             try:
                 secrets.store_password(
                     secrets.service_key_for(self.url()), self.user.text().strip(),

@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from arbench.services import exports as export_service
 from arbench.services.preaudit import preaudit
-from arbench.services.remittance import RemittanceSummary, apply_remittance
-from arbench.ui.import_dialog import ImportDialog, _table
 from arbench.ui.models.import_models import RowsModel
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # remittance and exports load pandas/openpyxl: imported when first used
+    from arbench.services.remittance import RemittanceSummary
+    from arbench.ui.import_dialog import ImportDialog
     from arbench.ui.main_window import MainWindow
 
 REMITTANCE_FILTER = "Remittances (*.csv *.xlsx *.xls *.txt *.820 *.edi *.x12);;All files (*)"
@@ -72,6 +71,8 @@ def _action(window: MainWindow, text: str, slot: Any) -> QAction:
 
 def open_import(window: MainWindow, path: Path | None = None) -> ImportDialog:
     """Show the register import dialog (with `path` already read, when given)."""
+    from arbench.ui.import_dialog import ImportDialog
+
     dialog = ImportDialog(window.db, window.actor, window.runner, path, window, window.on)
     dialog.imported.connect(lambda _: window.reload())
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -146,6 +147,8 @@ def run_remittance(window: MainWindow, path: Path) -> None:
         busy.reset()
         window.show_error(exc)
 
+    from arbench.services.remittance import apply_remittance
+
     window.runner.run(lambda: apply_remittance(db, path, actor=actor, on=on), done, failed)
 
 
@@ -180,6 +183,8 @@ def run_export(window: MainWindow, what: str, path: Path, account: str | None = 
     user = None if window.actor.is_supervisor else login
 
     def work() -> Any:
+        from arbench.services import exports as export_service
+
         if what == "worklist":
             return export_service.export_worklist(db, login, on, path)
         if what == "aging":
@@ -205,6 +210,8 @@ class PreauditWindow(QDialog):
         super().__init__(window)
         self.setWindowTitle("Pre-audit list")
         self.resize(1100, 560)
+        from arbench.ui.import_dialog import _table
+
         self.model = RowsModel(("PRO", "Account", "Customer", "Rule", "Route to", "What to do"))
         self.view = _table(self.model)
         self.view.setSortingEnabled(False)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import compress, repeat
+from operator import contains
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -50,8 +52,10 @@ RIGHT = {"Open amount", "Days past due", "Priority"}
 class WorklistModel(QAbstractTableModel):
     """Rows are WorkItems handed in by the view; the model never reads the database.
 
-    Filtering and sorting work on the Python list (one comprehension, one sort), which stays
-    fast at 100,000 rows where a proxy model calling data() per row would not.
+    Filtering and sorting work on Python lists, which stays fast at 100,000 rows where a proxy
+    model calling data() per row would not: the sorted order is kept until the rows or the sort
+    change, a keystroke that extends the search only looks at the rows already shown, and the
+    id -> row map is built only when asked for.
     """
 
     def __init__(self, columns: list[Column], parent: Any = None):
@@ -60,7 +64,10 @@ class WorklistModel(QAbstractTableModel):
         self.all_items: list[WorkItem] = []
         self.items: list[WorkItem] = []
         self._search: list[str] = []
-        self._row_of: dict[int, int] = {}
+        self._shown_search: list[str] = []  # search texts of `items`, row by row
+        self._shown_filter: str | None = None  # the filter `items` were chosen with
+        self._ordered: tuple[list[WorkItem], list[str]] | None = None  # every row, sorted
+        self._row_of_cache: dict[int, int] | None = None
         self._filter = ""
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
@@ -68,7 +75,7 @@ class WorklistModel(QAbstractTableModel):
         """Replace every row (worklist order), keeping the current filter and sort."""
         self.all_items = list(items)
         self._search = [item.search_text for item in self.all_items]
-        self._apply()
+        self._changed()
 
     def set_filter(self, text: str) -> None:
         """Type-ahead: keep rows whose PRO, BOL, invoice, customer number or name contain text."""
@@ -77,25 +84,47 @@ class WorklistModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort = (column, order)
+        self._changed()
+
+    def _changed(self) -> None:
+        """The rows or the sort changed: forget the derived lists and show the rows again."""
+        self._ordered, self._shown_filter = None, None
         self._apply()
+
+    def _every_row(self) -> tuple[list[WorkItem], list[str]]:
+        """All rows in display order, with their search texts (sorted once per sort)."""
+        if self._sort is None:
+            return self.all_items, self._search
+        if self._ordered is None:
+            key = self.columns[self._sort[0]][1]
+            pairs = sorted(
+                zip(self.all_items, self._search, strict=True),
+                key=lambda pair: key(pair[0]),
+                reverse=self._sort[1] == Qt.SortOrder.DescendingOrder,
+            )
+            self._ordered = ([p[0] for p in pairs], [p[1] for p in pairs])
+        return self._ordered
 
     def _apply(self) -> None:
         needle = self._filter
-        if needle:
-            rows = [
-                item
-                for item, text in zip(self.all_items, self._search, strict=True)
-                if needle in text
-            ]
+        if self._shown_filter is not None and self._shown_filter in needle:
+            rows, texts = self.items, self._shown_search  # typing on: only shown rows can match
         else:
-            rows = list(self.all_items)
-        if self._sort is not None:
-            key = self.columns[self._sort[0]][1]
-            rows.sort(key=key, reverse=self._sort[1] == Qt.SortOrder.DescendingOrder)
+            rows, texts = self._every_row()
+        if needle:
+            keep = list(map(contains, texts, repeat(needle)))
+            rows, texts = list(compress(rows, keep)), list(compress(texts, keep))
         self.beginResetModel()
-        self.items = rows
-        self._row_of = {item.id: row for row, item in enumerate(rows)}
+        self.items, self._shown_search = list(rows), list(texts)
+        self._shown_filter = needle
+        self._row_of_cache = None
         self.endResetModel()
+
+    @property
+    def _row_of(self) -> dict[int, int]:
+        if self._row_of_cache is None:
+            self._row_of_cache = {item.id: row for row, item in enumerate(self.items)}
+        return self._row_of_cache
 
     def update_item(self, item: WorkItem) -> None:
         """Replace one row in place (after an action), without reloading the list."""
@@ -103,8 +132,10 @@ class WorklistModel(QAbstractTableModel):
         if row is None:
             return
         self.items[row] = item
+        self._shown_search[row] = item.search_text
         self.all_items = [item if i.id == item.id else i for i in self.all_items]
         self._search = [i.search_text for i in self.all_items]
+        self._ordered = None
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
     def remove_item(self, item_id: int) -> None:
@@ -113,11 +144,13 @@ class WorklistModel(QAbstractTableModel):
             return
         self.beginRemoveRows(QModelIndex(), row, row)
         del self.items[row]
+        del self._shown_search[row]
         self.endRemoveRows()
         keep = [i for i in range(len(self.all_items)) if self.all_items[i].id != item_id]
         self.all_items = [self.all_items[i] for i in keep]
         self._search = [self._search[i] for i in keep]
-        self._row_of = {item.id: r for r, item in enumerate(self.items)}
+        self._ordered = None
+        self._row_of_cache = None
 
     def row_of(self, item_id: int) -> int | None:
         return self._row_of.get(item_id)
