@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -78,12 +79,8 @@ def test_statement_xlsx_and_pdf(demo_db: Database, tmp_path: Path, qapp: object)
     assert ws is not None and ws["A1"].value.startswith("Statement of account") and sheet.rows > 0
     pdf = exports.export_statement(demo_db, number, ON, tmp_path / "s.pdf")
     data = pdf.path.read_bytes()
-    assert data.startswith(b"%PDF") and b"/Type /Page" in data
-    from PySide6.QtPdf import QPdfDocument
-
-    document = QPdfDocument()
-    document.load(str(pdf.path))
-    assert document.pageCount() >= 1
+    assert data.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", data)) >= 1  # page objects, not /Pages
     with pytest.raises(InvalidInput, match="ending in .xlsx or .pdf"):
         exports.export_statement(demo_db, number, ON, tmp_path / "s.docx")
     with pytest.raises(NotFound):

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import OPEN_STATUSES, ActivityKind, IssueStatus, Level
-from arbench.services.base import Actor, ServiceError, audit
+from arbench.services.base import Actor, ServiceError
 from arbench.services.import_plan import ImportPlan
 from arbench.store.models import Account, Activity, AuditEvent, ChargeLine, Issue, Pro
 
@@ -82,7 +82,7 @@ def apply_plan(
 ) -> Applied:
     """Write the plan (accounts, pros, charges, issues, closes); the caller owns the transaction."""
     applied = Applied()
-    applied.accounts_created = _create_accounts(session, actor, plan)
+    applied.accounts_created = _create_accounts(session, actor, plan, stamp)
     new_ids = _insert_pros(session, plan, on, progress)
     _update_pros(session, plan, on, progress)
     _write_charges(session, plan, _ids_of(session, plan.charges))
@@ -94,15 +94,36 @@ def apply_plan(
     return applied
 
 
-def _create_accounts(session: Session, actor: Actor, plan: ImportPlan) -> int:
-    for number, name in sorted(plan.new_accounts.items()):
-        account = Account(number=number, name=name or number, collector_id=None)
-        session.add(account)
-        session.flush()
-        plan.account_ids[number] = account.id
-        audit(session, actor, "account.create", "account", account.id, None,
-              {"number": number, "name": account.name, "collector_id": None})  # fmt: skip
-    return len(plan.new_accounts)
+def _create_accounts(session: Session, actor: Actor, plan: ImportPlan, stamp: datetime) -> int:
+    if not plan.new_accounts:
+        return 0
+    top = session.scalar(select(func.max(Account.id))) or 0
+    rows = [
+        {"number": number, "name": (name or number)[:200], "collector_id": None,
+         "payment_terms_days": 30, "credit_limit": 0, "risk_score": 0, "credit_hold": False,
+         "po_required": False, "pod_required": False, "edi_210": False, "version": 1}
+        for number, name in sorted(plan.new_accounts.items())
+    ]  # fmt: skip
+    session.execute(_table(Account).insert(), rows)
+    created = session.execute(
+        select(Account.id, Account.number, Account.name).where(Account.id > top)
+    ).all()
+    events = []
+    for account_id, number, name in created:
+        plan.account_ids[number] = account_id
+        events.append(
+            {"at": stamp, "user_login": actor.login, "action": "account.create",
+             "entity": "account", "entity_id": account_id, "before": None,
+             "after": {"number": number, "name": name, "collector_id": None}}
+        )  # fmt: skip
+    session.execute(_table(AuditEvent).insert(), events)
+    return len(created)
+
+
+def _table(model: type[Any]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _insert_pros(
@@ -124,7 +145,7 @@ def _insert_pros(
                 billing_status="billed", source="import", version=1,
             )  # fmt: skip
             rows.append(record)
-        session.execute(insert(Pro), rows)
+        session.execute(_table(Pro).insert(), rows)
         progress.step(len(part))
     created = {row.pro for row, _ in plan.new_rows}
     return {
@@ -137,8 +158,7 @@ def _insert_pros(
 def _update_pros(session: Session, plan: ImportPlan, on: date, progress: Progress) -> None:
     if not plan.changed:
         return
-    table = Pro.__table__
-    assert isinstance(table, Table)
+    table = _table(Pro)
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for change in plan.changed:
         values = dict(change.values)
@@ -180,7 +200,7 @@ def _write_charges(session: Session, plan: ImportPlan, ids: dict[str, int]) -> N
         for c in lines
     ]  # fmt: skip
     if rows:
-        session.execute(insert(ChargeLine), rows)
+        session.execute(_table(ChargeLine).insert(), rows)
 
 
 def _open_issues(
@@ -200,7 +220,7 @@ def _open_issues(
         return 0
     top = session.scalar(select(func.max(Issue.id))) or 0
     for part in chunks(rows):
-        session.execute(insert(Issue), list(part))
+        session.execute(_table(Issue).insert(), list(part))
     created = session.execute(
         select(Issue.id, Issue.account_id, Pro.pro, Pro.open_balance)
         .join(Pro, Pro.id == Issue.pro_id)
@@ -213,7 +233,7 @@ def _open_issues(
         for issue_id, account_id, pro, balance in created
     ]  # fmt: skip
     for batch in chunks(activities):
-        session.execute(insert(Activity), list(batch))
+        session.execute(_table(Activity).insert(), list(batch))
     return len(created)
 
 
@@ -260,12 +280,12 @@ def _resolve(
     if not issues:
         return
     text = f"Closed: paid in full per {why}"
-    session.execute(insert(Activity), [
+    session.execute(_table(Activity).insert(), [
         {"account_id": account_id, "issue_id": issue_id, "user_id": actor.id or None,
          "at": stamp, "kind": ActivityKind.RESOLVE.value, "text": text}
         for issue_id, account_id, _, _ in issues
     ])  # fmt: skip
-    session.execute(insert(AuditEvent), [
+    session.execute(_table(AuditEvent).insert(), [
             {"at": stamp, "user_login": actor.login, "action": "issue.resolve", "entity": "issue",
              "entity_id": issue_id, "before": {"status": status, "version": version},
              "after": {"status": "resolved", "resolution_code": "paid_in_full",
