@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, text
 
 from arbench.domain.catalogue import ISSUE_TYPES, RESOLUTION_CODES, Level
 from arbench.services import demo_names as N
@@ -137,6 +137,7 @@ def create_demo(
         }  # fmt: skip
         conn.execute(insert(AuditEvent), [audit_row])  # the demo writes in bulk, audited once
         sync_sequences(conn)  # explicit ids: PostgreSQL's sequences must move past them
+        conn.execute(text("ANALYZE"))  # planner statistics: the worklist queries pick indexes
     return summary
 
 

@@ -1,0 +1,69 @@
+"""Find open items anywhere in the book: by PRO, BOL, invoice number, customer number or name.
+
+The worklist's type-ahead searches the rows already loaded; this searches the database, for a
+customer who calls about a bill that is on someone else's list. Every lookup is a prefix range
+on an indexed column (`col >= text AND col < text + U+FFFF`), so it reads a few index pages
+whatever the size of the book. Customer names are matched as typed, in Title Case and in upper
+case ("blue ri" finds "Blue Ridge Foods" and "BLUE RIVER INC"), each a range on the name index.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from arbench.domain.catalogue import OPEN_STATUSES
+from arbench.services.worklist import WorkItem, items_for
+from arbench.store.db import Database
+from arbench.store.models import Account, Issue, Pro
+
+_HIGH = "\uffff"
+OPEN = [s.value for s in OPEN_STATUSES]
+
+
+def _prefix(column: Any, text: str) -> ColumnElement[bool]:
+    """`column` starts with `text`, as a range an index can answer."""
+    return (column >= text) & (column < text + _HIGH)
+
+
+def matching_issue_ids(session: Session, text: str, limit: int = 200) -> list[int]:
+    """Ids of open issues whose pro or account matches `text` (prefix), at most `limit`."""
+    text = text.strip()
+    if not text:
+        return []
+    pro_ids: set[int] = set()
+    for column in (Pro.pro, Pro.bol, Pro.invoice_number):
+        pro_ids.update(session.scalars(select(Pro.id).where(_prefix(column, text)).limit(limit)))
+    account_ids: set[int] = set()
+    names = dict.fromkeys((text, text.title(), text.upper(), text.lower()))
+    for where in [_prefix(Account.number, text), *(_prefix(Account.name, n) for n in names)]:
+        account_ids.update(session.scalars(select(Account.id).where(where).limit(limit)))
+    found: list[int] = []
+    if pro_ids:
+        found += session.scalars(
+            select(Issue.id)
+            .where(Issue.pro_id.in_(sorted(pro_ids)), Issue.status.in_(OPEN))
+            .limit(limit)
+        )
+    if account_ids and len(found) < limit:
+        found += session.scalars(
+            select(Issue.id)
+            .where(Issue.account_id.in_(sorted(account_ids)), Issue.status.in_(OPEN))
+            .limit(limit - len(found))
+        )
+    return sorted(set(found))
+
+
+def search_open_items(
+    db: Database, text: str, on: date | None = None, limit: int = 200
+) -> list[WorkItem]:
+    """Open items of the whole book matching `text`, ranked as on a worklist."""
+    with db.session() as session:
+        ids = matching_issue_ids(session, text, limit)
+        return items_for(session, [Issue.id.in_(ids)], on or date.today()) if ids else []
+
+
+__all__ = ["matching_issue_ids", "search_open_items"]
