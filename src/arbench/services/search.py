@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import OPEN_STATUSES
@@ -26,7 +26,7 @@ OPEN = [s.value for s in OPEN_STATUSES]
 
 def _prefix(column: Any, text: str) -> ColumnElement[bool]:
     """`column` starts with `text`, as a range an index can answer."""
-    return (column >= text) & (column < text + _HIGH)
+    return and_(column >= text, column < text + _HIGH)
 
 
 def matching_issue_ids(session: Session, text: str, limit: int = 200) -> list[int]:
