@@ -18,7 +18,8 @@ TARGET = 100_000
 
 
 def machine() -> list[tuple[str, str]]:
-    import PySide6
+    from importlib.metadata import version
+
     import sqlalchemy
     from PySide6.QtCore import qVersion
 
@@ -35,8 +36,9 @@ def machine() -> list[tuple[str, str]]:
         ram = "unknown"
     return [
         ("CPU", cpu), ("Cores", str(os.cpu_count())), ("RAM", ram), ("OS", platform.platform()),
-        ("Python", platform.python_version()), ("PySide6 / Qt", f"{PySide6.__version__} / {qVersion()}"),
+        ("Python", platform.python_version()), ("PySide6 / Qt", f"{version('PySide6')} / {qVersion()}"),
         ("SQLAlchemy", sqlalchemy.__version__), ("SQLite", sqlite3.sqlite_version),
+        ("Load average (1 min) at the end", f"{os.getloadavg()[0]:.1f}"),
     ]  # fmt: skip
 
 
@@ -156,8 +158,13 @@ def _details(results: dict[str, Any]) -> list[str]:
     ]  # fmt: skip
     others = results.get("others") or {}
     for name, o in others.items():
+        where = "its figures below" if o.get("output") else "its own section of this file"
         lines.append(f"- benchmarks/{name}.py: {o['status']}"
-                     + (f" ({o['seconds']:.0f} s; its own section below)" if "seconds" in o else ""))  # fmt: skip
+                     + (f" ({o['seconds']:.0f} s; {where})" if "seconds" in o else ""))  # fmt: skip
+    for name, o in others.items():
+        if o.get("output"):
+            lines += ["", f"#### From benchmarks/{name}.py (run by benchmarks.run)", "",
+                      o["output"].replace("\n## ", "\n**").lstrip("#").strip()]  # fmt: skip
     return lines
 
 

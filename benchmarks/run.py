@@ -23,7 +23,12 @@ from benchmarks.report import write_report
 
 TARGET_SCALE = 100_000
 FILTER_ITEMS = 100_000
-OTHER_BENCHMARKS = ("bench_import_export", "bench_concurrency")
+# Other features' benchmarks: (arguments for a full run, for a quick run, whether their printed
+# report goes into this section; bench_concurrency writes its own section of the file).
+OTHER_BENCHMARKS: dict[str, tuple[list[str], list[str], bool]] = {
+    "bench_import_export": ([], ["--rows", "20000"], True),
+    "bench_concurrency": ([], ["--quick"], False),
+}
 
 
 def log(text: str) -> None:
@@ -54,17 +59,18 @@ def measure_scale(book: Book, runs: int, target: bool) -> dict[str, Any]:
 def other_benchmarks(quick: bool) -> dict[str, Any]:
     """Run benchmarks/bench_*.py of the other features (they write their own sections)."""
     results: dict[str, Any] = {}
-    for name in OTHER_BENCHMARKS:
+    for name, (full, quick_args, keep_output) in OTHER_BENCHMARKS.items():
         path = Path(__file__).with_name(f"{name}.py")
         if not path.exists() or importlib.util.find_spec(f"benchmarks.{name}") is None:
             results[name] = {"status": "not present"}
             continue
         log(f"running benchmarks/{name}.py")
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", f"benchmarks.{name}", *(["--quick"] if quick else [])],
+        proc = subprocess.run([sys.executable, "-m", f"benchmarks.{name}", *(quick_args if quick else full)],
                               cwd=measure.ROOT, capture_output=True, text=True)  # fmt: skip
         results[name] = {"status": "ok" if proc.returncode == 0 else f"exit {proc.returncode}",
                          "seconds": time.perf_counter() - start,
+                         "output": proc.stdout.strip() if keep_output and proc.returncode == 0 else "",
                          "tail": (proc.stdout + proc.stderr)[-600:]}  # fmt: skip
     return results
 
@@ -78,7 +84,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-others", action="store_true",
                         help="skip the other features' benchmarks/bench_*.py")  # fmt: skip
     parser.add_argument("--out", default=str(measure.ROOT / "docs" / "performance.md"))
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite the report from the last run's results (benchmarks/.books/last-run.json)")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.report_only:
+        results = json.loads((BOOKS_DIR / "last-run.json").read_text())
+        for line in write_report(Path(args.out), results):
+            print(line)
+        return 0
     default = "10000,100000" if args.quick else "10000,100000,1000000"
     scales = sorted(int(s.replace("_", "")) for s in (args.scales or default).split(","))
     runs = 3 if args.quick else 7
@@ -92,9 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     BOOKS_DIR.mkdir(parents=True, exist_ok=True)
     (BOOKS_DIR / "last-run.json").write_text(json.dumps(results, indent=1, default=str))
     verdicts = write_report(Path(args.out), results)
+    log(f"written {args.out} in {results['seconds']:.0f} s")
     for line in verdicts:
         print(line)
-    log(f"written {args.out} in {results['seconds']:.0f} s")
     return 0
 
 
