@@ -1,6 +1,7 @@
 """The PyInstaller bundle builds from installer/arbench.spec and runs without the source tree:
 --version, a demo book on a temporary data directory, the worklist as JSON, the main window
-rendered offscreen, and `about` naming the bundle and a keyring backend found inside it.
+rendered offscreen, `about` naming the bundle and a keyring backend found inside it, and (with
+the PostgreSQL server `.ci/run` starts) a demo book and worklist on PostgreSQL through psycopg.
 
 Builds into the checkout's ignored dist/ (work files in build/pyinstaller, which PyInstaller
 reuses, so a rebuild takes about half a minute). CI runs it; it never skips there.
@@ -156,3 +157,15 @@ def test_frozen_about_names_the_bundle_and_carries_the_keyring_backends(
         facts = json.loads(run(frozen_env, "about", "--format", "json"))
         assert "ModuleNotFound" not in facts["keyring_backend"], backend
         assert facts["keyring_backend"] == source_about(frozen_env)["keyring_backend"], backend
+
+
+def test_frozen_app_works_a_postgresql_book(
+    bundle: Path, frozen_env: dict[str, str], pg_url: str
+) -> None:
+    """psycopg 3 and the PostgreSQL dialect are inside the bundle (team mode)."""
+    out = run(frozen_env, "--db", pg_url, "demo", "--accounts", "10", "--pros", "60")
+    assert "10 accounts, 60 pros" in out
+    items = json.loads(
+        run(frozen_env, "--db", pg_url, "worklist", "--user", "agarcia", "--format", "json")
+    )
+    assert items
