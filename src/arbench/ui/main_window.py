@@ -145,7 +145,8 @@ class MainWindow(QMainWindow):
     def open_item(self, item: WorkItem | None) -> None:
         """Show the selected item's freight bill, account and timeline."""
         if item is None:
-            self.panel.show_detail(None)
+            if self.panel.detail is not None:  # typing in the search box: clear once, not per key
+                self.panel.show_detail(None)
             return
         self.panel.show_detail(detail_service.item_detail(self.db, item.id), item.reason)
 
