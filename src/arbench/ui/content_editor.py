@@ -138,14 +138,21 @@ class ContentEditor(QDialog):
         return str(self.kind.currentData())
 
     def load_keys(self, select: str | None = None) -> None:
-        self.keys_model.clear()
-        for info in content_service.list_current(self.db, self.kind_value()):
-            self.keys_model.appendRow(QStandardItem(info.key))
-        rows = [self.keys_model.item(r).text() for r in range(self.keys_model.rowCount())]
+        """Refill the key list for the chosen kind and open `select` (or the first key)."""
+        selection = self.keys.selectionModel()
+        selection.blockSignals(True)  # no open_key() with a stale kind while refilling
+        try:
+            self.keys_model.clear()
+            for info in content_service.list_current(self.db, self.kind_value()):
+                self.keys_model.appendRow(QStandardItem(info.key))
+            rows = [self.keys_model.item(r).text() for r in range(self.keys_model.rowCount())]
+            if rows:
+                row = rows.index(select) if select in rows else 0
+                self.keys.setCurrentIndex(self.keys_model.index(row, 0))
+        finally:
+            selection.blockSignals(False)
         if rows:
-            self.keys.setCurrentIndex(
-                self.keys_model.index(rows.index(select) if select in rows else 0, 0)
-            )
+            self.open_key(rows[row])
 
     def open_key(self, key: str | None) -> None:
         if not key:
