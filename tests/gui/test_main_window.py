@@ -174,3 +174,11 @@ def test_empty_database_offers_the_demo_book(
     with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
         pass
     assert window.pro_view.model.rowCount() > 0
+
+
+def test_a_supervisor_without_items_is_told_where_to_start(qtbot: QtBot, demo_db: Database) -> None:
+    window = open_window(qtbot, demo_db, "kwright")
+    assert window.pro_view.model.rowCount() == 0
+    assert "Supervisor console" in window.panel.header.text()
+    tools = [a.text() for a in window.tools_menu.actions()]
+    assert any("Supervisor" in t for t in tools)

@@ -123,3 +123,12 @@ def test_issue_mix_is_plausible(demo_db: Database) -> None:
 def test_demo_refuses_a_database_that_has_a_book(demo_db: Database) -> None:
     with pytest.raises(InvalidInput, match="already holds a book"):
         create_demo(demo_db, accounts=2, pros=4, as_of=AS_OF)
+
+
+def test_every_collector_and_trainee_has_a_book(tmp_path: Path) -> None:
+    db = open_database(str(tmp_path / "team.db"), create=True)
+    create_demo(db, accounts=200, pros=1000, seed=2, as_of=AS_OF)
+    with db.session() as s:
+        owners = set(s.scalars(select(User.login).join(Account, Account.collector_id == User.id)))
+        team = set(s.scalars(select(User.login).where(User.role.in_(("collector", "trainee")))))
+    assert owners == team

@@ -169,7 +169,7 @@ class _Generator:
         made = 0
         for index, size in enumerate(sizes):
             owner = (
-                trainees[index % len(trainees)]
+                trainees[(index // 40) % len(trainees)]  # every trainee gets a small book
                 if index % 40 == 5
                 else collectors[index % len(collectors)]
             )

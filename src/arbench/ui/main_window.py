@@ -140,7 +140,22 @@ class MainWindow(QMainWindow):
         self.status_label.setText(f"{len(items):,} open items · {due:,} need attention today")
         if self.current_view().current_item() is None:
             self.current_view().select_row(0)
+        if not items:
+            self.panel.header.setText(self.empty_worklist_hint())
         self.worklist_loaded.emit()
+
+    def empty_worklist_hint(self) -> str:
+        """What to do when the user owns no open items (supervisors usually don't)."""
+        if self.actor.is_supervisor:
+            return (
+                "<b>No open items are assigned to you.</b><br>As a supervisor, start from "
+                "<b>Tools ▸ Supervisor console</b> (Ctrl+Shift+U) for the team view, assignments "
+                "and KPIs, and <b>Tools ▸ Approvals</b> for trainee resolutions waiting for you."
+            )
+        return (
+            "<b>No open items are assigned to you.</b><br>Ask your supervisor to assign accounts, "
+            "or open <b>Tools ▸ Training center</b> (F1) to work through the onboarding path."
+        )
 
     def open_item(self, item: WorkItem | None) -> None:
         """Show the selected item's freight bill, account and timeline."""
