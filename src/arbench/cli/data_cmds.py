@@ -20,12 +20,10 @@ from typing import Any
 
 from arbench.cli.common import CliError, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
-from arbench.services import exports as export_service
 from arbench.services.base import actor_for
-from arbench.services.imports import IMPORT_ACTOR, import_invoices, read_for_import, save_mapping
-from arbench.services.preaudit import COLUMNS as PREAUDIT_COLUMNS
-from arbench.services.preaudit import preaudit
-from arbench.services.remittance import apply_remittance
+
+# The import, remittance and export services load pandas/openpyxl: they are imported inside the
+# commands that use them, so `arbench --version`, `users` or `worklist` start without them.
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -77,6 +75,8 @@ def _pairs(values: list[str]) -> dict[str, str]:
 
 
 def _actor(args: argparse.Namespace, db: Any) -> Any:
+    from arbench.services.imports import IMPORT_ACTOR
+
     return actor_for(db, args.as_login) if args.as_login else IMPORT_ACTOR
 
 
@@ -90,6 +90,8 @@ def _print_errors(errors: list[dict[str, Any]], name: str) -> None:
 
 
 def cmd_import_invoices(args: argparse.Namespace) -> int:
+    from arbench.services.imports import import_invoices, read_for_import, save_mapping
+
     on = parse_date(args.on, "--on") or date.today()
     db = open_db(args)
     try:
@@ -127,6 +129,8 @@ def _print_import(s: Any) -> None:
 
 
 def cmd_import_remittance(args: argparse.Namespace) -> int:
+    from arbench.services.remittance import apply_remittance
+
     on = parse_date(args.on, "--on") or date.today()
     db = open_db(args)
     try:
@@ -146,6 +150,9 @@ def cmd_import_remittance(args: argparse.Namespace) -> int:
 
 
 def cmd_preaudit(args: argparse.Namespace) -> int:
+    from arbench.services.preaudit import COLUMNS as PREAUDIT_COLUMNS
+    from arbench.services.preaudit import preaudit
+
     since = parse_date(args.since, "--since")
     db = open_db(args)
     try:
@@ -160,6 +167,8 @@ def cmd_preaudit(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from arbench.services import exports as export_service
+
     on = parse_date(args.on, "--on") or date.today()
     db = open_db(args)
     try:
