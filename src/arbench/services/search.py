@@ -3,8 +3,9 @@
 The worklist's type-ahead searches the rows already loaded; this searches the database, for a
 customer who calls about a bill that is on someone else's list. Every lookup is a prefix range
 on an indexed column (`col >= text AND col < text + U+FFFF`), so it reads a few index pages
-whatever the size of the book. Customer names are matched as typed, in Title Case and in upper
-case ("blue ri" finds "Blue Ridge Foods" and "BLUE RIVER INC"), each a range on the name index.
+whatever the size of the book. PROs, BOLs, invoice and customer numbers are matched as typed
+and in upper case; customer names in any case and spacing, through the folded `name_key`
+column ("blue ri" and "BLUE  RI" both find "Blue Ridge Foods" and "BLUE RIVER INC").
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import OPEN_STATUSES
+from arbench.domain.names import name_key
 from arbench.services.worklist import WorkItem, items_for
 from arbench.store.db import Database
-from arbench.store.models import Account, Issue, Pro
+from arbench.store.models import Account, Issue, Pro, User
 
 _HIGH = "\uffff"
 OPEN = [s.value for s in OPEN_STATUSES]
@@ -34,12 +36,15 @@ def matching_issue_ids(session: Session, text: str, limit: int = 200) -> list[in
     text = text.strip()
     if not text:
         return []
+    typed = list(dict.fromkeys((text, text.upper())))  # identifiers: as typed, or "c100" -> C100
     pro_ids: set[int] = set()
     for column in (Pro.pro, Pro.bol, Pro.invoice_number):
-        pro_ids.update(session.scalars(select(Pro.id).where(_prefix(column, text)).limit(limit)))
+        for value in typed:
+            where = _prefix(column, value)
+            pro_ids.update(session.scalars(select(Pro.id).where(where).limit(limit)))
     account_ids: set[int] = set()
-    names = dict.fromkeys((text, text.title(), text.upper(), text.lower()))
-    for where in [_prefix(Account.number, text), *(_prefix(Account.name, n) for n in names)]:
+    key = name_key(text)
+    for where in [*(_prefix(Account.number, v) for v in typed), _prefix(Account.name_key, key)]:
         account_ids.update(session.scalars(select(Account.id).where(where).limit(limit)))
     found: list[int] = []
     if pro_ids:
@@ -66,4 +71,19 @@ def search_open_items(
         return items_for(session, [Issue.id.in_(ids)], on or date.today()) if ids else []
 
 
-__all__ = ["matching_issue_ids", "search_open_items"]
+def owner_logins(db: Database, issue_ids: list[int]) -> dict[int, str]:
+    """Who owns each of the given issues (login), for showing whose list an item is on."""
+    owners: dict[int, str] = {}
+    with db.session() as session:
+        for start in range(0, len(issue_ids), 900):
+            chunk = issue_ids[start : start + 900]
+            rows = session.execute(
+                select(Issue.id, User.login)
+                .join(User, User.id == Issue.owner_id)
+                .where(Issue.id.in_(chunk))
+            )
+            owners.update((issue_id, login) for issue_id, login in rows)
+    return owners
+
+
+__all__ = ["matching_issue_ids", "owner_logins", "search_open_items"]

@@ -25,8 +25,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from arbench.domain.names import name_key
 from arbench.store.types import Money
 
 NAMING = {
@@ -56,11 +57,19 @@ class User(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+def _name_key_default(context: Any) -> str | None:
+    """The name_key of a row inserted without one (bulk Core inserts: demo book, imports)."""
+    name = context.get_current_parameters().get("name")
+    return name_key(name) if name is not None else None
+
+
 class Account(Base):
     __tablename__ = "accounts"
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    # name_key(name): case-insensitive name search (filled on every insert, kept on ORM renames)
+    name_key: Mapped[str | None] = mapped_column(String(200), index=True, default=_name_key_default)
     address: Mapped[str | None] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(100))
     state: Mapped[str | None] = mapped_column(String(8))
@@ -81,6 +90,11 @@ class Account(Base):
     __mapper_args__ = {"version_id_col": version}
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="account", order_by="Contact.id")
+
+    @validates("name")
+    def _keep_name_key(self, _field: str, value: str) -> str:
+        self.name_key = name_key(value) if value is not None else None
+        return value
 
 
 class Contact(Base):
