@@ -1,12 +1,15 @@
 """The item panel: the freight bill, the account and the timeline of the selected item.
 
-Other parts of the app add to it: an actions bar (`actions_layout`) and extra tabs (`tabs`).
+Other parts of the app add to it: an actions bar (`actions_layout`) and extra tabs (`tabs`),
+and follow the item shown through `detail_shown` (emitted after every `show_detail`, with the
+ItemDetail or None when the panel was cleared).
 """
 
 from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from arbench.services.item_detail import ItemDetail, ProInfo
@@ -133,6 +136,8 @@ def header_text(detail: ItemDetail) -> str:
 class ItemPanel(QWidget):
     """Shows one ItemDetail; empty until an item is selected."""
 
+    detail_shown = Signal(object)  # ItemDetail | None, after the panel has drawn it
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.detail: ItemDetail | None = None
@@ -162,6 +167,7 @@ class ItemPanel(QWidget):
             )
             for browser in (self.bill, self.account, self.timeline):
                 browser.clear()
+            self.detail_shown.emit(None)
             return
         why = f"<br><i>Why today: {escape(reason)}</i>" if reason else ""
         self.header.setText(header_text(detail) + why)
@@ -181,3 +187,4 @@ class ItemPanel(QWidget):
         self.account.setHtml(account_html(detail))
         self.timeline.setHtml(timeline_html(detail))
         self.tabs.setTabText(2, f"Timeline ({len(detail.timeline)})")
+        self.detail_shown.emit(detail)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -241,13 +241,9 @@ def install(window: MainWindow) -> None:
                     window.refresh_item)  # fmt: skip
     window.script_tab = tab  # type: ignore[attr-defined]
     window.panel.tabs.addTab(tab, "Script")
-    original = window.panel.show_detail
-
-    def show_detail(detail: Any, *args: Any, **kwargs: Any) -> None:
-        original(detail, *args, **kwargs)
-        tab.show_issue(detail.id if detail is not None else None)
-
-    window.panel.show_detail = show_detail  # type: ignore[method-assign]
+    window.panel.detail_shown.connect(
+        lambda detail: tab.show_issue(detail.id if detail is not None else None)
+    )
 
     def compose_for_item() -> None:
         detail = window.panel.detail

@@ -1,0 +1,34 @@
+"""The item panel announces each item it shows (`detail_shown`); the Script tab follows it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pytestqt.qtbot import QtBot
+
+from arbench.services.base import actor_for
+from arbench.store.db import Database
+from arbench.ui.item_panel import ItemPanel
+from arbench.ui.main_window import MainWindow
+from arbench.ui.settings import UserSettings
+
+ON = date(2026, 11, 24)
+
+
+def test_detail_shown_follows_the_panel_and_drives_the_script_tab(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    window = MainWindow(demo_db, actor_for(demo_db, "agarcia"), UserSettings(), on=ON)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
+        window.reload()
+    assert "show_detail" not in vars(window.panel)  # no per-instance wrapper
+    second = window.pro_view.model.items[1]
+    with qtbot.waitSignal(window.panel.detail_shown, timeout=1000) as shown:
+        window.pro_view.select_row(1)
+    assert shown.args is not None and shown.args[0].id == second.id
+    assert window.script_tab.issue_id == second.id  # type: ignore[attr-defined]
+    with qtbot.waitSignal(window.panel.detail_shown, timeout=1000) as cleared:
+        window.panel.show_detail(None)
+    assert cleared.args == [None] and window.script_tab.issue_id is None  # type: ignore[attr-defined]
+    assert isinstance(window.panel, ItemPanel)
