@@ -15,6 +15,7 @@ from arbench.services.item_detail import item_detail
 from arbench.store.db import Database
 from arbench.ui.action_dialogs import ContactDialog, PromiseDialog, ResolveDialog, RouteDialog
 from arbench.ui.main_window import MainWindow
+from arbench.ui.models.worklist_model import worklist_order
 from arbench.ui.settings import UserSettings
 
 ON = date(2026, 11, 24)
@@ -82,7 +83,9 @@ def test_collector_works_the_top_item_from_call_to_resolution(
     click(qtbot, dialog.ok_button)
     row = row_of(window, top.id)
     assert row is not None and row.follow_up == ON + timedelta(days=3)
-    assert view.model.row_of(top.id) == 0  # updated in place, not reloaded
+    moved = view.model.row_of(top.id)  # moved to where it now ranks, without a reload
+    assert moved and view.model.items == sorted(view.model.items, key=worklist_order)
+    assert view.current_item() == view.model.items[moved]  # the selection went with it
     assert (
         "Called AP about the open balance — AP asked for POD copy"
         in window.panel.timeline.toPlainText()

@@ -292,17 +292,26 @@ class ItemActions(QObject):
 
     def _put(self, issue_id: int, item: WorkItem | None) -> None:
         """Replace, add or remove one row in the pro or account list."""
-        for view in (self.w.pro_view, self.w.account_view):
+        views = (self.w.pro_view, self.w.account_view)
+        listed = any(v.model.row_of(issue_id) is not None for v in views)
+        if item is not None and not listed and not self._mine(issue_id):
+            item = None  # someone else's item (opened from a whole-book search): not our list
+        for view in views:
             model = view.model
             if item is None:
                 model.remove_item(issue_id)
             elif model.row_of(issue_id) is not None:
-                model.update_item(item)
+                model.update_item(item)  # moves to where it now ranks (default order)
             elif (item.level == "pro") == (view is self.w.pro_view):
-                model.set_items([*model.all_items, item])
+                model.add_item(item)
         self.w.items = [i for i in self.w.items if i.id != issue_id] + ([item] if item else [])
         self.w.tabs.setTabText(0, f"Pro-level ({self.w.pro_view.model.rowCount():,})")
         self.w.tabs.setTabText(1, f"Account-level ({self.w.account_view.model.rowCount():,})")
+
+    def _mine(self, issue_id: int) -> bool:
+        from arbench.services.search import owner_logins
+
+        return owner_logins(self.w.db, [issue_id]).get(issue_id) == self.w.actor.login
 
     def _redraw(self, issue_id: int | None) -> None:
         current = self.w.current_view().current_item()

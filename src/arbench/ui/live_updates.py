@@ -129,7 +129,7 @@ class LiveUpdates(QObject):
 
     # ----- redrawing -------------------------------------------------------------------------
     def apply(self, delta: change_service.WorklistDelta) -> None:
-        """Put changed rows in place, add new ones, drop the ones that left this list."""
+        """Move changed rows to where they now rank, add new ones, drop the ones that left."""
         views = {"pro": self.w.pro_view, "account": self.w.account_view}
         new: list[WorkItem] = []
         for item in delta.items:
@@ -144,11 +144,10 @@ class LiveUpdates(QObject):
         changed = {i.id for i in delta.items} | set(delta.removed)
         merged = [i for i in self.w.items if i.id not in changed] + list(delta.items)
         merged.sort(key=lambda i: (i.bucket, -i.priority, i.id))
-        if new:
-            self._show_keeping_selection(merged)
-        else:
-            self.w.items = merged
-            self._counts()
+        for item in new:
+            views[item.level].model.add_item(item)  # where it ranks; no full reload
+        self.w.items = merged
+        self._counts()
         shown = self.w.panel.detail
         if shown is not None and shown.id in changed:
             self.w.open_item_by_id(shown.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,11 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 2
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+def worklist_order(item: WorkItem) -> tuple[int, float, int]:
+    """The worklist's own order: bucket, then higher priority first, then id."""
+    return (item.bucket, -item.priority, item.id)
 
 
 def _money(value: Decimal) -> str:
@@ -127,16 +133,60 @@ class WorklistModel(QAbstractTableModel):
         return self._row_of_cache
 
     def update_item(self, item: WorkItem) -> None:
-        """Replace one row in place (after an action), without reloading the list."""
+        """Replace one row after an action, without reloading the list.
+
+        In the default (worklist) order the row moves to where the item now ranks (bucket,
+        then priority, then id), as a Qt row move, so the selection goes with it; under a
+        user's sort it stays where it is until the next sort or reload.
+        """
         row = self._row_of.get(item.id)
         if row is None:
             return
-        self.items[row] = item
-        self._shown_search[row] = item.search_text
-        self.all_items = [item if i.id == item.id else i for i in self.all_items]
-        self._search = [i.search_text for i in self.all_items]
+        at = next(n for n, i in enumerate(self.all_items) if i.id == item.id)
+        if self._sort is not None:
+            self.items[row], self._shown_search[row] = item, item.search_text
+            self.all_items[at], self._search[at] = item, item.search_text
+            self._ordered = None
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+            return
+        del self.all_items[at], self._search[at]
+        where = bisect_left(self.all_items, worklist_order(item), key=worklist_order)
+        self.all_items.insert(where, item)
+        self._search.insert(where, item.search_text)
         self._ordered = None
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+        self._move_shown(row, item)
+
+    def _move_shown(self, row: int, item: WorkItem) -> None:
+        """Put the shown row `row` (now `item`) where it ranks among the shown rows."""
+        rest = self.items[:row] + self.items[row + 1 :]
+        to = bisect_left(rest, worklist_order(item), key=worklist_order)
+        if to != row:
+            self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), to + (to > row))
+        del self.items[row], self._shown_search[row]
+        self.items.insert(to, item)
+        self._shown_search.insert(to, item.search_text)
+        self._row_of_cache = None
+        if to != row:
+            self.endMoveRows()
+        self.dataChanged.emit(self.index(to, 0), self.index(to, len(self.columns) - 1))
+
+    def add_item(self, item: WorkItem) -> None:
+        """Add one row (a new or reopened item) where it ranks, without reloading the list."""
+        where = bisect_left(self.all_items, worklist_order(item), key=worklist_order)
+        self.all_items.insert(where, item)
+        self._search.insert(where, item.search_text)
+        self._ordered = None
+        if self._sort is not None:
+            self._changed()  # under a user's sort: sort again (keeps the filter)
+            return
+        if self._filter and self._filter not in item.search_text:
+            return  # not shown under the current search
+        to = bisect_left(self.items, worklist_order(item), key=worklist_order)
+        self.beginInsertRows(QModelIndex(), to, to)
+        self.items.insert(to, item)
+        self._shown_search.insert(to, item.search_text)
+        self._row_of_cache = None
+        self.endInsertRows()
 
     def remove_item(self, item_id: int) -> None:
         row = self._row_of.get(item_id)
