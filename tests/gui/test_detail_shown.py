@@ -32,3 +32,14 @@ def test_detail_shown_follows_the_panel_and_drives_the_script_tab(
         window.panel.show_detail(None)
     assert cleared.args == [None] and window.script_tab.issue_id is None  # type: ignore[attr-defined]
     assert isinstance(window.panel, ItemPanel)
+
+
+def test_a_cleared_panel_shows_no_stale_counts(qtbot: QtBot, demo_db: Database) -> None:
+    window = MainWindow(demo_db, actor_for(demo_db, "agarcia"), UserSettings(), on=ON)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
+        window.reload()
+    window.pro_view.select_row(0)
+    assert window.panel.tabs.tabText(2).startswith("Timeline (")
+    window.pro_view.search.setText("no such customer zzz")
+    assert window.panel.detail is None and window.panel.tabs.tabText(2) == "Timeline"

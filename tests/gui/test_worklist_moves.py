@@ -80,3 +80,21 @@ def test_a_new_row_is_inserted_where_it_ranks(qtbot: QtBot, demo_db: Database) -
     with qtbot.waitSignal(model.rowsInserted, timeout=1000):
         model.add_item(gone)
     assert model.row_of(gone.id) == 5 and _ids(model.items) == _ids(items)
+
+
+def test_the_view_keeps_a_moved_selection_in_sight(qtbot: QtBot, demo_db: Database) -> None:
+    from arbench.ui.models.worklist_model import PRO_COLUMNS as COLUMNS
+    from arbench.ui.worklist_view import WorklistView
+
+    with demo_db.session() as s:
+        items = split(items_for(s, [], AS_OF))[0][:300]
+    view = WorklistView(COLUMNS, "search")
+    qtbot.addWidget(view)
+    view.resize(900, 400)
+    view.show()
+    view.set_items(items)
+    view.select_row(0)
+    view.model.update_item(dataclasses.replace(items[0], bucket=99))
+    current = view.table.currentIndex()
+    assert current.row() == len(items) - 1 and view.current_item().id == items[0].id  # type: ignore[union-attr]
+    assert view.table.viewport().rect().intersects(view.table.visualRect(current))

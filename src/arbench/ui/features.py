@@ -23,6 +23,7 @@ FEATURES: tuple[str, ...] = (
     "arbench.ui.content_editor",
     "arbench.ui.supervisor",
     "arbench.ui.data_actions",
+    "arbench.ui.book_search",
 )  # module paths
 
 

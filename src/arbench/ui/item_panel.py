@@ -167,6 +167,8 @@ class ItemPanel(QWidget):
             )
             for browser in (self.bill, self.account, self.timeline):
                 browser.clear()
+            self.tabs.setTabText(0, "Freight bill")
+            self.tabs.setTabText(2, "Timeline")  # not the last item's count
             self.detail_shown.emit(None)
             return
         why = f"<br><i>Why today: {escape(reason)}</i>" if reason else ""

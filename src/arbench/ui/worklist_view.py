@@ -42,6 +42,7 @@ class WorklistView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelReset.connect(lambda: self.item_selected.emit(self.current_item()))
+        self.model.rowsMoved.connect(self._follow_current)  # a re-ranked row keeps the selection
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
@@ -68,6 +69,12 @@ class WorklistView(QWidget):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.item_selected.emit(current.data(ITEM_ROLE) if current.isValid() else None)
+
+    def _follow_current(self, *_args: object) -> None:
+        """Keep the selected row in sight after it moved to its new rank."""
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def current_item(self) -> WorkItem | None:
         index = self.table.currentIndex()
