@@ -8,6 +8,7 @@ M/D and half as D/M.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
@@ -73,6 +74,22 @@ def parse_money(text: str) -> Decimal:
     if abs(cents - number) > Decimal("0.000001"):
         raise CellError("expected at most 2 decimal places (cents)")
     return -cents if negative else cents
+
+
+def money_cents(text: str) -> int:
+    """`parse_money` as integer cents (how the book stores money)."""
+    return int(parse_money(text).scaleb(2))
+
+
+def float_cents(value: float) -> int:
+    """A number the spreadsheet stored as a number, as integer cents; same rules as text."""
+    if not math.isfinite(value) or abs(value) >= 1e12:
+        raise CellError("expected an amount below 1,000,000,000,000")
+    hundredfold = value * 100
+    cents = round(hundredfold)
+    if abs(hundredfold - cents) > 1e-4:
+        raise CellError("expected at most 2 decimal places (cents)")
+    return cents
 
 
 def parse_weight(text: str) -> Decimal:

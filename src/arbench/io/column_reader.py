@@ -1,24 +1,31 @@
-"""Typed columns out of a table of text cells, with every bad cell reported as a RowError.
+"""Typed columns out of a table of cells, with every bad cell reported as a RowError.
 
-Shared by the register and remittance readers. A column is converted once per distinct value
-(a register of 100,000 rows holds a few hundred distinct dates and classes), so large files
-read in about a second. Errors name the row as the user sees it and the column by the header
-the user wrote.
+Shared by the register and remittance readers. The table is a `RawTable` (cells as the file
+typed them) or a DataFrame of text cells. A column is converted once per distinct cell value
+(a register of 100,000 rows holds a few hundred distinct dates and classes), and a number the
+spreadsheet stored as a number is read as one (`parsed(..., fast=)`), never printed and
+re-parsed. Errors name the row as the user sees it and the column by the header the user wrote,
+with the cell's text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 
 from arbench.io.cell_values import NO_DATES, CellError, date_parser, detect_date_format
 from arbench.io.errors import HEADER_ROW, RowError
+from arbench.io.tables import RawTable, cell_text
+
+Table: TypeAlias = pd.DataFrame | RawTable
 
 
-def sheet_rows(frame: pd.DataFrame) -> list[int]:
+def sheet_rows(frame: Table) -> list[int]:
     """The user's row numbers: the index `read_table` set, or 2.. for a plain 0-based frame."""
+    if isinstance(frame, RawTable):
+        return frame.rows
     index = frame.index
     if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
         return list(range(2, len(frame) + 2))
@@ -26,7 +33,7 @@ def sheet_rows(frame: pd.DataFrame) -> list[int]:
 
 
 def check_mapping(
-    frame: pd.DataFrame,
+    frame: Table,
     mapping: Mapping[str, str],
     fields: Sequence[str],
     labels: Mapping[str, str],
@@ -58,35 +65,46 @@ def missing_columns(
     ]
 
 
-def _cell_text(value: object) -> str:
-    if type(value) is str:
-        return value.strip()
-    if value is None or value != value:  # NaN
-        return ""
-    return str(value).strip()
-
-
 class ColumnReader:
     """Reads mapped columns of one table and collects the errors of every cell."""
 
-    def __init__(self, frame: pd.DataFrame, mapping: Mapping[str, str]) -> None:
+    def __init__(self, frame: Table, mapping: Mapping[str, str]) -> None:
         self.frame = frame
         self.header_of = {field: header for header, field in mapping.items()}
         self.rows = sheet_rows(frame)
         self.errors: list[RowError] = []
         self.date_formats: dict[str, str] = {}
         self._texts: dict[str, list[str]] = {}
+        self._cells: dict[str, list[Any]] = {}
+
+    def cells(self, field: str) -> list[Any]:
+        """The raw cells of a mapped column; all '' when the field is not mapped."""
+        header = self.header_of.get(field)
+        if header is None:
+            return [""] * len(self.rows)
+        if field in self._cells:
+            return self._cells[field]
+        if isinstance(self.frame, RawTable):
+            cells = list(self.frame.column(header))
+        else:
+            cells = self.frame[header].tolist()
+        if any(type(v) is bool for v in set(cells)):  # True == 1.0: keep them apart
+            cells = [cell_text(v) if type(v) is bool else v for v in cells]
+        self._cells[field] = cells
+        return cells
 
     def texts(self, field: str) -> list[str]:
         """The stripped text of a mapped column; all '' when the field is not mapped."""
         if field not in self._texts:
-            header = self.header_of.get(field)
-            if header is None:
-                self._texts[field] = [""] * len(self.rows)
-            else:
-                cells = self.frame[header].tolist()
-                self._texts[field] = [v.strip() if type(v) is str else _cell_text(v) for v in cells]
+            cells = self.cells(field)
+            self._texts[field] = [v.strip() if type(v) is str else cell_text(v) for v in cells]
         return self._texts[field]
+
+    def filled(self, field: str) -> list[bool]:
+        """Whether each cell holds anything (judged once per distinct value)."""
+        cells = self.cells(field)
+        has_text = {v: bool(cell_text(v)) for v in set(cells)}
+        return [has_text[v] for v in cells]
 
     def text(self, field: str) -> list[str | None]:
         return [t or None for t in self.texts(field)]
@@ -99,35 +117,52 @@ class ColumnReader:
         return values
 
     def parsed(
-        self, field: str, parse: Callable[[str], Any], *, required_label: str = ""
+        self,
+        field: str,
+        parse: Callable[[str], Any],
+        *,
+        required_label: str = "",
+        fast: Callable[[float], Any] | None = None,
     ) -> list[Any]:
-        """Each cell through `parse`; failures become errors and the value None."""
-        texts = self.texts(field)
-        cache: dict[str, Any] = {"": None}
-        failures: dict[str, str] = {}
-        for text in set(texts):
-            if text in cache:
-                continue
+        """Each cell through `parse` (numbers through `fast` when given); failures become
+        errors and the value None."""
+        cells = self.cells(field) if field in self.header_of else None
+        if cells is None:
+            return [None] * len(self.rows)
+        cache: dict[Any, Any] = {}
+        failures: dict[Any, str] = {}
+        empty: set[Any] = set()
+        for value in set(cells):
             try:
-                cache[text] = parse(text)
+                if fast is not None and type(value) is float:
+                    cache[value] = fast(value)
+                    continue
+                text = value.strip() if type(value) is str else cell_text(value)
+                if not text:
+                    cache[value] = None
+                    empty.add(value)
+                else:
+                    cache[value] = parse(text)
             except CellError as exc:
-                failures[text] = str(exc)
-        values = [cache.get(text) for text in texts]
-        for position, text in enumerate(texts):
-            if text in failures:
-                self.fail(position, field, failures[text])
-            elif required_label and not text:
-                self.fail(position, field, f"{required_label} is required")
+                failures[value] = str(exc)
+                cache[value] = None
+        values = [cache[v] for v in cells]
+        if failures or (required_label and empty):
+            for position, value in enumerate(cells):
+                if value in failures:
+                    self.fail(position, field, failures[value])
+                elif required_label and value in empty:
+                    self.fail(position, field, f"{required_label} is required")
         return values
 
     def dates(self, field: str) -> list[Any]:
         """A date column read in the one format detected for it."""
-        texts = self.texts(field)
-        fmt = detect_date_format(texts) if field in self.header_of else NO_DATES
-        if field in self.header_of:
-            self.date_formats[field] = fmt
+        if field not in self.header_of:
+            return [None] * len(self.rows)
+        fmt = detect_date_format(cell_text(v) for v in set(self.cells(field)))
+        self.date_formats[field] = fmt
         if fmt == NO_DATES:
-            return [None] * len(texts)
+            return [None] * len(self.rows)
         return self.parsed(field, date_parser(fmt))
 
     def fail(self, position: int, field: str, message: str) -> None:

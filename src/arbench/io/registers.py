@@ -1,36 +1,41 @@
 """Open-item registers (xlsx, xls, csv) into typed `RegisterRow`s, all or nothing.
 
-    frame = read_table(path)                       # text cells, index = sheet row
-    mapping = guess_mapping(frame.columns)         # {header: field}, adjustable, saved as a profile
-    result = parse_register(frame, mapping)        # RegisterRows: rows, errors, date formats
+    table = read_raw_table(path)                   # cells as typed, by column (or read_table)
+    mapping = guess_mapping(table.columns)         # {header: field}, adjustable, saved as a profile
+    result = parse_register(table, mapping)        # RegisterRows: columns, errors, date formats
     result.raise_for_errors(path.name)             # FileRejected with every RowError
 
 Rules: money is Decimal; negative amounts are credit memos or credits on account and are kept;
 an empty open balance means the whole amount is open; each date column is read in the one
 format detected for it; a PRO that appears twice is an error on every later row; row numbers
 are the spreadsheet's (header row 1, first data row 2). `load_register` does all four steps.
+
+The result is columnar (`RegisterColumns`: one list per field, money in integer cents, the way
+the book stores it) so a 100,000-row register is never turned into 100,000 objects on its way
+into the database; `RegisterRows.rows` builds the `RegisterRow`s when someone asks for them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-
-import pandas as pd
+from typing import Any
 
 from arbench.domain.catalogue import Terms
 from arbench.io.cell_values import (
     detect_date_format,
+    float_cents,
+    money_cents,
     parse_flag,
     parse_freight_class,
-    parse_money,
     parse_pieces,
     parse_terms,
     parse_weight,
 )
-from arbench.io.column_reader import ColumnReader, check_mapping, missing_columns
+from arbench.io.column_reader import ColumnReader, Table, check_mapping, missing_columns
 from arbench.io.errors import HEADER_ROW, FileRejected, RowError
 from arbench.io.register_fields import (
     CANONICAL_FIELDS,
@@ -45,12 +50,14 @@ from arbench.io.remittance_tables import (
     guess_remittance_mapping,
     read_remittance_table,
 )
-from arbench.io.tables import read_table
+from arbench.io.tables import read_raw_table, read_table
 
 __all__ = [
     "CANONICAL_FIELDS",
+    "MONEY_FIELDS",
     "REMITTANCE_FIELDS",
     "REQUIRED_FIELDS",
+    "RegisterColumns",
     "RegisterRow",
     "RegisterRows",
     "detect_date_format",
@@ -58,6 +65,7 @@ __all__ = [
     "guess_remittance_mapping",
     "load_register",
     "parse_register",
+    "read_raw_table",
     "read_remittance_table",
     "read_table",
 ]
@@ -98,15 +106,65 @@ class RegisterRow:
 
 
 _ROW_FIELDS = tuple(f.name for f in fields(RegisterRow))[1:]  # after `row`, in class order
+MONEY_FIELDS = ("amount", "open_balance")
+
+
+def cents_to_decimal(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+@dataclass(slots=True)
+class RegisterColumns:
+    """A register as typed columns: one list per RegisterRow field, money in integer cents."""
+
+    rows: list[int]  # the spreadsheet row of each position
+    values: dict[str, list[Any]]  # field -> values, every field of RegisterRow
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def row(self, position: int) -> RegisterRow:
+        values: list[Any] = [
+            cents_to_decimal(self.values[name][position])
+            if name in MONEY_FIELDS
+            else self.values[name][position]
+            for name in _ROW_FIELDS
+        ]
+        return RegisterRow(self.rows[position], *values)
+
+    def to_rows(self) -> list[RegisterRow]:
+        return [self.row(position) for position in range(len(self.rows))]
+
+    def without(self, positions: set[int]) -> RegisterColumns:
+        """The columns less the rows at `positions` (rows that failed)."""
+        if not positions:
+            return self
+        keep = [i for i in range(len(self.rows)) if i not in positions]
+        return RegisterColumns(
+            [self.rows[i] for i in keep],
+            {name: [column[i] for i in keep] for name, column in self.values.items()},
+        )
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[RegisterRow]) -> RegisterColumns:
+        values: dict[str, list[Any]] = {n: [getattr(r, n) for r in rows] for n in _ROW_FIELDS}
+        for name in MONEY_FIELDS:
+            values[name] = [int(v.scaleb(2)) for v in values[name]]
+        return cls([r.row for r in rows], values)
 
 
 @dataclass(slots=True)
 class RegisterRows:
-    """The outcome of reading a register: typed rows, or the errors that reject it."""
+    """The outcome of reading a register: typed columns, or the errors that reject it."""
 
-    rows: list[RegisterRow]
+    columns: RegisterColumns
     errors: list[RowError]
     date_formats: dict[str, str] = field(default_factory=dict)  # field -> detected format
+
+    @property
+    def rows(self) -> list[RegisterRow]:
+        """The rows that read without error, as RegisterRow objects (built on demand)."""
+        return self.columns.to_rows()
 
     @property
     def ok(self) -> bool:
@@ -118,40 +176,35 @@ class RegisterRows:
             raise FileRejected(source, self.errors)
 
 
-def parse_register(frame: pd.DataFrame, mapping: dict[str, str]) -> RegisterRows:
-    """Read every mapped column of a register table; each row is a RegisterRow or errors."""
+def parse_register(frame: Table, mapping: dict[str, str]) -> RegisterRows:
+    """Read every mapped column of a register table; each row is typed or has errors."""
     errors = check_mapping(frame, mapping, CANONICAL_FIELDS, FIELD_LABELS)
     errors += missing_columns(mapping, REQUIRED_FIELDS, FIELD_LABELS)
     if not set(ONE_OF_DATES) & set(mapping.values()):
         message = "required column missing: map a column to Invoice date or Due date"
         errors.append(RowError(HEADER_ROW, "Invoice date / Due date", "", message))
     if errors:
-        return RegisterRows([], errors)
+        return RegisterRows(RegisterColumns([], {n: [] for n in _ROW_FIELDS}), errors)
     reader = ColumnReader(frame, mapping)
     columns = _read_columns(reader)
-    _check_dates_present(reader, columns)
+    _check_dates_present(reader)
     _check_duplicate_pros(reader, columns["pro"])
-    failed = reader.failed_positions()
-    ordered = [reader.rows, *(columns[name] for name in _ROW_FIELDS)]
-    rows = [
-        RegisterRow(*values)
-        for i, values in enumerate(zip(*ordered, strict=True))
-        if i not in failed
-    ]
-    return RegisterRows(rows, reader.sorted_errors(CANONICAL_FIELDS), reader.date_formats)
+    table = RegisterColumns(reader.rows, {name: columns[name] for name in _ROW_FIELDS})
+    table = table.without(reader.failed_positions())
+    return RegisterRows(table, reader.sorted_errors(CANONICAL_FIELDS), reader.date_formats)
 
 
 def _read_columns(reader: ColumnReader) -> dict[str, list]:  # type: ignore[type-arg]
     columns: dict[str, list] = {  # type: ignore[type-arg]
         "pro": reader.required_text("pro", "PRO"),
         "account_number": reader.required_text("account_number", "Account number"),
-        "amount": reader.parsed("amount", parse_money, required_label="Amount"),
-        "open_balance": reader.parsed("open_balance", parse_money),
+        "amount": reader.parsed("amount", money_cents, required_label="Amount", fast=float_cents),
+        "open_balance": reader.parsed("open_balance", money_cents, fast=float_cents),
         "weight": reader.parsed("weight", parse_weight),
         "freight_class": reader.parsed("freight_class", parse_freight_class),
         "pieces": reader.parsed("pieces", parse_pieces),
         "terms": reader.parsed("terms", parse_terms),
-        "pod_on_file": [bool(v) for v in reader.parsed("pod_on_file", parse_flag)],
+        "pod_on_file": [v is True for v in reader.parsed("pod_on_file", parse_flag)],
     }
     for name in _TEXT_FIELDS:
         columns[name] = reader.text(name)
@@ -164,10 +217,12 @@ def _read_columns(reader: ColumnReader) -> dict[str, list]:  # type: ignore[type
     return columns
 
 
-def _check_dates_present(reader: ColumnReader, columns: dict[str, list]) -> None:  # type: ignore[type-arg]
-    invoice_texts, due_texts = reader.texts("invoice_date"), reader.texts("due_date")
+def _check_dates_present(reader: ColumnReader) -> None:
+    invoice_filled, due_filled = reader.filled("invoice_date"), reader.filled("due_date")
     field_name = "invoice_date" if "invoice_date" in reader.header_of else "due_date"
-    for position, (invoice, due) in enumerate(zip(invoice_texts, due_texts, strict=True)):
+    if all(invoice_filled) or all(due_filled):
+        return
+    for position, (invoice, due) in enumerate(zip(invoice_filled, due_filled, strict=True)):
         if not invoice and not due:
             reader.fail(position, field_name, "a date is required: invoice date or due date")
 
@@ -186,7 +241,7 @@ def _check_duplicate_pros(reader: ColumnReader, pros: list[str | None]) -> None:
 
 def load_register(path: str | Path, mapping: dict[str, str] | None = None) -> list[RegisterRow]:
     """Read, map and parse a register file; raise `FileRejected` with every error found."""
-    frame = read_table(path)
-    result = parse_register(frame, mapping if mapping is not None else guess_mapping(frame.columns))
+    table = read_raw_table(path)
+    result = parse_register(table, mapping if mapping is not None else guess_mapping(table.columns))
     result.raise_for_errors(Path(path).name)
     return result.rows

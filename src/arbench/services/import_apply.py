@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Column, Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import OPEN_STATUSES, ActivityKind, IssueStatus, Level
 from arbench.services.base import Actor, ServiceError
+from arbench.services.bulk_sql import dialect_of, fetch, insert_rows, stored_one, update_rows
 from arbench.services.import_plan import ImportPlan
 from arbench.store.models import Account, Activity, AuditEvent, ChargeLine, Issue, Pro
 
@@ -86,7 +87,9 @@ def apply_plan(
     new_ids = _insert_pros(session, plan, on, progress)
     _update_pros(session, plan, on, progress)
     _write_charges(session, plan, _ids_of(session, plan.charges))
-    applied.issues_opened = _open_issues(session, actor, plan, new_ids, on, stamp, file_name)
+    applied.issues_opened = _open_issues(
+        session, actor, plan, new_ids, on, stamp, file_name, progress
+    )
     close = plan.close_ids + (plan.missing_ids if close_missing else [])
     applied.closed = len(close)
     applied.issues_resolved = close_pros(session, actor, close, on, stamp, f"register {file_name}")
@@ -129,37 +132,52 @@ def _table(model: type[Any]) -> Table:
 def _insert_pros(
     session: Session, plan: ImportPlan, on: date, progress: Progress
 ) -> dict[str, int]:
-    if not plan.new_rows:
+    """Insert the new pros as stored tuples, CHUNK rows per executemany; {pro: id}."""
+    if not plan.new_positions:
         return {}
+    dialect = dialect_of(session)
     top = session.scalar(select(func.max(Pro.id))) or 0
-    keys = sorted({k for _, values in plan.new_rows for k in values} | {"bill_to"})
-    for part in chunks(plan.new_rows):
-        rows = []
-        for row, values in part:
-            record = {k: values.get(k) for k in keys}
-            record["pod_on_file"] = bool(record.get("pod_on_file"))
-            balance = values["open_balance"]
-            record.update(
-                pro=row.pro, account_id=plan.account_ids[row.account_number],
-                status="open" if balance != 0 else "closed", closed_on=None if balance else on,
-                billing_status="billed", source="import", version=1,
-            )  # fmt: skip
-            rows.append(record)
-        session.execute(_table(Pro).insert(), rows)
+    cols = plan.columns.values
+    names = [n for n in plan.values if n != "pod_on_file"]
+    fixed = ("billed", "import", 1)
+    closed_on = stored_one(dialect, _column(Pro, "closed_on"), on)
+    pod = plan.values.get("pod_on_file") or [False] * len(plan.columns)
+    pod_stored = {v: stored_one(dialect, _column(Pro, "pod_on_file"), v) for v in (True, False)}
+    account_ids = plan.account_ids
+    for part in chunks(plan.new_positions):
+        balances = [cols["open_balance"][i] for i in part]
+        rows = zip(
+            [cols["pro"][i] for i in part],
+            [account_ids[cols["account_number"][i]] for i in part],
+            ["open" if b else "closed" for b in balances],
+            [None if b else closed_on for b in balances],
+            [pod_stored[bool(pod[i])] for i in part],
+            *([plan.values[n][i] for i in part] for n in names),
+            strict=True,
+        )
+        insert_rows(session, _table(Pro), [*_NEW_PRO, *names, *_FIXED],
+                    [(*row, *fixed) for row in rows])  # fmt: skip
         progress.step(len(part))
-    created = {row.pro for row, _ in plan.new_rows}
-    return {
-        pro: pro_id
-        for pro, pro_id in session.execute(select(Pro.pro, Pro.id).where(Pro.id > top))
-        if pro in created
-    }
+    created = set(cols["pro"][i] for i in plan.new_positions)
+    found = fetch(session, "SELECT pro, id FROM pros WHERE id > :top", top=top)
+    return {pro: pro_id for pro, pro_id in found if pro in created}
+
+
+_NEW_PRO = ("pro", "account_id", "status", "closed_on", "pod_on_file")
+_FIXED = ("billing_status", "source", "version")
+
+
+def _column(model: type[Any], name: str) -> Column[Any]:
+    column = _table(model).c[name]
+    assert isinstance(column, Column)
+    return column
 
 
 def _update_pros(session: Session, plan: ImportPlan, on: date, progress: Progress) -> None:
+    """UPDATE the changed pros by id, grouped by the set of columns each one writes."""
     if not plan.changed:
         return
-    table = _table(Pro)
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     for change in plan.changed:
         values = dict(change.values)
         values["account_id"] = plan.account_ids[change.account_number]
@@ -167,15 +185,10 @@ def _update_pros(session: Session, plan: ImportPlan, on: date, progress: Progres
             values.update(status="open", closed_on=None)
         values["version"] = change.version + 1
         key = tuple(sorted(values))
-        groups.setdefault(key, []).append({"b_id": change.pro_id, **values})
+        groups.setdefault(key, []).append((*(values[k] for k in key), change.pro_id))
     for key, rows in groups.items():
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values({k: bindparam(k) for k in key})
-        )
         for part in chunks(rows):
-            session.execute(statement, list(part))
+            update_rows(session, _table(Pro), key, part)
             progress.step(len(part))
 
 
@@ -205,36 +218,55 @@ def _write_charges(session: Session, plan: ImportPlan, ids: dict[str, int]) -> N
 
 def _open_issues(
     session: Session, actor: Actor, plan: ImportPlan, new_ids: dict[str, int],
-    on: date, stamp: datetime, file_name: str,
+    on: date, stamp: datetime, file_name: str, progress: Progress,
 ) -> int:  # fmt: skip
-    rows = [
-        {"level": Level.PRO.value, "type": "past_due", "root_cause": None,
-         "status": IssueStatus.OPEN.value, "account_id": plan.account_ids[row.account_number],
-         "pro_id": new_ids[row.pro], "owner_id": plan.collectors.get(row.account_number),
-         "opened_on": on, "source": "import", "created_at": stamp, "updated_at": stamp,
-         "version": 1, "reopen_count": 0, "recurrence": False, "promoted": False}
-        for row, values in plan.new_rows
-        if values["open_balance"] > 0
-    ]  # fmt: skip
-    if not rows:
+    """A past-due item and its timeline entry for each new pro with a positive balance."""
+    cols = plan.columns.values
+    owing = [i for i in plan.new_positions if cols["open_balance"][i] > 0]
+    if not owing:
         return 0
+    dialect = dialect_of(session)
+    opened_on = stored_one(dialect, _column(Issue, "opened_on"), on)
+    at = stored_one(dialect, _column(Issue, "created_at"), stamp)
+    no = stored_one(dialect, _column(Issue, "recurrence"), False)
+    constants = (Level.PRO.value, "past_due", IssueStatus.OPEN.value, opened_on, "import", at,
+                 at, 1, 0, no, no)  # fmt: skip
+    numbers, pros = cols["account_number"], cols["pro"]
     top = session.scalar(select(func.max(Issue.id))) or 0
-    for part in chunks(rows):
-        session.execute(_table(Issue).insert(), list(part))
-    created = session.execute(
-        select(Issue.id, Issue.account_id, Pro.pro, Pro.open_balance)
-        .join(Pro, Pro.id == Issue.pro_id)
-        .where(Issue.id > top)
-    ).all()
+    for part in chunks(owing):
+        rows = [
+            (plan.account_ids[numbers[i]], new_ids[pros[i]], plan.collectors.get(numbers[i]),
+             *constants)
+            for i in part
+        ]  # fmt: skip
+        insert_rows(session, _table(Issue), _ISSUE_COLUMNS, rows)
+        progress.step(0)
+    balance_of = {pros[i]: cols["open_balance"][i] for i in owing}
+    pro_of = {pro_id: pro for pro, pro_id in new_ids.items()}
+    created = fetch(session, "SELECT id, account_id, pro_id FROM issues WHERE id > :top", top=top)
+    user = actor.id or None
     activities = [
-        {"account_id": account_id, "issue_id": issue_id, "user_id": actor.id or None,
-         "at": stamp, "kind": ActivityKind.IMPORT.value,
-         "text": f"PRO {pro} imported from {file_name}: ${balance:,.2f} open, past due item opened"}
-        for issue_id, account_id, pro, balance in created
+        (account_id, issue_id, user, at, ActivityKind.IMPORT.value,
+         f"PRO {pro} imported from {file_name}: ${_dollars(balance_of[pro])} open, "
+         "past due item opened")
+        for issue_id, account_id, pro_id in created
+        if (pro := pro_of.get(pro_id)) is not None
     ]  # fmt: skip
-    for batch in chunks(activities):
-        session.execute(_table(Activity).insert(), list(batch))
-    return len(created)
+    for part_rows in chunks(activities):
+        insert_rows(session, _table(Activity), _ACTIVITY_COLUMNS, part_rows)
+        progress.step(0)
+    return len(activities)
+
+
+_ISSUE_COLUMNS = ("account_id", "pro_id", "owner_id", "level", "type", "status", "opened_on",
+                  "source", "created_at", "updated_at", "version", "reopen_count", "recurrence",
+                  "promoted")  # fmt: skip
+_ACTIVITY_COLUMNS = ("account_id", "issue_id", "user_id", "at", "kind", "text")
+
+
+def _dollars(cents: int) -> str:
+    """Cents as 1,234.56 (a positive balance)."""
+    return f"{cents // 100:,}.{cents % 100:02d}"
 
 
 def close_pros(

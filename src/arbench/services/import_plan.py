@@ -1,24 +1,28 @@
 """Compare an invoice file with the book: what is new, what changed, what would close.
 
-`plan_import` reads the book's pros in one query and sorts every row of the file into new,
-changed or unchanged; rows whose open balance is zero, and (for a full register) open pros the
-file no longer lists, are to be closed. The plan is plain data: a dry run shows it, the apply
-step (`import_apply`) writes it. Only the columns the file carries are compared, so a register
-without a weight column never erases the weights already on file.
+`plan_import` works on the file's typed columns (`RegisterColumns`) and sorts every row into
+new, changed or unchanged with one set-based pass: the book's pros that the file names are
+fetched by PRO in chunks, as raw tuples, and compared with the file's values converted to the
+form the database stores (`bulk_sql.stored`: dates and money exactly as written). Rows whose open
+balance is zero, and (for a full register) open pros the file no longer lists, are to be closed.
+The plan is plain data: a dry run shows it, the apply step (`import_apply`) writes it. Only the
+columns the file carries are compared, so a register without a weight column never erases the
+weights already on file; a row without a due date (none in the file, none derivable) leaves the
+book's due date alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Column, select
 from sqlalchemy.orm import Session
 
-from arbench.io.registers import RegisterRow
+from arbench.io.registers import RegisterColumns
+from arbench.services.bulk_sql import dialect_of, fetch, stored
 from arbench.services.import_read import ChargeRow, InvoiceFile
 from arbench.store.models import Account, ChargeLine, Pro
 
@@ -28,7 +32,10 @@ PRO_FIELDS: tuple[str, ...] = (
     "pod_on_file", "amount", "open_balance",
 )  # fmt: skip
 ALWAYS = frozenset({"amount", "open_balance"})  # open_balance defaults to amount
+OPTIONAL = frozenset({"due_date", "bill_to"})  # None: leave the book's value alone
 DEFAULT_TERMS_DAYS = 30
+LOOKUP_CHUNK = 900  # PROs per `IN (...)` look-up (SQLite's historic limit is 999 parameters)
+_HEAD = ("id", "pro", "account_id", "status", "version")
 
 
 @dataclass(slots=True)
@@ -39,18 +46,20 @@ class ProChange:
     pro: str
     account_number: str
     version: int
-    before: dict[str, Any]
+    before: dict[str, Any]  # stored values
     after: dict[str, Any]  # the changed values only
-    values: dict[str, Any]  # every value the file carries, to write
+    values: dict[str, Any]  # every value the file carries for the row, stored, to write
 
 
 @dataclass(slots=True)
 class ImportPlan:
+    columns: RegisterColumns = field(default_factory=lambda: RegisterColumns.from_rows([]))
+    values: dict[str, list[Any]] = field(default_factory=dict)  # field -> stored values
     new_accounts: dict[str, str | None] = field(default_factory=dict)  # number -> name
     account_ids: dict[str, int] = field(default_factory=dict)  # existing number -> id
     collectors: dict[str, int | None] = field(default_factory=dict)  # number -> collector id
     terms_days: dict[str, int] = field(default_factory=dict)  # number -> payment terms
-    new_rows: list[tuple[RegisterRow, dict[str, Any]]] = field(default_factory=list)
+    new_positions: list[int] = field(default_factory=list)  # rows of the file that are new
     changed: list[ProChange] = field(default_factory=list)
     close_ids: list[int] = field(default_factory=list)  # zero balance in the file
     missing_ids: list[int] = field(default_factory=list)  # open pros absent from the file
@@ -60,72 +69,96 @@ class ImportPlan:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.new_rows or self.changed or self.new_accounts or self.charges)
+        return bool(self.new_positions or self.changed or self.new_accounts or self.charges)
 
-
-def _values(
-    row: RegisterRow, fields: frozenset[str], terms_days: int, bill_to: str | None
-) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        name: getattr(row, name) for name in PRO_FIELDS if name in fields or name in ALWAYS
-    }
-    if "terms" in values and values["terms"] is not None:
-        values["terms"] = values["terms"].value
-    if values.get("due_date") is None and row.invoice_date is not None:
-        values["due_date"] = row.invoice_date + timedelta(days=terms_days)
-    if values.get("due_date") is None:
-        values.pop("due_date", None)
-    if bill_to is not None:
-        values["bill_to"] = bill_to
-    return values
-
-
-def _same(old: Any, new: Any) -> bool:
-    if isinstance(old, Decimal) and isinstance(new, Decimal):
-        return old == new
-    return bool(old == new)
+    @property
+    def issues_to_open(self) -> int:
+        balances = self.columns.values["open_balance"]
+        return sum(1 for i in self.new_positions if balances[i] > 0)
 
 
 def plan_import(session: Session, data: InvoiceFile) -> ImportPlan:
     """Sort the file's rows against the book (read only)."""
-    plan = ImportPlan()
-    _load_accounts(session, data, plan)
-    columns = [Pro.id, Pro.pro, Pro.account_id, Pro.status, Pro.version, Pro.bill_to] + [
-        getattr(Pro, name) for name in PRO_FIELDS
-    ]
-    book: dict[str, Mapping[str, Any]] = {
-        r.pro: dict(r._mapping) for r in session.execute(select(*columns))
-    }
+    plan = ImportPlan(columns=data.columns)
+    _load_accounts(session, plan)
+    plan.values = _stored_values(session, data, plan)
+    names = list(plan.values)
+    book = _book_rows(session, plan.columns.values["pro"], names)
     number_of = {v: k for k, v in plan.account_ids.items()}
-    in_file: set[str] = set()
-    for row in data.rows:
-        in_file.add(row.pro)
-        terms_days = plan.terms_days.get(row.account_number, DEFAULT_TERMS_DAYS)
-        values = _values(row, data.fields, terms_days, data.bill_to.get(row.pro))
-        plan.credits += row.amount < 0
-        existing = book.get(row.pro)
+    cols = plan.columns.values
+    balances = cols["open_balance"]
+    plan.credits = sum(1 for cents in cols["amount"] if cents < 0)
+    for position, pro in enumerate(cols["pro"]):
+        existing = book.get(pro)
         if existing is None:
-            plan.new_rows.append((row, values))
-            if row.pro in data.charges:
-                plan.charges[row.pro] = data.charges[row.pro]
+            plan.new_positions.append(position)
+            if pro in data.charges:
+                plan.charges[pro] = data.charges[pro]
             continue
-        change = _compare(existing, row, values, number_of)
+        change = _compare(plan, existing, position, names, number_of)
         if change is None:
             plan.unchanged += 1
         else:
             plan.changed.append(change)
-        if values["open_balance"] == 0 and existing["status"] == "open":
-            plan.close_ids.append(existing["id"])
+        if balances[position] == 0 and existing[3] == "open":
+            plan.close_ids.append(existing[0])
     _plan_charges(session, data, plan, book)
     if data.kind == "invoices":  # a 210 file is never a full register
-        plan.missing_ids = sorted(
-            r["id"] for pro, r in book.items() if r["status"] == "open" and pro not in in_file
-        )
+        in_file = set(cols["pro"])
+        open_pros = fetch(session, "SELECT id, pro FROM pros WHERE status = 'open'")
+        plan.missing_ids = sorted(pro_id for pro_id, pro in open_pros if pro not in in_file)
     return plan
 
 
-def _load_accounts(session: Session, data: InvoiceFile, plan: ImportPlan) -> None:
-    numbers = {row.account_number for row in data.rows}
+def _column(name: str) -> Column[Any]:
+    column = Pro.__table__.c[name]
+    assert isinstance(column, Column)
+    return column
+
+
+def _stored_values(session: Session, data: InvoiceFile, plan: ImportPlan) -> dict[str, list[Any]]:
+    """The values to compare and write, per field, in the form the database stores."""
+    cols = plan.columns.values
+    wanted = [n for n in PRO_FIELDS if n in data.fields or n in ALWAYS]
+    python: dict[str, list[Any]] = {n: cols[n] for n in wanted}
+    if "terms" in python:
+        python["terms"] = [None if t is None else t.value for t in python["terms"]]
+    if "due_date" in python or "invoice_date" in python:
+        python["due_date"] = _due_dates(plan, cols)
+    if data.bill_to:
+        python["bill_to"] = [data.bill_to.get(pro) for pro in cols["pro"]]
+    dialect = dialect_of(session)
+    return {name: stored(dialect, _column(name), values) for name, values in python.items()}
+
+
+def _due_dates(plan: ImportPlan, cols: dict[str, list[Any]]) -> list[date | None]:
+    """The due date given, else the invoice date plus the account's payment terms."""
+    given: list[date | None] = cols["due_date"]
+    if all(d is not None for d in given):
+        return given
+    days = plan.terms_days
+    return [
+        due if due is not None or invoiced is None
+        else invoiced + timedelta(days=days.get(number, DEFAULT_TERMS_DAYS))
+        for due, invoiced, number in zip(given, cols["invoice_date"], cols["account_number"],
+                                         strict=True)
+    ]  # fmt: skip
+
+
+def _book_rows(session: Session, pros: Sequence[str], names: list[str]) -> dict[str, Any]:
+    """The book's pros named in the file, raw: id, pro, account_id, status, version, names…"""
+    select_list = ", ".join([*_HEAD, *names])
+    sql = f"SELECT {select_list} FROM pros WHERE pro IN :keys"
+    book: dict[str, Any] = {}
+    for start in range(0, len(pros), LOOKUP_CHUNK):
+        for row in fetch(session, sql, pros[start : start + LOOKUP_CHUNK]):
+            book[row[1]] = row
+    return book
+
+
+def _load_accounts(session: Session, plan: ImportPlan) -> None:
+    cols = plan.columns.values
+    numbers = set(cols["account_number"])
     for number, account_id, collector_id, days in session.execute(
         select(Account.number, Account.id, Account.collector_id, Account.payment_terms_days)
     ):
@@ -133,46 +166,48 @@ def _load_accounts(session: Session, data: InvoiceFile, plan: ImportPlan) -> Non
         if number in numbers:
             plan.collectors[number] = collector_id
             plan.terms_days[number] = days
-    for row in data.rows:
-        if row.account_number not in plan.account_ids:
-            name = plan.new_accounts.get(row.account_number) or row.account_name
-            plan.new_accounts[row.account_number] = name
-            plan.collectors[row.account_number] = None
+    for number, name in zip(cols["account_number"], cols["account_name"], strict=True):
+        if number not in plan.account_ids:
+            plan.new_accounts[number] = plan.new_accounts.get(number) or name
+            plan.collectors[number] = None
 
 
 def _compare(
-    existing: Mapping[str, Any], row: RegisterRow, values: dict[str, Any], number_of: dict[int, str]
+    plan: ImportPlan, existing: Any, position: int, names: list[str], number_of: dict[int, str]
 ) -> ProChange | None:
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
-    for name, value in values.items():
-        if not _same(existing[name], value):
-            before[name], after[name] = existing[name], value
-    if number_of.get(existing["account_id"]) != row.account_number:
-        before["account_number"] = number_of.get(existing["account_id"])
-        after["account_number"] = row.account_number
-    reopen = existing["status"] == "closed" and values["open_balance"] != 0
-    if reopen:
+    values: dict[str, Any] = {}
+    for offset, name in enumerate(names, start=len(_HEAD)):
+        value = plan.values[name][position]
+        if value is None and name in OPTIONAL:
+            continue
+        values[name] = value
+        if existing[offset] != value:
+            before[name], after[name] = existing[offset], value
+    number = plan.columns.values["account_number"][position]
+    if number_of.get(existing[2]) != number:
+        before["account_number"], after["account_number"] = number_of.get(existing[2]), number
+    if existing[3] == "closed" and plan.columns.values["open_balance"][position] != 0:
         before["status"], after["status"] = "closed", "open"
     if not after:
         return None
-    return ProChange(
-        existing["id"], row.pro, row.account_number, existing["version"], before, after, values
-    )
+    pro = plan.columns.values["pro"][position]
+    return ProChange(existing[0], pro, number, existing[4], before, after, values)
 
 
 def _plan_charges(
-    session: Session, data: InvoiceFile, plan: ImportPlan, book: Mapping[str, Mapping[str, Any]]
+    session: Session, data: InvoiceFile, plan: ImportPlan, book: dict[str, Any]
 ) -> None:
-    existing_ids = {book[pro]["id"]: pro for pro in data.charges if pro in book}
+    existing_ids = {book[pro][0]: pro for pro in data.charges if pro in book}
     if not existing_ids:
         return
     on_file: dict[str, list[tuple[Any, ...]]] = {pro: [] for pro in existing_ids.values()}
     ids = list(existing_ids)
-    for start in range(0, len(ids), 900):
+    for start in range(0, len(ids), LOOKUP_CHUNK):
         for line in session.scalars(
             select(ChargeLine)
-            .where(ChargeLine.pro_id.in_(ids[start : start + 900]))
+            .where(ChargeLine.pro_id.in_(ids[start : start + LOOKUP_CHUNK]))
             .order_by(ChargeLine.pro_id, ChargeLine.seq)
         ):
             on_file[existing_ids[line.pro_id]].append(

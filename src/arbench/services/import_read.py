@@ -14,7 +14,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from arbench.io.errors import FILE_ROW, FileRejected, RowError
-from arbench.io.registers import RegisterRow, guess_mapping, parse_register, read_table
+from arbench.io.registers import (
+    RegisterColumns,
+    RegisterRow,
+    guess_mapping,
+    parse_register,
+    read_raw_table,
+)
 from arbench.io.x12 import Charge, FreightInvoice, parse_210
 
 FUEL_CODES = frozenset({"405", "FUE", "ENS", "FSC"})
@@ -40,7 +46,7 @@ class InvoiceFile:
     name: str
     sha256: str
     kind: str  # invoices (a register) | 210
-    rows: list[RegisterRow] = field(default_factory=list)
+    columns: RegisterColumns = field(default_factory=lambda: RegisterColumns.from_rows([]))
     fields: frozenset[str] = frozenset()  # the canonical fields the file carries
     mapping: dict[str, str] = field(default_factory=dict)
     headers: list[str] = field(default_factory=list)
@@ -49,6 +55,15 @@ class InvoiceFile:
     bill_to: dict[str, str] = field(default_factory=dict)  # by PRO (210 only)
     errors: list[RowError] = field(default_factory=list)
     sample: list[list[str]] = field(default_factory=list)  # the first rows, as text (registers)
+
+    @property
+    def rows(self) -> list[RegisterRow]:
+        """The typed rows as objects (built on demand; the import itself uses `columns`)."""
+        return self.columns.to_rows()
+
+    @property
+    def row_count(self) -> int:
+        return len(self.columns)
 
 
 def file_sha256(path: Path) -> str:
@@ -100,20 +115,18 @@ def _read_register(
 ) -> InvoiceFile:
     result = InvoiceFile(path.name, sha, "invoices")
     try:
-        frame = read_table(path)
+        table = read_raw_table(path)
     except FileRejected as exc:
         result.errors = exc.errors
         return result
-    result.headers = [str(c) for c in frame.columns]
-    result.sample = [
-        [str(v) for v in row] for row in frame.head(SAMPLE_ROWS).itertuples(index=False)
-    ]
+    result.headers = list(table.headers)
+    result.sample = table.text_rows(SAMPLE_ROWS)
     result.mapping = effective_mapping(result.headers, mapping, overrides)
-    parsed = parse_register(frame, result.mapping)
+    parsed = parse_register(table, result.mapping)
     result.errors = parsed.errors
     result.date_formats = parsed.date_formats
     if not parsed.errors:
-        result.rows = parsed.rows
+        result.columns = parsed.columns
         result.fields = frozenset(result.mapping.values())
     return result
 
@@ -133,6 +146,7 @@ def _read_210(path: Path, sha: str) -> InvoiceFile:
         result.errors = exc.errors
         return result
     seen: dict[str, int] = {}
+    rows: list[RegisterRow] = []
     for invoice in invoices:
         row, error = _row_210(invoice)
         if error is None and row.pro.upper() in seen:
@@ -142,13 +156,14 @@ def _read_210(path: Path, sha: str) -> InvoiceFile:
             result.errors.append(error)
             continue
         seen[row.pro.upper()] = invoice.segment_number
-        result.rows.append(row)
+        rows.append(row)
         result.charges[row.pro] = _charges(invoice.charges)
         party = invoice.bill_to or invoice.party("PR")
         if party is not None:
             result.bill_to[row.pro] = party.name
     if result.errors:
-        result.rows, result.charges = [], {}
+        rows, result.charges = [], {}
+    result.columns = RegisterColumns.from_rows(rows)
     result.fields = _FIELDS_210
     return result
 

@@ -173,7 +173,7 @@ def import_invoices(
                             at=stamp, user_login=actor.login)  # fmt: skip
         session.add(batch)
         session.flush()
-        steps = len(plan.new_rows) + len(plan.changed) + 1
+        steps = len(plan.new_positions) + len(plan.changed) + 1
         applied = apply_plan(
             session, actor, plan, close_missing=close_missing, on=on, stamp=stamp,
             file_name=data.name, progress=Progress(steps, progress, cancelled),
@@ -196,13 +196,11 @@ def _summary(
     closed = len(plan.close_ids) + (len(plan.missing_ids) if close_missing else 0)
     return ImportSummary(
         file=data.name, kind=data.kind, sha256=data.sha256, dry_run=dry_run,
-        rows=len(data.rows), created=len(plan.new_rows), updated=len(plan.changed),
+        rows=data.row_count, created=len(plan.new_positions), updated=len(plan.changed),
         unchanged=plan.unchanged, closed=closed, absent=len(plan.missing_ids),
         credits=plan.credits,
         accounts_created=applied.accounts_created if applied else len(plan.new_accounts),
-        issues_opened=applied.issues_opened if applied else sum(
-            1 for _, values in plan.new_rows if values["open_balance"] > 0
-        ),
+        issues_opened=applied.issues_opened if applied else plan.issues_to_open,
         issues_resolved=applied.issues_resolved if applied else 0,
         batch_id=batch_id, mapping=data.mapping, date_formats=data.date_formats,
     )  # fmt: skip
