@@ -82,3 +82,29 @@ def test_upgrade_fills_the_key_of_existing_accounts(tmp_path: Path) -> None:
     engine.dispose()
     assert key == "blue ridge foods"
     assert any("ix_accounts_name_key" in row[-1] for row in plan)
+
+
+def test_an_imported_customer_is_found_by_name_in_any_case(
+    empty_db: Database, tmp_path: Path
+) -> None:
+    import csv
+
+    from arbench.services.imports import import_invoices
+
+    path = tmp_path / "register.csv"
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(
+            ["PRO #", "Cust No", "Customer Name", "Invoice Date", "Due Date", "Amount", "Open Bal"]
+        )
+        writer.writerow(
+            ["P900", "NEW-9", "McKinley  Freight BUYERS", "2026-10-01", "2026-10-31", "100", "100"]
+        )
+    assert import_invoices(empty_db, path, on=AS_OF).ok
+    with empty_db.session() as s:
+        assert (
+            s.scalar(select(Account.name_key).where(Account.number == "NEW-9"))
+            == "mckinley freight buyers"
+        )
+    found = search_open_items(empty_db, "mckinley fr", AS_OF)
+    assert [i.pro for i in found] == ["P900"]

@@ -5,7 +5,9 @@ customer who calls about a bill that is on someone else's list. Every lookup is 
 on an indexed column (`col >= text AND col < text + U+FFFF`), so it reads a few index pages
 whatever the size of the book. PROs, BOLs, invoice and customer numbers are matched as typed
 and in upper case; customer names in any case and spacing, through the folded `name_key`
-column ("blue ri" and "BLUE  RI" both find "Blue Ridge Foods" and "BLUE RIVER INC").
+column ("blue ri" and "BLUE  RI" both find "Blue Ridge Foods" and "BLUE RIVER INC"); names
+as typed, in Title Case and upper case also match the name itself, for accounts written by raw
+SQL that bypassed the key.
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ def matching_issue_ids(session: Session, text: str, limit: int = 200) -> list[in
             pro_ids.update(session.scalars(select(Pro.id).where(where).limit(limit)))
     account_ids: set[int] = set()
     key = name_key(text)
-    for where in [*(_prefix(Account.number, v) for v in typed), _prefix(Account.name_key, key)]:
+    names = dict.fromkeys((text, text.title(), text.upper()))  # rows written without a key
+    for where in [*(_prefix(Account.number, v) for v in typed), _prefix(Account.name_key, key),
+                  *(_prefix(Account.name, n) for n in names)]:  # fmt: skip
         account_ids.update(session.scalars(select(Account.id).where(where).limit(limit)))
     found: list[int] = []
     if pro_ids:
