@@ -107,7 +107,9 @@ class ColumnReader:
         return [has_text[v] for v in cells]
 
     def text(self, field: str) -> list[str | None]:
-        return [t or None for t in self.texts(field)]
+        if field in self._texts or field not in self.header_of:
+            return [t or None for t in self.texts(field)]
+        return [(v.strip() if type(v) is str else cell_text(v)) or None for v in self.cells(field)]
 
     def required_text(self, field: str, label: str) -> list[str | None]:
         values = self.text(field)

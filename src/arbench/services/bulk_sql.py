@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Table, bindparam, text
+from sqlalchemy import Column, Table, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -63,15 +63,49 @@ def update_rows(
     _many(session, sql, len(names) + 1, rows)
 
 
+def execute(
+    session: Session, sql: str, params: Sequence[Any] = (), keys: Sequence[Any] = ()
+) -> None:
+    """Run one statement written with `{mark}`/`{keys}` (see `fetch`), returning nothing."""
+    fetch(session, sql, params, keys, rows=False)
+
+
 def fetch(
-    session: Session, sql: str, keys: Sequence[Any] | None = None, **params: Any
-) -> list[Any]:
-    """Raw rows of a SELECT; `keys` fills an `IN :keys` list (one query, keep it short)."""
-    statement = text(sql)
-    if keys is not None:
-        statement = statement.bindparams(bindparam("keys", expanding=True))
-        params["keys"] = list(keys)
-    return [tuple(row) for row in session.execute(statement, params)]
+    session: Session,
+    sql: str,
+    params: Sequence[Any] = (),
+    keys: Sequence[Any] = (),
+    *,
+    rows: bool = True,
+) -> list[tuple[Any, ...]]:
+    """Raw rows of a SELECT, straight from the driver's cursor (no Row objects, no types).
+
+    `{mark}` in `sql` stands for one parameter (from `params`, in order) and `{keys}` for a
+    list of `keys` (an `IN ({keys})`; keep it under 1,000).
+    """
+    connection = session.connection()
+    mark = _POSITIONAL.get(str(connection.dialect.paramstyle))
+    if mark is None:  # a driver with named parameters: through SQLAlchemy's text()
+        values = [*params, *keys]
+        names = [f"p{i}" for i in range(len(values))]
+        named = sql.replace("{keys}", ", ".join(f":{n}" for n in names[len(params) :]))
+        for name in names[: len(params)]:
+            named = named.replace("{mark}", f":{name}", 1)
+        result = session.execute(text(named), dict(zip(names, values, strict=True)))
+        return [tuple(row) for row in result] if rows else []
+    final = sql.replace("{keys}", ", ".join([mark] * len(keys))).replace("{mark}", mark)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(final, (*params, *keys))
+        return list(cursor.fetchall()) if rows else []
+    finally:
+        cursor.close()
+
+
+def typed_mark(dialect: Dialect, sql_type: str) -> str:
+    """`{mark}`, cast to `sql_type` where the server needs to know a parameter's type
+    (PostgreSQL, for a parameter in the select list of an INSERT ... SELECT)."""
+    return f"CAST({{mark}} AS {sql_type})" if dialect.name == "postgresql" else "{mark}"
 
 
 def _q(session: Session, name: str) -> str:

@@ -24,7 +24,15 @@ from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import OPEN_STATUSES, ActivityKind, IssueStatus, Level
 from arbench.services.base import Actor, ServiceError
-from arbench.services.bulk_sql import dialect_of, fetch, insert_rows, stored_one, update_rows
+from arbench.services.bulk_sql import (
+    dialect_of,
+    execute,
+    fetch,
+    insert_rows,
+    stored_one,
+    typed_mark,
+    update_rows,
+)
 from arbench.services.import_plan import ImportPlan
 from arbench.store.models import Account, Activity, AuditEvent, ChargeLine, Issue, Pro
 
@@ -159,7 +167,7 @@ def _insert_pros(
                     [(*row, *fixed) for row in rows])  # fmt: skip
         progress.step(len(part))
     created = set(cols["pro"][i] for i in plan.new_positions)
-    found = fetch(session, "SELECT pro, id FROM pros WHERE id > :top", top=top)
+    found = fetch(session, "SELECT pro, id FROM pros WHERE id > {mark}", [top])
     return {pro: pro_id for pro, pro_id in found if pro in created}
 
 
@@ -226,27 +234,26 @@ def _open_issues(
     if not owing:
         return 0
     dialect = dialect_of(session)
-    opened_on = stored_one(dialect, _column(Issue, "opened_on"), on)
     at = stored_one(dialect, _column(Issue, "created_at"), stamp)
     no = stored_one(dialect, _column(Issue, "recurrence"), False)
-    constants = (Level.PRO.value, "past_due", IssueStatus.OPEN.value, opened_on, "import", at,
-                 at, 1, 0, no, no)  # fmt: skip
-    numbers, pros = cols["account_number"], cols["pro"]
+    constants = (Level.PRO.value, "past_due", IssueStatus.OPEN.value,
+                 stored_one(dialect, _column(Issue, "opened_on"), on), "import", at, at, 1, 0,
+                 no, no)  # fmt: skip
+    marks = ", ".join(typed_mark(dialect, t) for t in _ISSUE_CONSTANT_TYPES)
+    sql = (f"INSERT INTO issues ({', '.join(_ISSUE_COLUMNS)}) "
+           f"SELECT p.account_id, p.id, a.collector_id, {marks} "
+           "FROM pros p JOIN accounts a ON a.id = p.account_id WHERE p.id IN ({keys})")  # fmt: skip
+    pros = cols["pro"]
     top = session.scalar(select(func.max(Issue.id))) or 0
-    for part in chunks(owing):
-        rows = [
-            (plan.account_ids[numbers[i]], new_ids[pros[i]], plan.collectors.get(numbers[i]),
-             *constants)
-            for i in part
-        ]  # fmt: skip
-        insert_rows(session, _table(Issue), _ISSUE_COLUMNS, rows)
+    for part in chunks([new_ids[pros[i]] for i in owing], 900):
+        execute(session, sql, constants, part)
         progress.step(0)
     balance_of = {pros[i]: cols["open_balance"][i] for i in owing}
     pro_of = {pro_id: pro for pro, pro_id in new_ids.items()}
-    created = fetch(session, "SELECT id, account_id, pro_id FROM issues WHERE id > :top", top=top)
-    user = actor.id or None
+    created = fetch(session, "SELECT id, account_id, pro_id FROM issues WHERE id > {mark}", [top])
+    user, kind = actor.id or None, ActivityKind.IMPORT.value
     activities = [
-        (account_id, issue_id, user, at, ActivityKind.IMPORT.value,
+        (account_id, issue_id, user, at, kind,
          f"PRO {pro} imported from {file_name}: ${_dollars(balance_of[pro])} open, "
          "past due item opened")
         for issue_id, account_id, pro_id in created
@@ -261,6 +268,8 @@ def _open_issues(
 _ISSUE_COLUMNS = ("account_id", "pro_id", "owner_id", "level", "type", "status", "opened_on",
                   "source", "created_at", "updated_at", "version", "reopen_count", "recurrence",
                   "promoted")  # fmt: skip
+_ISSUE_CONSTANT_TYPES = ("VARCHAR", "VARCHAR", "VARCHAR", "DATE", "VARCHAR", "TIMESTAMP",
+                         "TIMESTAMP", "INTEGER", "INTEGER", "BOOLEAN", "BOOLEAN")  # fmt: skip
 _ACTIVITY_COLUMNS = ("account_id", "issue_id", "user_id", "at", "kind", "text")
 
 

@@ -148,10 +148,10 @@ def _due_dates(plan: ImportPlan, cols: dict[str, list[Any]]) -> list[date | None
 def _book_rows(session: Session, pros: Sequence[str], names: list[str]) -> dict[str, Any]:
     """The book's pros named in the file, raw: id, pro, account_id, status, version, names…"""
     select_list = ", ".join([*_HEAD, *names])
-    sql = f"SELECT {select_list} FROM pros WHERE pro IN :keys"
+    sql = f"SELECT {select_list} FROM pros WHERE pro IN ({{keys}})"
     book: dict[str, Any] = {}
     for start in range(0, len(pros), LOOKUP_CHUNK):
-        for row in fetch(session, sql, pros[start : start + LOOKUP_CHUNK]):
+        for row in fetch(session, sql, keys=pros[start : start + LOOKUP_CHUNK]):
             book[row[1]] = row
     return book
 
