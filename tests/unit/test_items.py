@@ -38,13 +38,14 @@ def _top(db: Database, login: str = "agarcia") -> tuple[WorkItem, int]:
 
 
 def _give_to_trainee(db: Database, count: int = 1) -> list[WorkItem]:
-    """Hand some of agarcia's open pro items to the trainee mlee (the demo gives trainees none)."""
+    """Hand some of agarcia's open pro items (over $1,000) to the trainee mlee."""
     picked = [i for i in _pro_items(db) if i.open_amount > Decimal("1000")][-count:]
     with db.session() as s:
         mlee = s.scalar(select(User.id).where(User.login == "mlee"))
         for item in picked:
             s.get(Issue, item.id).owner_id = mlee  # type: ignore[union-attr]
-    return _pro_items(db, "mlee")
+    ids = {i.id for i in picked}
+    return [i for i in _pro_items(db, "mlee") if i.id in ids]
 
 
 def _count(db: Database, model: type, *where: object) -> int:
