@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from arbench.store.types import Money
 
+FETCH_BATCH = 10_000  # rows per fetchmany: one C call holds the GIL for a few ms only
 _POSITIONAL = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
@@ -97,7 +98,10 @@ def fetch(
     cursor = connection.connection.cursor()
     try:
         cursor.execute(final, (*params, *keys))
-        return list(cursor.fetchall()) if rows else []
+        found: list[tuple[Any, ...]] = []
+        while rows and (batch := cursor.fetchmany(FETCH_BATCH)):  # short GIL holds
+            found += batch
+        return found
     finally:
         cursor.close()
 
