@@ -121,3 +121,29 @@ def test_postgresql_plans_use_indexes(pg_demo_db: Database) -> None:
     assert not scans, "sequential scans of big tables:\n" + "\n".join(
         f"{name}: {s[0]} in\n{s[1]}" for name, items in scans.items() for s in items
     )
+
+
+def test_sqlite_kpi_money_passes_read_the_covering_indexes(demo_db: Database) -> None:
+    """The KPI report's two money passes (billed pros per invoice/due date, payments by the
+    cut-off dates) read the narrow covering indexes of migration 0004, not the pros rows."""
+    from datetime import timedelta
+
+    from arbench.domain.kpis import Period
+    from arbench.services.kpis import kpi_report
+
+    with captured(demo_db) as statements:
+        kpi_report(demo_db, Period(AS_OF - timedelta(days=365), AS_OF))
+    plans = {}
+    with demo_db.engine.connect() as conn:
+        for statement, parameters in statements:
+            if "GROUP BY pros.invoice_date, pros.due_date" in statement:
+                rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+                plans["payments" if "FROM payments" in statement else "pros"] = [
+                    r[-1] for r in rows
+                ]
+    assert plans["pros"][0].startswith("SEARCH pros USING COVERING INDEX ix_pros_billed_dates")
+    assert plans["payments"][0].startswith(
+        "SEARCH payments USING COVERING INDEX ix_payments_received"
+    )
+    assert plans["payments"][1] == "SEARCH pros USING INTEGER PRIMARY KEY (rowid=?)"
+    assert not [p for plan in plans.values() for p in plan if p.startswith("SCAN")]

@@ -2,23 +2,24 @@
 
 `kpi_report` measures one collector's book (`login`) or the team's (None) for a period;
 `kpi_trend` repeats it month by month for the charts; `aging_by_collector` splits the
-receivable at a date by collector and bucket. Money is summed in SQL (kpi_queries), so the
-cost grows with the number of dates measured, not with row loops in Python. What each
-number is computed from is written in docs/supervisor-guide.md.
+receivable at a date by collector and bucket. Money is summed in SQL per (invoice date, due
+date) at every date the report needs (kpi_queries.dated_sums: one pass over the pros, one
+over the payments, even for a trend) and folded in domain.kpi_receivables; no row loops over
+pros in Python. What each number is computed from is written in docs/supervisor-guide.md.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from arbench.domain.kpi_financial import CURRENT
+from arbench.domain.kpi_receivables import DatedSums, cutoffs_for, receivable_at, snapshot
 from arbench.domain.kpis import (
-    AGING_BUCKETS,
     KpiReport,
     Period,
     add,
@@ -90,21 +91,25 @@ def _scope(session: Session, login: str | None) -> q.Scope:
     return q.Scope(uid)
 
 
-def _report(session: Session, period: Period, login: str | None) -> KpiReport:
+def _report(
+    session: Session, period: Period, login: str | None, sums: DatedSums | None = None
+) -> KpiReport:
+    """The report of one period; `sums` (from q.dated_sums) may cover several periods."""
     scope = _scope(session, login)
-    buckets = aging_from_totals(q.aging_totals(session, period.end, scope))
+    if sums is None:
+        sums = q.dated_sums(session, cutoffs_for([period]), scope)
+    money = snapshot(sums, period)
+    buckets = aging_from_totals(money.aging.items())
     ending = sum(buckets.values(), ZERO)
-    beginning = q.receivable_at(session, period.start - timedelta(days=1), scope)
-    sales = q.sales_between(session, period.start, period.end, scope)
-    dso = dso_countback_detail(ending, q.monthly_sales(session, period.end, scope))
-    best = best_possible_dso(buckets[CURRENT], sales, period.days)
+    dso = dso_countback_detail(ending, money.monthly_sales)
+    best = best_possible_dso(buckets[CURRENT], money.credit_sales, period.days)
     ratios = q.issue_ratios(session, period, scope)
     return KpiReport(
         period=period,
         user=login,
         aging=buckets,
         dso=dso,
-        cei=cei(beginning, sales, ending, buckets[CURRENT]),
+        cei=cei(money.beginning_receivables, money.credit_sales, ending, buckets[CURRENT]),
         best_possible_dso=best,
         add=None if best is None else add(dso.days, best),
         promise_kept_rate=q.promise_counts(session, period, scope),
@@ -132,9 +137,11 @@ def kpi_trend(
 ) -> list[TrendPoint]:
     """The main KPIs for each month (or week, quarter) of the period, oldest first."""
     points = []
+    parts = trend_periods(period.start, period.end, step)
     with db.session() as session:
-        for part in trend_periods(period.start, period.end, step):
-            r = _report(session, part, login)
+        sums = q.dated_sums(session, cutoffs_for(parts), _scope(session, login))
+        for part in parts:
+            r = _report(session, part, login, sums)
             points.append(
                 TrendPoint(
                     part,
@@ -157,10 +164,8 @@ def aging_by_collector(db: Database, on: date) -> list[CollectorAging]:
     with db.session() as session:
         names = {uid: (login, name) for uid, login, name in session.execute(
             select(User.id, User.login, User.display_name))}  # fmt: skip
-        rows = q.aging_totals(session, on, q.Scope(), by_collector=True)
-    found: dict[int | None, dict[str, Decimal]] = {}
-    for collector_id, bucket, amount in rows:
-        found.setdefault(collector_id, {b: ZERO for b in AGING_BUCKETS})[bucket] += amount
+        sums = q.dated_sums_by_collector(session, on)
+    found = {collector_id: receivable_at(s, on) for collector_id, s in sums.items()}
     result = [
         CollectorAging(*names[uid], buckets) if uid is not None
         else CollectorAging(None, "(no collector)", buckets)

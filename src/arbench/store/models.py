@@ -147,6 +147,11 @@ class Pro(Base):
     source: Mapped[str] = mapped_column(String(16), default="manual")
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+    # KPIs: billed amounts summed per (invoice date, due date) from this narrow index alone
+    __table_args__ = (
+        Index("ix_pros_billed_dates", "billing_status", "invoice_date", "due_date", "amount",
+              "account_id"),
+    )  # fmt: skip
 
     charges: Mapped[list[ChargeLine]] = relationship(order_by="ChargeLine.seq")
 
@@ -177,6 +182,8 @@ class Payment(Base):
     method: Mapped[str | None] = mapped_column(String(8))  # ACH, CHK, FWT ...
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # KPIs: payments received by a date, per pro, without reading the payment rows
+    __table_args__ = (Index("ix_payments_received", "received_on", "pro_id", "amount"),)
 
 
 class Issue(Base):
