@@ -44,7 +44,7 @@ from arbench.services.base import (
 )
 from arbench.services.import_apply import ImportCancelled, Progress, apply_plan
 from arbench.services.import_plan import ImportPlan, plan_import
-from arbench.services.import_read import InvoiceFile, read_invoice_file
+from arbench.services.import_read import InvoiceFile, collector_paused, read_invoice_file
 from arbench.store.db import Database
 from arbench.store.models import ImportBatch, MappingProfile
 
@@ -132,7 +132,7 @@ def preview_invoices(db: Database, data: InvoiceFile) -> ImportSummary:
     """The counts an import of already-read `data` would produce, without writing."""
     if data.errors:
         return _rejected(data, True)
-    with db.session() as session:
+    with collector_paused(), db.session() as session:
         plan = plan_import(session, data)
     return _summary(data, plan, True, close_missing=False)
 
@@ -157,6 +157,17 @@ def import_invoices(
     `ImportCancelled` after rolling back. `data` reuses a file already read (the GUI's preview).
     """
     _check_actor(actor, close_missing and not dry_run)
+    with collector_paused():
+        return _import(db, Path(path), actor, mapping_name, overrides, data, dry_run,
+                       close_missing, on, progress, cancelled)  # fmt: skip
+
+
+def _import(
+    db: Database, path: Path, actor: Actor, mapping_name: str | None,
+    overrides: dict[str, str] | None, data: InvoiceFile | None, dry_run: bool,
+    close_missing: bool, on: date | None, progress: Callable[[int, int], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> ImportSummary:  # fmt: skip
     if data is None:
         data = read_for_import(db, Path(path), mapping_name, overrides)
     if data.errors:
