@@ -85,3 +85,27 @@ def test_statement_xlsx_and_pdf(demo_db: Database, tmp_path: Path, qapp: object)
         exports.export_statement(demo_db, number, ON, tmp_path / "s.docx")
     with pytest.raises(NotFound):
         exports.export_statement(demo_db, "NOPE", ON, tmp_path / "n.xlsx")
+
+
+def test_every_row_keeps_its_own_values_and_formats(tmp_path: Path) -> None:
+    """Number and date columns reuse one styled cell per column: each row must still get its
+    own value, and odd values (None, text in a number column, a date in a text column,
+    control characters) keep the formats and neutralizing of the slow path."""
+    rows = [[f"name {n}", Decimal(n) / 4, date(2026, 1, 1 + n % 28), n] for n in range(600)]
+    rows[1] = ["two\nlines", None, None, None]
+    rows[2] = [date(2026, 5, 6), "n/a", "later", "-"]
+    rows[3] = ["bell\x07", Decimal("-1.25"), date(2026, 7, 8), 3.5]
+    columns = [Column("Name"), Column("Amount", "money"), Column("Due", "date"),
+               Column("Count", "int")]  # fmt: skip
+    ws = load_workbook(write_xlsx(tmp_path / "r.xlsx", [Sheet("R", columns, rows)])).active
+    assert ws is not None and ws.max_row == 601
+    for n in (0, 4, 299, 599):
+        row = [c.value for c in ws[n + 2]]
+        assert row[0] == f"name {n}" and Decimal(str(row[1])) == Decimal(n) / 4
+        assert row[2].date() == date(2026, 1, 1 + n % 28) and row[3] == n
+        assert ws.cell(n + 2, 2).number_format == "#,##0.00"
+        assert ws.cell(n + 2, 3).number_format == "yyyy-mm-dd"
+    assert [c.value for c in ws[3]] == ["two\nlines", None, None, None]
+    assert ws["A4"].value.date() == date(2026, 5, 6) and ws["A4"].number_format == "yyyy-mm-dd"
+    assert [c.value for c in ws[4]][1:] == ["n/a", "later", "'-"]
+    assert ws["A5"].value == "bell?" and ws["B5"].value == -1.25 and ws["D5"].value == 3.5

@@ -12,22 +12,28 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from arbench.io.error_report import neutralize
+from arbench.io.error_report import FORMULA_STARTS, MAX_CELL_TEXT, neutralize
+from arbench.io.pacing import Pacer
 
 FORMATS = {"money": "#,##0.00", "date": "yyyy-mm-dd", "int": "#,##0", "number": "#,##0.0"}
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="305496")
 TITLE_FONT = Font(bold=True, size=14)
 PROGRESS_EVERY = 5000
+CHUNK = 250  # rows between two looks at the clock (Pacer) and the progress callback
+FORMULA_FIRST = frozenset(FORMULA_STARTS)
+NUMBER_TYPES = frozenset({int, float, Decimal})
+DATE_TYPES = frozenset({date, datetime})
 
 
 @dataclass(frozen=True)
@@ -64,10 +70,13 @@ def write_xlsx(
     return target
 
 
-def _styled(ws: WriteOnlyWorksheet, kind: str) -> WriteOnlyCell:
+def _prototype(ws: WriteOnlyWorksheet, kind: str) -> Cell | None:
+    """The one styled cell a number or date column reuses for every row (None for text)."""
+    if kind not in FORMATS:
+        return None
     cell = WriteOnlyCell(ws, None)
-    if kind in FORMATS:
-        cell.number_format = FORMATS[kind]
+    cell.number_format = FORMATS[kind]
+    cell.data_type = "d" if kind == "date" else "n"
     return cell
 
 
@@ -111,30 +120,47 @@ def _write_rows(
     total: int,
     progress: Callable[[int, int], None] | None,
 ) -> int:
-    prototypes = [_styled(ws, c.kind) for c in sheet.columns]
-    styles = [
-        p._style if c.kind in FORMATS else None
-        for p, c in zip(prototypes, sheet.columns, strict=True)
-    ]
-    count = 0
-    append = ws.append
+    """Append every row, converting values inline (this loop is the export's cost).
+
+    Text is appended as is when it is printable, short and starts with no formula character,
+    otherwise through `neutralize`. A number or date column reuses one pre-styled cell
+    (openpyxl serializes each row as it is appended), so no cell object is built per value.
+    Off the main thread the writer pauses every few milliseconds (`Pacer`)."""
+    protos = [_prototype(ws, c.kind) for c in sheet.columns]
+    accepts = [DATE_TYPES if c.kind == "date" else NUMBER_TYPES for c in sheet.columns]
+    columns = list(zip(protos, accepts, strict=True))
+    append, pacer, count = ws.append, Pacer(), 0
     for row in sheet.rows:
-        append([_cell(ws, value, style) for value, style in zip(row, styles, strict=False)])
+        cells: list[Any] = []
+        for value, (proto, types) in zip(row, columns, strict=False):
+            kind = type(value)
+            if kind is str:
+                if (
+                    value.isprintable()
+                    and value[:1] not in FORMULA_FIRST
+                    and len(value) < MAX_CELL_TEXT
+                ):
+                    cells.append(value)
+                else:
+                    cells.append(neutralize(value))
+            elif proto is not None and kind in types:
+                proto._value = value
+                cells.append(proto)
+            elif value is None or kind not in DATE_TYPES:
+                cells.append(value)
+            else:
+                cells.append(_date_cell(ws, value))
+        append(cells)
         count += 1
-        if progress is not None and count % PROGRESS_EVERY == 0:
-            progress(done + count, max(total, done + count))
+        if count % CHUNK == 0:
+            pacer.pause()
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(done + count, max(total, done + count))
     return count
 
 
-def _cell(ws: WriteOnlyWorksheet, value: Any, style: Any) -> Any:
-    if isinstance(value, str):
-        return neutralize(value)
-    if style is None or value is None:
-        if isinstance(value, datetime | date):
-            cell = WriteOnlyCell(ws, value)
-            cell.number_format = FORMATS["date"]
-            return cell
-        return value
+def _date_cell(ws: WriteOnlyWorksheet, value: date) -> Cell:
+    """A date outside a date column (or a date in a number column), formatted as a date."""
     cell = WriteOnlyCell(ws, value)
-    cell._style = style
+    cell.number_format = FORMATS["date"]
     return cell

@@ -91,7 +91,7 @@ def export_aging(db: Database, on: date, path: str | Path, login: str | None = N
     sheets = [Sheet("By account", _aging_columns("Account", "Customer"), _aging_rows(accounts),
                     heading, len(accounts))]  # fmt: skip
     if login is None:
-        collectors = aging_by_collector(db, on)
+        collectors = aging_by_collector(db, on, accounts)
         sheets.append(Sheet("By collector", _aging_columns("Collector", "Name"),
                             _aging_rows(collectors), heading, len(collectors)))  # fmt: skip
     write_xlsx(target, sheets, progress)

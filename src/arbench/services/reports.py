@@ -1,26 +1,35 @@
 """The data behind the exports: aging by account and by collector, statements of account.
 
-Read only. Aging uses `domain.kpi_financial.aging_bucket` (current, 1-30, 31-60, 61-90, 91+
-days past due) over open pros; a pro without a due date ages from its invoice date. Credits
-(negative balances) count in their bucket, as on any aging report.
+Read only. Aging uses the buckets of `domain.kpi_financial` (current, 1-30, 31-60, 61-90, 91+
+days past due) over open pros' open balances; a pro without a due date ages from its invoice
+date. Credits (negative balances) count in their bucket, as on any aging report. The aging is
+summed in SQL, one row per account (a million pros stay in the database); the collectors'
+totals are added up from the accounts'.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select, type_coerce
 
-from arbench.domain.kpi_financial import AGING_BUCKETS, aging_bucket, empty_aging
+from arbench.domain.kpi_financial import (
+    AGING_BUCKET_BOUNDS,
+    AGING_BUCKETS,
+    aging_bucket,
+    empty_aging,
+)
 from arbench.services.base import NotFound
 from arbench.store.db import Database
 from arbench.store.models import Account, Pro, User
+from arbench.store.types import Money
 
 UNASSIGNED = "(unassigned)"
+ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -62,43 +71,54 @@ class Statement:
         return sum((line.open_balance for line in self.lines), Decimal(0))
 
 
-def _open_pros(
-    db: Database, login: str | None
-) -> Iterator[tuple[str, str, str, date | None, Decimal]]:
-    query = (
-        select(Account.number, Account.name, User.login, Pro.due_date, Pro.invoice_date,
-               Pro.open_balance)
-        .join(Account, Account.id == Pro.account_id)
-        .outerjoin(User, User.id == Account.collector_id)
-        .where(Pro.status == "open")
-    )  # fmt: skip
-    if login:
-        query = query.where(User.login == login)
-    with db.session() as session:
-        for number, name, collector, due, invoiced, balance in session.execute(query):
-            yield number, name, collector or UNASSIGNED, due or invoiced, balance
+def _bucket_sums(on: date) -> list[Any]:
+    """SUM(open balance) per aging bucket seen on `on`, as SQL (see the module docstring)."""
+    due = func.coalesce(Pro.due_date, Pro.invoice_date, on)
+    sums = []
+    for _name, least, most in AGING_BUCKET_BOUNDS:
+        days = [due <= on - timedelta(days=least)] if least is not None else []
+        days += [due >= on - timedelta(days=most)] if most is not None else []
+        sums.append(type_coerce(func.sum(case((and_(*days), Pro.open_balance), else_=0)), Money))
+    return sums
 
 
 def aging_by_account(db: Database, on: date, login: str | None = None) -> list[AgingRow]:
-    """Open balances by account and bucket (one collector's accounts with `login`)."""
-    rows: dict[str, tuple[str, str, dict[str, Decimal], list[int]]] = {}
-    for number, name, collector, due, balance in _open_pros(db, login):
-        entry = rows.setdefault(number, (name, collector, empty_aging(), [0]))
-        entry[2][aging_bucket(due or on, on)] += balance
-        entry[3][0] += 1
-    return [
-        AgingRow(number, name, collector, buckets, count[0])
-        for number, (name, collector, buckets, count) in sorted(rows.items())
-    ]
+    """Open balances by account and bucket (one collector's accounts with `login`).
+
+    Summed in SQL, one row per account: one pass over the open pros, no Python loop over them."""
+    pros = select(Pro.account_id, *_bucket_sums(on), func.count()).where(Pro.status == "open")
+    if login:
+        held = select(Account.id).join(User, User.id == Account.collector_id)
+        pros = pros.where(Pro.account_id.in_(held.where(User.login == login)))
+    per_account = pros.group_by(Pro.account_id).subquery()
+    query = (
+        select(Account.number, Account.name, User.login, *list(per_account.c)[1:])
+        .join(Account, Account.id == per_account.c.account_id)
+        .outerjoin(User, User.id == Account.collector_id)
+    )
+    with db.session() as session:
+        rows = session.execute(query).all()
+    result = [
+        AgingRow(number, name, collector or UNASSIGNED,
+                 dict(zip(AGING_BUCKETS, (a or ZERO for a in amounts), strict=True)), count)
+        for number, name, collector, *amounts, count in rows
+    ]  # fmt: skip
+    result.sort(key=lambda row: row.key)
+    return result
 
 
-def aging_by_collector(db: Database, on: date) -> list[AgingRow]:
-    """Open balances by collector and bucket."""
+def aging_by_collector(
+    db: Database, on: date, accounts: list[AgingRow] | None = None
+) -> list[AgingRow]:
+    """Open balances by collector and bucket (added up from `accounts` when given: the
+    whole book's aging_by_account at the same date)."""
     totals: dict[str, dict[str, Decimal]] = defaultdict(empty_aging)
     counts: dict[str, int] = defaultdict(int)
-    for _, _, collector, due, balance in _open_pros(db, None):
-        totals[collector][aging_bucket(due or on, on)] += balance
-        counts[collector] += 1
+    for row in aging_by_account(db, on) if accounts is None else accounts:
+        bucket_totals = totals[row.collector]
+        for bucket, amount in row.buckets.items():
+            bucket_totals[bucket] += amount
+        counts[row.collector] += row.items
     names = _display_names(db)
     return [
         AgingRow(login, names.get(login, login), login, totals[login], counts[login])
