@@ -49,6 +49,13 @@ class Scope:
     def issues(self) -> list[ColumnElement[bool]]:
         return [] if self.user_id is None else [Issue.owner_id == self.user_id]
 
+    def issues_of(self, issue_id: Any) -> list[ColumnElement[bool]]:
+        """Rows (promises, requests) whose non-null `issue_id` is one of the scope's issues;
+        nothing to check for the team, so no join."""
+        if self.user_id is None:
+            return []
+        return [issue_id.in_(select(Issue.id).where(Issue.owner_id == self.user_id))]
+
 
 # The whole team's payments drive the join and find their pro by primary key: `+ 0` keeps
 # SQLite from walking every billed pro to probe payments by pro_id (1.4 s instead of 0.6 s at
@@ -137,8 +144,7 @@ def promise_counts(session: Session, period: Period, scope: Scope) -> Ratio:
             func.sum(case((Promise.status.in_(("kept", "broken")), 1), else_=0)),
         )
         .select_from(Promise)
-        .join(Issue, Issue.id == Promise.issue_id)
-        .where(_in(Promise.due_on, period), *scope.issues())
+        .where(_in(Promise.due_on, period), *scope.issues_of(Promise.issue_id))
     ).one()
     return Ratio(int(kept or 0), int(settled or 0))
 
@@ -221,9 +227,8 @@ def request_records(session: Session, period: Period, scope: Scope) -> list[Requ
     rows = session.execute(
         select(DepartmentRequest.department, DepartmentRequest.created_on, DepartmentRequest.answered_on)
         .select_from(DepartmentRequest)
-        .join(Issue, Issue.id == DepartmentRequest.issue_id)
         .where(DepartmentRequest.status != "cancelled", DepartmentRequest.created_on <= period.end)
         .where(or_(DepartmentRequest.answered_on.is_(None), DepartmentRequest.answered_on >= period.start))
-        .where(*scope.issues())
+        .where(*scope.issues_of(DepartmentRequest.issue_id))
     )  # fmt: skip
     return [RequestRecord(dept, created, answered) for dept, created, answered in rows]
