@@ -9,23 +9,12 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from arbench.services.base import actor_for
 from arbench.store.db import Database
 from arbench.store.models import Issue, Pro, User
 from arbench.ui.book_search import BookSearchDialog
-from arbench.ui.main_window import MainWindow
-from arbench.ui.settings import UserSettings
+from gui_helpers import open_window
 
 ON = date(2026, 11, 24)
-
-
-def open_window(qtbot: QtBot, db: Database, login: str) -> MainWindow:
-    window = MainWindow(db, actor_for(db, login), UserSettings(), on=ON)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
-        window.reload()
-    return window
 
 
 def someone_elses_pro(db: Database, login: str) -> tuple[int, str, str]:

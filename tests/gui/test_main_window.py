@@ -11,24 +11,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from arbench.domain.catalogue import OPEN_STATUSES
-from arbench.services.base import actor_for
 from arbench.store.db import Database
 from arbench.store.models import Issue, User
 from arbench.ui import app as app_module
-from arbench.ui.main_window import MainWindow
 from arbench.ui.settings import UserSettings
+from gui_helpers import open_window
 
 ON = date(2026, 11, 24)
 OPEN = [s.value for s in OPEN_STATUSES]
-
-
-def open_window(qtbot: QtBot, db: Database, login: str) -> MainWindow:
-    window = MainWindow(db, actor_for(db, login), UserSettings(), on=ON)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
-        window.reload()
-    return window
 
 
 def db_counts(db: Database, login: str) -> dict[str, int]:

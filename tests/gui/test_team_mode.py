@@ -21,17 +21,9 @@ from arbench.store.models import Issue, User
 from arbench.ui.connection_dialog import ConnectionDialog
 from arbench.ui.main_window import MainWindow
 from arbench.ui.settings import UserSettings
+from gui_helpers import open_window
 
 ON = date(2026, 11, 24)
-
-
-def open_window(qtbot: QtBot, db: Database, login: str) -> MainWindow:
-    window = MainWindow(db, actor_for(db, login), UserSettings(), on=ON)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
-        window.reload()
-    return window
 
 
 def row_follow_up(window: MainWindow, issue_id: int) -> date | None:

@@ -22,19 +22,9 @@ from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Pro
 from arbench.ui import email_dialog
 from arbench.ui.action_dialogs import AnswerDialog, ContactDialog, ResolveDialog, RouteDialog
-from arbench.ui.main_window import MainWindow
-from arbench.ui.settings import UserSettings
+from gui_helpers import open_window
 
 ON = date(2026, 11, 24)
-
-
-def open_window(qtbot: QtBot, db: Database, login: str) -> MainWindow:
-    window = MainWindow(db, actor_for(db, login), UserSettings(), on=ON)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
-        window.reload()
-    return window
 
 
 def click(qtbot: QtBot, widget: QWidget | None) -> None:

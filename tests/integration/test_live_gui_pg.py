@@ -14,19 +14,9 @@ from sqlalchemy.engine import make_url
 from arbench.services import items
 from arbench.services.base import Unreachable, actor_for
 from arbench.store.db import Database, open_database
-from arbench.ui.main_window import MainWindow
-from arbench.ui.settings import UserSettings
+from gui_helpers import open_window
 
 ON = date(2026, 11, 24)
-
-
-def open_window(qtbot: QtBot, db: Database, login: str) -> MainWindow:
-    window = MainWindow(db, actor_for(db, login), UserSettings(), on=ON)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
-        window.reload()
-    return window
 
 
 def set_connections(server: str, name: str, allowed: bool) -> None:

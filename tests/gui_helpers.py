@@ -1,0 +1,24 @@
+"""Helpers the GUI tests share (tests/ is on sys.path beside conftest.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pytestqt.qtbot import QtBot
+
+from arbench.services.base import actor_for
+from arbench.store.db import Database
+from arbench.ui.main_window import MainWindow
+from arbench.ui.settings import UserSettings
+
+ON = date(2026, 11, 24)
+
+
+def open_window(qtbot: QtBot, db: Database, login: str, on: date = ON) -> MainWindow:
+    """The main window of `login` on day `on`, shown, with its worklist loaded."""
+    window = MainWindow(db, actor_for(db, login), UserSettings(), on=on)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
+        window.reload()
+    return window
