@@ -109,3 +109,27 @@ def test_every_row_keeps_its_own_values_and_formats(tmp_path: Path) -> None:
     assert ws["A4"].value.date() == date(2026, 5, 6) and ws["A4"].number_format == "yyyy-mm-dd"
     assert [c.value for c in ws[4]][1:] == ["n/a", "later", "'-"]
     assert ws["A5"].value == "bell?" and ws["B5"].value == -1.25 and ws["D5"].value == 3.5
+
+
+def test_aging_summed_in_sql_matches_the_domain_buckets_pro_by_pro(demo_db: Database) -> None:
+    """The SQL bucket bounds are the domain's: every open pro bucketed in Python by
+    kpi_financial.aging_bucket (due date, else invoice date, else the day) gives the same
+    aging per account, at several dates (so every bucket boundary is crossed)."""
+    from arbench.domain.kpi_financial import aging_bucket, empty_aging
+
+    with demo_db.session() as s:
+        pros = s.execute(
+            select(Account.number, Pro.due_date, Pro.invoice_date, Pro.open_balance)
+            .join(Account, Account.id == Pro.account_id)
+            .where(Pro.status == "open")
+        ).all()
+    used: set[str] = set()
+    for on in (ON, date(2026, 10, 1), date(2026, 8, 15)):
+        expected: dict[str, dict[str, Decimal]] = {}
+        for number, due, invoiced, balance in pros:
+            buckets = expected.setdefault(number, empty_aging())
+            buckets[aging_bucket(due or invoiced or on, on)] += balance
+        found = {row.key: row.buckets for row in aging_by_account(demo_db, on)}
+        assert found == expected
+        used |= {b for row in found.values() for b, v in row.items() if v}
+    assert used == set(empty_aging())
