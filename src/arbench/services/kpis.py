@@ -32,6 +32,7 @@ from arbench.domain.kpis import (
     trend_periods,
     waiting_on_departments,
 )
+from arbench.io.pacing import Pacer
 from arbench.services import kpi_queries as q
 from arbench.services.base import InvalidInput, NotFound
 from arbench.store.db import Database
@@ -94,16 +95,29 @@ def _scope(session: Session, login: str | None) -> q.Scope:
 def _report(
     session: Session, period: Period, login: str | None, sums: DatedSums | None = None
 ) -> KpiReport:
-    """The report of one period; `sums` (from q.dated_sums) may cover several periods."""
+    """The report of one period; `sums` (from q.dated_sums) may cover several periods.
+
+    Off the GUI thread, `Pacer` lets the window run between the queries (their first
+    compilation in a process is ~60 ms of pure Python that otherwise froze the window)."""
+    pace = Pacer().pause
     scope = _scope(session, login)
     if sums is None:
         sums = q.dated_sums(session, cutoffs_for([period]), scope)
+        pace()
     money = snapshot(sums, period)
     buckets = aging_from_totals(money.aging.items())
     ending = sum(buckets.values(), ZERO)
     dso = dso_countback_detail(ending, money.monthly_sales)
     best = best_possible_dso(buckets[CURRENT], money.credit_sales, period.days)
     ratios = q.issue_ratios(session, period, scope)
+    pace()
+    kept = q.promise_counts(session, period, scope)
+    pace()
+    disputes = dispute_cycle_days_from_durations(q.dispute_durations(session, period, scope))
+    pace()
+    promoted = promotions(q.promotion_records(session, period, scope), period)
+    pace()
+    waits = waiting_on_departments(q.request_records(session, period, scope), period)
     return KpiReport(
         period=period,
         user=login,
@@ -112,17 +126,13 @@ def _report(
         cei=cei(money.beginning_receivables, money.credit_sales, ending, buckets[CURRENT]),
         best_possible_dso=best,
         add=None if best is None else add(dso.days, best),
-        promise_kept_rate=q.promise_counts(session, period, scope),
-        dispute_cycle_days=dispute_cycle_days_from_durations(
-            q.dispute_durations(session, period, scope)
-        ),
+        promise_kept_rate=kept,
+        dispute_cycle_days=disputes,
         root_cause_fixed_rate=ratios["root_cause_fixed_rate"],
         reopen_rate=ratios["reopen_rate"],
         recurrence_rate=ratios["recurrence_rate"],
-        promotions=promotions(q.promotion_records(session, period, scope), period),
-        waiting_on_departments=waiting_on_departments(
-            q.request_records(session, period, scope), period
-        ),
+        promotions=promoted,
+        waiting_on_departments=waits,
     )
 
 
