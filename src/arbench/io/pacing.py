@@ -1,12 +1,13 @@
 """Pacing for long jobs off the GUI thread: let the GUI thread run every few milliseconds.
 
-CPython's GIL is not fair to a waiting thread when the working thread releases it often for a
-moment (every file write, every SQLite step): the worker takes it straight back, the waiting
-thread's "drop it" request is never made, and the window freezes for as long as the job runs
-(280 ms measured for a 5,000-account aging export). `Pacer.pause()`, called between chunks of
-work, sleeps a fraction of a millisecond once `SLICE` seconds have passed since its last
-sleep, which hands the GIL to the GUI thread. On the main thread (CLI, benchmarks, tests
-without a worker) it does nothing, so the work costs no more there.
+A worker thread that keeps the GIL busy kept the GUI thread's 10 ms timer from running for far
+longer than CPython's 5 ms switch interval suggests: 280-440 ms while openpyxl wrote a
+5,000-row sheet (it releases the GIL for a moment at every temp-file write, and the worker
+takes it straight back before the waiting thread can ask for it), 65-77 ms while SQLAlchemy
+compiled the KPI statements for the first time. `Pacer.pause()`, called between chunks of work,
+sleeps a fraction of a millisecond once `SLICE` seconds have passed since its last sleep, which
+hands the GIL to the GUI thread (gaps of 15-33 ms measured with the same jobs). On the main
+thread (CLI, benchmarks, tests without a worker) it does nothing, so the work costs no more.
 """
 
 from __future__ import annotations
