@@ -37,25 +37,27 @@ def test_pauses_only_off_the_main_thread_and_only_once_a_slice_has_passed(
     assert errors == [] and slept == [pacing.PAUSE, pacing.PAUSE]
 
 
-def test_a_worker_writing_a_spreadsheet_leaves_the_main_thread_running(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Without pauses the main thread waited 0.16 to 0.9 s of this 1 s write; with them ~30 ms
-    (the GUI target is no freeze over 100 ms)."""
-    import time
+def test_a_worker_writing_a_spreadsheet_paces_itself(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The export writer gives the GUI thread its turns (timings live in benchmarks/, not here)."""
     from datetime import date
     from decimal import Decimal
 
     from arbench.io.exports import Column, Sheet, write_xlsx
 
-    rows = [[f"C{n}", "Customer", Decimal(n), date(2026, 1, 2), n] for n in range(20_000)]
+    calls: list[str] = []
+    real_pause = pacing.Pacer.pause
+
+    def counting_pause(self: pacing.Pacer) -> None:
+        calls.append(threading.current_thread().name)
+        real_pause(self)
+
+    monkeypatch.setattr(pacing.Pacer, "pause", counting_pause)
+    rows = [[f"C{n}", "Customer", Decimal(n), date(2026, 1, 2), n] for n in range(5_000)]
     columns = [Column("A"), Column("B"), Column("C", "money"), Column("D", "date"),
                Column("E", "int")]  # fmt: skip
     worker = threading.Thread(
-        target=lambda: write_xlsx(tmp_path / "x.xlsx", [Sheet("S", columns, rows)])
+        target=lambda: write_xlsx(tmp_path / "x.xlsx", [Sheet("S", columns, rows)]), name="export"
     )
-    last, longest = time.perf_counter(), 0.0
     worker.start()
-    while worker.is_alive():
-        time.sleep(0.005)
-        now = time.perf_counter()
-        longest, last = max(longest, now - last), now
-    assert longest < 0.1, f"main thread blocked {longest * 1000:.0f} ms"
+    worker.join()
+    assert calls and set(calls) == {"export"}
