@@ -96,6 +96,9 @@ def test_remittance_820_template_is_refused(
         capsys, "--db", demo_db.url, "import", "remittance", str(path), "--format", "json"
     )
     assert code == 1 and json.loads(out)["errors"] and "nothing was written" in err
+    [error] = json.loads(out)["errors"]
+    assert (error["unit"], error["row"], error["column"]) == ("segment", 2, "GS")
+    assert "segment 2, GS:" in err  # X12 problems are named by segment, not row
     assert dump(demo_db) == before
 
 

@@ -83,7 +83,7 @@ def _actor(args: argparse.Namespace, db: Any) -> Any:
 def _print_errors(errors: list[dict[str, Any]], name: str) -> None:
     print(f"{name} rejected: {len(errors)} error(s); nothing was written", file=sys.stderr)
     for e in errors:
-        where = "file" if e["row"] == 0 else f"row {e['row']}"
+        where = "file" if e["row"] == 0 else f"{e.get('unit', 'row')} {e['row']}"
         column = f", {e['column']}" if e["column"] else ""
         value = f" {e['value']!r}" if e.get("value") else ""
         print(f"  {where}{column}:{value} {e['message']}", file=sys.stderr)

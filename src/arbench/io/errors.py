@@ -23,9 +23,20 @@ class RowError:
     column: str
     value: str
     message: str
+    unit: str = "row"  # "segment" for X12: `row` is then the segment number
+
+    @property
+    def where(self) -> str:
+        """ "file", "row 12" or "segment 4", as the user finds it in the file."""
+        return "file" if self.row == FILE_ROW else f"{self.unit} {self.row}"
+
+    def to_json(self) -> dict[str, object]:
+        """The error as import summaries report it: row, column, value, message (and unit)."""
+        return {"row": self.row, "column": self.column, "value": self.value,
+                "message": self.message, "unit": self.unit}  # fmt: skip
 
     def __str__(self) -> str:
-        where = "file" if self.row == FILE_ROW else f"row {self.row}"
+        where = self.where
         if self.column:
             where += f", {self.column}"
         shown = f" {self.value!r}" if self.value else ""

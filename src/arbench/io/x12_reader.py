@@ -43,7 +43,7 @@ class X12Error(FileRejected):
         self.segment_id = segment_id
         self.message = message
         where = f"segment {segment_number}" + (f" ({segment_id})" if segment_id else "")
-        error = RowError(segment_number, segment_id, value, message)
+        error = RowError(segment_number, segment_id, value, message, unit="segment")
         super().__init__(source, [error], f"{source} rejected: {where}: {message}")
 
 

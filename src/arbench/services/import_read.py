@@ -173,7 +173,7 @@ def _read_210(path: Path, sha: str) -> InvoiceFile:
         row, error = _row_210(invoice)
         if error is None and row.pro.upper() in seen:
             message = f"duplicate PRO: also in the set at segment {seen[row.pro.upper()]}"
-            error = RowError(invoice.segment_number, "B3", row.pro, message)
+            error = RowError(invoice.segment_number, "B3", row.pro, message, unit="segment")
         if error is not None:
             result.errors.append(error)
             continue
@@ -226,7 +226,9 @@ def _row_210(invoice: FreightInvoice) -> tuple[RegisterRow, RowError | None]:
     )
     if not row.account_number:
         message = "no bill-to (N1*BT) or payer (N1*PR) with an id: the account is unknown"
-        return row, RowError(invoice.segment_number, "N1", invoice.invoice_number, message)
+        return row, RowError(
+            invoice.segment_number, "N1", invoice.invoice_number, message, unit="segment"
+        )
     return row, None
 
 

@@ -103,10 +103,7 @@ def _check_actor(actor: Actor, close_missing: bool) -> None:
 
 
 def _rejected(data: InvoiceFile, dry_run: bool) -> ImportSummary:
-    errors = [
-        {"row": e.row, "column": e.column, "value": e.value, "message": e.message}
-        for e in data.errors
-    ]
+    errors = [e.to_json() for e in data.errors]
     return ImportSummary(
         data.name, data.kind, data.sha256, dry_run, errors=errors, mapping=data.mapping,
         date_formats=data.date_formats,

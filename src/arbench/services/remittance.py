@@ -112,9 +112,7 @@ def read_remittance(path: Path) -> RemittanceFile:
 
 
 def _errors(errors: list[RowError]) -> list[dict[str, Any]]:
-    return [
-        {"row": e.row, "column": e.column, "value": e.value, "message": e.message} for e in errors
-    ]
+    return [e.to_json() for e in errors]
 
 
 def apply_remittance(
