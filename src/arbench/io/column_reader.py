@@ -85,10 +85,10 @@ class ColumnReader:
         if field in self._cells:
             return self._cells[field]
         if isinstance(self.frame, RawTable):
-            cells = list(self.frame.column(header))
+            cells = self.frame.column(header)
         else:
             cells = self.frame[header].tolist()
-        if any(type(v) is bool for v in set(cells)):  # True == 1.0: keep them apart
+        if bool in set(map(type, cells)):  # True == 1.0: keep them apart
             cells = [cell_text(v) if type(v) is bool else v for v in cells]
         self._cells[field] = cells
         return cells

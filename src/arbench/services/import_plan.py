@@ -13,7 +13,6 @@ book's due date alone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -64,6 +63,7 @@ class ImportPlan:
     close_ids: list[int] = field(default_factory=list)  # zero balance in the file
     missing_ids: list[int] = field(default_factory=list)  # open pros absent from the file
     charges: dict[str, list[ChargeRow]] = field(default_factory=dict)  # pro -> lines to write
+    number_of: dict[int, str] = field(default_factory=dict)  # existing account id -> number
     unchanged: int = 0
     credits: int = 0
 
@@ -78,17 +78,49 @@ class ImportPlan:
 
 
 def plan_import(session: Session, data: InvoiceFile) -> ImportPlan:
-    """Sort the file's rows against the book (read only)."""
+    """Sort the file's rows against the book (read only).
+
+    The file is compared `LOOKUP_CHUNK` rows at a time, right after the book's rows for those
+    PROs are fetched, so only one chunk's rows are held in a dict: a dict of every PRO of a
+    million-row file (and the random memory reads into it) cost more per row than the chunk's
+    look-up itself.
+    """
     plan = ImportPlan(columns=data.columns)
     _load_accounts(session, plan)
     plan.values = _stored_values(session, data, plan)
-    names = list(plan.values)
-    book = _book_rows(session, plan.columns.values["pro"], names)
-    number_of = {v: k for k, v in plan.account_ids.items()}
     cols = plan.columns.values
-    balances = cols["open_balance"]
     plan.credits = sum(1 for cents in cols["amount"] if cents < 0)
-    for position, pro in enumerate(cols["pro"]):
+    charged: dict[str, Any] = {}  # PRO -> book row, for files with charge lines (210)
+    found_open: list[int] = []  # ids of the book's open pros the file lists
+    lookup = _lookup_sql([*_HEAD, *plan.values])
+    pros = cols["pro"]
+    for start in range(0, len(pros), LOOKUP_CHUNK):
+        keys = pros[start : start + LOOKUP_CHUNK]
+        book = {row[1]: row for row in fetch(session, lookup, keys=keys)}
+        _plan_chunk(plan, data, book, start, found_open)
+        if data.charges:
+            charged.update((pro, row) for pro, row in book.items() if pro in data.charges)
+    _plan_charges(session, data, plan, charged)
+    if data.kind == "invoices":  # a 210 file is never a full register
+        plan.missing_ids = _missing_open(session, found_open)
+    return plan
+
+
+def _lookup_sql(select_list: list[str]) -> str:
+    """The book's pros by PRO, raw: id, pro, account_id, status, version, the file's fields."""
+    return f"SELECT {', '.join(select_list)} FROM pros WHERE pro IN ({{keys}})"
+
+
+def _plan_chunk(
+    plan: ImportPlan, data: InvoiceFile, book: dict[str, Any], start: int, found_open: list[int]
+) -> None:
+    """Sort the file's rows from `start` (one look-up chunk) into new, changed, unchanged."""
+    cols = plan.columns.values
+    pros, balances = cols["pro"], cols["open_balance"]
+    names = list(plan.values)
+    number_of = plan.number_of
+    for position in range(start, min(start + LOOKUP_CHUNK, len(pros))):
+        pro = pros[position]
         existing = book.get(pro)
         if existing is None:
             plan.new_positions.append(position)
@@ -100,14 +132,19 @@ def plan_import(session: Session, data: InvoiceFile) -> ImportPlan:
             plan.unchanged += 1
         else:
             plan.changed.append(change)
-        if balances[position] == 0 and existing[3] == "open":
-            plan.close_ids.append(existing[0])
-    _plan_charges(session, data, plan, book)
-    if data.kind == "invoices":  # a 210 file is never a full register
-        in_file = set(cols["pro"])
-        open_pros = fetch(session, "SELECT id, pro FROM pros WHERE status = 'open'")
-        plan.missing_ids = sorted(pro_id for pro_id, pro in open_pros if pro not in in_file)
-    return plan
+        if existing[3] == "open":
+            found_open.append(existing[0])
+            if balances[position] == 0:
+                plan.close_ids.append(existing[0])
+
+
+def _missing_open(session: Session, found_open: list[int]) -> list[int]:
+    """Ids of the book's open pros that the file does not list, in id order."""
+    listed = set(found_open)
+    open_ids = fetch(session, "SELECT id FROM pros WHERE status = 'open' ORDER BY id")
+    if len(open_ids) == len(listed):  # every open pro is listed (found_open is a subset)
+        return []
+    return [pro_id for (pro_id,) in open_ids if pro_id not in listed]
 
 
 def _column(name: str) -> Column[Any]:
@@ -145,17 +182,6 @@ def _due_dates(plan: ImportPlan, cols: dict[str, list[Any]]) -> list[date | None
     ]  # fmt: skip
 
 
-def _book_rows(session: Session, pros: Sequence[str], names: list[str]) -> dict[str, Any]:
-    """The book's pros named in the file, raw: id, pro, account_id, status, version, names…"""
-    select_list = ", ".join([*_HEAD, *names])
-    sql = f"SELECT {select_list} FROM pros WHERE pro IN ({{keys}})"
-    book: dict[str, Any] = {}
-    for start in range(0, len(pros), LOOKUP_CHUNK):
-        for row in fetch(session, sql, keys=pros[start : start + LOOKUP_CHUNK]):
-            book[row[1]] = row
-    return book
-
-
 def _load_accounts(session: Session, plan: ImportPlan) -> None:
     cols = plan.columns.values
     numbers = set(cols["account_number"])
@@ -170,6 +196,7 @@ def _load_accounts(session: Session, plan: ImportPlan) -> None:
         if number not in plan.account_ids:
             plan.new_accounts[number] = plan.new_accounts.get(number) or name
             plan.collectors[number] = None
+    plan.number_of = {v: k for k, v in plan.account_ids.items()}
 
 
 def _compare(
