@@ -3,7 +3,8 @@
 A book is keyed by pros, accounts, collectors, seed and as-of date and kept under
 benchmarks/.books/ (ignored by git). Each book gets one item with a 500-activity timeline (the
 "long timeline" target) and is upgraded to the current schema before it is measured, so a
-cached book built before a migration still measures the current indexes.
+cached book built before a migration still measures the current indexes (the backup the
+upgrade makes of a cached book is deleted: the book can be rebuilt).
 """
 
 from __future__ import annotations
@@ -74,13 +75,21 @@ def _generate(pros: int, path: Path, log: object) -> float:
 
 
 def _upgrade(path: Path) -> None:
+    """Migrate a cached book; the backup `upgrade` makes of it first is deleted (the book can
+    be rebuilt, and at 1M pros each backup is ~900 MB)."""
     from arbench.store.db import make_engine, resolve_url, upgrade
 
     engine = make_engine(resolve_url(str(path)))
     try:
-        upgrade(engine)
+        _before, _after, backup = upgrade(engine)
     finally:
         engine.dispose()
+    if (
+        backup is not None
+        and backup.resolve().parent == BOOKS_DIR
+        and backup.name.startswith(f"{path.name}.")
+    ):
+        backup.unlink(missing_ok=True)
 
 
 def _long_timeline_issue(path: Path) -> int:
