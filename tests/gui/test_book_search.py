@@ -12,7 +12,7 @@ from sqlalchemy import select
 from arbench.store.db import Database
 from arbench.store.models import Issue, Pro, User
 from arbench.ui.book_search import BookSearchDialog
-from gui_helpers import open_window
+from helpers import open_window
 
 ON = date(2026, 11, 24)
 

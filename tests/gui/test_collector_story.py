@@ -16,18 +16,13 @@ from arbench.store.db import Database
 from arbench.ui.action_dialogs import ContactDialog, PromiseDialog, ResolveDialog, RouteDialog
 from arbench.ui.main_window import MainWindow
 from arbench.ui.models.worklist_model import worklist_order
-from arbench.ui.settings import UserSettings
+from helpers import open_window as shared_open_window
 
 ON = date(2026, 11, 24)
 
 
 def open_window(qtbot: QtBot, db: Database, login: str = "agarcia") -> MainWindow:
-    window = MainWindow(db, actor_for(db, login), UserSettings(), on=ON)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
-        window.reload()
-    return window
+    return shared_open_window(qtbot, db, login, ON)
 
 
 def click(qtbot: QtBot, widget: QWidget) -> None:

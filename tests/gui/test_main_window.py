@@ -15,7 +15,7 @@ from arbench.store.db import Database
 from arbench.store.models import Issue, User
 from arbench.ui import app as app_module
 from arbench.ui.settings import UserSettings
-from gui_helpers import open_window
+from helpers import open_window
 
 ON = date(2026, 11, 24)
 OPEN = [s.value for s in OPEN_STATUSES]

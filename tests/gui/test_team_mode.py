@@ -21,7 +21,7 @@ from arbench.store.models import Issue, User
 from arbench.ui.connection_dialog import ConnectionDialog
 from arbench.ui.main_window import MainWindow
 from arbench.ui.settings import UserSettings
-from gui_helpers import open_window
+from helpers import open_window
 
 ON = date(2026, 11, 24)
 

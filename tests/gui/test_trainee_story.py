@@ -22,7 +22,7 @@ from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Pro
 from arbench.ui import email_dialog
 from arbench.ui.action_dialogs import AnswerDialog, ContactDialog, ResolveDialog, RouteDialog
-from gui_helpers import open_window
+from helpers import open_window
 
 ON = date(2026, 11, 24)
 

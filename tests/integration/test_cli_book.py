@@ -17,14 +17,9 @@ from arbench.domain.catalogue import OPEN_STATUSES
 from arbench.services.worklist import worklist
 from arbench.store.db import Database
 from arbench.store.models import Issue, User
+from helpers import run_cli as run
 
 ON = "2026-11-24"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_users_json_equals_the_database(

@@ -7,16 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from arbench.cli import main
 from arbench.domain.catalogue import ISSUE_TYPES
 from arbench.services import content
 from arbench.store.db import Database
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from helpers import run_cli as run
 
 
 def test_scripts_and_notes_list_every_issue_type_and_note(

@@ -9,20 +9,14 @@ import pytest
 from sqlalchemy import select
 from tests.conftest import AS_OF
 
-from arbench.cli import main
 from arbench.services.assignments import handover
 from arbench.services.base import actor_for
 from arbench.services.worklist import worklist
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Pro, User
+from helpers import run_cli as run
 
 ON = AS_OF.isoformat()
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _someone_elses_item(db: Database, login: str) -> tuple[int, str, str]:

@@ -11,17 +11,11 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from tests.unit.test_imports import dump
 
-from arbench.cli import main
 from arbench.store.db import Database
 from arbench.store.models import AuditEvent, MappingProfile, Pro
+from helpers import run_cli as run
 
 ON = "2026-11-24"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def register(path: Path, rows: list[list[str]], headers: list[str] | None = None) -> Path:

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from arbench.services import items
 from arbench.services.base import Unreachable, actor_for
 from arbench.store.db import Database, open_database
-from gui_helpers import open_window
+from helpers import open_window
 
 ON = date(2026, 11, 24)
 

@@ -1,11 +1,13 @@
-"""Helpers the GUI tests share (tests/ is on sys.path beside conftest.py)."""
+"""Helpers the tests share: open a main window, run the CLI (tests/ is on sys.path beside conftest.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from pytestqt.qtbot import QtBot
 
+from arbench.cli import main
 from arbench.services.base import actor_for
 from arbench.store.db import Database
 from arbench.ui.main_window import MainWindow
@@ -22,3 +24,10 @@ def open_window(qtbot: QtBot, db: Database, login: str, on: date = ON) -> MainWi
     with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
         window.reload()
     return window
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run `arbench ARGS` in-process: (exit code, stdout, stderr)."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
