@@ -76,6 +76,11 @@ class Account(Base):
     postal_code: Mapped[str | None] = mapped_column(String(16))
     region: Mapped[str | None] = mapped_column(String(32))
     payment_terms_days: Mapped[int] = mapped_column(Integer, default=30)
+    # the terms as the customer states them ("2/10 NET 30", "NET30", or their own code)
+    payment_terms: Mapped[str | None] = mapped_column(String(40))
+    discount_percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 3, asdecimal=True))
+    discount_days: Mapped[int | None] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
     credit_limit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     risk_score: Mapped[int] = mapped_column(Integer, default=0)  # 0 (safe) .. 100 (distressed)
     credit_hold: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -95,6 +100,24 @@ class Account(Base):
     def _keep_name_key(self, _field: str, value: str) -> str:
         self.name_key = name_key(value) if value is not None else None
         return value
+
+
+class AccountAlias(Base):
+    """Another identifier a trading partner uses for an account: a DUNS, a payer id on 820s, a
+    bill-to code or name on 210s. Remittances and 210s resolve their payer through these."""
+
+    __tablename__ = "account_aliases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # duns | payer_id | bill_to | name | other
+    value: Mapped[str] = mapped_column(String(120))  # as the file or the user wrote it
+    value_key: Mapped[str] = mapped_column(String(120))  # normalized for matching
+    source: Mapped[str] = mapped_column(String(16), default="manual")  # manual | 820 | 210 ...
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    __table_args__ = (
+        UniqueConstraint("kind", "value_key", name="uq_account_aliases_kind_value_key"),
+    )
 
 
 class Contact(Base):
