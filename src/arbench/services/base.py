@@ -1,4 +1,8 @@
-"""What every service shares: the acting user, the errors users see, the audit record."""
+"""What every service shares: the acting user, the errors users see, the audit record.
+
+`ServiceError`, `Conflict` and `Unreachable` are defined in `arbench.errors` (the store raises
+the last two itself) and used from here like the others.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import Role
-from arbench.store.db import Database, set_connection_lost_error, set_stale_write_error
+from arbench.errors import Conflict, ServiceError, Unreachable
+from arbench.store.db import Database
 from arbench.store.models import Activity, AuditEvent, User
 
-
-class ServiceError(Exception):
-    """An error a user can act on; its message is shown as is."""
+__all__ = [
+    "SYSTEM", "Actor", "Conflict", "InvalidInput", "NotFound", "PermissionDenied",
+    "ServiceError", "Unreachable", "actor_for", "add_activity", "audit", "jsonable", "now",
+    "require_supervisor",
+]  # fmt: skip
 
 
 class NotFound(ServiceError):
@@ -30,30 +37,6 @@ class PermissionDenied(ServiceError):
 
 class InvalidInput(ServiceError):
     pass
-
-
-class Conflict(ServiceError):
-    """Someone else changed the record first; `changes` says what they changed."""
-
-    def __init__(self, message: str, changes: Mapping[str, tuple[Any, Any]] | None = None):
-        super().__init__(message)
-        self.changes = dict(changes or {})
-
-
-def _stale_write(detail: str) -> Conflict:
-    table = detail.split("table '", 1)[1].split("'", 1)[0] if "table '" in detail else "record"
-    return Conflict(
-        f"someone else saved a change to the same {table.rstrip('s')} at the same moment; "
-        "nothing was saved: reload it and apply your change again"
-    )
-
-
-class Unreachable(ServiceError):
-    """The database did not answer; nothing was saved and the action can be tried again."""
-
-
-set_stale_write_error(_stale_write)  # a lost optimistic-lock race is a Conflict, not a crash
-set_connection_lost_error(Unreachable)  # a dropped connection: the UI keeps the typed text
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from arbench import paths
+from arbench.errors import Unreachable, stale_write
 
 if TYPE_CHECKING:  # Alembic is imported only to migrate: opening a database stays fast
     from alembic.config import Config
@@ -270,32 +271,6 @@ def sync_sequences(conn: Any) -> None:
             )
 
 
-def _default_stale_write(detail: str) -> Exception:
-    return DatabaseError(f"someone else changed the same record at the same moment: {detail}")
-
-
-_stale_write_error: Callable[[str], Exception] = _default_stale_write
-
-
-def set_stale_write_error(factory: Callable[[str], Exception]) -> None:
-    """How a lost optimistic-lock race is reported (services make it a Conflict)."""
-    global _stale_write_error
-    _stale_write_error = factory
-
-
-class ConnectionLost(DatabaseError):
-    """The database stopped answering during a transaction; nothing of it was saved."""
-
-
-_connection_lost_error: Callable[[str], Exception] = ConnectionLost
-
-
-def set_connection_lost_error(factory: Callable[[str], Exception]) -> None:
-    """How a lost connection is reported (services make it a ServiceError the UI can retry)."""
-    global _connection_lost_error
-    _connection_lost_error = factory
-
-
 @dataclass
 class Database:
     """An open arbench database: the engine and a session factory."""
@@ -306,14 +281,18 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session whose transaction commits on success and rolls back on error."""
+        """A session whose transaction commits on success and rolls back on error.
+
+        A lost optimistic-lock race raises `errors.Conflict`, a dropped connection
+        `errors.Unreachable` (both say that nothing was saved).
+        """
         try:
             with self.sessions() as session, session.begin():
                 yield session
         except StaleDataError as exc:  # the version column moved under us: nothing was saved
-            raise _stale_write_error(str(exc)) from None
+            raise stale_write(str(exc)) from None
         except (OperationalError, InterfaceError) as exc:  # server gone, network down, locked
-            raise _connection_lost_error(
+            raise Unreachable(
                 describe_error(exc, self.url) + "; nothing was saved, try again"
             ) from None
 
