@@ -32,13 +32,13 @@ from arbench.domain.content import (
     Onboarding,
     Script,
     Template,
-    check_directory,
     parse_note,
     parse_onboarding,
     parse_script,
     parse_template,
     validate_bundle,
 )
+from arbench.io.content_files import check_directory
 from arbench.services.base import (
     SYSTEM,
     Actor,
