@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from arbench.services import items as service
 from arbench.services.base import actor_for
 from arbench.services.item_detail import item_detail
+from arbench.services.item_inputs import ContactLog
 from arbench.store.db import Database
 from arbench.ui.action_dialogs import ContactDialog, PromiseDialog, ResolveDialog, RouteDialog
 from arbench.ui.main_window import MainWindow
@@ -150,8 +151,14 @@ def test_conflict_offers_reload_and_keeps_what_was_typed(qtbot: QtBot, demo_db: 
     qtbot.keyClicks(dialog.text, "My notes from the call")  # type: ignore[attr-defined]
     # Meanwhile a supervisor works the same item in another session.
     seen = window.panel.detail.version  # type: ignore[union-attr]
-    service.log_contact(demo_db, actor_for(demo_db, "kwright"), top.id, seen, kind="note", text="Checked portal",
-                        follow_up=ON + timedelta(days=9), on=ON)  # fmt: skip
+    service.log_contact(
+        demo_db,
+        actor_for(demo_db, "kwright"),
+        top.id,
+        seen,
+        ContactLog(kind="note", text="Checked portal", follow_up=ON + timedelta(days=9)),
+        on=ON,
+    )
     click(qtbot, dialog.ok_button)  # type: ignore[attr-defined]
     box = window.item_actions.message  # type: ignore[attr-defined]
     assert box is not None and box.isVisible()

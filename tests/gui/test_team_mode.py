@@ -15,6 +15,7 @@ from arbench import paths
 from arbench.services import changes as change_service
 from arbench.services import items
 from arbench.services.base import Unreachable, actor_for, audit
+from arbench.services.item_inputs import ContactLog
 from arbench.store import secrets
 from arbench.store.db import Database
 from arbench.store.models import Issue, User
@@ -43,8 +44,14 @@ def test_colleagues_changes_appear_without_a_restart(qtbot: QtBot, demo_db: Data
     supervisor = actor_for(demo_db, "kwright")
     with demo_db.session() as s:
         version = s.get(Issue, target.id).version  # type: ignore[union-attr]
-    items.log_contact(demo_db, supervisor, target.id, version, kind="call",
-                      outcome="AP promised the POD", follow_up=follow_up, on=ON)  # fmt: skip
+    items.log_contact(
+        demo_db,
+        supervisor,
+        target.id,
+        version,
+        ContactLog(kind="call", outcome="AP promised the POD", follow_up=follow_up),
+        on=ON,
+    )
     live.poll()
     qtbot.waitUntil(lambda: row_follow_up(window, target.id) == follow_up, timeout=10000)
     assert "kwright changed 1 item" in window.statusBar().currentMessage()

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from tests.unit.test_imports import dump
 
 from arbench.services.base import SYSTEM
+from arbench.services.item_inputs import PromiseToPay
 from arbench.services.items import record_promise
 from arbench.services.remittance import apply_remittance
 from arbench.services.remittance_apply import root_cause_for
@@ -153,8 +154,8 @@ def test_discounts_inside_and_outside_terms(demo_db: Database, tmp_path: Path) -
 def test_a_payment_keeps_the_promise(demo_db: Database, tmp_path: Path) -> None:
     (pro,) = open_pros(demo_db, 1)
     (issue,) = issues_on(demo_db, pro.id)
-    record_promise(demo_db, SYSTEM, issue.id, issue.version, amount=pro.open_balance,
-                   due_on=date(2026, 11, 28), on=date(2026, 11, 18))  # fmt: skip
+    record_promise(demo_db, SYSTEM, issue.id, issue.version,
+                   PromiseToPay(pro.open_balance, date(2026, 11, 28)), on=date(2026, 11, 18))  # fmt: skip
     rows = [[pro.pro, pro.open_balance, "", "", "", "ACH1", "2026-11-21", ""]]
     summary = apply_remittance(demo_db, write(tmp_path / "p.csv", rows), on=ON)
     assert summary.promises_kept == 1

@@ -54,6 +54,20 @@ class PromiseStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class RequestStatus(StrEnum):
+    """A department request: open, answered (waiting for the collector), closed."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class ApprovalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class ActivityKind(StrEnum):
     CALL = "call"
     EMAIL = "email"

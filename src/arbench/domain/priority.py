@@ -129,6 +129,12 @@ def _bucket(facts: ItemFacts, on: date) -> tuple[Bucket, str]:
     return Bucket.PRIORITY, ""
 
 
+def work_order(bucket: int, priority: float, item_id: int) -> tuple[int, float, int]:
+    """The worklist's order, the one place it is defined: bucket, then priority (high first),
+    then id for a stable tie-break. Every list and every live update sorts by it."""
+    return (int(bucket), -priority, item_id)
+
+
 def sort_key(ranking: Ranking, item_id: int) -> tuple[int, float, int]:
-    """Worklist order: bucket, then priority (high first), then id for a stable tie-break."""
-    return (int(ranking.bucket), -ranking.priority, item_id)
+    """Worklist order of a ranking (see work_order)."""
+    return work_order(ranking.bucket, ranking.priority, item_id)

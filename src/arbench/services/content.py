@@ -48,6 +48,7 @@ from arbench.services.base import (
     now,
     require_supervisor,
 )
+from arbench.services.op_changes import Changes
 from arbench.store.db import Database
 from arbench.store.models import ContentVersion, User
 
@@ -342,10 +343,10 @@ def _problems_for(bundle: ContentBundle, file: str) -> list[ContentProblem]:
     return [p for p in validate_bundle(bundle) if p.file == file]
 
 
-def publish(db: Database, actor: Actor, kind: str, key: str, text: str) -> ContentVersionInfo:
+def publish(db: Database, actor: Actor, kind: str, key: str, text: str) -> Changes:
     """Publish `text` as the new current version (supervisors only); checked before it is stored.
 
-    The same text as the current version publishes nothing and returns the current version.
+    The same text as the current version publishes nothing. `current` reads what is published.
     """
     require_supervisor(actor, "publish content")
     file = file_for(kind, key)
@@ -354,10 +355,10 @@ def publish(db: Database, actor: Actor, kind: str, key: str, text: str) -> Conte
     except ContentError as error:
         raise InvalidInput(f"not published: {error}") from None
     with db.session() as s:
+        published = Changes(content=frozenset({f"{kind}/{key}"}))
         try:
-            active = current_in(s, kind, key)
-            if active.body == text:
-                return active
+            if current_in(s, kind, key).body == text:
+                return Changes()
         except NotFound:
             pass
         bundle = bundle_in(s)
@@ -365,7 +366,8 @@ def publish(db: Database, actor: Actor, kind: str, key: str, text: str) -> Conte
         problems = _problems_for(bundle, file)
         if problems:
             raise InvalidInput("not published: " + "; ".join(str(p) for p in problems))
-        return _add_version(s, actor, kind, key, text)
+        _add_version(s, actor, kind, key, text)
+        return published
 
 
 def _put(bundle: ContentBundle, key: str, obj: Script | Note | Template | Onboarding) -> None:

@@ -28,6 +28,7 @@ from arbench.services.base import (
     add_activity,
     audit,
 )
+from arbench.services.op_changes import Changes, changes_after
 from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import Account, Contact, Issue, Payment, Pro, Promise, User
@@ -203,8 +204,14 @@ def mailto_url(draft: EmailDraft) -> str:
 
 
 def log_email(
-    db: Database, actor: Actor, issue_id: int, draft: EmailDraft, how: str = "sent"
-) -> None:
+    db: Database,
+    actor: Actor,
+    issue_id: int,
+    draft: EmailDraft,
+    how: str = "sent",
+    *,
+    on: date | None = None,
+) -> Changes:
     """Put the email on the item's timeline (kind email) and audit it. Owner or supervisor."""
     with db.session() as s:
         issue = _issue(s, issue_id)
@@ -224,3 +231,4 @@ def log_email(
         audit(s, actor, "issue.email", "issue", issue.id, None,
               {"template": draft.template, "to": draft.to, "subject": draft.subject,
                "how": how, "activity_id": activity.id})  # fmt: skip
+        return changes_after(s, [issue.id], on or date.today())

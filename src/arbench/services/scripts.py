@@ -10,7 +10,7 @@ write-offs by anyone but a supervisor, wait for a supervisor's approval (service
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, cast
 
@@ -29,6 +29,7 @@ from arbench.services.base import (
     now,
 )
 from arbench.services.item_base import may_act, open_balance
+from arbench.services.op_changes import Changes, changes_after
 from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import Account, Approval, Issue, IssueStep, Pro, User
@@ -176,9 +177,18 @@ def _may_work(actor: Actor, issue: Issue) -> None:
 
 
 def mark_step(
-    db: Database, actor: Actor, issue_id: int, step_number: int, done: bool = True
-) -> IssueScript:
-    """Mark one step of an item's script done (or not done); audited. Owner or supervisor."""
+    db: Database,
+    actor: Actor,
+    issue_id: int,
+    step_number: int,
+    done: bool = True,
+    *,
+    on: date | None = None,
+) -> Changes:
+    """Mark one step of an item's script done (or not done); audited. Owner or supervisor.
+
+    `script_for_issue` shows the script with the step's new state (who did it, when).
+    """
     with db.session() as s:
         issue = _issue(s, issue_id)
         _may_work(actor, issue)
@@ -203,12 +213,11 @@ def mark_step(
         elif not done and row is not None:
             s.delete(row)
         else:
-            return script_in(s, issue, actor)
+            return changes_after(s, [issue_id], on or date.today())
         audit(s, actor, "script.step", "issue", issue_id,
               {"step": step_number, "done": row is not None},
               {"step": step_number, "done": done, "script_version": version})  # fmt: skip
-        s.flush()
-        return script_in(s, issue, actor)
+        return changes_after(s, [issue_id], on or date.today())
 
 
 def _start(session: Session, actor: Actor, issue: Issue, version: int) -> None:

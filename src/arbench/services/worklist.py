@@ -24,6 +24,7 @@ from arbench.domain.priority import (
     dispute_days_left,
     rank,
     sort_key,
+    work_order,
 )
 from arbench.services.base import NotFound
 from arbench.services.settings import read_settings
@@ -59,6 +60,7 @@ class WorkItem:
     dispute_days_left: int | None
     waiting_on: str | None
     parent_id: int | None
+    owner_id: int | None = None  # whose list it is on (lists decide membership by it)
 
     @property
     def search_text(self) -> str:
@@ -124,6 +126,7 @@ def items_for(session: Session, where: Iterable[object], on: date) -> list[WorkI
             Issue.amount,
             Issue.opened_on,
             Issue.parent_id,
+            Issue.owner_id,
             Issue.account_id,
             Account.number,
             Account.name,
@@ -145,7 +148,7 @@ def items_for(session: Session, where: Iterable[object], on: date) -> list[WorkI
         session, [r.id for r in rows if r.level == Level.ACCOUNT], account_ids, on
     )
     items = [_item(r, extras.get(r.id, _Extras()), account_totals, on, window) for r in rows]
-    items.sort(key=lambda i: (i.bucket, -i.priority, i.id))
+    items.sort(key=by_order)
     return items
 
 
@@ -188,7 +191,7 @@ def _item(
         status=row.status, priority=ranking.priority, reason=ranking.reason,
         bucket=int(ranking.bucket), bucket_label=BUCKET_LABELS[ranking.bucket],
         bol=row.bol, invoice_number=row.invoice_number, dispute_days_left=left,
-        waiting_on=x.waiting or x.overdue, parent_id=row.parent_id,
+        waiting_on=x.waiting or x.overdue, parent_id=row.parent_id, owner_id=row.owner_id,
     )  # fmt: skip
 
 
@@ -256,6 +259,11 @@ def _account_totals(
     return totals
 
 
+def by_order(item: WorkItem) -> tuple[int, float, int]:
+    """Sort key of the worklist order (for sort, bisect and the GUI's lists)."""
+    return work_order(item.bucket, item.priority, item.id)
+
+
 def split(items: list[WorkItem]) -> tuple[list[WorkItem], list[WorkItem]]:
     """The worklist split into (pro-level, account-level), each keeping its order."""
     return [i for i in items if i.level == Level.PRO], [
@@ -263,4 +271,4 @@ def split(items: list[WorkItem]) -> tuple[list[WorkItem], list[WorkItem]]:
     ]
 
 
-__all__ = ["WorkItem", "items_for", "sort_key", "split", "worklist"]
+__all__ = ["WorkItem", "by_order", "items_for", "sort_key", "split", "work_order", "worklist"]
