@@ -17,13 +17,20 @@ ON = date(2026, 11, 24)
 
 
 def open_window(qtbot: QtBot, db: Database, login: str, on: date = ON) -> MainWindow:
-    """The main window of `login` on day `on`, shown, with its worklist loaded."""
+    """The main window of `login` on day `on`, shown, its worklist and first item loaded."""
     window = MainWindow(db, actor_for(db, login), UserSettings(), on=on)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
         window.reload()
+    wait_idle(qtbot, window)
     return window
+
+
+def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
+    """Wait until every read and write the window started has been delivered (the item panel
+    shows the selected item, a write's change record has been applied everywhere)."""
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=20000)
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -27,7 +27,9 @@ def open_console(qtbot: QtBot, db: Database) -> tuple[MainWindow, SupervisorCons
     qtbot.addWidget(window)
     action = next(a for a in window.tools_menu.actions() if "Supervisor" in a.text())
     action.trigger()
-    console: SupervisorConsole = window.supervisor_console  # type: ignore[attr-defined]
+    assert window.features.supervisor is not None
+    console = window.features.supervisor.console
+    assert console is not None
     qtbot.waitUntil(lambda: console.team.model.rowCount() > 0, timeout=20000)
     return window, console
 

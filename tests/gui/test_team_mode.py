@@ -35,7 +35,7 @@ def row_follow_up(window: MainWindow, issue_id: int) -> date | None:
 
 def test_colleagues_changes_appear_without_a_restart(qtbot: QtBot, demo_db: Database) -> None:
     window = open_window(qtbot, demo_db, "agarcia")
-    live = window.live_updates  # type: ignore[attr-defined]
+    live = window.features.live_updates
     window.pro_view.select_row(3)
     selected = window.pro_view.current_item()
     assert selected is not None
@@ -74,12 +74,12 @@ def test_colleagues_changes_appear_without_a_restart(qtbot: QtBot, demo_db: Data
         )
         moved.owner_id = users["agarcia"]
         moved_id = moved.id
-    before = len(window.items)
+    before = len(window.controller.own_items())
     live.poll()
     qtbot.waitUntil(lambda: window.pro_view.model.row_of(moved_id) is not None, timeout=10000)
-    assert len(window.items) == before + 1
+    assert len(window.controller.own_items()) == before + 1
     assert window.tabs.tabText(0).startswith(
-        f"Pro-level ({len([i for i in window.items if i.level == 'pro']):,})"
+        f"Pro-level ({len([i for i in window.controller.own_items() if i.level == 'pro']):,})"
     )
     assert window.pro_view.current_item() == selected  # the user's place is kept
 
@@ -88,7 +88,7 @@ def test_lost_database_is_announced_and_retried(
     qtbot: QtBot, demo_db: Database, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     window = open_window(qtbot, demo_db, "agarcia")
-    live = window.live_updates  # type: ignore[attr-defined]
+    live = window.features.live_updates
 
     def down(self: object, **_: object) -> None:
         raise Unreachable(
@@ -191,7 +191,7 @@ def test_file_menu_backs_the_book_up(qtbot: QtBot, demo_db: Database, tmp_path: 
     for wanted in ("&Connect to database…", "&Back up database…", "R&estore database…"):
         assert wanted in texts
     target = tmp_path / "from-the-menu.sqlite3"
-    window.team_menu.backup_to(target)  # type: ignore[attr-defined]
+    window.features.team_menu.backup_to(target)
     qtbot.waitUntil(
         lambda: "Backup written to" in window.statusBar().currentMessage(), timeout=10000
     )
@@ -208,7 +208,7 @@ def test_connecting_opens_the_other_book_for_the_same_user(
     other = tmp_path / "branch-office.sqlite3"
     shutil.copy(str(demo_db.engine.url.database), other)
     window = open_window(qtbot, demo_db, "agarcia")
-    menu = window.team_menu  # type: ignore[attr-defined]
+    menu = window.features.team_menu
     menu.connect(str(other))
     qtbot.waitUntil(lambda: menu.successor is not None, timeout=20000)
     successor = menu.successor

@@ -38,7 +38,7 @@ def test_commits_elsewhere_appear_and_a_lost_server_is_survived(
     qtbot: QtBot, pg_demo_db: Database, pg_server: str
 ) -> None:
     window = open_window(qtbot, pg_demo_db, "agarcia")
-    live = window.live_updates  # type: ignore[attr-defined]
+    live = window.features.live_updates
     assert live.listener is not None and live.listener.listening.wait(10)
     other = open_database(pg_demo_db.url)  # a colleague's machine
     try:

@@ -27,6 +27,11 @@ class Bucket(IntEnum):
     WAITING = 6  # waiting on a department, not yet due back: off today's list
 
 
+def needs_attention(bucket: int) -> bool:
+    """Whether an item in this bucket is due today (follow-up, promise, new, department)."""
+    return bucket <= Bucket.DEPARTMENT
+
+
 BUCKET_LABELS = {
     Bucket.FOLLOW_UP_DUE: "Follow-up due",
     Bucket.BROKEN_PROMISE: "Broken promise",

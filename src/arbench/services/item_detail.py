@@ -125,7 +125,7 @@ class ItemDetail:
     root_cause: str | None
     root_cause_name: str | None
     status: str
-    owner: str | None
+    owner: str | None  # the owner's display name
     follow_up: date | None
     opened_on: date
     resolved_on: date | None
@@ -140,6 +140,7 @@ class ItemDetail:
     account_issues: list[RelatedIssue] = field(default_factory=list)
     linked_pros: list[RelatedIssue] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    owner_id: int | None = None
 
 
 def item_detail(db: Database, issue_id: int) -> ItemDetail:
@@ -174,7 +175,7 @@ def item_detail(db: Database, issue_id: int) -> ItemDetail:
             other_open_items=_related(s, [Issue.account_id == account.id, Issue.id != issue.id, Issue.level == "pro"], 50),
             account_issues=_related(s, [Issue.account_id == account.id, Issue.level == "account"], 20),
             linked_pros=_related(s, [Issue.parent_id == issue.id], 200),
-            timeline=_timeline(s, issue.id, account.id),
+            timeline=_timeline(s, issue.id, account.id), owner_id=issue.owner_id,
         )  # fmt: skip
 
 

@@ -8,11 +8,13 @@ import sys
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from arbench import paths
+from arbench.services import database as book
 from arbench.services import users as user_service
 from arbench.services.base import ServiceError, actor_for
 from arbench.services.content import ensure_loaded, load_shipped
 from arbench.services.demo import create_demo
-from arbench.store.db import Database, DatabaseError, open_database, resolve_url
+from arbench.store.db import Database
+from arbench.ui import theme
 from arbench.ui.main_window import MainWindow
 from arbench.ui.settings import UserSettings
 from arbench.ui.user_picker import UserPicker
@@ -23,6 +25,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName("arbench")
     app.setOrganizationName("arbench")
+    theme.apply_scheme(app)  # dark when asked (ARBENCH_THEME) or when the platform is dark
     icon = paths.resources_dir() / "icons" / "arbench.svg"
     if icon.exists():
         from PySide6.QtGui import QIcon
@@ -76,10 +79,10 @@ def run_gui(db_url: str | None, login: str | None) -> int:
     app = make_app()
     from arbench.ui.connection_dialog import remembered_url
 
-    url = resolve_url(db_url or os.environ.get("ARBENCH_DB") or remembered_url())
+    url = book.full_url(db_url or os.environ.get("ARBENCH_DB") or remembered_url())
     try:
-        db = open_database(url, create=url.startswith("sqlite"))
-    except DatabaseError as exc:
+        db = book.open_book(url, create=url.startswith("sqlite"))
+    except ServiceError as exc:
         QMessageBox.critical(None, "arbench", str(exc))
         return 2
     try:

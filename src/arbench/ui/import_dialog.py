@@ -140,14 +140,15 @@ class ImportDialog(QDialog):
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
-        for widget in (
+        widgets: tuple[QWidget, ...] = (
             self.close_missing,
             self.check_button,
             self.report_button,
             self.import_button,
             close,
-        ):
-            buttons.addWidget(widget)
+        )
+        for button in widgets:
+            buttons.addWidget(button)
         buttons.insertStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)

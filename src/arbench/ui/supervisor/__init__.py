@@ -1,43 +1,55 @@
 """The supervisor console feature: Tools ▸ Supervisor console for supervisors.
 
-`install` also gives back accounts whose temporary cover ended (at app start), for everyone.
+`install` also gives back accounts whose temporary cover ended (at app start, off the GUI
+thread), for everyone: a cover that ended is a change like any other, so the lists are read
+again through the worklist controller (a `reload` record).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from arbench.services.assignments import revert_due_covers
+from arbench.services.handover import CoverInfo
+from arbench.services.op_changes import Changes
+from arbench.ui.action_bar import make_action
+from arbench.ui.context import Section, WindowContext
+from arbench.ui.supervisor.console import SupervisorConsole
 
-if TYPE_CHECKING:
-    from arbench.ui.main_window import MainWindow
+
+class SupervisorFeature:
+    """Tools ▸ Supervisor console (Ctrl+Shift+U)."""
+
+    def __init__(self, ctx: WindowContext):
+        self.ctx = ctx
+        self.console: SupervisorConsole | None = None
+        ctx.menus.add(Section.TOOLS, make_action(
+            ctx.window, "Supervisor &console…", "Ctrl+Shift+U",
+            "Team, assignment, handover, users and KPIs", self.open,
+        ))  # fmt: skip
+
+    def open(self) -> SupervisorConsole:
+        if self.console is None:
+            ctx = self.ctx
+            self.console = SupervisorConsole(ctx.db, ctx.actor, ctx.on, ctx.runner,
+                                             ctx.controller.apply, ctx.window)  # fmt: skip
+            self.console.load()
+        self.console.show()
+        self.console.raise_()
+        return self.console
 
 
-def install(window: MainWindow) -> None:
-    reverted = revert_due_covers(window.db, window.on)
-    if reverted:
-        names = ", ".join(c.absent_login for c in reverted)
-        window.statusBar().showMessage(f"Cover ended, books given back: {names}", 10000)
-    if not window.actor.is_supervisor:
-        return
+def end_due_covers(ctx: WindowContext) -> None:
+    """Give back the books whose cover ended by today; the lists follow if any did."""
+    db, on = ctx.db, ctx.on
 
-    def open_console() -> None:
-        from arbench.ui.supervisor.console import SupervisorConsole
+    def ended(reverted: list[CoverInfo]) -> None:
+        if reverted:
+            names = ", ".join(c.absent_login for c in reverted)
+            ctx.controller.apply(Changes(reload=True, notice=f"cover ended: {names}"))
+            ctx.show_message(f"Cover ended, books given back: {names}", 10000)
 
-        console = getattr(window, "supervisor_console", None)
-        if console is None:
-            console = SupervisorConsole(window.db, window.actor, window.on, window.runner, window)
-            window.supervisor_console = console  # type: ignore[attr-defined]
-            console.load()
-        console.show()
-        console.raise_()
+    ctx.runner.run(lambda: revert_due_covers(db, on), ended, ctx.runner.show_error)
 
-    window.open_supervisor_console = open_console  # type: ignore[attr-defined]
-    window.tools_menu.addAction(
-        window._action(
-            "Supervisor &console…",
-            "Ctrl+Shift+U",
-            open_console,
-            "Team, assignment, handover, users and KPIs",
-        )  # fmt: skip
-    )
+
+def install(ctx: WindowContext) -> SupervisorFeature | None:
+    end_due_covers(ctx)
+    return SupervisorFeature(ctx) if ctx.actor.is_supervisor else None

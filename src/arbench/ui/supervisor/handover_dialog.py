@@ -61,7 +61,8 @@ class HandoverDialog(QDialog):
                 item.setCheckState(Qt.CheckState.Unchecked)
                 self.targets.addItem(item)
         self.cover = QCheckBox("Temporary cover (vacation): give the book back on")
-        self.until = QDateEdit(QDate(on + timedelta(days=14)))
+        back = on + timedelta(days=14)
+        self.until = QDateEdit(QDate(back.year, back.month, back.day))
         self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("yyyy-MM-dd")
         self.until.setEnabled(False)
@@ -106,7 +107,7 @@ class HandoverDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
         self.cover.setChecked(until is not None)
         if until is not None:
-            self.until.setDate(QDate(until))
+            self.until.setDate(QDate(until.year, until.month, until.day))
 
     def _args(self) -> tuple[str, list[str], date | None]:
         chosen = [
