@@ -29,6 +29,7 @@ from arbench.services.base import Actor
 from arbench.services.op_changes import Changes
 from arbench.services.scripts import ScriptProgress
 from arbench.store.db import Database
+from arbench.ui import screen
 from arbench.ui.action_bar import make_action
 from arbench.ui.context import Section, WindowContext
 from arbench.ui.operations import OperationRunner, Write
@@ -71,7 +72,7 @@ class SupervisorDialog(QDialog):
         self.db, self.actor, self.runner = db, actor, runner
         self.pending: list[ApprovalInfo] = []
         self.setWindowTitle("Approvals and script progress")
-        self.resize(1100, 560)
+        screen.fit(self, 1100, 560)
         self.approvals, self.approval_model = _table(APPROVAL_COLUMNS)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Reason (required to return; optional to approve)")

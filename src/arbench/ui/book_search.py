@@ -33,7 +33,7 @@ from arbench.services import search as search_service
 from arbench.services.item_detail import ItemDetail
 from arbench.services.worklist import WorkItem
 from arbench.store.db import Database
-from arbench.ui import theme
+from arbench.ui import screen, theme
 from arbench.ui.context import Section, WindowContext
 from arbench.ui.models.worklist_model import ITEM_ROLE, PRO_COLUMNS, Column, WorklistModel
 
@@ -109,7 +109,7 @@ class BookSearchDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
-        self.resize(1080, 420)
+        screen.fit(self, 1080, 420)
         for column, width in enumerate((120, 200, 170, 100, 100, 70, 80)):
             self.table.setColumnWidth(column, width)
         if found is not None:

@@ -30,7 +30,7 @@ from arbench.services.base import Actor
 from arbench.services.content import ContentVersionInfo
 from arbench.services.op_changes import Changes
 from arbench.store.db import Database
-from arbench.ui import theme
+from arbench.ui import screen, theme
 from arbench.ui.action_bar import make_action
 from arbench.ui.context import Section, WindowContext
 from arbench.ui.operations import OperationRunner, Write
@@ -80,7 +80,7 @@ class ContentEditor(QDialog):
         self.current: ContentVersionInfo | None = None
         self.versions: list[ContentVersionInfo] = []
         self.setWindowTitle("Content editor — scripts, notes and templates")
-        self.resize(1280, 760)
+        screen.fit(self, 1280, 760)
         self.kind = QComboBox()
         for kind, label in KINDS:
             self.kind.addItem(label, kind)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from arbench.services.op_changes import RELOAD
 from arbench.services.preaudit import preaudit
+from arbench.ui import screen
 from arbench.ui.context import Section, WindowContext
 from arbench.ui.models.import_models import RowsModel
 
@@ -208,7 +209,7 @@ class PreauditWindow(QDialog):
     def __init__(self, ctx: WindowContext) -> None:
         super().__init__(ctx.window)
         self.setWindowTitle("Pre-audit list")
-        self.resize(1100, 560)
+        screen.fit(self, 1100, 560)
         from arbench.ui.import_dialog import _table
 
         self.model = RowsModel(("PRO", "Account", "Customer", "Rule", "Route to", "What to do"))

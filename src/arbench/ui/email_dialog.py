@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from arbench.services import email as email_service
 from arbench.services.base import ServiceError
 from arbench.services.email import EmailDraft
-from arbench.ui import theme
+from arbench.ui import screen, theme
 
 
 class EmailDialog(QDialog):
@@ -53,7 +53,7 @@ class EmailDialog(QDialog):
         self.issue_id, self._compose, self._log_draft = issue_id, compose, log
         self.draft: EmailDraft | None = None
         self.setWindowTitle("Email from a template")
-        self.resize(780, 560)
+        screen.fit(self, 780, 560)
         self.template = QComboBox()
         for key, title in templates:
             self.template.addItem(f"{title} ({key})", key)

@@ -46,6 +46,7 @@ from arbench.services.imports import (
     save_mapping,
 )
 from arbench.store.db import Database
+from arbench.ui import screen
 from arbench.ui.models.import_models import FieldDelegate, MappingModel, RowsModel
 from arbench.ui.tasks import TaskRunner
 
@@ -83,7 +84,7 @@ class ImportDialog(QDialog):
         self.cancel_flag = threading.Event()
         self.relay = _Relay()
         self.setWindowTitle("Import register")
-        self.resize(1000, 720)
+        screen.fit(self, 1000, 720)
         self._build()
         if path is not None:
             self.load(Path(path))

@@ -8,8 +8,8 @@ Extension points (explicit, typed; features get the panel through the window con
   the whole book is on);
 - `detail_shown`: emitted after every `show_detail`, with the ItemDetail or None.
 
-The header has a fixed height (four lines of the current font), so the action bar and the
-tabs never move when an item's header grows or shrinks.
+The header has a fixed height (five lines of the current font; the whole text is its tooltip),
+so the action bar and the tabs never move when an item's header grows or shrinks.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from arbench.ui import theme
 from arbench.ui.action_bar import ActionBar
 
 HeaderNote = Callable[[ItemDetail], str | None]
-HEADER_LINES = 4
+HEADER_LINES = 5
 EMPTY = "Select an item in the worklist to see its freight bill, account and timeline."
 
 
@@ -214,6 +214,7 @@ class ItemPanel(QWidget):
         detail = self.detail
         if detail is None:
             self.header.setText(EMPTY)
+            self.header.setToolTip("")
             for browser in (self.bill, self.account, self.timeline):
                 browser.clear()
             self.tabs.setTabText(0, "Freight bill")
@@ -221,7 +222,9 @@ class ItemPanel(QWidget):
             return
         why = f"<br><i>Why today: {escape(self.reason)}</i>" if self.reason else ""
         notes = [text for note in self.header_notes if (text := note(detail))]
-        self.header.setText(header_text(detail) + why + "".join(f"<br>{n}" for n in notes))
+        text = header_text(detail) + why + "".join(f"<br>{n}" for n in notes)
+        self.header.setText(text)
+        self.header.setToolTip(text)
         self.bill.setHtml(bill_html(detail.pro) if detail.pro else linked_html(detail))
         self.tabs.setTabText(0, "Freight bill" if detail.pro else "Linked pros")
         self.account.setHtml(account_html(detail))

@@ -14,13 +14,14 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QSplitter
 
 from arbench import __version__
 from arbench.services.base import Actor
 from arbench.services.worklist import WorkItem
 from arbench.store.db import Database
+from arbench.ui import screen
 from arbench.ui.action_bar import make_action
 from arbench.ui.context import Menus, Section, WindowContext
 from arbench.ui.features import Features, install_features
@@ -33,7 +34,6 @@ from arbench.ui.worklist_tabs import WorklistTabs
 from arbench.ui.worklist_view import WorklistView
 
 DEFAULT_SIZE = (1400, 820)
-SCREEN_SHARE = 0.94  # at most this much of the available screen, at first start
 
 
 class MainWindow(QMainWindow):
@@ -167,7 +167,8 @@ class MainWindow(QMainWindow):
         geometry = self.settings.geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
-        fit_to_screen(self, DEFAULT_SIZE if geometry is None else None)
+        width, height = DEFAULT_SIZE if geometry is None else (self.width(), self.height())
+        screen.fit(self, width, height)  # a geometry saved on a larger screen fits this one
         state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
@@ -177,20 +178,6 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.runner.stop()
         super().closeEvent(event)
-
-
-def fit_to_screen(window: QMainWindow, size: tuple[int, int] | None) -> None:
-    """Resize to `size` (or keep the size) but never beyond the available screen."""
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    available = screen.availableGeometry()
-    width, height = size or (window.width(), window.height())
-    width = min(width, int(available.width() * SCREEN_SHARE))
-    height = min(height, int(available.height() * SCREEN_SHARE))
-    window.resize(width, height)
-    frame = window.frameGeometry()
-    if not available.contains(frame):
-        frame.moveCenter(available.center())
-        window.move(frame.topLeft())
 
 
 __all__ = ["MainWindow", "__version__"]

@@ -28,6 +28,7 @@ from arbench.services import training
 from arbench.services.base import Actor, ServiceError
 from arbench.services.training import NoteView
 from arbench.store.db import Database
+from arbench.ui import screen
 from arbench.ui.action_bar import make_action
 from arbench.ui.context import Section, WindowContext
 from arbench.ui.operations import OperationRunner, Write
@@ -71,7 +72,7 @@ class TrainingCenter(QDialog):
         self.db, self.actor, self.runner = db, actor, runner
         self.note: NoteView | None = None
         self.setWindowTitle("Training center")
-        self.resize(1000, 680)
+        screen.fit(self, 1000, 680)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._notes_tab(), "Notes")
         self.tabs.addTab(self._path_tab(), "Onboarding path")
@@ -118,11 +119,21 @@ class TrainingCenter(QDialog):
         row.addWidget(self.ack_state, 1)
         row.addWidget(self.ack_button)
         right_layout.addLayout(row)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([300, 700])
-        return splitter
+        self.notes_split = QSplitter()
+        self.notes_split.addWidget(left)
+        self.notes_split.addWidget(right)
+        self.notes_split.setSizes([300, 700])
+        return self.notes_split
+
+    def _fit_list(self) -> None:
+        """The note list as wide as its longest title (up to half the window): none is cut."""
+        metrics = self.list.fontMetrics()
+        widest = max((metrics.horizontalAdvance(title) for _, title, _ in self.list_model.rows),
+                     default=0)  # fmt: skip
+        chrome = self.list.verticalScrollBar().sizeHint().width() + 4 * self.list.frameWidth() + 16
+        total = sum(self.notes_split.sizes()) or self.width()
+        left = min(widest + chrome, total // 2)
+        self.notes_split.setSizes([left, max(total - left, 1)])
 
     def run_search(self, text: str) -> None:
         if text.strip():
@@ -189,6 +200,9 @@ class TrainingCenter(QDialog):
     def refresh(self) -> None:
         """Reload the list, the path with progress, and the team's progress."""
         self.run_search(self.search.text())
+        self._fit_list()
+        if self.note is None and self.list_model.rows:
+            self.list.setCurrentIndex(self.list_model.index(0))  # a note to read, not a blank
         try:
             path = training.onboarding(self.db, self.actor.login)
         except ServiceError as exc:

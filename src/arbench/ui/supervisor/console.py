@@ -16,6 +16,7 @@ from arbench.services import users as user_service
 from arbench.services.base import Actor
 from arbench.services.op_changes import RELOAD, Changes
 from arbench.store.db import Database
+from arbench.ui import screen
 from arbench.ui.supervisor.assignment_tab import AssignmentTab
 from arbench.ui.supervisor.handover_dialog import HandoverDialog
 from arbench.ui.supervisor.kpi_tab import KpiTab
@@ -44,7 +45,7 @@ class SupervisorConsole(QMainWindow):
         self.assignment.changed.connect(self.team.reload)
         self.assignment.changed.connect(lambda: self.changed(RELOAD))
         self.users.changed.connect(self.refresh_people)
-        self.resize(1280, 760)
+        screen.fit(self, 1280, 760)
 
     def load(self) -> None:
         """Fill every tab (the heavy ones off the GUI thread)."""

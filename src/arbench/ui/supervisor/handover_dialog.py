@@ -27,6 +27,7 @@ from arbench.services.book_stats import CollectorLoad
 from arbench.services.handover import HandoverPlan, HandoverResult
 from arbench.services.users import UserInfo
 from arbench.store.db import Database
+from arbench.ui import screen
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table, money
 
 LOAD_COLUMNS: list[Col[tuple[CollectorLoad, CollectorLoad]]] = [
@@ -96,7 +97,7 @@ class HandoverDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(make_table(self.loads))
         layout.addWidget(self.buttons)
-        self.resize(760, 620)
+        screen.fit(self, 760, 620)
 
     def choose(self, source: str, targets: list[str], until: date | None = None) -> None:
         """Fill the form (used by keyboard-free flows and tests)."""
