@@ -1,7 +1,7 @@
 """The GUI-thread watchdog: the longest gap between 10 ms timer ticks while heavy work runs.
 
 Each job goes through the main window's own code paths: `reload()` for a refresh (its result is
-shown on the GUI thread, so that part counts too) and the window's TaskRunner for KPIs, an
+shown on the GUI thread, so that part counts too) and the window's operation runner for KPIs, an
 import (validated and planned against the book, not applied: the cached book stays as built)
 and exports. A gap longer than the 100 ms target means the window froze that long.
 """
