@@ -9,7 +9,13 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from arbench.domain.catalogue import ISSUE_TYPES, OPEN_STATUSES, ROOT_CAUSES
+from arbench.domain.catalogue import (
+    ISSUE_TYPES,
+    OPEN_STATUSES,
+    ROOT_CAUSES,
+    PromiseStatus,
+    RequestStatus,
+)
 from arbench.services.base import NotFound
 from arbench.store.db import Database
 from arbench.store.models import (
@@ -155,12 +161,15 @@ def item_detail(db: Database, issue_id: int) -> ItemDetail:
         pro = s.get(Pro, issue.pro_id) if issue.pro_id else None
         promise = s.scalars(
             select(Promise)
-            .where(Promise.issue_id == issue.id, Promise.status == "open")
+            .where(Promise.issue_id == issue.id, Promise.status == PromiseStatus.OPEN)
             .order_by(Promise.id.desc())
         ).first()
         request = s.scalars(
             select(DepartmentRequest)
-            .where(DepartmentRequest.issue_id == issue.id, DepartmentRequest.status == "open")
+            .where(
+                DepartmentRequest.issue_id == issue.id,
+                DepartmentRequest.status == RequestStatus.OPEN,
+            )
             .order_by(DepartmentRequest.id.desc())
         ).first()
         itype, cause = ISSUE_TYPES.get(issue.type), ROOT_CAUSES.get(issue.root_cause or "")

@@ -17,7 +17,13 @@ from typing import Literal, cast
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
-from arbench.domain.catalogue import ISSUE_TYPES, OPEN_STATUSES, WRITE_OFF_CODES, Role
+from arbench.domain.catalogue import (
+    ISSUE_TYPES,
+    OPEN_STATUSES,
+    WRITE_OFF_CODES,
+    ApprovalStatus,
+    Role,
+)
 from arbench.domain.content import Script, Step, parse_note, parse_script
 from arbench.services import content
 from arbench.services.base import (
@@ -304,13 +310,15 @@ def _request_approval(
     resolution_code: str, override_reason: str | None,
 ) -> None:  # fmt: skip
     pending = session.scalar(
-        select(Approval).where(Approval.issue_id == issue.id, Approval.status == "pending")
+        select(Approval).where(
+            Approval.issue_id == issue.id, Approval.status == ApprovalStatus.PENDING
+        )
     )
     if pending is not None:
         raise InvalidInput(f"item #{issue.id} already waits for a supervisor's approval")
     approval = Approval(
         issue_id=issue.id, kind=kind, requested_by_id=actor.id or None, requested_at=now(),
-        amount=amount, status="pending",
+        amount=amount, status=ApprovalStatus.PENDING.value,
         payload={"resolution_code": resolution_code, "override_reason": override_reason,
                  "status_before": issue.status},
     )  # fmt: skip

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from arbench.domain.catalogue import Role
 from arbench.domain.content import Note, glossary, parse_note, parse_onboarding
 from arbench.services import content
 from arbench.services.base import Actor, NotFound, audit, now
@@ -196,7 +197,7 @@ def team_onboarding(db: Database) -> list[UserProgress]:
         for u in users:
             p = _progress(s, u.login, u.id)
             out.append(UserProgress(u.login, u.display_name, u.role, p.done, p.total))
-    return sorted(out, key=lambda p: (p.role != "trainee", p.login))
+    return sorted(out, key=lambda p: (p.role != Role.TRAINEE, p.login))
 
 
 def acknowledge(db: Database, actor: Actor, note_key: str) -> Changes:

@@ -17,7 +17,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from arbench.domain.catalogue import ISSUE_TYPES, OPEN_STATUSES, ROOT_CAUSES, Level
+from arbench.domain.catalogue import (
+    ISSUE_TYPES,
+    OPEN_STATUSES,
+    ROOT_CAUSES,
+    Level,
+    PromiseStatus,
+    RequestStatus,
+)
 from arbench.domain.priority import (
     BUCKET_LABELS,
     ItemFacts,
@@ -206,19 +213,20 @@ def _extras(session: Session, issue_ids: list[int], on: date) -> dict[int, _Extr
     for chunk in _chunks(issue_ids):
         for issue_id, status, due_on in session.execute(
             select(Promise.issue_id, Promise.status, Promise.due_on).where(
-                Promise.issue_id.in_(chunk), Promise.status.in_(("open", "broken"))
+                Promise.issue_id.in_(chunk),
+                Promise.status.in_((PromiseStatus.OPEN, PromiseStatus.BROKEN)),
             )
         ):
-            if status == "broken" or due_on < on:
+            if status == PromiseStatus.BROKEN or due_on < on:
                 extras[issue_id].broken += 1
         for req in session.execute(
             select(
                 DepartmentRequest.issue_id, DepartmentRequest.department, DepartmentRequest.status,
                 DepartmentRequest.due_on, DepartmentRequest.created_on,
-            ).where(DepartmentRequest.issue_id.in_(chunk), DepartmentRequest.status.in_(("open", "answered")))
+            ).where(DepartmentRequest.issue_id.in_(chunk), DepartmentRequest.status.in_((RequestStatus.OPEN, RequestStatus.ANSWERED)))
         ):  # fmt: skip
             x = extras[req.issue_id]
-            if req.status == "answered":
+            if req.status == RequestStatus.ANSWERED:
                 x.answered = req.department
             elif req.due_on < on:
                 x.overdue = req.department

@@ -31,6 +31,7 @@ from arbench.domain.catalogue import (
     ISSUE_TYPES,
     RESOLUTION_CODES,
     Department,
+    IssueStatus,
     Level,
     root_causes_for,
 )
@@ -266,7 +267,7 @@ class ResolveDialog(ActionDialog[Resolution]):
         self.form.addRow("Resolution", self.code)
         self.form.addRow("Root cause", self.cause)
         self.form.addRow("Root cause fixed?", self.fixed)
-        open_linked = [p for p in detail.linked_pros if p.status != "resolved"]
+        open_linked = [p for p in detail.linked_pros if p.status != IssueStatus.RESOLVED]
         self.with_linked = QCheckBox(
             f"Also resolve its {len(open_linked)} linked open pro issue(s)"
         )

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from arbench.domain.catalogue import Role
 from arbench.services import assignments as assign_service
 from arbench.services.base import Actor, ServiceError
 from arbench.services.book_stats import CollectorLoad
@@ -49,7 +50,7 @@ class HandoverDialog(QDialog):
         self.setWindowTitle("Hand over a collector's book")
         self.db, self.actor, self.on = db, actor, on
         self.result_: HandoverResult | None = None
-        holders = [u for u in users if u.role != "supervisor" or u.active]
+        holders = [u for u in users if u.role != Role.SUPERVISOR or u.active]
         self.source = QComboBox()
         for u in holders:
             self.source.addItem(f"{u.display_name} ({u.login})", u.login)
