@@ -179,3 +179,37 @@ def test_the_item_panel_does_not_move_after_an_action(qtbot: QtBot, demo_db: Dat
     window.pro_view.select_row(5)  # another item, another header: still nothing moves
     wait_idle(qtbot, window)
     assert _geometry(window) == before
+
+
+def test_another_list_registered_later_takes_every_change_too(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    """The extension point the collector's day builds on: a list and a tab added by a feature
+    (here: what needs attention today) follow the same change records as the others."""
+    from arbench.ui.models.worklist_model import PRO_COLUMNS
+    from arbench.ui.worklist_state import RowList
+
+    window = open_window(qtbot, demo_db, "agarcia")
+    me = window.actor.id
+    today = window.controller.add_list(
+        RowList("today", "Today", lambda i: i.owner_id == me and i.bucket <= 4)
+    )
+    view = window.tabs.add_view("today", PRO_COLUMNS)
+    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
+        window.reload()
+    wait_idle(qtbot, window)
+    due = sum(1 for i in worklist_service.worklist(demo_db, "agarcia", ON) if i.bucket <= 4)
+    assert len(today) == due and window.tabs.tabText(2) == f"Today ({due:,})"
+    window.tabs.setCurrentWidget(view)
+    view.select_row(0)
+    wait_idle(qtbot, window)
+    first = view.current_item()
+    assert first is not None and window.panel.detail is not None
+    dialog = press(qtbot, window, "log")  # a follow-up next week: no longer due today
+    assert isinstance(dialog, ContactDialog)
+    qtbot.keyClicks(dialog.text, "Spoke to AP, call back next week")
+    click(qtbot, dialog.ok_button)
+    wait_idle(qtbot, window)
+    due = sum(1 for i in worklist_service.worklist(demo_db, "agarcia", ON) if i.bucket <= 4)
+    assert len(today) == due and window.tabs.tabText(2) == f"Today ({due:,})"
+    assert first.id not in today and window.controller.is_mine(first.id)

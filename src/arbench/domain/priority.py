@@ -27,9 +27,12 @@ class Bucket(IntEnum):
     WAITING = 6  # waiting on a department, not yet due back: off today's list
 
 
+_LAST_DUE_TODAY = int(Bucket.DEPARTMENT)
+
+
 def needs_attention(bucket: int) -> bool:
     """Whether an item in this bucket is due today (follow-up, promise, new, department)."""
-    return bucket <= Bucket.DEPARTMENT
+    return bucket <= _LAST_DUE_TODAY
 
 
 BUCKET_LABELS = {

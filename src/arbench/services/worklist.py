@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, select
@@ -69,9 +70,11 @@ class WorkItem:
     parent_id: int | None
     owner_id: int | None = None  # whose list it is on (lists decide membership by it)
 
-    @property
+    @cached_property
     def search_text(self) -> str:
-        """Lower-case text the type-ahead search matches: PRO, BOL, invoice, customer."""
+        """Lower-case text the type-ahead search matches: PRO, BOL, invoice, customer.
+
+        Computed once per row (worklist loads compute it off the GUI thread)."""
         parts = (self.pro, self.bol, self.invoice_number, self.account_number, self.account_name)
         return " ".join(p for p in parts if p).lower()
 

@@ -69,14 +69,6 @@ class Menus:
         else:
             menu.insertAction(end, entry)
 
-    def actions(self, section: Section) -> list[QAction]:
-        """The entries of one section, in order."""
-        entries = self.menu(section).actions()
-        ends = [self._ends[s] for s in Section if s.value[0] == section.value[0]]
-        stop = entries.index(self._ends[section])
-        before = [entries.index(e) for e in ends if entries.index(e) < stop]
-        return entries[(max(before) + 1 if before else 0) : stop]
-
 
 @dataclass(frozen=True)
 class WindowContext:

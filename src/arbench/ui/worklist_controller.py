@@ -61,7 +61,8 @@ class WorklistController(QObject):
 
     # ----- lists and views ---------------------------------------------------------------
     def add_list(self, row_list: RowList) -> RowList:
-        """Register a list: it takes every change from now on."""
+        """Register a list: it takes every change from now on, and a list that adds rows is
+        filled from every load of the user's items (by its `accepts`)."""
         self.lists[row_list.key] = row_list
         return row_list
 
@@ -89,8 +90,14 @@ class WorklistController(QObject):
         self._during_load = []
         self.status_changed.emit("Loading worklist…")
         db, login, on = self.db, self.actor.login, self.on
-        self.runner.read(lambda: worklist_service.worklist(db, login, on), self._loaded,
-                         self._load_failed, key="worklist")  # fmt: skip
+
+        def load() -> list[WorkItem]:
+            items = worklist_service.worklist(db, login, on)
+            for item in items:
+                _ = item.search_text  # computed here, off the GUI thread, once per row
+            return items
+
+        self.runner.read(load, self._loaded, self._load_failed, key="worklist")
 
     def _loaded(self, items: list[WorkItem]) -> None:
         replay, self._during_load, self.loading = self._during_load or [], None, False
@@ -108,9 +115,11 @@ class WorklistController(QObject):
 
     def show_items(self, items: Iterable[WorkItem]) -> None:
         """Replace the user's lists with these rows (a load; benchmarks feed big lists here)."""
-        rows = list(items)
-        for row_list in self.own:
-            row_list.reset(i for i in rows if row_list.accepts(i))
+        rows = list(items)  # in work order (the worklist service sorts them)
+        for row_list in self.lists.values():
+            if row_list.adds:
+                row_list.reset([i for i in rows if row_list.accepts(i)],
+                               ordered=row_list.order is by_order)  # fmt: skip
         self.status_changed.emit(self.status_text())
 
     def set_search_results(self, items: Iterable[WorkItem]) -> None:

@@ -98,9 +98,10 @@ class RowList:
     def __contains__(self, item_id: object) -> bool:
         return item_id in self.by_id
 
-    def reset(self, items: Iterable[WorkItem]) -> None:
-        """Replace every row (sorted into the list's order); every view shows them again."""
-        self.items = sorted(items, key=self.order)
+    def reset(self, items: Iterable[WorkItem], *, ordered: bool = False) -> None:
+        """Replace every row (sorted into the list's order unless `ordered` says they are);
+        every view shows them again."""
+        self.items = list(items) if ordered else sorted(items, key=self.order)
         self.texts = [item.search_text for item in self.items]
         self.by_id = {item.id: item for item in self.items}
         self.attention = sum(1 for item in self.items if needs_attention(item.bucket))
@@ -254,7 +255,7 @@ class ShownRows:
             self.refresh()
             return
         for old in delta.removed:
-            self._remove(old.id)
+            self._remove(old)
         for old, new in delta.changed:
             self._change(old, new)
         for new in delta.added:
@@ -281,8 +282,17 @@ class ShownRows:
                 high = middle
         return low
 
-    def _remove(self, item_id: int) -> None:
-        row = self.row_of(item_id)
+    def _find(self, item: WorkItem) -> int | None:
+        """The shown row of `item` as stored: by bisection in list order (no dict to rebuild
+        after each change of a batch), by the id map under the user's sort."""
+        if self.sort is not None:
+            return self.row_of(item.id)
+        order = self.source.order
+        row = bisect_left(self.rows, order(item), key=order)
+        return row if row < len(self.rows) and self.rows[row].id == item.id else None
+
+    def _remove(self, item: WorkItem) -> None:
+        row = self._find(item)
         if row is None:
             return
         self.observer.begin_remove(row)
@@ -299,20 +309,20 @@ class ShownRows:
         self.observer.end_insert()
 
     def _change(self, old: WorkItem, new: WorkItem) -> None:
-        row = self.row_of(old.id)
+        row = self._find(old)
         if row is None:
             if self._matches(new):
                 self._insert(new)  # it matches the search now
             return
         if not self._matches(new):
-            self._remove(old.id)
+            self._remove(old)
             return
         if self.sort is not None:  # under the user's sort a row keeps its place
             self.rows[row], self._texts[row] = new, new.search_text
             self.observer.row_changed(row)
             return
-        rest = self.rows[:row] + self.rows[row + 1 :]
-        to = self._position(new, rest)
+        to = self._position(new, self.rows)  # among the rows with `old` still in place...
+        to -= to > row  # ...so one less past it (keys are unique: the id breaks ties)
         if to != row:
             self.observer.begin_move(row, to + (to > row))
         del self.rows[row], self._texts[row]

@@ -7,12 +7,16 @@ again through the worklist controller (a `reload` record).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from arbench.services.assignments import revert_due_covers
 from arbench.services.handover import CoverInfo
 from arbench.services.op_changes import Changes
 from arbench.ui.action_bar import make_action
 from arbench.ui.context import Section, WindowContext
-from arbench.ui.supervisor.console import SupervisorConsole
+
+if TYPE_CHECKING:  # the console loads QtCharts: imported when first opened, not at start
+    from arbench.ui.supervisor.console import SupervisorConsole
 
 
 class SupervisorFeature:
@@ -27,6 +31,8 @@ class SupervisorFeature:
         ))  # fmt: skip
 
     def open(self) -> SupervisorConsole:
+        from arbench.ui.supervisor.console import SupervisorConsole
+
         if self.console is None:
             ctx = self.ctx
             self.console = SupervisorConsole(ctx.db, ctx.actor, ctx.on, ctx.runner,
