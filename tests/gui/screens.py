@@ -2,7 +2,8 @@
 
 `python tests/gui/screens.py MODE BOOK OUT` (MODE: light, dark or 150) opens the main window
 (a trainee's item with its Script tab), the training center and the supervisor console on the
-book, saves main.png, training.png and console.png in OUT, and prints one JSON object of
+book, saves main.png, account.png (the Account tab), training.png and console.png in OUT, and
+prints one JSON object of
 measurements: the WCAG contrast of text against the background it is drawn on (read from the
 rendered pixels), header and column widths against their text, emails broken across lines,
 and whether each window and every action button fits the available screen. Run in its own
@@ -139,6 +140,7 @@ def main_window(app: QApplication, db: Any, out: Path) -> dict[str, Any]:
     emails = [c.email for c in panel.detail.account.contacts if c.email] if panel.detail else []
     result["emails"] = len(emails)
     result["broken_emails"] = broken_words(panel.account, emails)
+    window.grab().save(str(out / "account.png"))
     tab = window.features.script.tab
     panel.tabs.setCurrentWidget(tab)
     app.processEvents()

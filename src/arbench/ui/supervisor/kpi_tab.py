@@ -29,6 +29,7 @@ from arbench.domain.kpis import KpiReport, Period
 from arbench.services import kpis as kpi_service
 from arbench.services.kpis import CollectorAging, TrendPoint
 from arbench.store.db import Database
+from arbench.ui import theme
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table
 from arbench.ui.tasks import TaskRunner
 
@@ -115,6 +116,8 @@ class KpiTab(QWidget):
         self.export_button.setEnabled(False)
         self.model: RowsModel[Line] = RowsModel(LINE_COLUMNS)
         self.chart = QChart()
+        if theme.colors().dark:  # QtCharts draws its own background: follow the palette
+            self.chart.setTheme(QChart.ChartTheme.ChartThemeDark)
         self.chart.setTitle("Trend by month")
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
