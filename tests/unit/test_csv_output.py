@@ -11,12 +11,12 @@ import csv
 import io
 
 import pytest
-from helpers import run_cli
 from sqlalchemy import select, update
 
 from arbench.domain.names import name_key
 from arbench.store.db import Database
 from arbench.store.models import Account
+from helpers import run_cli
 
 PAYLOADS = (
     '=HYPERLINK("http://evil.example/x","click")',
@@ -36,7 +36,11 @@ def hostile_names(demo_db: Database) -> Database:
         ids = list(s.scalars(select(Account.id).order_by(Account.id)))
         for i, account_id in enumerate(ids):
             name = PAYLOADS[i % len(PAYLOADS)]
-            s.execute(update(Account).where(Account.id == account_id).values(name=name, name_key=name_key(name)))
+            s.execute(
+                update(Account)
+                .where(Account.id == account_id)
+                .values(name=name, name_key=name_key(name))
+            )
     return demo_db
 
 
