@@ -133,7 +133,7 @@ def test_connection_dialog_keeps_the_password_in_the_keyring_only(qtbot: QtBot) 
     secret = "Tr0ub4dor&3-freight"
     fill_server(qtbot, dialog, secret)
     dialog.grab().save(str(paths.data_dir() / "connection_dialog.png"))
-    assert "file PlaintextKeyring" in dialog.keyring_note.text()
+    assert "test MemoryKeyring" in dialog.keyring_note.text()
     dialog.accept()
     assert dialog.result() == ConnectionDialog.DialogCode.Accepted
     url = "postgresql://agarcia@ar-db.example.com:6432/arbench?sslmode=require"
