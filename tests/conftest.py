@@ -23,10 +23,9 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (str(TESTS_DIR), os.environ.get("PYTHONPATH", "")) if p
 )
 
-from memory_keyring import MemoryKeyring  # noqa: E402
-
 from arbench.services.demo import create_demo  # noqa: E402
 from arbench.store.db import Database, open_database  # noqa: E402
+from memory_keyring import MemoryKeyring  # noqa: E402
 
 AS_OF = date(2026, 11, 24)
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -17,11 +17,10 @@ import pytest
 from keyring.backend import KeyringBackend
 from sqlalchemy.engine import make_url
 
-from memory_keyring import seeded_env
-
 from arbench.store import db as store_db
 from arbench.store import secrets
 from arbench.store.db import Database
+from memory_keyring import seeded_env
 
 
 def url_without_password(url: str) -> str:
@@ -108,9 +107,7 @@ def test_wrong_password_is_an_authentication_failure(pg_db: Database) -> None:
 
 
 def test_missing_password_says_the_keyring_holds_none(pg_db: Database) -> None:
-    with pytest.raises(
-        store_db.DatabaseError, match=r"keyring \(test MemoryKeyring\) holds none"
-    ):
+    with pytest.raises(store_db.DatabaseError, match=r"keyring \(test MemoryKeyring\) holds none"):
         store_db.open_database(url_without_password(pg_db.url))
 
 

@@ -17,9 +17,9 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 from keyring.backends.chainer import ChainerBackend
-from memory_keyring import MemoryKeyring
 
 from arbench.store import secrets
+from memory_keyring import MemoryKeyring
 
 KEY = "arbench:agarcia@ar-db.example.com:5432/arbench"
 URL = "postgresql://agarcia@127.0.0.1:1/arbench"  # nothing listens: --no-check never connects

@@ -7,6 +7,7 @@ migrations (backing a SQLite file up first).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -296,6 +297,13 @@ def set_connection_lost_error(factory: Callable[[str], Exception]) -> None:
     _connection_lost_error = factory
 
 
+def job_lock_key(job: str) -> int:
+    """A stable signed 64-bit key for PostgreSQL's advisory locks, from the job's name."""
+    return int.from_bytes(
+        hashlib.sha256(f"arbench:{job}".encode()).digest()[:8], "big", signed=True
+    )
+
+
 @dataclass
 class Database:
     """An open arbench database: the engine and a session factory."""
@@ -316,6 +324,26 @@ class Database:
             raise _connection_lost_error(
                 describe_error(exc, self.url) + "; nothing was saved, try again"
             ) from None
+
+    @contextmanager
+    def exclusive(self, job: str) -> Iterator[Session]:
+        """A write transaction that runs alone among the transactions of the same `job`.
+
+        What it reads stays true until it commits, so a job run twice at once is applied once:
+        the second run waits, then reads what the first wrote. On SQLite the transaction takes
+        the database's write lock at BEGIN (BEGIN IMMEDIATE; other writers wait up to the busy
+        timeout); on PostgreSQL it holds a transaction-level advisory lock named after `job`
+        (other jobs and item actions go on meanwhile).
+        """
+        with self.session() as session:
+            connection = session.connection()
+            if self.backend == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": job_lock_key(job)}
+                )
+            yield session
 
     @property
     def backend(self) -> str:
