@@ -15,6 +15,7 @@ from arbench import paths
 from arbench.services import changes as change_service
 from arbench.services import items
 from arbench.services.base import Unreachable, actor_for, audit
+from arbench.services.permissions import writing
 from arbench.store import secrets
 from arbench.store.db import Database
 from arbench.store.models import Issue, User
@@ -49,7 +50,8 @@ def test_colleagues_changes_appear_without_a_restart(qtbot: QtBot, demo_db: Data
     qtbot.waitUntil(lambda: row_follow_up(window, target.id) == follow_up, timeout=10000)
     assert "kwright changed 1 item" in window.statusBar().currentMessage()
 
-    with demo_db.session() as s:  # a supervisor hands one of bchen's items to agarcia
+    # a supervisor hands one of bchen's items to agarcia (hand-written, as another tool would)
+    with writing("test.reassign"), demo_db.session() as s:
         users = {login: uid for login, uid in s.execute(select(User.login, User.id))}
         moved = s.scalars(
             select(Issue).where(Issue.owner_id == users["bchen"], Issue.level == "pro",

@@ -225,10 +225,7 @@ def test_settle_marks_promises_kept_and_broken(demo_db: Database) -> None:
             select(AuditEvent.action).where(AuditEvent.user_login == "nightly")
         ).all()
     assert status == {first.id: "kept", second.id: "broken"}
-    assert (
-        Counter(job_events)["promise.kept"] >= 1
-        and Counter(job_events)["promise.broken"] >= 1
-    )
+    assert Counter(job_events)["promise.kept"] >= 1 and Counter(job_events)["promise.broken"] >= 1
     assert len(summary.kept) >= 1 and len(summary.broken) >= 1
     assert (
         item_detail(demo_db, second.id)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
@@ -53,6 +54,16 @@ RULES: dict[str, Rule] = {}
 
 def _name(fn: Callable[..., object]) -> str:
     return f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__qualname__}"
+
+
+@contextmanager
+def writing(name: str) -> Iterator[None]:
+    """Mark the code inside as the declared write `name` (what `audit` requires)."""
+    token = WRITING.set(name)
+    try:
+        yield
+    finally:
+        WRITING.reset(token)
 
 
 def refuse_unless(actor: Actor, roles: frozenset[Role], action: str) -> None:
@@ -92,11 +103,8 @@ def service(
             refuse_unless(actor, roles, action)
             if not writes:
                 return fn(*args, **kwargs)
-            token = WRITING.set(name)
-            try:
+            with writing(name):
                 return fn(*args, **kwargs)
-            finally:
-                WRITING.reset(token)
 
         return run
 
@@ -116,11 +124,8 @@ def setup(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
             db = args[0] if args else kwargs["db"]
             require_owner(db, action)  # type: ignore[arg-type]
-            token = WRITING.set(name)
-            try:
+            with writing(name):
                 return fn(*args, **kwargs)
-            finally:
-                WRITING.reset(token)
 
         return run
 
