@@ -180,11 +180,27 @@ def test_connection_dialog_reports_a_keyring_failure_and_keeps_the_text(qtbot: Q
     )
 
 
+def file_entries(window: MainWindow) -> dict[str, tuple[bool, bool]]:
+    """File menu entries: text -> (visible, enabled)."""
+    menu = window.menuBar().actions()[0].menu()
+    return {a.text(): (a.isVisible(), a.isEnabled()) for a in menu.actions()}  # type: ignore[union-attr]
+
+
+def test_only_supervisors_see_back_up_and_restore(qtbot: QtBot, demo_db: Database) -> None:
+    for login in ("nbrown", "agarcia"):  # a trainee, a collector
+        window = open_window(qtbot, demo_db, login)
+        entries = file_entries(window)
+        assert entries["&Connect to database…"] == (True, True)
+        assert entries["&Back up database…"] == (False, False)
+        assert entries["R&estore database…"] == (False, False)
+        window.close()
+
+
 def test_file_menu_backs_the_book_up(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
-    window = open_window(qtbot, demo_db, "agarcia")
-    texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]  # type: ignore[union-attr]
+    window = open_window(qtbot, demo_db, "kwright")
+    entries = file_entries(window)
     for wanted in ("&Connect to database…", "&Back up database…", "R&estore database…"):
-        assert wanted in texts
+        assert entries[wanted] == (True, True)
     target = tmp_path / "from-the-menu.sqlite3"
     window.team_menu.backup_to(target)  # type: ignore[attr-defined]
     qtbot.waitUntil(
