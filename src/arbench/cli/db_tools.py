@@ -31,6 +31,12 @@ def register_db(db_sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     p.set_defaults(func=cmd_db_password)
 
     p = db_sub.add_parser(
+        "grant", help="give a PostgreSQL login what the app needs (the database owner runs it)"
+    )
+    p.add_argument("login", metavar="LOGIN")
+    p.set_defaults(func=cmd_db_grant)
+
+    p = db_sub.add_parser(
         "backup", help="copy the SQLite database to FILE (online backup; supervisors)"
     )
     p.add_argument("file", metavar="FILE", type=Path)
@@ -44,6 +50,21 @@ def register_db(db_sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     )
     p.add_argument("file", metavar="FILE", type=Path)
     p.set_defaults(func=cmd_db_restore)
+
+
+def cmd_db_grant(args: argparse.Namespace) -> int:
+    from arbench.services.grants import grant_login
+
+    db = open_db(args)
+    try:
+        result = grant_login(db, args.login)
+    finally:
+        db.dispose()
+    print(f"{result.login} may now use arbench on {store_db.display_url(db.url)} as a "
+          f"{result.role} (tables the app needs; audit insert-only)")  # fmt: skip
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
 
 
 def server_url(db: str | None) -> str:
