@@ -137,9 +137,8 @@ def test_a_collectors_login_cannot_alter_roles_or_history(team: Team) -> None:
     )  # fmt: skip
     for ddl in ("DROP TRIGGER audit_events_guard ON audit_events", "DROP TABLE users",
                 "ALTER TABLE users DISABLE TRIGGER ALL"):  # fmt: skip
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            with psycopg.connect(url) as conn:
-                conn.execute(ddl)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), psycopg.connect(url) as conn:
+            conn.execute(ddl)
     owner = open_database(team.owner_url)
     try:
         with owner.session() as s:
