@@ -206,6 +206,8 @@ def apply_rebalance(db: Database, actor: Actor, plan: RebalancePlan) -> AssignRe
     """
     require_supervisor(actor, "rebalance books")
     moved: list[Move] = []
+    if not plan.moves:  # the books were already even when previewed: nothing to write
+        return AssignResult([], [])
     with db.exclusive("assignments") as session:
         accounts_ = find_accounts(session, [m.account_number for m in plan.moves])
         for move, account in zip(plan.moves, accounts_, strict=True):
