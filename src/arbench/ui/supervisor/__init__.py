@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from arbench.services.assignments import active_covers, end_due_covers
+from arbench.services.assignments import CoverInfo, active_covers, end_due_covers
 
 if TYPE_CHECKING:
     from arbench.ui.main_window import MainWindow
@@ -26,12 +26,15 @@ def _covers(window: MainWindow) -> None:
     if window.actor.role.value == "trainee":
         return
 
-    def end_covers() -> None:
-        ended = end_due_covers(window.db, window.actor, window.on)
-        names = ", ".join(c.absent_login for c in ended) or "none was due"
+    def ended(covers: list[CoverInfo]) -> None:
+        names = ", ".join(c.absent_login for c in covers) or "none was due"
         window.statusBar().showMessage(f"Covers ended, books given back: {names}", 10000)
-        if ended:
+        if covers:
             window.reload()
+
+    def end_covers() -> None:  # a write, off the GUI thread like every other
+        db, actor, on = window.db, window.actor, window.on
+        window.runner.run(lambda: end_due_covers(db, actor, on), ended, window.show_error)
 
     window.tools_menu.addAction(
         window._action("&End due covers", None, end_covers, "Give back books whose cover ended")
