@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -271,6 +271,21 @@ def sync_sequences(conn: Any) -> None:
             )
 
 
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    text_ = str(exc.orig).lower()
+    return "unique constraint" in text_ or "duplicate key" in text_
+
+
+def _unique_table(exc: IntegrityError) -> str:
+    """The table named by a unique violation (SQLite 'failed: accounts.number'; PostgreSQL
+    'constraint "uq_accounts_number"'), else 'record'."""
+    text_ = str(exc.orig)
+    if "failed: " in text_:
+        return text_.split("failed: ", 1)[1].split(".", 1)[0]
+    found = re.search(r'constraint "(?:uq|ix|pk)_([a-z_]+?)_[a-z_]+"', text_)
+    return found.group(1) if found else "record"
+
+
 def _default_stale_write(detail: str) -> Exception:
     return DatabaseError(f"someone else changed the same record at the same moment: {detail}")
 
@@ -320,6 +335,10 @@ class Database:
                 yield session
         except StaleDataError as exc:  # the version column moved under us: nothing was saved
             raise _stale_write_error(str(exc)) from None
+        except IntegrityError as exc:  # a thing that may exist once was saved by someone else
+            if not _is_unique_violation(exc):
+                raise
+            raise _stale_write_error(f"table '{_unique_table(exc)}'") from None
         except (OperationalError, InterfaceError) as exc:  # server gone, network down, locked
             raise _connection_lost_error(
                 describe_error(exc, self.url) + "; nothing was saved, try again"

@@ -367,6 +367,10 @@ class Acknowledgement(Base):
     note_key: Mapped[str] = mapped_column(String(64))
     note_version: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (  # a note version is acknowledged once per user (migration 0008)
+        UniqueConstraint("user_id", "note_key", "note_version",
+                         name="uq_acknowledgements_user_note_version"),
+    )  # fmt: skip
 
 
 class Approval(Base):

@@ -11,6 +11,9 @@ itself enforces what no client can be trusted with (issue #15):
 
 `arbench db grant LOGIN` gives a collector's login the table privileges the app needs.
 
+A note version is acknowledged once per user (a unique constraint; earlier duplicates of a
+double click are removed first, the oldest kept).
+
 Revision ID: 0008
 Revises: 0004
 """
@@ -101,6 +104,14 @@ def upgrade() -> None:
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("db_login", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("acted_by", sa.String(length=64), nullable=True))
+    op.execute(
+        "DELETE FROM acknowledgements WHERE id NOT IN (SELECT min(id) FROM acknowledgements "
+        "GROUP BY user_id, note_key, note_version)"
+    )
+    with op.batch_alter_table("acknowledgements", schema=None) as batch_op:
+        batch_op.create_unique_constraint(
+            "uq_acknowledgements_user_note_version", ["user_id", "note_key", "note_version"]
+        )
     if op.get_bind().dialect.name == "postgresql":
         for statement in (*FUNCTIONS, *TRIGGERS):
             op.execute(statement)
@@ -110,6 +121,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for statement in DROPS:
             op.execute(statement)
+    with op.batch_alter_table("acknowledgements", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_acknowledgements_user_note_version", type_="unique")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_column("acted_by")
         batch_op.drop_column("db_login")
