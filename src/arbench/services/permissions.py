@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
 from arbench.domain.catalogue import Role
-from arbench.services.base import WRITING, Actor, PermissionDenied
+from arbench.services.base import WRITING, Actor, PermissionDenied, require_supervisor
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -71,9 +71,7 @@ def refuse_unless(actor: Actor, roles: frozenset[Role], action: str) -> None:
     if actor.role in roles:
         return
     if roles == SUPERVISORS:
-        raise PermissionDenied(
-            f"only a supervisor can {action}; {actor.login} is a {actor.role.value}"
-        )
+        require_supervisor(actor, action)
     raise PermissionDenied(
         f"a {actor.role.value} cannot {action}; {actor.login} is a {actor.role.value}"
     )
