@@ -26,6 +26,7 @@ from arbench.services.base import (
     require_supervisor,
 )
 from arbench.services.item_base import record, snapshot, touch
+from arbench.services.permissions import SUPERVISORS, service
 from arbench.store.db import Database
 from arbench.store.models import Account, Approval, Issue, Pro, Promise, User
 
@@ -49,6 +50,7 @@ class ApprovalInfo:
     reason: str | None = None
 
 
+@service(SUPERVISORS, "see pending approvals", writes=False)
 def pending(db: Database, actor: Actor) -> list[ApprovalInfo]:
     """Approvals waiting for a supervisor, oldest first (supervisors only)."""
     require_supervisor(actor, "see pending approvals")
@@ -109,6 +111,7 @@ def _decide(
           {"status": status, "issue_id": approval.issue_id, "reason": reason})  # fmt: skip
 
 
+@service(SUPERVISORS, "approve resolutions")
 def approve(
     db: Database, actor: Actor, approval_id: int, reason: str | None = None, on: date | None = None
 ) -> ApprovalInfo:
@@ -135,6 +138,7 @@ def approve(
         return _infos(s, Approval.id == approval_id)[0]
 
 
+@service(SUPERVISORS, "reject resolutions")
 def reject(
     db: Database, actor: Actor, approval_id: int, reason: str, on: date | None = None
 ) -> ApprovalInfo:

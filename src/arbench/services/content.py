@@ -48,6 +48,7 @@ from arbench.services.base import (
     now,
     require_supervisor,
 )
+from arbench.services.permissions import SUPERVISORS, service, setup
 from arbench.store.db import Database
 from arbench.store.models import ContentVersion, User
 
@@ -308,6 +309,7 @@ def _add_version(
     return _info(row, None if actor is SYSTEM else actor.login)
 
 
+@setup("load the shipped content")
 def load_shipped(db: Database, directory: Path | None = None) -> LoadSummary:
     """Load the shipped content files as versions; idempotent (same text: no new version).
 
@@ -316,7 +318,7 @@ def load_shipped(db: Database, directory: Path | None = None) -> LoadSummary:
     """
     directory = directory or shipped_dir()
     added = unchanged = kept = 0
-    with db.session() as s:
+    with db.exclusive("content") as s:
         for kind, key, path in _files(directory):
             text = path.read_text(encoding="utf-8")
             rows = list(
@@ -342,6 +344,7 @@ def _problems_for(bundle: ContentBundle, file: str) -> list[ContentProblem]:
     return [p for p in validate_bundle(bundle) if p.file == file]
 
 
+@service(SUPERVISORS, "publish content")
 def publish(db: Database, actor: Actor, kind: str, key: str, text: str) -> ContentVersionInfo:
     """Publish `text` as the new current version (supervisors only); checked before it is stored.
 
@@ -353,7 +356,7 @@ def publish(db: Database, actor: Actor, kind: str, key: str, text: str) -> Conte
         obj = parse(kind, key, text)
     except ContentError as error:
         raise InvalidInput(f"not published: {error}") from None
-    with db.session() as s:
+    with db.exclusive("content") as s:
         try:
             active = current_in(s, kind, key)
             if active.body == text:
@@ -390,6 +393,7 @@ def export_content(db: Database, directory: Path) -> list[Path]:
     return written
 
 
+@service(SUPERVISORS, "import content")
 def import_content(
     db: Database,
     actor: Actor,
@@ -400,7 +404,8 @@ def import_content(
 
     Every file is parsed and the bundle checked first; any problem raises ContentImportError
     listing each file and line, and nothing is written. Otherwise each file whose text differs
-    from the current version is published as a new version.
+    from the current version is published as a new version. Imports run one at a time (the
+    same folder imported twice at once is published once; the second finds it unchanged).
     """
     require_supervisor(actor, "import content")
     if not directory.is_dir():
@@ -410,7 +415,7 @@ def import_content(
         raise ContentImportError(problems)
     published: list[str] = []
     unchanged = 0
-    with db.session() as s:
+    with db.exclusive("content") as s:
         for kind, key, path in _files(directory):
             text = path.read_text(encoding="utf-8")
             try:
@@ -424,6 +429,7 @@ def import_content(
             published.append(file_for(kind, key))
             if progress:
                 progress(file_for(kind, key))
-        audit(s, actor, "content.import", "content_version", None, None,
-              {"folder": str(directory), "published": len(published)})  # fmt: skip
+        if published:  # an import that changes nothing leaves no event (audit = changes)
+            audit(s, actor, "content.import", "content_version", None, None,
+                  {"folder": str(directory), "published": len(published)})  # fmt: skip
     return ImportSummary(published, unchanged)

@@ -27,6 +27,7 @@ from arbench.services.item_base import (
     snapshot,
     touch,
 )
+from arbench.services.permissions import ANYONE, service
 from arbench.services.promises import SettleSummary, settle_promises
 from arbench.services.promotion import (
     PromotionProposal,
@@ -67,6 +68,7 @@ __all__ = [
 ]
 
 
+@service(ANYONE, "log a contact", note="own items (a supervisor: any)")
 def log_contact(
     db: Database,
     actor: Actor,
@@ -101,6 +103,7 @@ def log_contact(
         return item_after(s, issue.id, on)
 
 
+@service(ANYONE, "record a promise", note="own items (a supervisor: any)")
 def record_promise(
     db: Database,
     actor: Actor,
@@ -151,6 +154,7 @@ def _money(amount: Decimal | str) -> Decimal:
     return value
 
 
+@service(ANYONE, "set a root cause", note="own items (a supervisor: any)")
 def set_root_cause(
     db: Database, actor: Actor, issue_id: int, version: int | None, *, code: str,
     on: date | None = None,
@@ -172,6 +176,7 @@ def set_root_cause(
         return item_after(s, issue.id, on)
 
 
+@service(ANYONE, "route an item", note="own items (a supervisor: any)")
 def route(
     db: Database,
     actor: Actor,
@@ -217,6 +222,7 @@ def route(
         return item_after(s, issue.id, on)
 
 
+@service(ANYONE, "record a department's answer", note="own items (a supervisor: any)")
 def answer_request(
     db: Database, actor: Actor, request_id: int, *, answer: str, on: date | None = None
 ) -> WorkItem | None:

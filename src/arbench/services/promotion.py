@@ -38,6 +38,7 @@ from arbench.services.item_base import (
     snapshot,
     touch,
 )
+from arbench.services.permissions import ANYONE, service
 from arbench.services.settings import read_settings
 from arbench.services.worklist import WorkItem
 from arbench.store.db import Database
@@ -129,6 +130,7 @@ def _describe(
     )  # fmt: skip
 
 
+@service(ANYONE, "accept a promotion proposal", note="the account's collector or a supervisor")
 def accept_proposal(
     db: Database, actor: Actor, proposal: PromotionProposal, on: date | None = None
 ) -> WorkItem | None:
@@ -144,6 +146,7 @@ def accept_proposal(
     )  # fmt: skip
 
 
+@service(ANYONE, "open an account-level issue", note="the account's collector or a supervisor")
 def create_account_issue(
     db: Database,
     actor: Actor,
@@ -190,6 +193,9 @@ def create_account_issue(
         return item_after(s, issue.id, on)
 
 
+@service(
+    ANYONE, "link pros to an account-level issue", note="the account's collector or a supervisor"
+)
 def link_pro_issues(
     db: Database, actor: Actor, account_issue_id: int, version: int | None,
     pro_issue_ids: Sequence[int], *, on: date | None = None,
@@ -207,6 +213,11 @@ def link_pro_issues(
         return item_after(s, parent.id, on)
 
 
+@service(
+    ANYONE,
+    "unlink pros from an account-level issue",
+    note="the account's collector or a supervisor",
+)
 def unlink_pro_issues(
     db: Database, actor: Actor, account_issue_id: int, version: int | None,
     pro_issue_ids: Sequence[int], *, on: date | None = None,

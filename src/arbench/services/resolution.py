@@ -30,6 +30,7 @@ from arbench.services.item_base import (
     snapshot,
     touch,
 )
+from arbench.services.permissions import ANYONE, service
 from arbench.services.settings import read_settings
 from arbench.services.worklist import WorkItem
 from arbench.store.db import Database
@@ -52,6 +53,11 @@ class ResolveResult:
     linked_pending: list[int] = field(default_factory=list)
 
 
+@service(
+    ANYONE,
+    "resolve an item",
+    note="own items; a trainee above the approval limit waits for a supervisor; write-offs and overrides need a supervisor",
+)
 def resolve(
     db: Database,
     actor: Actor,
@@ -147,6 +153,7 @@ def _pro_cause_for(parent: Issue) -> str | None:
     return None
 
 
+@service(ANYONE, "reopen an item", note="own items (a supervisor: any)")
 def reopen(
     db: Database,
     actor: Actor,

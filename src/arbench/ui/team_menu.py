@@ -1,7 +1,8 @@
 """File menu entries for team mode: connect to another database, back up and restore.
 
 Backups use SQLite's online backup (others may keep working); on a PostgreSQL server the menu
-explains that pg_dump is the tool. Connecting opens a new main window on the chosen database
+explains that pg_dump is the tool. Back up and restore are supervisor work: the entries are
+hidden from collectors and trainees, and the services refuse them anyway. Connecting opens a new main window on the chosen database
 for the same user (or asks who is working when that user does not exist there).
 """
 
@@ -15,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from arbench import paths
+from arbench.services import backups
 from arbench.services.base import ServiceError
 from arbench.store import backup as store_backup
 from arbench.store.db import Database, DatabaseError, display_url, open_database
@@ -34,6 +36,9 @@ class TeamMenu:
         self.connect_action = self._add(menu, first, "&Connect to database…", self.choose)
         self.backup_action = self._add(menu, first, "&Back up database…", self.backup)
         self.restore_action = self._add(menu, first, "R&estore database…", self.restore)
+        for action in (self.backup_action, self.restore_action):
+            action.setVisible(window.actor.is_supervisor)
+            action.setEnabled(window.actor.is_supervisor)
         menu.insertSeparator(first) if first else menu.addSeparator()
 
     def _add(self, menu: QMenu, before: QAction | None, text: str, slot: Any) -> QAction:
@@ -93,9 +98,9 @@ class TeamMenu:
             self.backup_to(Path(path))
 
     def backup_to(self, path: Path) -> None:
-        engine = self.w.db.engine
+        db, actor = self.w.db, self.w.actor
         self.w.runner.run(
-            lambda: store_backup.backup_database(engine, path, overwrite=True),
+            lambda: backups.back_up(db, actor, path, overwrite=True),
             lambda r: self.w.statusBar().showMessage(f"Backup written to {r.file}", 10000),
             self._failed,
         )
@@ -118,10 +123,8 @@ class TeamMenu:
             self.restore_from(Path(path))
 
     def restore_from(self, path: Path) -> None:
-        engine = self.w.db.engine
-        self.w.runner.run(
-            lambda: store_backup.restore_database(engine, path), self._restored, self._failed
-        )
+        db, actor = self.w.db, self.w.actor
+        self.w.runner.run(lambda: backups.restore(db, actor, path), self._restored, self._failed)
 
     def _restored(self, result: store_backup.BackupResult) -> None:
         kept = f"; the previous database is in {result.safety_copy}" if result.safety_copy else ""
