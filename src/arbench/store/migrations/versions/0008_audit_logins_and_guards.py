@@ -15,7 +15,7 @@ A note version is acknowledged once per user (a unique constraint; earlier dupli
 double click are removed first, the oldest kept).
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
