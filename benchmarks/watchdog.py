@@ -121,11 +121,15 @@ def jobs(db: Any, login: str, on: date, workdir: Path) -> dict[str, Callable[[],
     except ImportError:
         pass
     try:
+        from arbench.domain.catalogue import Role
+        from arbench.services.base import Actor
         from arbench.services.imports import import_invoices
+
+        NIGHTLY = Actor(0, "nightly", "Nightly jobs", Role.SUPERVISOR)  # import's service user
 
         register = workdir / "register.csv"
         register_csv(db, register)
-        found["import"] = lambda: import_invoices(db, register, dry_run=True, on=on)
+        found["import"] = lambda: import_invoices(db, register, dry_run=True, on=on, actor=NIGHTLY)
     except ImportError:
         pass
     try:

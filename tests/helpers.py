@@ -1,4 +1,5 @@
-"""Helpers the tests share: open a main window, run the CLI (tests/ is on sys.path beside conftest.py)."""
+"""Helpers the tests share: open a main window, run the CLI, the nightly service user (tests/ is
+on sys.path beside conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from arbench.cli import main
-from arbench.services.base import actor_for
+from arbench.domain.catalogue import Role
+from arbench.services.base import Actor, actor_for
 from arbench.store.db import Database
 from arbench.ui.main_window import MainWindow
 from arbench.ui.settings import UserSettings
@@ -38,3 +40,8 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+# A named service user with the supervisor role, as a supervisor would set one up for the nightly
+# jobs (imports, promise check, cover end): nothing runs as an implicit built-in actor.
+NIGHTLY = Actor(id=0, login="nightly", display_name="Nightly jobs", role=Role.SUPERVISOR)

@@ -16,6 +16,7 @@ from arbench.services import changes as change_service
 from arbench.services import items
 from arbench.services.base import Unreachable, actor_for, audit
 from arbench.services.item_inputs import ContactLog
+from arbench.services.permissions import writing
 from arbench.store import secrets
 from arbench.store.db import Database
 from arbench.store.models import Issue, User
@@ -56,7 +57,8 @@ def test_colleagues_changes_appear_without_a_restart(qtbot: QtBot, demo_db: Data
     qtbot.waitUntil(lambda: row_follow_up(window, target.id) == follow_up, timeout=10000)
     assert "kwright changed 1 item" in window.statusBar().currentMessage()
 
-    with demo_db.session() as s:  # a supervisor hands one of bchen's items to agarcia
+    # a supervisor hands one of bchen's items to agarcia (hand-written, as another tool would)
+    with writing("test.reassign"), demo_db.session() as s:
         users = {login: uid for login, uid in s.execute(select(User.login, User.id))}
         moved = s.scalars(
             select(Issue).where(Issue.owner_id == users["bchen"], Issue.level == "pro",
@@ -140,7 +142,7 @@ def test_connection_dialog_keeps_the_password_in_the_keyring_only(qtbot: QtBot) 
     secret = "Tr0ub4dor&3-freight"
     fill_server(qtbot, dialog, secret)
     dialog.grab().save(str(paths.data_dir() / "connection_dialog.png"))
-    assert "file PlaintextKeyring" in dialog.keyring_note.text()
+    assert "test MemoryKeyring" in dialog.keyring_note.text()
     dialog.accept()
     assert dialog.result() == ConnectionDialog.DialogCode.Accepted
     url = "postgresql://agarcia@ar-db.example.com:6432/arbench?sslmode=require"
@@ -185,11 +187,27 @@ def test_connection_dialog_reports_a_keyring_failure_and_keeps_the_text(qtbot: Q
     )
 
 
+def file_entries(window: MainWindow) -> dict[str, tuple[bool, bool]]:
+    """File menu entries: text -> (visible, enabled)."""
+    menu = window.menuBar().actions()[0].menu()
+    return {a.text(): (a.isVisible(), a.isEnabled()) for a in menu.actions()}  # type: ignore[union-attr]
+
+
+def test_only_supervisors_see_back_up_and_restore(qtbot: QtBot, demo_db: Database) -> None:
+    for login in ("nbrown", "agarcia"):  # a trainee, a collector
+        window = open_window(qtbot, demo_db, login)
+        entries = file_entries(window)
+        assert entries["&Connect to database…"] == (True, True)
+        assert entries.get("&Back up database…", (False, False)) == (False, False)
+        assert entries.get("R&estore database…", (False, False)) == (False, False)
+        window.close()
+
+
 def test_file_menu_backs_the_book_up(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
-    window = open_window(qtbot, demo_db, "agarcia")
-    texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]  # type: ignore[union-attr]
+    window = open_window(qtbot, demo_db, "kwright")
+    entries = file_entries(window)
     for wanted in ("&Connect to database…", "&Back up database…", "R&estore database…"):
-        assert wanted in texts
+        assert entries[wanted] == (True, True)
     target = tmp_path / "from-the-menu.sqlite3"
     window.features.team_menu.backup_to(target)
     qtbot.waitUntil(

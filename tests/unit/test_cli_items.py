@@ -44,6 +44,8 @@ def test_settle_reports_and_marks_broken_promises(
             [
                 "--db",
                 demo_db.url,
+                "--as",
+                "kwright",
                 "promises",
                 "settle",
                 "--on",

@@ -25,6 +25,7 @@ from arbench.store.models import (
     Promise,
     User,
 )
+from helpers import NIGHTLY
 
 ON = date(2026, 11, 24)
 
@@ -268,7 +269,7 @@ def test_settle_marks_promises_kept_and_broken(demo_db: Database) -> None:
         pro_id = s.get(Issue, first.id).pro_id  # type: ignore[union-attr]
         s.add(Payment(pro_id=pro_id, kind="payment", amount=Decimal("100.00"), received_on=ON + timedelta(days=1),
                       reference="ACH1", created_at=datetime(2026, 11, 25)))  # fmt: skip
-    summary = actions.settle_promises(demo_db, ON + timedelta(days=3))
+    summary = actions.settle_promises(demo_db, NIGHTLY, ON + timedelta(days=3))
     with demo_db.session() as s:
         status = dict(
             s.execute(
@@ -277,14 +278,11 @@ def test_settle_marks_promises_kept_and_broken(demo_db: Database) -> None:
                 )
             ).all()
         )  # type: ignore[arg-type]
-        system_events = s.scalars(
-            select(AuditEvent.action).where(AuditEvent.user_login == "system")
+        job_events = s.scalars(
+            select(AuditEvent.action).where(AuditEvent.user_login == "nightly")
         ).all()
     assert status == {first.id: "kept", second.id: "broken"}
-    assert (
-        Counter(system_events)["promise.kept"] >= 1
-        and Counter(system_events)["promise.broken"] >= 1
-    )
+    assert Counter(job_events)["promise.kept"] >= 1 and Counter(job_events)["promise.broken"] >= 1
     assert len(summary.kept) >= 1 and len(summary.broken) >= 1
     assert (
         item_detail(demo_db, second.id)

@@ -18,6 +18,7 @@ from arbench.services.remittance import apply_remittance
 from arbench.services.remittance_apply import root_cause_for
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Payment, Pro, Promise
+from helpers import NIGHTLY
 
 ON = date(2026, 11, 24)
 HEADERS = ["PRO", "Paid", "Invoice Amount", "Discount", "Reason Code", "Check Number",
@@ -77,7 +78,7 @@ def test_payments_short_pays_overpayments_and_unapplied_cash(
         ["NO-SUCH-PRO", "77.00", "", "", "", "CHK9", "2026-11-20", account.number],
         ["ALSO-UNKNOWN", "12.00", "", "", "", "CHK9", "2026-11-20", ""],
     ]
-    summary = apply_remittance(demo_db, write(tmp_path / "r.csv", rows), on=ON)
+    summary = apply_remittance(demo_db, write(tmp_path / "r.csv", rows), on=ON, actor=NIGHTLY)
     assert summary.ok, summary.errors
     assert summary.payments_applied == 4
     expected = full.open_balance + short.open_balance - 40 + over.open_balance + 15 + 10
@@ -120,9 +121,9 @@ def test_payments_short_pays_overpayments_and_unapplied_cash(
 def test_the_same_remittance_is_never_applied_twice(demo_db: Database, tmp_path: Path) -> None:
     (pro,) = open_pros(demo_db, 1)
     path = write(tmp_path / "r.csv", [[pro.pro, "5.00", "", "", "", "", "2026-11-20", ""]])
-    assert apply_remittance(demo_db, path, on=ON).ok
+    assert apply_remittance(demo_db, path, on=ON, actor=NIGHTLY).ok
     before = dump(demo_db)
-    again = apply_remittance(demo_db, path, on=ON)
+    again = apply_remittance(demo_db, path, on=ON, actor=NIGHTLY)
     assert not again.ok and "already applied" in again.errors[0]["message"]
     assert dump(demo_db) == before
 
@@ -133,7 +134,7 @@ def test_bad_remittances_write_nothing(
     before = dump(demo_db)
     bad = write(tmp_path / "bad.csv", [["P1", "NET AMOUNT PAID", "", "", "", "", "", ""]])
     for path in (bad, shared_data / "edi/820_Example3_HomeDepot_template.txt"):
-        summary = apply_remittance(demo_db, path, on=ON)
+        summary = apply_remittance(demo_db, path, on=ON, actor=NIGHTLY)
         assert not summary.ok and summary.errors[0]["row"] > 0
     assert dump(demo_db) == before
 
@@ -143,7 +144,7 @@ def test_discounts_inside_and_outside_terms(demo_db: Database, tmp_path: Path) -
     rows = [
         [late.pro, late.open_balance - 20, late.open_balance, "20.00", "", "", "2026-11-20", ""]
     ]
-    summary = apply_remittance(demo_db, write(tmp_path / "d.csv", rows), on=ON)
+    summary = apply_remittance(demo_db, write(tmp_path / "d.csv", rows), on=ON, actor=NIGHTLY)
     assert summary.unearned_discounts == 1 and summary.short_pays == 0
     types = {i.type: i for i in issues_on(demo_db, late.id)}
     assert types["unearned_discount"].amount == Decimal("20.00")
@@ -157,7 +158,7 @@ def test_a_payment_keeps_the_promise(demo_db: Database, tmp_path: Path) -> None:
     record_promise(demo_db, SYSTEM, issue.id, issue.version,
                    PromiseToPay(pro.open_balance, date(2026, 11, 28)), on=date(2026, 11, 18))  # fmt: skip
     rows = [[pro.pro, pro.open_balance, "", "", "", "ACH1", "2026-11-21", ""]]
-    summary = apply_remittance(demo_db, write(tmp_path / "p.csv", rows), on=ON)
+    summary = apply_remittance(demo_db, write(tmp_path / "p.csv", rows), on=ON, actor=NIGHTLY)
     assert summary.promises_kept == 1
     with demo_db.session() as s:
         promise = s.scalars(select(Promise).where(Promise.issue_id == issue.id)).one()
@@ -192,7 +193,7 @@ def test_an_820_applies_lines_adjustments_and_group_deductions(
     ]  # fmt: skip
     path = tmp_path / "ach.820"
     path.write_text(_x12(body))
-    summary = apply_remittance(demo_db, path, on=ON)
+    summary = apply_remittance(demo_db, path, on=ON, actor=NIGHTLY)
     assert summary.ok, summary.errors
     assert (summary.kind, summary.payments_applied, summary.short_pays) == ("820", 2, 1)
     assert summary.deductions == Decimal("25")

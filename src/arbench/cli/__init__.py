@@ -1,6 +1,7 @@
 """The `arbench` command: the GUI by default, sub-commands for batch work.
 
-Global options: `--db URL` (or ARBENCH_DB) chooses the database, `--as LOGIN` says who acts.
+Global options: `--db URL` (or ARBENCH_DB) chooses the database, `--as LOGIN` says who acts
+(in team mode only your own login), `--act-for LOGIN` lets a supervisor act for someone else.
 Each sub-command lives in a module of this package with a `register(subparsers)` function.
 Errors users can act on print one line on stderr and exit non-zero, without a traceback.
 """
@@ -37,7 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="database URL or SQLite file (default: ARBENCH_DB or the embedded file)",
     )
-    parser.add_argument("--as", dest="as_login", metavar="LOGIN", help="the user who acts")
+    parser.add_argument(
+        "--as",
+        dest="as_login",
+        metavar="LOGIN",
+        help="the user who acts (in team mode: your own database login)",
+    )
+    parser.add_argument(
+        "--act-for",
+        dest="act_for",
+        metavar="LOGIN",
+        help="a supervisor acting for this user (audited with both names)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(sub)

@@ -6,8 +6,9 @@
     arbench preaudit [--since YYYY-MM-DD] [--format table|csv|json]
     arbench export worklist|aging|statement [--user LOGIN] [--account NUMBER] --out FILE
 
-`--as LOGIN` is optional for imports (the audit then names the `import` system actor). A file
-with errors exits 1 with every error printed, and nothing is written.
+Imports need an acting user (`--as LOGIN`, or the team database login): a nightly import runs
+as the service user a supervisor chose. A file with errors exits 1 with every error printed,
+and nothing is written.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from arbench.cli.common import CliError, open_db, parse_date
+from arbench.cli.common import CliError, acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
-from arbench.services.base import actor_for
 
 # The import, remittance and export services load pandas/openpyxl: they are imported inside the
 # commands that use them, so `arbench --version`, `users` or `worklist` start without them.
@@ -74,12 +74,6 @@ def _pairs(values: list[str]) -> dict[str, str]:
     return pairs
 
 
-def _actor(args: argparse.Namespace, db: Any) -> Any:
-    from arbench.services.imports import IMPORT_ACTOR
-
-    return actor_for(db, args.as_login) if args.as_login else IMPORT_ACTOR
-
-
 def _print_errors(errors: list[dict[str, Any]], name: str) -> None:
     print(f"{name} rejected: {len(errors)} error(s); nothing was written", file=sys.stderr)
     for e in errors:
@@ -95,7 +89,7 @@ def cmd_import_invoices(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on") or date.today()
     db = open_db(args)
     try:
-        actor = _actor(args, db)
+        actor = acting_user(args, db, "import invoices")
         data = read_for_import(db, Path(args.file), args.mapping, _pairs(args.map))
         summary = import_invoices(db, args.file, actor=actor, data=data, dry_run=args.dry_run,
                                   close_missing=args.close_missing, on=on)  # fmt: skip
@@ -134,7 +128,8 @@ def cmd_import_remittance(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on") or date.today()
     db = open_db(args)
     try:
-        summary = apply_remittance(db, args.file, actor=_actor(args, db), on=on)
+        actor = acting_user(args, db, "import remittance")
+        summary = apply_remittance(db, args.file, actor=actor, on=on)
     finally:
         db.dispose()
     if args.format == "json":

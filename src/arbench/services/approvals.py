@@ -34,6 +34,7 @@ from arbench.services.base import (
 )
 from arbench.services.item_base import record, snapshot, touch
 from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import SUPERVISORS, service
 from arbench.store.db import Database
 from arbench.store.models import Account, Approval, Issue, Pro, Promise, User
 
@@ -57,6 +58,7 @@ class ApprovalInfo:
     reason: str | None = None
 
 
+@service(SUPERVISORS, "see pending approvals", writes=False)
 def pending(db: Database, actor: Actor) -> list[ApprovalInfo]:
     """Approvals waiting for a supervisor, oldest first (supervisors only)."""
     require_supervisor(actor, "see pending approvals")
@@ -117,6 +119,7 @@ def _decide(
           {"status": status.value, "issue_id": approval.issue_id, "reason": reason})  # fmt: skip
 
 
+@service(SUPERVISORS, "approve resolutions")
 def approve(
     db: Database, actor: Actor, approval_id: int, reason: str | None = None, on: date | None = None
 ) -> Changes:
@@ -145,6 +148,7 @@ def approve(
         return changes_after(s, [issue.id], on, notice="approved: the item is resolved")
 
 
+@service(SUPERVISORS, "reject resolutions")
 def reject(
     db: Database, actor: Actor, approval_id: int, reason: str, on: date | None = None
 ) -> Changes:

@@ -2,11 +2,17 @@
 
 `ServiceError`, `Conflict` and `Unreachable` are defined in `arbench.errors` (the store raises
 the last two itself) and used from here like the others.
+
+`audit` records who acted (the arbench user), who was connected to the database (`db_login`:
+the PostgreSQL login, or the OS account on a SQLite file) and, when a supervisor acts for
+someone else, that supervisor (`acted_by`). It refuses to write outside a service declared in
+services/permissions.py, so a write nobody gave a role rule cannot leave an audit record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,19 +47,30 @@ class InvalidInput(ServiceError):
 
 @dataclass(frozen=True)
 class Actor:
-    """The person acting: every service call says who it is for."""
+    """The person acting: every service call says who it is for.
+
+    `db_login` is who was connected when the actor was signed in (services/identity.py);
+    `acted_by` the supervisor acting for this user through an explicit, audited "act for".
+    """
 
     id: int
     login: str
     display_name: str
     role: Role
+    db_login: str | None = None
+    acted_by: str | None = None
 
     @property
     def is_supervisor(self) -> bool:
         return self.role == Role.SUPERVISOR
 
 
+# The setup actor: only for what the database owner's setup writes (shipped content, the demo
+# book), never a default for a command: jobs and imports run as a named user.
 SYSTEM = Actor(id=0, login="system", display_name="arbench", role=Role.SUPERVISOR)
+
+# The declared service a write runs in (set by services/permissions.py); None outside one.
+WRITING: ContextVar[str | None] = ContextVar("arbench_writing", default=None)
 
 
 def now() -> datetime:
@@ -99,10 +116,17 @@ def audit(
     after: Mapping[str, Any] | None = None,
 ) -> None:
     """Record who changed what, with the before and after values, in the caller's transaction."""
+    if WRITING.get() is None:
+        raise RuntimeError(
+            f"audit of {action} outside a declared service: declare the public service that "
+            "writes with @service or @setup (services/permissions.py)"
+        )
     session.add(
         AuditEvent(
             at=now(),
             user_login=actor.login,
+            db_login=actor.db_login,
+            acted_by=actor.acted_by,
             action=action,
             entity=entity,
             entity_id=entity_id,

@@ -49,6 +49,7 @@ from arbench.services.base import (
     require_supervisor,
 )
 from arbench.services.op_changes import Changes
+from arbench.services.permissions import SUPERVISORS, service, setup
 from arbench.store.db import Database
 from arbench.store.models import ContentVersion, User
 
@@ -309,6 +310,7 @@ def _add_version(
     return _info(row, None if actor is SYSTEM else actor.login)
 
 
+@setup("load the shipped content")
 def load_shipped(db: Database, directory: Path | None = None) -> LoadSummary:
     """Load the shipped content files as versions; idempotent (same text: no new version).
 
@@ -317,7 +319,7 @@ def load_shipped(db: Database, directory: Path | None = None) -> LoadSummary:
     """
     directory = directory or shipped_dir()
     added = unchanged = kept = 0
-    with db.session() as s:
+    with db.exclusive("content") as s:
         for kind, key, path in _files(directory):
             text = path.read_text(encoding="utf-8")
             rows = list(
@@ -343,6 +345,7 @@ def _problems_for(bundle: ContentBundle, file: str) -> list[ContentProblem]:
     return [p for p in validate_bundle(bundle) if p.file == file]
 
 
+@service(SUPERVISORS, "publish content")
 def publish(db: Database, actor: Actor, kind: str, key: str, text: str) -> Changes:
     """Publish `text` as the new current version (supervisors only); checked before it is stored.
 
@@ -354,7 +357,7 @@ def publish(db: Database, actor: Actor, kind: str, key: str, text: str) -> Chang
         obj = parse(kind, key, text)
     except ContentError as error:
         raise InvalidInput(f"not published: {error}") from None
-    with db.session() as s:
+    with db.exclusive("content") as s:
         published = Changes(content=frozenset({f"{kind}/{key}"}))
         try:
             if current_in(s, kind, key).body == text:
@@ -392,6 +395,7 @@ def export_content(db: Database, directory: Path) -> list[Path]:
     return written
 
 
+@service(SUPERVISORS, "import content")
 def import_content(
     db: Database,
     actor: Actor,
@@ -402,7 +406,8 @@ def import_content(
 
     Every file is parsed and the bundle checked first; any problem raises ContentImportError
     listing each file and line, and nothing is written. Otherwise each file whose text differs
-    from the current version is published as a new version.
+    from the current version is published as a new version. Imports run one at a time (the
+    same folder imported twice at once is published once; the second finds it unchanged).
     """
     require_supervisor(actor, "import content")
     if not directory.is_dir():
@@ -412,7 +417,7 @@ def import_content(
         raise ContentImportError(problems)
     published: list[str] = []
     unchanged = 0
-    with db.session() as s:
+    with db.exclusive("content") as s:
         for kind, key, path in _files(directory):
             text = path.read_text(encoding="utf-8")
             try:
@@ -426,6 +431,7 @@ def import_content(
             published.append(file_for(kind, key))
             if progress:
                 progress(file_for(kind, key))
-        audit(s, actor, "content.import", "content_version", None, None,
-              {"folder": str(directory), "published": len(published)})  # fmt: skip
+        if published:  # an import that changes nothing leaves no event (audit = changes)
+            audit(s, actor, "content.import", "content_version", None, None,
+                  {"folder": str(directory), "published": len(published)})  # fmt: skip
     return ImportSummary(published, unchanged)

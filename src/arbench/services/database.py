@@ -8,8 +8,6 @@ says what went wrong (never a password).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from arbench.errors import ServiceError
 from arbench.store import backup as store_backup
 from arbench.store.db import Database, DatabaseError, display_url, open_database, resolve_url
@@ -42,22 +40,6 @@ def full_url(url: str | None) -> str:
 def shown_url(url: str) -> str:
     """The URL with any password hidden, for windows and messages (a bare path is a file)."""
     return display_url(url if "://" in url else f"sqlite:///{url}")
-
-
-def backup_book(db: Database, target: Path) -> BackupResult:
-    """An online backup of a SQLite book to `target` (replacing the file)."""
-    try:
-        return store_backup.backup_database(db.engine, target, overwrite=True)
-    except DatabaseError as exc:
-        raise CannotOpen(str(exc)) from None
-
-
-def restore_book(db: Database, source: Path) -> BackupResult:
-    """Replace a SQLite book with a backup (the current book is copied beside itself first)."""
-    try:
-        return store_backup.restore_database(db.engine, source)
-    except DatabaseError as exc:
-        raise CannotOpen(str(exc)) from None
 
 
 def keyring_backend() -> str:

@@ -29,6 +29,7 @@ from arbench.services.base import (
     audit,
 )
 from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import ANYONE, service
 from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import Account, Contact, Issue, Payment, Pro, Promise, User
@@ -105,6 +106,7 @@ def _account_values(session: Session, issue: Issue) -> dict[str, str]:
     return values
 
 
+@service(ANYONE, "fill an email template", writes=False)
 def merge_values(
     db: Database, actor: Actor, issue_id: int, on: date | None = None
 ) -> dict[str, str]:
@@ -143,6 +145,7 @@ def _merge_values(session: Session, actor: Actor, issue: Issue, on: date) -> dic
     return {k: v for k, v in values.items() if k in MERGE_FIELDS and v}
 
 
+@service(ANYONE, "compose an email", writes=False)
 def compose(
     db: Database, actor: Actor, issue_id: int, template_key: str, on: date | None = None
 ) -> EmailDraft:
@@ -203,6 +206,7 @@ def mailto_url(draft: EmailDraft) -> str:
     return f"mailto:{quote(draft.to, safe='@.+')}?{query}"
 
 
+@service(ANYONE, "log an email", note="on their own items (a supervisor on any)")
 def log_email(
     db: Database,
     actor: Actor,

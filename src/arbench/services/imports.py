@@ -17,8 +17,9 @@ are cheap and matter: each account created and each issue resolved. Pros created
 are listed by count in the batch event, not one event each (a nightly register of 100,000 rows
 would otherwise bury the audit trail).
 
-The acting user defaults to `IMPORT_ACTOR` (login `import`). Trainees cannot import;
-`close_missing` (closing others' items) needs a supervisor or the import actor.
+The acting user is always named (a nightly import runs as the service user a supervisor chose,
+with the role the supervisor gave it). Trainees cannot import; `close_missing` (closing others'
+items) needs a supervisor.
 """
 
 from __future__ import annotations
@@ -45,13 +46,11 @@ from arbench.services.base import (
 from arbench.services.import_apply import ImportCancelled, Progress, apply_plan
 from arbench.services.import_plan import ImportPlan, plan_import
 from arbench.services.import_read import InvoiceFile, collector_paused, read_invoice_file
+from arbench.services.permissions import STAFF, SUPERVISORS, service
 from arbench.store.db import Database
 from arbench.store.models import ImportBatch, MappingProfile
 
-IMPORT_ACTOR = Actor(id=0, login="import", display_name="Import", role=Role.SUPERVISOR)
-
 __all__ = [
-    "IMPORT_ACTOR",
     "ImportCancelled",
     "ImportSummary",
     "MappingProfileInfo",
@@ -134,11 +133,12 @@ def preview_invoices(db: Database, data: InvoiceFile) -> ImportSummary:
     return _summary(data, plan, True, close_missing=False)
 
 
+@service(STAFF, "import files", note="--close-missing needs a supervisor")
 def import_invoices(
     db: Database,
     path: str | Path,
     *,
-    actor: Actor = IMPORT_ACTOR,
+    actor: Actor,
     mapping_name: str | None = None,
     overrides: dict[str, str] | None = None,
     data: InvoiceFile | None = None,
@@ -224,6 +224,7 @@ class MappingProfileInfo:
     mapping: dict[str, str]
 
 
+@service(STAFF, "save mapping profiles")
 def save_mapping(
     db: Database, actor: Actor, name: str, mapping: dict[str, str], kind: str = "invoices"
 ) -> MappingProfileInfo:
@@ -265,7 +266,9 @@ def list_mappings(db: Database, kind: str | None = None) -> list[MappingProfileI
         return [MappingProfileInfo(p.name, p.kind, dict(p.mapping)) for p in session.scalars(query)]
 
 
+@service(SUPERVISORS, "delete mapping profiles")
 def delete_mapping(db: Database, actor: Actor, name: str) -> None:
+    """Delete a saved mapping profile (supervisors only); audited."""
     with db.session() as session:
         profile = session.scalar(select(MappingProfile).where(MappingProfile.name == name))
         if profile is None:

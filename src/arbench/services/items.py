@@ -44,6 +44,7 @@ from arbench.services.item_inputs import (
     RouteRequest,
 )
 from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import ANYONE, service
 from arbench.services.promises import SettleSummary, settle_promises
 from arbench.services.promotion import (
     PromotionProposal,
@@ -88,6 +89,7 @@ __all__ = [
 ]
 
 
+@service(ANYONE, "log a contact", note="own items (a supervisor: any)")
 def log_contact(
     db: Database,
     actor: Actor,
@@ -119,6 +121,7 @@ def log_contact(
         return changes_after(s, [issue.id], on)
 
 
+@service(ANYONE, "record a promise", note="own items (a supervisor: any)")
 def record_promise(
     db: Database,
     actor: Actor,
@@ -170,6 +173,7 @@ def _money(amount: Decimal | str) -> Decimal:
     return value
 
 
+@service(ANYONE, "set a root cause", note="own items (a supervisor: any)")
 def set_root_cause(
     db: Database, actor: Actor, issue_id: int, version: int | None, *, code: str,
     on: date | None = None,
@@ -191,6 +195,7 @@ def set_root_cause(
         return changes_after(s, [issue.id], on)
 
 
+@service(ANYONE, "route an item", note="own items (a supervisor: any)")
 def route(
     db: Database,
     actor: Actor,
@@ -229,6 +234,7 @@ def route(
         return changes_after(s, [issue.id], on)
 
 
+@service(ANYONE, "record a department's answer", note="own items (a supervisor: any)")
 def answer_request(
     db: Database, actor: Actor, request_id: int, *, answer: str, on: date | None = None
 ) -> Changes:

@@ -38,6 +38,7 @@ from arbench.services.item_base import (
     touch,
 )
 from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import ANYONE, service
 from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Pro, User
@@ -128,6 +129,7 @@ def _describe(
     )  # fmt: skip
 
 
+@service(ANYONE, "accept a promotion proposal", note="the account's collector or a supervisor")
 def accept_proposal(
     db: Database, actor: Actor, proposal: PromotionProposal, on: date | None = None
 ) -> Changes:
@@ -143,6 +145,7 @@ def accept_proposal(
     )  # fmt: skip
 
 
+@service(ANYONE, "open an account-level issue", note="the account's collector or a supervisor")
 def create_account_issue(
     db: Database,
     actor: Actor,
@@ -189,6 +192,9 @@ def create_account_issue(
         return changes_after(s, [issue.id, *pro_issue_ids], on, created=[issue.id])
 
 
+@service(
+    ANYONE, "link pros to an account-level issue", note="the account's collector or a supervisor"
+)
 def link_pro_issues(
     db: Database, actor: Actor, account_issue_id: int, version: int | None,
     pro_issue_ids: Sequence[int], *, on: date | None = None,
@@ -206,6 +212,11 @@ def link_pro_issues(
         return changes_after(s, [parent.id, *pro_issue_ids], on)
 
 
+@service(
+    ANYONE,
+    "unlink pros from an account-level issue",
+    note="the account's collector or a supervisor",
+)
 def unlink_pro_issues(
     db: Database, actor: Actor, account_issue_id: int, version: int | None,
     pro_issue_ids: Sequence[int], *, on: date | None = None,

@@ -34,7 +34,7 @@ from arbench.io.remittance_tables import read_remittance_table
 from arbench.io.x12 import parse_820
 from arbench.services.base import Actor, PermissionDenied, add_activity, audit, now
 from arbench.services.import_read import file_sha256, is_x12
-from arbench.services.imports import IMPORT_ACTOR
+from arbench.services.permissions import STAFF, service
 from arbench.services.promises import settle_one
 from arbench.services.remittance_apply import OPEN, CashApplication, Tally
 from arbench.store.db import Database
@@ -115,8 +115,9 @@ def _errors(errors: list[RowError]) -> list[dict[str, Any]]:
     return [e.to_json() for e in errors]
 
 
+@service(STAFF, "apply remittances")
 def apply_remittance(
-    db: Database, path: str | Path, *, actor: Actor = IMPORT_ACTOR, on: date | None = None
+    db: Database, path: str | Path, *, actor: Actor, on: date | None = None
 ) -> RemittanceSummary:
     """Apply every line of a remittance file in one transaction; see the module docstring."""
     if actor.role == Role.TRAINEE:
@@ -195,7 +196,8 @@ def _settle_promises(
                                    payments[issue.pro_id], on)  # fmt: skip
         if verdict.status == "open":
             continue
-        settle_one(session, actor, promise, issue, verdict)
+        if not settle_one(session, actor, promise, issue, verdict):
+            continue  # settled meanwhile by someone else
         kept += verdict.status == "kept"
         broken += verdict.status == "broken"
     return kept, broken

@@ -38,6 +38,7 @@ from arbench.services.item_base import (
 )
 from arbench.services.item_inputs import Resolution
 from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import ANYONE, service
 from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import Issue, Promise
@@ -46,6 +47,11 @@ LINKED_CODE = "resolved_with_account"
 RESOLVED_FIELDS = ("status", "resolution_code", "root_cause_fixed", "resolved_on", "root_cause")
 
 
+@service(
+    ANYONE,
+    "resolve an item",
+    note="own items; a trainee above the approval limit waits for a supervisor; write-offs and overrides need a supervisor",
+)
 def resolve(
     db: Database,
     actor: Actor,
@@ -155,6 +161,7 @@ def _pro_cause_for(parent: Issue) -> str | None:
     return None
 
 
+@service(ANYONE, "reopen an item", note="own items (a supervisor: any)")
 def reopen(
     db: Database,
     actor: Actor,

@@ -36,6 +36,7 @@ from arbench.services.base import (
 )
 from arbench.services.item_base import may_act, open_balance
 from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import ANYONE, service
 from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import Account, Approval, Issue, IssueStep, Pro, User
@@ -168,6 +169,7 @@ def _is_trainee(session: Session, issue: Issue, actor: Actor | None) -> bool:
     return owner is not None and owner.role == Role.TRAINEE.value
 
 
+@service(ANYONE, "see an item's script", writes=False)
 def script_for_issue(db: Database, issue_id: int, actor: Actor | None = None) -> IssueScript:
     """The resolution script an item follows, with each step done or not and who did it."""
     with db.session() as s:
@@ -182,6 +184,7 @@ def _may_work(actor: Actor, issue: Issue) -> None:
         )
 
 
+@service(ANYONE, "mark script steps", note="own items (a supervisor: any)")
 def mark_step(
     db: Database,
     actor: Actor,

@@ -18,6 +18,7 @@ from arbench.domain.content import Note, glossary, parse_note, parse_onboarding
 from arbench.services import content
 from arbench.services.base import Actor, NotFound, audit, now
 from arbench.services.op_changes import Changes
+from arbench.services.permissions import ANYONE, service
 from arbench.store.db import Database
 from arbench.store.models import Acknowledgement, ContentVersion, User
 
@@ -200,6 +201,7 @@ def team_onboarding(db: Database) -> list[UserProgress]:
     return sorted(out, key=lambda p: (p.role != Role.TRAINEE, p.login))
 
 
+@service(ANYONE, "acknowledge training notes", note="their own acknowledgement")
 def acknowledge(db: Database, actor: Actor, note_key: str) -> Changes:
     """Record that `actor` read and understood the current version of a note (audited)."""
     with db.session() as s:
@@ -217,6 +219,7 @@ def acknowledge(db: Database, actor: Actor, note_key: str) -> Changes:
         return done
 
 
+@service(ANYONE, "see acknowledgements", writes=False)
 def acknowledged(db: Database, actor: Actor, note_key: str) -> bool:
     """Whether `actor` read and understood the current version of a note."""
     with db.session() as s:

@@ -320,12 +320,19 @@ class Assignment(Base):
 
 
 class AuditEvent(Base):
-    """Who changed what, when, with the before and after values."""
+    """Who changed what, when, with the before and after values.
+
+    `user_login` is the arbench user the change was made as; `db_login` who was connected (on
+    PostgreSQL set by the server itself, from session_user); `acted_by` the supervisor who acted
+    for `user_login`. Insert-only for every login but the owner (migration 0008).
+    """
 
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime)
     user_login: Mapped[str] = mapped_column(String(64))
+    db_login: Mapped[str | None] = mapped_column(String(64))
+    acted_by: Mapped[str | None] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[int | None] = mapped_column(Integer)
@@ -383,6 +390,10 @@ class Acknowledgement(Base):
     note_key: Mapped[str] = mapped_column(String(64))
     note_version: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (  # a note version is acknowledged once per user (migration 0008)
+        UniqueConstraint("user_id", "note_key", "note_version",
+                         name="uq_acknowledgements_user_note_version"),
+    )  # fmt: skip
 
 
 class Approval(Base):

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from arbench import paths
 from arbench.services import database as book
 from arbench.services import users as user_service
-from arbench.services.base import ServiceError, actor_for
+from arbench.services.base import ServiceError
 from arbench.services.content import ensure_loaded, load_shipped
 from arbench.services.demo import create_demo
+from arbench.services.identity import connected_login, sign_in
 from arbench.store.db import Database
 from arbench.ui import theme
 from arbench.ui.main_window import MainWindow
@@ -61,12 +62,16 @@ def start_window(db: Database, login: str | None, settings: UserSettings) -> Mai
     users = user_service.list_users(db, active_only=True)
     if not users and not offer_demo(db):
         return None
+    identity = connected_login(db)
+    if login is None and identity.team and not identity.owner:
+        login = identity.name  # team mode: you are your database login, no question asked
     if login is None:
         picker = UserPicker(user_service.list_users(db, active_only=True), settings.last_user)
         if not picker.exec():
             return None
         login = picker.login
-    actor = actor_for(db, login)
+    actor = sign_in(db, login)
+    assert actor is not None
     ensure_loaded(db)  # databases made before the content existed get the shipped content
     settings.last_user = login
     window = MainWindow(db, actor, settings)

@@ -1,9 +1,11 @@
 """File menu entries for team mode: connect to another database, back up and restore.
 
 Backups use SQLite's online backup (others may keep working); on a PostgreSQL server the menu
-explains that pg_dump is the tool. Connecting opens a new main window on the chosen database
-for the same user (or asks who is working when that user does not exist there). A restore
-replaces the whole book: the lists are read again (a `reload` change record).
+explains that pg_dump is the tool. Back up and restore are supervisor work: the entries are
+hidden from collectors and trainees, and the services refuse them anyway. Connecting opens a
+new main window on the chosen database for the same user (or asks who is working when that
+user does not exist there). A restore replaces the whole book: the lists are read again (a
+`reload` change record).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from arbench import paths
+from arbench.services import backups
 from arbench.services import database as book
 from arbench.services.base import ServiceError
 from arbench.services.op_changes import RELOAD
@@ -40,8 +43,13 @@ class TeamMenu:
                                          "Copy the book to a file while others keep working", self.backup)  # fmt: skip
         self.restore_action = make_action(w, "R&estore database…", None,
                                           "Replace the book with a backup", self.restore)  # fmt: skip
-        for action in (self.connect_action, self.backup_action, self.restore_action):
-            ctx.menus.add(Section.FILE_DATABASE, action)
+        ctx.menus.add(Section.FILE_DATABASE, self.connect_action)
+        if ctx.actor.is_supervisor:  # the services refuse the others anyway
+            ctx.menus.add(Section.FILE_DATABASE, self.backup_action)
+            ctx.menus.add(Section.FILE_DATABASE, self.restore_action)
+        for action in (self.backup_action, self.restore_action):
+            action.setVisible(ctx.actor.is_supervisor)
+            action.setEnabled(ctx.actor.is_supervisor)
 
     # ----- connect ----------------------------------------------------------------------------
     def choose(self) -> None:
@@ -91,9 +99,9 @@ class TeamMenu:
             self.backup_to(Path(path))
 
     def backup_to(self, path: Path) -> None:
-        db = self.ctx.db
+        db, actor = self.ctx.db, self.ctx.actor
         self.ctx.runner.read(
-            lambda: book.backup_book(db, path),
+            lambda: backups.back_up(db, actor, path, overwrite=True),
             lambda r: self.ctx.show_message(f"Backup written to {r.file}", 10000),
         )
 
@@ -116,8 +124,8 @@ class TeamMenu:
             self.restore_from(Path(path))
 
     def restore_from(self, path: Path) -> None:
-        db = self.ctx.db
-        self.ctx.runner.read(lambda: book.restore_book(db, path), self._restored)
+        db, actor = self.ctx.db, self.ctx.actor
+        self.ctx.runner.read(lambda: backups.restore(db, actor, path), self._restored)
 
     def _restored(self, result: book.BackupResult) -> None:
         kept = f"; the previous database is in {result.safety_copy}" if result.safety_copy else ""
