@@ -1,5 +1,6 @@
 """Data in and out on the main window: File → Import register…, Import remittance…, Export…,
-Tools → Pre-audit list, and dropping a file on the window to import it.
+Tools → Pre-audit list, Tools → Account aliases… (supervisors), and dropping a file on the
+window to import it.
 
 Every read of a file, every write and every export runs on the window's TaskRunner, so the
 window never freezes; the results come back on the GUI thread.
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMenu,
-    QMessageBox,
     QProgressDialog,
     QVBoxLayout,
 )
@@ -27,11 +27,10 @@ from arbench.services.preaudit import preaudit
 from arbench.ui.models.import_models import RowsModel
 
 if TYPE_CHECKING:  # remittance and exports load pandas/openpyxl: imported when first used
-    from arbench.services.remittance import RemittanceSummary
+    from arbench.ui.alias_editor import AliasDialog
     from arbench.ui.import_dialog import ImportDialog
     from arbench.ui.main_window import MainWindow
-
-REMITTANCE_FILTER = "Remittances (*.csv *.xlsx *.xls *.txt *.820 *.edi *.x12);;All files (*)"
+    from arbench.ui.remittance_dialog import RemittanceDialog
 
 
 def install(window: MainWindow) -> None:
@@ -52,6 +51,10 @@ def install(window: MainWindow) -> None:
     file_menu.insertMenu(first, export_menu)
     file_menu.insertSeparator(first)
     window.tools_menu.addAction(_action(window, "&Pre-audit list", lambda: show_preaudit(window)))
+    if window.actor.is_supervisor:
+        window.tools_menu.addAction(
+            _action(window, "Account &aliases…", lambda: open_aliases(window))
+        )
     window.setAcceptDrops(True)
     window._drop_filter = _DropFilter(window)  # type: ignore[attr-defined]
     window.installEventFilter(window._drop_filter)  # type: ignore[attr-defined]
@@ -117,46 +120,32 @@ def drop_file(window: MainWindow, path: Path) -> None:
 
 
 # ----- remittance ---------------------------------------------------------------------------
-def ask_remittance(window: MainWindow) -> None:
-    name, _ = QFileDialog.getOpenFileName(window, "Import remittance", "", REMITTANCE_FILTER)
-    if name:
-        run_remittance(window, Path(name))
+def ask_remittance(window: MainWindow) -> RemittanceDialog:
+    """File → Import remittance…: the dialog, which asks for the file."""
+    return run_remittance(window, None)
 
 
-def run_remittance(window: MainWindow, path: Path) -> None:
-    busy = _busy(window, f"Applying {path.name}…")
-    db, actor, on = window.db, window.actor, window.on
+def run_remittance(window: MainWindow, path: Path | None) -> RemittanceDialog:
+    """The remittance dialog with `path` checked (a dropped file), or empty."""
+    from arbench.ui.remittance_dialog import RemittanceDialog
 
-    def done(summary: RemittanceSummary) -> None:
-        busy.reset()
-        if summary.errors:
-            lines = "\n".join(
-                f"row {e['row']} {e['column']}: {e['message']}" for e in summary.errors[:20]
-            )
-            QMessageBox.warning(
-                window, "Remittance rejected", f"{summary.file}: nothing was applied.\n\n{lines}"
-            )
-            return
-        QMessageBox.information(window, "Remittance applied", (
-            f"{summary.payments_applied:,} payments applied (${summary.amount_applied:,.2f}); "
-            f"{summary.short_pays:,} short pays; ${summary.unapplied:,.2f} unapplied; "
-            f"{summary.pros_closed:,} pros closed; {summary.issues_opened:,} items opened."))  # fmt: skip
-        window.reload()
-
-    def failed(exc: Exception) -> None:
-        busy.reset()
-        window.show_error(exc)
-
-    from arbench.services.remittance import apply_remittance
-
-    window.runner.run(lambda: apply_remittance(db, path, actor=actor, on=on), done, failed)
+    dialog = RemittanceDialog(window.db, window.actor, window.runner, path, window, window.on)
+    dialog.applied.connect(lambda _: window.reload())
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    if path is None:
+        dialog.choose_file()
+    return dialog
 
 
-def _busy(window: MainWindow, text: str) -> QProgressDialog:
-    dialog = QProgressDialog(text, "", 0, 0, window)
-    dialog.setCancelButton(None)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
+def open_aliases(window: MainWindow) -> AliasDialog:
+    """Tools → Account aliases…: the editor, on the selected item's account."""
+    from arbench.ui.alias_editor import AliasDialog
+
+    detail = window.panel.detail
+    dialog = AliasDialog(window.db, window.actor, detail.account.number if detail else "", window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
     return dialog
 
 

@@ -12,6 +12,7 @@ from html import escape
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
+from arbench.io.codes import adjustment_reason_name
 from arbench.services.item_detail import ItemDetail, ProInfo
 
 CSS = """
@@ -130,6 +131,10 @@ def header_text(detail: ItemDetail) -> str:
             f"<span style='color:#8a6d00'>waiting on {detail.waiting_on[0]} since {detail.waiting_on[1]}</span>"
         )
     lines.append(" · ".join(extra))
+    if detail.reason_code or detail.reference:
+        said = [f"reason {escape(detail.reason_code)} {escape(adjustment_reason_name(detail.reason_code))}"
+                if detail.reason_code else "", f"references {escape(detail.reference)}" if detail.reference else ""]  # fmt: skip
+        lines.append("Payer: " + " · ".join(p for p in said if p))
     return "<br>".join(lines)
 
 
