@@ -217,6 +217,12 @@ def test_a_retailer_820_reconciles_and_every_adx_is_an_item(
     _every_adx_is_an_item(demo_db, summary, one)
     with demo_db.session() as s:
         after = {k: s.get(Pro, p.id) for k, p in pros.items()}
+        rows = s.scalars(select(Payment).where(Payment.batch_id == summary.batch_id)).all()
+    # every cent that moved a pro's balance is a dated row on that pro (what KPIs and aging sum)
+    for key, pro in pros.items():
+        moved = sum((r.amount for r in rows if r.pro_id == pro.id), Decimal(0))
+        assert balances[key] - after[key].open_balance == moved, key  # type: ignore[union-attr]
+    assert all(r.received_on == date(2026, 11, 20) for r in rows)  # BPR16, the effective date
     assert after["full"].status == "closed" and after["credit"].status == "closed"  # type: ignore[union-attr]
     assert after["short"].open_balance == Decimal(40)  # type: ignore[union-attr]
     assert after["addition"].open_balance == balances["addition"] - 75  # type: ignore[union-attr]
@@ -435,3 +441,35 @@ def _timeline(db: Database, issue_id: int) -> str:
 
     with db.session() as s:
         return " ".join(s.scalars(select(Activity.text).where(Activity.issue_id == issue_id)))
+
+
+# --- the worked example of docs/data-in-and-out.md is true ----------------------------------
+
+
+def test_the_documented_worked_example_adds_up_as_the_docs_say(
+    empty_db: Database, tmp_path: Path
+) -> None:
+    from edi_cases import envelope
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "data-in-and-out.md").read_text()
+    block = docs.split("**Worked example.**", 1)[1].split("```", 2)[1]
+    body = [line.split("  ", 1)[0].strip() for line in block.splitlines() if line.strip()]
+    register = _csv(tmp_path / "book.csv", [
+        ["PRO1001", "C100", "3000.00", "2026-10-01"], ["PRO1002", "C100", "500.00", "2026-10-01"],
+        ["PRO1003", "C100", "400.00", "2026-10-01"], ["CM-77120", "C100", "-150.00", "2026-10-01"],
+    ], ["PRO", "Account", "Amount", "Invoice Date"])  # fmt: skip
+    assert import_invoices(empty_db, register, on=ON).ok
+    text = envelope("820", body)
+    path = tmp_path / "worked.820"
+    path.write_text(text)
+    summary = apply_remittance(empty_db, path, on=ON, account="C100")
+    assert_reconciles(empty_db, summary, text, {"PRO1001", "PRO1002", "PRO1003", "CM-77120"})
+    stated = {"applied": "3310.00", "unapplied": "250.00", "adjustments": "-1125.00",
+              "variance": "65.00", "bank_amount": "2500.00"}  # fmt: skip
+    assert {k: str(getattr(summary, k)) for k in stated} == stated
+    assert [(i["issue_type"], i["pro"]) for i in summary.adjustment_items] == [
+        ("short_pay", "PRO1002"), ("unidentified_deduction", None), ("duplicate_payment", "PRO1003")]  # fmt: skip
+    with empty_db.session() as s:
+        mismatch = s.scalars(select(Issue).where(Issue.type == "remittance_mismatch")).one()
+    note = _timeline(empty_db, mismatch.id).split(" (worked.820)")[0]
+    assert f'"{note}"' in " ".join(docs.split())  # the docs quote the item's note word for word

@@ -12,7 +12,15 @@ import pytest
 
 from arbench.domain.catalogue import Terms
 from arbench.io import codes
-from arbench.io.x12 import X12Error, parse_210, parse_820, read_interchange, read_x12_file
+from arbench.io.x12 import (
+    X12Error,
+    parse_210,
+    parse_820,
+    read_210,
+    read_820,
+    read_interchange,
+    read_x12_file,
+)
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 EDI = SHARED_DATA / "edi"
@@ -397,3 +405,39 @@ def test_read_interchange_returns_sets_with_their_envelope() -> None:
     assert (tset.sender_id, tset.receiver_id) == ("SHIPPERAP", "CARRIERAR")
     assert tset.body[0].element(2) == "PRO7741201"
     assert tset.body[0].element(99) == ""
+
+
+# --- collecting, lenient reading, references -------------------------------------------------
+
+
+def test_six_digit_dates_are_deviations_read_with_a_century_pivot() -> None:
+    text = interchange(("210", [s.replace("*20240112*", "*240112*") for s in LTL_210]))
+    with pytest.raises(X12Error) as caught:
+        parse_210(text)
+    assert "B306 (billing date) '240112' is a six-digit date" in caught.value.message
+    assert "lenient mode accepts it: read as 2024-01-12" in caught.value.message
+    read = read_210(text, lenient=True)
+    assert read.items[0].invoice_date == date(2024, 1, 12)
+    assert [w.row for w in read.warnings] == [4]
+    old = interchange(("210", [s.replace("*20240112*", "*990112*") for s in LTL_210]))
+    assert parse_210(old, lenient=True)[0].invoice_date == date(1999, 1, 12)
+
+
+def test_adx_references_take_the_ref_segments_that_follow_them() -> None:
+    body = [*REMITTANCE_820[:8], "REF*CM*CM-1188", "REF*PO*PO-77", *REMITTANCE_820[8:]]
+    (remittance,) = parse_820(interchange(("820", body)))
+    (claim,) = remittance.groups[0].adjustments
+    assert claim.references == ("CN CLAIM77", "CM CM-1188", "PO PO-77")
+    assert claim.level == "group" and claim.reference_values == ("CLAIM77", "CM-1188", "PO-77")
+    short = remittance.groups[0].lines[0]
+    assert short.references == ("PO PO-9031",) and short.adjustments[0].level == "line"
+
+
+def test_bad_currency_codes_and_lone_qualifiers() -> None:
+    body = [s.replace("CUR*PR*USD", "CUR*PR*DOLLARS").replace("*91*BB100", "*91") for s in REMITTANCE_820]
+    with pytest.raises(X12Error, match="CUR02 \\(currency\\) 'DOLLARS' is not an ISO 4217 code"):
+        parse_820(interchange(("820", body)))
+    ok = [s.replace("*91*BB100", "*91") for s in REMITTANCE_820]
+    read = read_820(interchange(("820", ok)))
+    assert read.items[0].payer_id is None
+    assert read.warnings[0].message.startswith("N103 '91' without N104")
