@@ -16,7 +16,10 @@ INVOICED = date(2026, 11, 1)
 
 def test_the_discount_columns_win_over_the_terms_text() -> None:
     terms = account_terms("NET 30", Decimal("1.5"), 15, 30)
-    assert terms is not None and (terms.discount_percent, terms.discount_days) == (Decimal("1.5"), 15)
+    assert terms is not None and (terms.discount_percent, terms.discount_days) == (
+        Decimal("1.5"),
+        15,
+    )
     assert account_terms("2/10 NET 30", None, None, 30).discount_days == 10  # type: ignore[union-attr]
     assert account_terms(None, None, None, 30) is None
 
@@ -30,7 +33,9 @@ def test_the_discount_columns_win_over_the_terms_text() -> None:
         (Decimal("20.00"), 12, Decimal("0"), Decimal("20.00")),  # a day late
     ],
 )
-def test_two_ten_net_thirty(taken: Decimal, paid_day: int, earned: Decimal, unearned: Decimal) -> None:
+def test_two_ten_net_thirty(
+    taken: Decimal, paid_day: int, earned: Decimal, unearned: Decimal
+) -> None:
     terms = account_terms("2/10 NET 30", None, None, 30)
     verdict = judge_discount(taken, Decimal("1000.00"), INVOICED, date(2026, 11, paid_day), terms)
     assert (verdict.earned, verdict.unearned) == (earned, unearned)
@@ -55,4 +60,5 @@ def test_the_four_totals_add_up_per_account_and_in_all() -> None:
     assert recon.accounts["B"].total == Decimal("10.00")
     assert variance(Decimal("10000"), Decimal("5000"), Decimal(0)) == Decimal("5000")
     assert variance_reason(Decimal("66.55"), Decimal("88.60"), Decimal(0), "BPR02").endswith(
-        "22.05 more on the lines than received")
+        "22.05 more on the lines than received"
+    )

@@ -434,7 +434,10 @@ def test_adx_references_take_the_ref_segments_that_follow_them() -> None:
 
 
 def test_bad_currency_codes_and_lone_qualifiers() -> None:
-    body = [s.replace("CUR*PR*USD", "CUR*PR*DOLLARS").replace("*91*BB100", "*91") for s in REMITTANCE_820]
+    body = [
+        s.replace("CUR*PR*USD", "CUR*PR*DOLLARS").replace("*91*BB100", "*91")
+        for s in REMITTANCE_820
+    ]
     with pytest.raises(X12Error, match="CUR02 \\(currency\\) 'DOLLARS' is not an ISO 4217 code"):
         parse_820(interchange(("820", body)))
     ok = [s.replace("*91*BB100", "*91") for s in REMITTANCE_820]

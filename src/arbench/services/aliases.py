@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from arbench.domain.names import alias_key
@@ -227,11 +228,27 @@ def _add(
         )
     alias = AccountAlias(account_id=account.id, kind=kind, value=value, value_key=key,
                          source=source[:16], created_at=now(), created_by_id=actor.id or None)  # fmt: skip
-    session.add(alias)
-    session.flush()
+    if not _insert(session, alias):  # another transaction added it a moment ago
+        return _add(session, actor, account, kind, value, source)
     audit(session, actor, "alias.add", "account_alias", alias.id, None,
           {"account": account.number, "kind": kind, "value": value, "source": source})  # fmt: skip
     return alias
+
+
+def _insert(session: Session, alias: AccountAlias) -> bool:
+    """Insert under the unique (kind, value_key); False when a concurrent transaction just took
+    it (PostgreSQL: the insert waited for it; a savepoint keeps this transaction usable). SQLite
+    serializes writers, so its transaction already sees the other one's alias."""
+    if session.get_bind().dialect.name != "postgresql":
+        session.add(alias)
+        session.flush()
+        return True
+    try:
+        with session.begin_nested():
+            session.add(alias)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _by_alias(session: Session, kind: str, value: str) -> Account | None:

@@ -40,7 +40,14 @@ from arbench.domain.catalogue import ActivityKind, IssueStatus, PaymentKind, Rol
 from arbench.domain.rules import evaluate_promise
 from arbench.io.errors import FILE_ROW, RowError
 from arbench.services.aliases import learn_party, resolve_party
-from arbench.services.base import Actor, PermissionDenied, add_activity, audit, now
+from arbench.services.base import (
+    Actor,
+    InvalidInput,
+    PermissionDenied,
+    add_activity,
+    audit,
+    now,
+)
 from arbench.services.imports import IMPORT_ACTOR
 from arbench.services.promises import settle_one
 from arbench.services.remittance_apply import CashApplication, RemittanceRefused
@@ -225,7 +232,12 @@ def _payers(
                     RowError(party.where, "N1", party.id or party.name or "", message)
                 )
             elif party is not None:
-                pairs = learn_party(session, actor, named, party, data.kind)
+                try:
+                    pairs = learn_party(session, actor, named, party, data.kind)
+                except InvalidInput as exc:  # an identifier of another account: refused, named
+                    value = party.id or party.name or ""
+                    unresolved.append(RowError(party.where, "N1", value, str(exc)))
+                    pairs = []
                 learned += [
                     {"account_number": named.number, "kind": k, "value": v} for k, v in pairs
                 ]
