@@ -13,6 +13,7 @@ from tests.unit.test_imports import dump
 from arbench.services.aliases import add_alias
 from arbench.services.base import actor_for
 from arbench.services.imports import import_invoices
+from arbench.services.preaudit import preaudit
 from arbench.store.db import Database
 from arbench.store.models import Account, ChargeLine, Pro
 from edi_cases import DEVIATED_210_BODY, deviated_210, segments
@@ -121,6 +122,9 @@ def test_the_real_210s_import_with_their_warnings_and_currencies(
             select(ChargeLine).join(Pro).where(Pro.pro == "28061234").order_by(ChargeLine.seq))]  # fmt: skip
     assert currencies == {"793585A": "USD", "772305B": "CAD"}
     assert kinds == [(None, "linehaul"), ("ENS", "fuel"), ("GST", "tax")]
+    # pre-audit does not take the tax (nor the fuel) line for an accessorial nobody requested
+    findings = preaudit(empty_db, date(2006, 1, 1)).rows
+    assert [f.rule for f in findings if f.pro == "28061234" and "accessorial" in f.rule] == []
 
 
 def test_a_210_in_another_currency_than_its_account_is_refused(
