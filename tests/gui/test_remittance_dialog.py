@@ -16,10 +16,12 @@ from tests.unit.test_imports import dump
 from arbench.services.aliases import list_aliases
 from arbench.services.base import actor_for
 from arbench.services.imports import IMPORT_ACTOR
+from arbench.services.item_detail import item_detail
 from arbench.store.db import Database
 from arbench.store.models import Account, ImportBatch, Pro
 from arbench.ui.alias_editor import AliasDialog
 from arbench.ui.import_dialog import ImportDialog
+from arbench.ui.item_panel import ItemPanel
 from arbench.ui.remittance_dialog import RemittanceDialog
 from arbench.ui.supervisor.console import SupervisorConsole
 from arbench.ui.tasks import TaskRunner
@@ -108,6 +110,15 @@ def test_an_unknown_payer_is_asked_for_then_the_file_is_applied_and_reported(
             ImportBatch.file_name == "megamart.820")) == 1  # fmt: skip
     assert [(a.kind, a.value) for a in list_aliases(demo_db, payer.number)] == [
         ("duns", RETAILER_DUNS), ("name", "MEGAMART STORES INC")]  # fmt: skip
+    # the collector sees the payer's reason and references on the item
+    deduction = next(i for i in dialog.summary.adjustment_items if i["amount"] == "-1200.00")  # type: ignore[union-attr]
+    panel = ItemPanel()
+    qtbot.addWidget(panel)
+    panel.show_detail(item_detail(demo_db, deduction["issue_id"]))
+    assert (
+        "Payer: reason ZZ Mutually defined · references CM CM-55501; PO PO-88812"
+        in panel.header.text()
+    )
 
 
 def test_the_lenient_box_turns_the_deviations_into_warnings(
