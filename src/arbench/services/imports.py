@@ -139,6 +139,11 @@ def read_for_import(
             known = ", ".join(CANONICAL_FIELDS)
             raise InvalidInput(f"--map {source}={target}: unknown field '{target}' ({known})")
     data = read_invoice_file(Path(path), mapping, overrides, lenient=lenient)
+    if account is not None and data.kind != "210" and not data.errors:
+        raise InvalidInput(
+            "--account names the account of a 210's unknown bill-tos; a register names its "
+            "accounts in a column"
+        )
     resolve_bill_to(db, data, account)
     return data
 
