@@ -1,8 +1,9 @@
 """Sub-commands for data in and out: import invoices/remittance, preaudit, export.
 
     arbench import invoices FILE [--mapping NAME | --map SOURCE=FIELD ...] [--dry-run]
-                                 [--close-missing] [--save-mapping NAME] [--format json]
-    arbench import remittance FILE [--format json]
+                                 [--close-missing] [--save-mapping NAME] [--lenient]
+                                 [--account NUMBER] [--format json]
+    arbench import remittance FILE [--account NUMBER] [--lenient] [--dry-run] [--format json]
     arbench preaudit [--since YYYY-MM-DD] [--format table|csv|json]
     arbench export worklist|aging|statement [--user LOGIN] [--account NUMBER] --out FILE
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +42,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                      help="close open pros absent from this full register")  # fmt: skip
     inv.add_argument("--save-mapping", metavar="NAME", help="save the mapping used as a profile")
     inv.add_argument("--on", metavar="YYYY-MM-DD", help="the import date (default: today)")
+    _lenient(inv)
+    inv.add_argument("--account", metavar="NUMBER",
+                     help="210: bill this account for bill-tos no alias resolves (learnt as aliases)")  # fmt: skip
     inv.add_argument("--format", choices=("text", "json"), default="text")
     inv.set_defaults(func=cmd_import_invoices)
     rem = kinds.add_parser("remittance", help="a remittance: CSV, xlsx or X12 820")
     rem.add_argument("file", metavar="FILE")
     rem.add_argument("--on", metavar="YYYY-MM-DD", help="the posting date (default: today)")
+    rem.add_argument("--account", metavar="NUMBER",
+                     help="the paying account; the file's payer identifiers become its aliases")  # fmt: skip
+    _lenient(rem)
+    rem.add_argument(
+        "--dry-run", action="store_true", help="show what applying would do; write nothing"
+    )
     rem.add_argument("--format", choices=("text", "json"), default="text")
     rem.set_defaults(func=cmd_import_remittance)
 
@@ -64,6 +75,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_export)
 
 
+def _lenient(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lenient", action="store_true",
+                        help="X12: accept senders' deviations (six-digit dates, envelope counts "
+                             "and control numbers that disagree ...) and list them as warnings")  # fmt: skip
+
+
 def _pairs(values: list[str]) -> dict[str, str]:
     pairs: dict[str, str] = {}
     for value in values:
@@ -74,13 +91,22 @@ def _pairs(values: list[str]) -> dict[str, str]:
     return pairs
 
 
+def _problem(e: dict[str, Any]) -> str:
+    where = "file" if e["row"] == 0 else f"{e.get('unit', 'row')} {e['row']}"
+    column = f", {e['column']}" if e["column"] else ""
+    value = f" {e['value']!r}" if e.get("value") else ""
+    return f"{where}{column}:{value} {e['message']}"
+
+
 def _print_errors(errors: list[dict[str, Any]], name: str) -> None:
     print(f"{name} rejected: {len(errors)} error(s); nothing was written", file=sys.stderr)
     for e in errors:
-        where = "file" if e["row"] == 0 else f"{e.get('unit', 'row')} {e['row']}"
-        column = f", {e['column']}" if e["column"] else ""
-        value = f" {e['value']!r}" if e.get("value") else ""
-        print(f"  {where}{column}:{value} {e['message']}", file=sys.stderr)
+        print(f"  {_problem(e)}", file=sys.stderr)
+
+
+def _print_warnings(warnings: list[dict[str, Any]]) -> None:
+    for w in warnings:
+        print(f"  warning: {_problem(w)}", file=sys.stderr)
 
 
 def cmd_import_invoices(args: argparse.Namespace) -> int:
@@ -90,7 +116,8 @@ def cmd_import_invoices(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         actor = acting_user(args, db, "import invoices")
-        data = read_for_import(db, Path(args.file), args.mapping, _pairs(args.map))
+        data = read_for_import(db, Path(args.file), args.mapping, _pairs(args.map),
+                               lenient=args.lenient, account=args.account)  # fmt: skip
         summary = import_invoices(db, args.file, actor=actor, data=data, dry_run=args.dry_run,
                                   close_missing=args.close_missing, on=on)  # fmt: skip
         if summary.ok and args.save_mapping and data.kind == "invoices":
@@ -101,6 +128,7 @@ def cmd_import_invoices(args: argparse.Namespace) -> int:
         print_json(summary.to_json())
     elif summary.ok:
         _print_import(summary)
+        _print_warnings(summary.warnings)
     if not summary.ok:
         _print_errors(summary.errors, summary.file)
         return 1
@@ -118,6 +146,13 @@ def _print_import(s: Any) -> None:
             "closed" if s.closed >= s.absent else "not in this file (--close-missing closes them)"
         )
         print(f"  {s.absent:,} open pros {action}")
+    if s.amounts_by_currency:
+        billed = ", ".join(f"{Decimal(v):,.2f} {c}" for c, v in s.amounts_by_currency.items())
+        print(f"  billed: {billed}")
+    for alias in s.aliases_learned:
+        print(
+            f"  alias learnt: {alias['kind']} {alias['value']!r} is account {alias['account_number']}"
+        )
     if not s.dry_run and s.batch_id is None:
         print("  nothing changed: the book already matches this file")
 
@@ -129,19 +164,39 @@ def cmd_import_remittance(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         actor = acting_user(args, db, "import remittance")
-        summary = apply_remittance(db, args.file, actor=actor, on=on)
+        summary = apply_remittance(db, args.file, actor=actor, on=on, lenient=args.lenient,
+                                   account=args.account, dry_run=args.dry_run)  # fmt: skip
     finally:
         db.dispose()
     if args.format == "json":
         print_json(summary.to_json())
     elif summary.ok:
-        print(f"{summary.file}: {summary.payments_applied:,} payments applied, "
-              f"${summary.amount_applied:,.2f}; {summary.short_pays:,} short pays; "
-              f"${summary.unapplied:,.2f} unapplied; {summary.pros_closed:,} pros closed")  # fmt: skip
+        _print_remittance(summary)
+        _print_warnings(summary.warnings)
     if not summary.ok:
         _print_errors(summary.errors, summary.file)
+        _print_warnings(summary.warnings)
         return 1
     return 0
+
+
+def _print_remittance(s: Any) -> None:
+    verb = "would apply" if s.dry_run else "applied"
+    currency = f" {s.currency}" if s.currency else ""
+    print(f"{s.file}: {verb} {s.bank_amount:,.2f}{currency} ({s.bank_source}) = applied "
+          f"{s.applied:,.2f} + unapplied {s.unapplied:,.2f} + adjustments {s.adjustments:,.2f} "
+          f"+ variance {s.variance:,.2f}")  # fmt: skip
+    for a in s.accounts:
+        print(f"  {a['account_number']} {a['account_name']}: applied {Decimal(a['applied']):,.2f}, "
+              f"unapplied {Decimal(a['unapplied']):,.2f}, adjustments "
+              f"{Decimal(a['adjustments']):,.2f}, variance {Decimal(a['variance']):,.2f}")  # fmt: skip
+    print(f"  {s.payments_applied:,} payments on pros, {s.short_pays:,} short pays, "
+          f"{len(s.adjustment_items):,} adjustments as items, {s.issues_opened:,} items opened, "
+          f"{s.pros_closed:,} pros closed")  # fmt: skip
+    for alias in s.aliases_learned:
+        print(
+            f"  alias learnt: {alias['kind']} {alias['value']!r} is account {alias['account_number']}"
+        )
 
 
 def cmd_preaudit(args: argparse.Namespace) -> int:
