@@ -11,27 +11,30 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 from typing import NoReturn
 
 from arbench import __version__
-from arbench.cli import (
-    about_cmd,
-    alias_cmds,
-    book,
-    content_cmds,
-    data_cmds,
-    items,
-    search_cmd,
-    team_cmds,
-)
-from arbench.cli.common import CliError
-from arbench.services.base import ServiceError
-from arbench.store.db import DatabaseError
 
-# Each module adds its sub-commands; add new command modules to this tuple.
-COMMAND_MODULES = (
-    book, search_cmd, content_cmds, items, data_cmds, alias_cmds, team_cmds, about_cmd,
-)  # fmt: skip
+
+def command_modules() -> tuple[ModuleType, ...]:
+    """Each module adds its sub-commands; add new command modules here.
+
+    Imported only when a sub-command (or --help) is asked for: opening the window needs none."""
+    from arbench.cli import (
+        about_cmd,
+        alias_cmds,
+        book,
+        content_cmds,
+        data_cmds,
+        items,
+        search_cmd,
+        team_cmds,
+    )
+
+    return (
+        book, search_cmd, content_cmds, items, data_cmds, alias_cmds, team_cmds, about_cmd,
+    )  # fmt: skip
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,10 +42,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"arbench: error: {message} (see `arbench --help`)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="arbench", description="Freight AR workstation: worklist, scripts, training."
-    )
+def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"arbench {__version__}")
     parser.add_argument(
         "--db",
@@ -61,15 +61,39 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LOGIN",
         help="a supervisor acting for this user (audited with both names)",
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="arbench", description="Freight AR workstation: worklist, scripts, training."
+    )
+    _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in COMMAND_MODULES:
+    for module in command_modules():
         module.register(sub)
     return parser
 
 
+def _window_options(argv: list[str]) -> argparse.Namespace | None:
+    """The global options when they are all there is (`arbench [--db URL] [--as LOGIN]`:
+    open the window), else None (a sub-command or --help: the full parser reads them)."""
+    parser = _Parser(prog="arbench", add_help=False)
+    _global_options(parser)
+    args, rest = parser.parse_known_args(argv)
+    return None if rest else args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = _window_options(arguments)
+    if args is None:
+        args = build_parser().parse_args(arguments)
+    else:
+        args.command = None
+    from arbench.cli.common import CliError
+    from arbench.errors import ServiceError
+    from arbench.store.db import DatabaseError
+
     try:
         if args.command is None:
             from arbench.ui.app import run_gui

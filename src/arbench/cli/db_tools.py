@@ -18,7 +18,6 @@ from sqlalchemy.engine import make_url
 from arbench.cli.common import CliError, acting_user, open_db
 from arbench.store import backup as store_backup
 from arbench.store import db as store_db
-from arbench.store import secrets
 
 
 def register_db(db_sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -95,6 +94,8 @@ def _read_password(use_stdin: bool, prompt: str) -> str:
 
 
 def cmd_db_password(args: argparse.Namespace) -> int:
+    from arbench.store import secrets  # keyring loads only for the commands that use it
+
     url = server_url(args.db)
     sa_url = make_url(url)
     key = secrets.service_key_for(sa_url)

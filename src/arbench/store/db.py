@@ -188,10 +188,16 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def check_schema(engine: Engine) -> None:
-    """Refuse a database that is not arbench's, is not set up, or is newer than this version."""
+_UNREAD = object()
+
+
+def check_schema(engine: Engine, revision: Any = _UNREAD) -> None:
+    """Refuse a database that is not arbench's, is not set up, or is newer than this version.
+
+    `revision`: the stored revision when the caller has just read it (saves a round trip)."""
     where = display_url(str(engine.url))
-    revision = current_revision(engine)
+    if revision is _UNREAD:
+        revision = current_revision(engine)
     if revision is None:
         try:
             tables = inspect(engine).get_table_names()
@@ -230,8 +236,14 @@ def backup_sqlite_file(engine: Engine, suffix: str) -> Path | None:
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str, Path | None]:
-    """Migrate the database to the newest schema; returns (from, to, backup file or None)."""
+    """Migrate the database to the newest schema; returns (from, to, backup file or None).
+
+    A database already at the newest schema is left alone: Alembic is imported and run only
+    when there is something to migrate (and a SQLite file is backed up first)."""
     before = current_revision(engine)
+    head = head_revision()
+    if before == head:
+        return before, head, None
     if before is not None and before not in known_revisions():
         check_schema(engine)  # raises the "newer arbench" message
     if before is None:
@@ -241,8 +253,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str, Path | None]:
                 f"{display_url(str(engine.url))} is not an arbench database (it has other tables)"
             )
     backup = None
-    head = head_revision()
-    if before is not None and before != head:
+    if before is not None:
         backup = backup_sqlite_file(engine, f"before-{head}")
     from alembic import command
 
@@ -365,9 +376,10 @@ def open_database(url: str | None = None, *, create: bool = False) -> Database:
         )
     engine = make_engine(resolved)
     try:
-        if create:
-            upgrade(engine)
-        check_schema(engine)
+        revision = current_revision(engine)  # one cheap read; Alembic only when behind
+        if create and revision != head_revision():
+            _before, revision, _backup = upgrade(engine)
+        check_schema(engine, revision)
     except DatabaseError:
         engine.dispose()
         raise
