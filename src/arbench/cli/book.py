@@ -8,7 +8,7 @@ from pathlib import Path
 
 from arbench.cli import db_tools
 from arbench.cli.common import CliError, open_db, parse_date
-from arbench.cli.output import print_json, print_rows
+from arbench.cli.output import print_rows
 from arbench.services import users as user_service
 from arbench.services.content import load_shipped
 from arbench.services.demo import create_demo
@@ -155,13 +155,10 @@ def cmd_worklist(args: argparse.Namespace) -> int:
         items = worklist(db, args.user, on)
     finally:
         db.dispose()
-    # Pro-level first, then account-level: the same split the main window shows.
+    # Pro-level first, then account-level: the same split the main window shows. The rows are
+    # written as they are turned into JSON objects (a 100,000-item list streams).
     ordered = [i for i in items if i.level == "pro"] + [i for i in items if i.level == "account"]
-    rows = [i.to_json() for i in ordered]
-    if args.format == "json":
-        print_json(rows)
-    else:
-        print_rows(rows, WORKLIST_COLUMNS, args.format)
+    print_rows((i.to_json() for i in ordered), WORKLIST_COLUMNS, args.format)
     return 0
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from arbench.io.formula_guard import formula_safe
+
+STREAM_BATCH = 1_000  # JSON objects per write
 
 
 def _text(value: Any) -> str:
@@ -37,22 +39,44 @@ def _csv_cell(value: Any) -> str:
 
 
 def print_json(data: Any) -> None:
+    """JSON on stdout: a list streamed one compact object per line (a 100,000-item worklist
+    is written as it is produced, never held twice in memory), anything else indented."""
+    if isinstance(data, list | Iterator):
+        stream_json(data)
+        return
     json.dump(data, sys.stdout, indent=2, default=_default)
     sys.stdout.write("\n")
 
 
-def print_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> None:
-    """Print rows as table, csv or json (json keeps every key of each row).
+def stream_json(rows: Iterable[Any]) -> None:
+    """A JSON array written row by row: '[', one object per line, ']'; valid JSON, same keys."""
+    encode = json.JSONEncoder(default=_default).encode
+    out = sys.stdout.write
+    batch: list[str] = []
+    first = True
+    for row in rows:
+        batch.append(encode(row))
+        if len(batch) == STREAM_BATCH:
+            out(("[\n" if first else ",\n") + ",\n".join(batch))
+            batch, first = [], False
+    if batch:
+        out(("[\n" if first else ",\n") + ",\n".join(batch) + "\n]\n")
+    else:
+        out("[]\n" if first else "\n]\n")
+
+
+def print_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> None:
+    """Print rows as table, csv or json (json keeps every key of each row); csv and json are
+    written as the rows come (`rows` may be a generator), the table needs them all for widths.
 
     CSV text cells go through `formula_safe`, as the xlsx exports do: a customer name such as
     '=HYPERLINK(...)' opens as text, not as a formula."""
     if fmt == "json":
-        print_json(list(rows))
+        stream_json(rows)
     elif fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\r\n")  # RFC 4180: a \r in text is quoted
         writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_csv_cell(row.get(c)) for c in columns])
+        writer.writerows([_csv_cell(row.get(c)) for c in columns] for row in rows)
     else:
         cells = [[_text(row.get(c)) for c in columns] for row in rows]
         widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import IntEnum
+from operator import itemgetter
 
 DEFAULT_DISPUTE_WINDOW_DAYS = 180
 NEW_ITEM_DAYS = 3  # a short pay or dispute opened this recently counts as new
@@ -79,15 +80,19 @@ def dispute_days_left(invoice_date: date | None, on: date, window_days: int) -> 
 
 def score(facts: ItemFacts) -> list[tuple[float, str]]:
     """The priority points and their explanations; the priority is their sum (max 100)."""
-    parts: list[tuple[float, str]] = []
     amount = float(max(facts.open_amount, Decimal(0)))
+    return _parts(amount, facts.days_past_due, facts.dispute_days_left, facts.risk_score,
+                  facts.broken_promises)  # fmt: skip
+
+
+def _parts(
+    amount: float, days_past_due: int, left: int | None, risk_score: int, broken: int
+) -> list[tuple[float, str]]:
+    parts: list[tuple[float, str]] = []
     if amount > 0:  # 35 points at $100,000 and above, on a log scale
         parts.append((min(35.0, 7.0 * math.log10(1 + amount)), f"${amount:,.2f} open"))
-    if facts.days_past_due > 0:
-        parts.append(
-            (min(25.0, facts.days_past_due / 120 * 25), f"{facts.days_past_due} days past due")
-        )
-    left = facts.dispute_days_left
+    if days_past_due > 0:
+        parts.append((min(25.0, days_past_due / 120 * 25), f"{days_past_due} days past due"))
     if left is not None and left <= 60:
         points = 20.0 if left <= 0 else 20.0 * (60 - left) / 60
         text = (
@@ -96,43 +101,92 @@ def score(facts: ItemFacts) -> list[tuple[float, str]]:
             else f"{left} day{'s' if left > 1 else ''} left in the dispute window"
         )
         parts.append((points, text))
-    if facts.risk_score >= 40:
-        parts.append((facts.risk_score / 100 * 10, f"customer risk {facts.risk_score}/100"))
-    if facts.broken_promises:
+    if risk_score >= 40:
+        parts.append((risk_score / 100 * 10, f"customer risk {risk_score}/100"))
+    if broken:
         parts.append(
-            (
-                min(10.0, 5.0 * facts.broken_promises),
-                f"{facts.broken_promises} broken promise{'s' if facts.broken_promises > 1 else ''}",
-            )
+            (min(10.0, 5.0 * broken), f"{broken} broken promise{'s' if broken > 1 else ''}")
         )
     return parts
 
 
 def rank(facts: ItemFacts, on: date) -> Ranking:
     """The bucket, priority and reason of one item on day `on`."""
-    parts = score(facts)
-    priority = round(min(100.0, sum(p for p, _ in parts)), 1)
-    explained = ", ".join(text for _, text in sorted(parts, key=lambda p: -p[0]))
-    bucket, headline = _bucket(facts, on)
+    bucket, priority, reason = rank_values(
+        float(max(facts.open_amount, Decimal(0))), facts.days_past_due,
+        facts.dispute_days_left, facts.risk_score, facts.broken_promises, facts.follow_up,
+        facts.is_dispute, facts.opened_on, facts.department_answered,
+        facts.department_overdue, facts.waiting_on, facts.waiting_since, on,
+    )  # fmt: skip
+    return Ranking(bucket, priority, reason)
+
+
+def rank_values(
+    amount: float,
+    days_past_due: int,
+    left: int | None,
+    risk_score: int,
+    broken: int,
+    follow_up: date | None,
+    is_dispute: bool,
+    opened_on: date,
+    answered: str | None,
+    overdue: str | None,
+    waiting: str | None,
+    waiting_since: date | None,
+    on: date,
+) -> tuple[Bucket, float, str]:
+    """`rank` over plain values (the worklist ranks every open item this way, without building
+    an ItemFacts per row): (bucket, priority, reason). `amount` is the open amount, not below 0."""
+    parts = _parts(amount, days_past_due, left, risk_score, broken)
+    if len(parts) > 1:
+        priority = round(min(100.0, sum([p for p, _ in parts])), 1)  # summed in this order
+        parts.sort(key=_points, reverse=True)  # stable: equal points keep their order
+        explained = ", ".join([text for _, text in parts])
+    elif parts:
+        priority, explained = round(min(100.0, parts[0][0]), 1), parts[0][1]
+    else:
+        priority, explained = 0.0, ""
+    bucket, headline = _bucket_of(answered, overdue, waiting, waiting_since, follow_up, broken,
+                                  is_dispute, opened_on, on)  # fmt: skip
     reason = f"{headline}; {explained}" if headline and explained else (headline or explained)
-    return Ranking(bucket, priority, reason or "open item")
+    return bucket, priority, reason or "open item"
+
+
+_points = itemgetter(0)
 
 
 def _bucket(facts: ItemFacts, on: date) -> tuple[Bucket, str]:
-    if facts.department_answered:
-        return Bucket.DEPARTMENT, f"{facts.department_answered.capitalize()} answered"
-    if facts.department_overdue:
-        return Bucket.DEPARTMENT, f"{facts.department_overdue.capitalize()} request overdue"
-    if facts.waiting_on:
-        since = facts.waiting_since.isoformat() if facts.waiting_since else "?"
-        return Bucket.WAITING, f"Waiting on {facts.waiting_on} since {since}"
-    if facts.follow_up is not None and facts.follow_up <= on:
-        late = (on - facts.follow_up).days
+    return _bucket_of(facts.department_answered, facts.department_overdue, facts.waiting_on,
+                      facts.waiting_since, facts.follow_up, facts.broken_promises,
+                      facts.is_dispute, facts.opened_on, on)  # fmt: skip
+
+
+def _bucket_of(
+    answered: str | None,
+    overdue: str | None,
+    waiting: str | None,
+    waiting_since: date | None,
+    follow_up: date | None,
+    broken: int,
+    is_dispute: bool,
+    opened_on: date,
+    on: date,
+) -> tuple[Bucket, str]:
+    if answered:
+        return Bucket.DEPARTMENT, f"{answered.capitalize()} answered"
+    if overdue:
+        return Bucket.DEPARTMENT, f"{overdue.capitalize()} request overdue"
+    if waiting:
+        since = waiting_since.isoformat() if waiting_since else "?"
+        return Bucket.WAITING, f"Waiting on {waiting} since {since}"
+    if follow_up is not None and follow_up <= on:
+        late = (on - follow_up).days
         when = "today" if late == 0 else f"{late} day{'s' if late > 1 else ''} ago"
         return Bucket.FOLLOW_UP_DUE, f"Follow-up due {when}"
-    if facts.broken_promises:
+    if broken:
         return Bucket.BROKEN_PROMISE, "Promise to pay broken"
-    if facts.is_dispute and 0 <= (on - facts.opened_on).days <= NEW_ITEM_DAYS:
+    if is_dispute and 0 <= (on - opened_on).days <= NEW_ITEM_DAYS:
         return Bucket.NEW_DISPUTE, "New short pay or dispute"
     return Bucket.PRIORITY, ""
 

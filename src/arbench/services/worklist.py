@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from arbench.domain.catalogue import (
@@ -26,15 +26,9 @@ from arbench.domain.catalogue import (
     PromiseStatus,
     RequestStatus,
 )
-from arbench.domain.priority import (
-    BUCKET_LABELS,
-    ItemFacts,
-    dispute_days_left,
-    rank,
-    sort_key,
-    work_order,
-)
+from arbench.domain.priority import BUCKET_LABELS, rank_values, sort_key, work_order
 from arbench.services.base import NotFound
+from arbench.services.bulk_sql import FETCH_BATCH
 from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import Account, DepartmentRequest, Issue, Pro, Promise, User
@@ -103,6 +97,19 @@ class WorkItem:
         }
 
 
+_FIELDS = tuple(f.name for f in fields(WorkItem))
+_new, _set = object.__new__, object.__setattr__
+
+
+def new_item(*values: Any) -> WorkItem:
+    """A WorkItem from its field values in order, as `WorkItem(*values)` makes it, in half the
+    time (a frozen dataclass's __init__ sets its 23 fields one by one): the worklist builds
+    one per open item."""
+    item = _new(WorkItem)
+    _set(item, "__dict__", dict(zip(_FIELDS, values, strict=True)))
+    return item
+
+
 @dataclass
 class _Extras:
     broken: int = 0
@@ -122,87 +129,122 @@ def worklist(db: Database, login: str, on: date | None = None) -> list[WorkItem]
         return items_for(session, [Issue.owner_id == user_id], on)
 
 
+# The columns of one open item, fetched as plain tuples (money as integer cents).
+_CENTS = BigInteger()
+
+
+def _item_columns() -> tuple[Any, ...]:
+    return (
+        Issue.id, Issue.level, Issue.type, Issue.root_cause, Issue.status, Issue.follow_up,
+        type_coerce(Issue.amount, _CENTS), Issue.opened_on, Issue.parent_id, Issue.owner_id,
+        Issue.account_id, Account.number, Account.name, Account.risk_score, Pro.pro, Pro.bol,
+        Pro.invoice_number, Pro.invoice_date, Pro.due_date, type_coerce(Pro.open_balance, _CENTS),
+    )  # fmt: skip
+
+
 def items_for(session: Session, where: Iterable[object], on: date) -> list[WorkItem]:
-    """Ranked work items for the open issues matching `where` (used by team views too)."""
+    """Ranked work items for the open issues matching `where` (used by team views too).
+
+    Built for big lists (a supervisor's or a large book's 100,000 items): the rows come as
+    plain tuples in batches (no ORM objects, money as cents, no single fetch holding the
+    interpreter for long), promises and department requests in one query each, and each row
+    is ranked by `domain.priority.rank_values` without intermediate objects."""
     window = read_settings(session).dispute_window_days
-    rows = session.execute(
-        select(
-            Issue.id,
-            Issue.level,
-            Issue.type,
-            Issue.root_cause,
-            Issue.status,
-            Issue.follow_up,
-            Issue.amount,
-            Issue.opened_on,
-            Issue.parent_id,
-            Issue.owner_id,
-            Issue.account_id,
-            Account.number,
-            Account.name,
-            Account.risk_score,
-            Pro.pro,
-            Pro.bol,
-            Pro.invoice_number,
-            Pro.invoice_date,
-            Pro.due_date,
-            Pro.open_balance,
-        )  # fmt: skip
+    where = list(where)
+    open_issues = [Issue.status.in_(OPEN), *where]
+    result = session.connection().execute(
+        select(*_item_columns())
         .join(Account, Account.id == Issue.account_id)
         .outerjoin(Pro, Pro.id == Issue.pro_id)
-        .where(Issue.status.in_(OPEN), *where)  # type: ignore[arg-type]
-    ).all()
-    extras = _extras(session, [r.id for r in rows], on)
-    account_ids = {r.account_id for r in rows if r.level == Level.ACCOUNT}
-    account_totals = _account_totals(
-        session, [r.id for r in rows if r.level == Level.ACCOUNT], account_ids, on
+        .where(*open_issues)  # type: ignore[arg-type]
+        .execution_options(yield_per=FETCH_BATCH)
     )
-    items = [_item(r, extras.get(r.id, _Extras()), account_totals, on, window) for r in rows]
-    items.sort(key=by_order)
+    rows: list[Any] = []
+    for batch in result.partitions():
+        rows.extend(batch)
+    extras = _extras(session, select(Issue.id).where(*open_issues), on)  # type: ignore[arg-type]
+    account_rows = [r for r in rows if r[1] == Level.ACCOUNT]
+    account_totals = (
+        _account_totals(session, [r[0] for r in account_rows], {r[10] for r in account_rows}, on)
+        if account_rows
+        else {}
+    )
+    items = _ranked(rows, extras, account_totals, on, window)
+    items.sort(key=_order_number)
     return items
 
 
-def _item(
-    row: Any, x: _Extras, totals: dict[int, tuple[Decimal, int]], on: date, window: int
-) -> WorkItem:
-    if row.level == Level.PRO:
-        open_amount = row.open_balance or Decimal(0)
-        days_past_due = max(0, (on - row.due_date).days) if row.due_date else 0
-        left = dispute_days_left(row.invoice_date, on, window)
-    else:
-        open_amount, days_past_due = (
-            totals.get(row.id) or totals.get(-row.account_id) or (Decimal(0), 0)
-        )
-        if row.amount is not None and open_amount == 0:
-            open_amount = row.amount
-        left = None
-    issue_type = ISSUE_TYPES.get(row.type)
-    facts = ItemFacts(
-        open_amount=open_amount,
-        days_past_due=days_past_due,
-        dispute_days_left=left,
-        risk_score=row.risk_score,
-        broken_promises=x.broken,
-        follow_up=row.follow_up,
-        is_dispute=bool(issue_type and issue_type.dispute),
-        opened_on=row.opened_on,
-        department_answered=x.answered,
-        department_overdue=x.overdue,
-        waiting_on=x.waiting,
-        waiting_since=x.waiting_since,
-    )
-    ranking = rank(facts, on)
-    cause = ROOT_CAUSES.get(row.root_cause) if row.root_cause else None
-    return WorkItem(
-        id=row.id, level=row.level, pro=row.pro, account_number=row.number, account_name=row.name,
-        type=row.type, type_name=issue_type.name if issue_type else row.type,
-        root_cause=row.root_cause, root_cause_name=cause.name if cause else None,
-        open_amount=open_amount, days_past_due=days_past_due, follow_up=row.follow_up,
-        status=row.status, priority=ranking.priority, reason=ranking.reason,
-        bucket=int(ranking.bucket), bucket_label=BUCKET_LABELS[ranking.bucket],
-        bol=row.bol, invoice_number=row.invoice_number, dispute_days_left=left,
-        waiting_on=x.waiting or x.overdue, parent_id=row.parent_id, owner_id=row.owner_id,
-    )  # fmt: skip
+def _order_number(item: WorkItem) -> int:
+    """`by_order` as one integer (same order: bucket, priority high first, id): a sort of
+    100,000 rows compares integers, not tuples, and holds the interpreter ~5x less long."""
+    return ((item.bucket << 11) + 1000 - round(item.priority * 10) << 40) + item.id
+
+
+_NO_EXTRAS = None
+_ZERO = Decimal(0)
+
+
+def _ranked(
+    rows: list[Any],
+    extras: dict[int, _Extras],
+    totals: dict[int, tuple[Decimal, int]],
+    on: date,
+    window: int,
+) -> list[WorkItem]:
+    """One WorkItem per row, ranked (the loop every worklist row goes through: kept flat)."""
+    types = {key: (t.name, t.dispute) for key, t in ISSUE_TYPES.items()}
+    causes = {key: c.name for key, c in ROOT_CAUSES.items()}
+    money = _MoneyCache()
+    labels = BUCKET_LABELS
+    pro_level = Level.PRO.value
+    out: list[WorkItem] = []
+    append = out.append
+    for (item_id, level, type_, cause, status, follow_up, amount, opened_on, parent_id, owner_id,
+         account_id, number, name, risk, pro, bol, invoice, invoiced, due, balance) in rows:  # fmt: skip
+        x = extras.get(item_id, _NO_EXTRAS)
+        if level == pro_level:
+            open_amount = money(balance) if balance is not None else _ZERO
+            days_past_due = (on - due).days if due else 0
+            if days_past_due < 0:
+                days_past_due = 0
+            left = window - (on - invoiced).days if invoiced else None
+        else:
+            open_amount, days_past_due = (
+                totals.get(item_id) or totals.get(-account_id) or (_ZERO, 0)
+            )
+            if amount is not None and open_amount == 0:
+                open_amount = money(amount)
+            left = None
+        type_name, dispute = types.get(type_, (type_, False))
+        if x is None:
+            broken, answered, overdue, waiting, since = 0, None, None, None, None
+        else:
+            broken, answered, overdue = x.broken, x.answered, x.overdue
+            waiting, since = x.waiting, x.waiting_since
+        bucket, priority, reason = rank_values(
+            float(open_amount) if open_amount > 0 else 0.0, days_past_due, left, risk, broken,
+            follow_up, dispute, opened_on, answered, overdue, waiting, since, on,
+        )  # fmt: skip
+        append(new_item(
+            item_id, level, pro, number, name, type_, type_name, cause,
+            causes.get(cause) if cause else None, open_amount, days_past_due, follow_up, status,
+            priority, reason, int(bucket), labels[bucket], bol, invoice, left, waiting or overdue,
+            parent_id, owner_id,
+        ))  # fmt: skip
+    return out
+
+
+class _MoneyCache:
+    """Integer cents as the Decimal the Money column type gives (2 places), one per value."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, Decimal] = {}
+
+    def __call__(self, cents: int) -> Decimal:
+        value = self.known.get(cents)
+        if value is None:
+            value = self.known[cents] = Decimal(int(cents)).scaleb(-2)
+        return value
 
 
 def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
@@ -210,32 +252,31 @@ def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-def _extras(session: Session, issue_ids: list[int], on: date) -> dict[int, _Extras]:
-    """Broken promises and department requests of the given issues."""
+def _extras(session: Session, issue_ids: Any, on: date) -> dict[int, _Extras]:
+    """Broken promises and department requests of the issues `issue_ids` selects."""
     extras: dict[int, _Extras] = defaultdict(_Extras)
-    for chunk in _chunks(issue_ids):
-        for issue_id, status, due_on in session.execute(
-            select(Promise.issue_id, Promise.status, Promise.due_on).where(
-                Promise.issue_id.in_(chunk),
-                Promise.status.in_((PromiseStatus.OPEN, PromiseStatus.BROKEN)),
-            )
-        ):
-            if status == PromiseStatus.BROKEN or due_on < on:
-                extras[issue_id].broken += 1
-        for req in session.execute(
-            select(
-                DepartmentRequest.issue_id, DepartmentRequest.department, DepartmentRequest.status,
-                DepartmentRequest.due_on, DepartmentRequest.created_on,
-            ).where(DepartmentRequest.issue_id.in_(chunk), DepartmentRequest.status.in_((RequestStatus.OPEN, RequestStatus.ANSWERED)))
-        ):  # fmt: skip
-            x = extras[req.issue_id]
-            if req.status == RequestStatus.ANSWERED:
-                x.answered = req.department
-            elif req.due_on < on:
-                x.overdue = req.department
-            else:
-                x.waiting, x.waiting_since = req.department, req.created_on
-    return extras
+    for issue_id, status, due_on in session.execute(
+        select(Promise.issue_id, Promise.status, Promise.due_on).where(
+            Promise.issue_id.in_(issue_ids),
+            Promise.status.in_((PromiseStatus.OPEN, PromiseStatus.BROKEN)),
+        )
+    ):
+        if status == PromiseStatus.BROKEN or due_on < on:
+            extras[issue_id].broken += 1
+    for req in session.execute(
+        select(
+            DepartmentRequest.issue_id, DepartmentRequest.department, DepartmentRequest.status,
+            DepartmentRequest.due_on, DepartmentRequest.created_on,
+        ).where(DepartmentRequest.issue_id.in_(issue_ids), DepartmentRequest.status.in_((RequestStatus.OPEN, RequestStatus.ANSWERED)))
+    ):  # fmt: skip
+        x = extras[req.issue_id]
+        if req.status == RequestStatus.ANSWERED:
+            x.answered = req.department
+        elif req.due_on < on:
+            x.overdue = req.department
+        else:
+            x.waiting, x.waiting_since = req.department, req.created_on
+    return dict(extras)
 
 
 def _account_totals(

@@ -25,12 +25,23 @@ from arbench.services.op_changes import Changes
 from arbench.services.worklist import WorkItem, by_order
 from arbench.store.db import Database
 from arbench.ui.operations import OperationRunner
-from arbench.ui.worklist_state import RowList, ShownRows
+from arbench.ui.worklist_state import RowList, Rows, ShownRows
 
 
 def search_order(item: WorkItem) -> tuple[bool, int, float, int]:
     """Whole-book search results: pro-level first, each level in work order."""
     return (item.level != Level.PRO, *by_order(item))
+
+
+def _prepared(lists: list[RowList], items: list[WorkItem]) -> dict[str, Rows]:
+    """Each list's rows out of a load (`items` in work order, as the worklist service sorts
+    them); safe off the GUI thread: it reads only the lists' `accepts` and `order`."""
+    return {
+        row_list.key: row_list.prepare(
+            [i for i in items if row_list.accepts(i)], ordered=row_list.order is by_order
+        )  # fmt: skip
+        for row_list in lists
+    }
 
 
 class WorklistController(QObject):
@@ -90,18 +101,20 @@ class WorklistController(QObject):
         self._during_load = []
         self.status_changed.emit("Loading worklist…")
         db, login, on = self.db, self.actor.login, self.on
+        lists = [row_list for row_list in self.lists.values() if row_list.adds]
 
-        def load() -> list[WorkItem]:
-            items = worklist_service.worklist(db, login, on)
-            for item in items:
-                _ = item.search_text  # computed here, off the GUI thread, once per row
-            return items
+        def load() -> dict[str, Rows]:
+            # Off the GUI thread: read, rank, and make each list's rows ready (search texts,
+            # ids, counts), so the GUI thread only swaps them in, whatever their number.
+            return _prepared(lists, worklist_service.worklist(db, login, on))
 
         self.runner.read(load, self._loaded, self._load_failed, key="worklist")
 
-    def _loaded(self, items: list[WorkItem]) -> None:
+    def _loaded(self, prepared: dict[str, Rows]) -> None:
         replay, self._during_load, self.loading = self._during_load or [], None, False
-        self.show_items(items)
+        for key, rows in prepared.items():
+            if key in self.lists:
+                self.lists[key].take(rows)
         for changes in replay:  # written while the list was read: in order, so none is lost
             self._apply_rows(changes)
         self.status_changed.emit(self.status_text())
@@ -115,11 +128,9 @@ class WorklistController(QObject):
 
     def show_items(self, items: Iterable[WorkItem]) -> None:
         """Replace the user's lists with these rows (a load; benchmarks feed big lists here)."""
-        rows = list(items)  # in work order (the worklist service sorts them)
-        for row_list in self.lists.values():
-            if row_list.adds:
-                row_list.reset([i for i in rows if row_list.accepts(i)],
-                               ordered=row_list.order is by_order)  # fmt: skip
+        lists = [row_list for row_list in self.lists.values() if row_list.adds]
+        for key, rows in _prepared(lists, list(items)).items():
+            self.lists[key].take(rows)
         self.status_changed.emit(self.status_text())
 
     def set_search_results(self, items: Iterable[WorkItem]) -> None:

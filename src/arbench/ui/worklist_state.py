@@ -42,6 +42,17 @@ class ListDelta:
         return len(self.added) + len(self.changed) + len(self.removed)
 
 
+@dataclass(frozen=True)
+class Rows:
+    """A list's rows prepared for `RowList.take`: in order, their search texts, by id, and how
+    many need attention today."""
+
+    items: list[WorkItem]
+    texts: list[str]
+    by_id: dict[int, WorkItem]
+    attention: int
+
+
 class RowsObserver(Protocol):
     """What a view's model is told (Qt's begin/end protocol; `to` as in beginMoveRows)."""
 
@@ -101,10 +112,23 @@ class RowList:
     def reset(self, items: Iterable[WorkItem], *, ordered: bool = False) -> None:
         """Replace every row (sorted into the list's order unless `ordered` says they are);
         every view shows them again."""
-        self.items = list(items) if ordered else sorted(items, key=self.order)
-        self.texts = [item.search_text for item in self.items]
-        self.by_id = {item.id: item for item in self.items}
-        self.attention = sum(1 for item in self.items if needs_attention(item.bucket))
+        self.take(self.prepare(items, ordered=ordered))
+
+    def prepare(self, items: Iterable[WorkItem], *, ordered: bool = False) -> Rows:
+        """The list's rows made ready off the GUI thread (reads nothing of the list's state but
+        its order): `take` then swaps them in, in a moment, however many they are."""
+        rows = list(items) if ordered else sorted(items, key=self.order)
+        return Rows(rows, [item.search_text for item in rows], {item.id: item for item in rows},
+                    sum(map(needs_attention, [item.bucket for item in rows])))  # fmt: skip
+
+    def take(self, rows: Rows) -> None:
+        """Replace every row with prepared ones; every view shows them again."""
+        self.items, self.texts, self.by_id, self.attention = (
+            rows.items,
+            rows.texts,
+            rows.by_id,
+            rows.attention,
+        )
         for view in self.views:
             view.refresh()
 
