@@ -22,6 +22,8 @@ SEED = 7
 COLLECTORS = 40
 LONG_TIMELINE = 500
 LOGIN = "agarcia"  # the collector whose worklist the start benchmark opens
+# The big list: one collector owning ~100,000 open items (98,443), as the issue measured them.
+BIG_LIST_PROS, BIG_LIST_COLLECTORS = 140_000, 1
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Book:
     path: Path
     long_issue: int  # the item with a LONG_TIMELINE-activity timeline
     build_s: float | None  # seconds to generate, when built in this run
+    collectors: int = COLLECTORS
 
     @property
     def url(self) -> str:
@@ -41,22 +44,27 @@ def accounts_for(pros: int) -> int:
     return max(1, pros // 20)
 
 
-def book_path(pros: int) -> Path:
-    name = f"book-{pros}p-{accounts_for(pros)}a-{COLLECTORS}c-s{SEED}-{AS_OF}.sqlite3"
+def book_path(pros: int, collectors: int = COLLECTORS) -> Path:
+    name = f"book-{pros}p-{accounts_for(pros)}a-{collectors}c-s{SEED}-{AS_OF}.sqlite3"
     return BOOKS_DIR / name
 
 
-def ensure_book(pros: int, log: object = print) -> Book:
+def ensure_book(pros: int, log: object = print, collectors: int = COLLECTORS) -> Book:
     """The cached book of `pros` pros, generated (in a subprocess, the CLI) when missing."""
-    path = book_path(pros)
+    path = book_path(pros, collectors)
     build_s = None
     if not path.exists() or Path(f"{path}.building").exists():
-        build_s = _generate(pros, path, log)
+        build_s = _generate(pros, path, log, collectors)
     _upgrade(path)
-    return Book(pros, path, _long_timeline_issue(path), build_s)
+    return Book(pros, path, _long_timeline_issue(path), build_s, collectors)
 
 
-def _generate(pros: int, path: Path, log: object) -> float:
+def big_list_book(log: object = print) -> Book:
+    """The book of one collector with ~100,000 open items (the "big list" targets)."""
+    return ensure_book(BIG_LIST_PROS, log, BIG_LIST_COLLECTORS)
+
+
+def _generate(pros: int, path: Path, log: object, collectors: int) -> float:
     BOOKS_DIR.mkdir(parents=True, exist_ok=True)
     marker = Path(f"{path}.building")
     marker.touch()
@@ -66,7 +74,7 @@ def _generate(pros: int, path: Path, log: object) -> float:
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "arbench", "--db", str(path), "demo", "--pros", str(pros),
-         "--accounts", str(accounts_for(pros)), "--collectors", str(COLLECTORS),
+         "--accounts", str(accounts_for(pros)), "--collectors", str(collectors),
          "--seed", str(SEED), "--as-of", AS_OF.isoformat()],
         check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip

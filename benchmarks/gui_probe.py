@@ -1,18 +1,20 @@
 """One GUI measurement in a fresh process; prints one JSON line on stdout.
 
 `python -m benchmarks.gui_probe MODE --db FILE --login LOGIN --on YYYY-MM-DD` where MODE is
-- `bare`:     a bare QApplication + empty QMainWindow shown (the baseline for the cold start);
-- `start`:    the app's own start path (open the database, MainWindow, reload) until
-              `worklist_loaded` has fired and the first row's detail is in the item panel;
-- `filter`:   type-ahead keystrokes on the pro-level worklist fed `--items N` WorkItems of the
-              whole team (items_for with no owner filter, put straight into the controller's
-              pro-level list), each timed including the repaint;
+- `bare`:     the baseline of the start: a bare QApplication + QMainWindow with an empty
+              QTableView, shown and painted;
+- `floor`:    the same bare window after importing SQLAlchemy's ORM and arbench's models (what
+              any start that reads the book through the ORM pays before its first query);
+- `filter`:   type-ahead keystrokes on the pro-level list, each timed including the repaint:
+              `--own` the user's own list as the window loads it, else `--items N` WorkItems of
+              the whole team put straight into the controller's pro-level list;
 - `open`:     opening one item (`--issue ID`) through MainWindow.open_item_by_id, timed until
               its detail (read off the GUI thread) is drawn in the item panel;
-- `watchdog`: a 10 ms QTimer measures the longest gap of the GUI thread while refreshes, KPI
-              computation, imports and exports run off-thread through the window's TaskRunner.
-The parent (benchmarks/run.py) measures the wall time from spawning to the first JSON line for
-`bare` and `start`, so both include the interpreter and imports.
+- `watchdog`: a 10 ms QTimer measures the longest gap of the GUI thread while the first load of
+              the list (the start), a refresh, KPIs, an import, exports and Today (when present)
+              run off the GUI thread through the window's own runner.
+The start itself is measured on the real entry point (`arbench --db B --as LOGIN`, see
+arbench.ui.start_probe and benchmarks/measure.real_starts), not here.
 """
 
 from __future__ import annotations
@@ -39,13 +41,19 @@ def _emit(data: dict[str, Any]) -> None:
     print(json.dumps(data), flush=True)
 
 
-def bare() -> None:
-    from PySide6.QtWidgets import QApplication, QMainWindow
+def bare(orm: bool = False) -> None:
+    if orm:  # the floor: what reading the book through the ORM costs before any query
+        import sqlalchemy.orm  # noqa: F401
+
+        import arbench.store.models  # noqa: F401
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
+    window.setCentralWidget(QTableView())
     window.resize(1400, 820)
     window.show()
+    window.repaint()
     app.processEvents()
     _emit({"ready_s": time.perf_counter() - T0, "rss_mb": _rss_mb()})
 
@@ -94,22 +102,6 @@ def _wait_idle(app: Any, window: Any, timeout_s: float = 120.0) -> None:
     window.runner.idle.disconnect(loop.quit)
 
 
-def start(args: argparse.Namespace) -> None:
-    imported = time.perf_counter() - T0
-    app, window = _window(args)
-    shown = time.perf_counter() - T0
-    _wait_loaded(app, window)
-    if window.panel.detail is None:
-        raise SystemExit("the first row's detail was not shown")
-    app.processEvents()
-    ready = time.perf_counter() - T0
-    _emit({
-        "ready_s": ready, "imports_s": imported, "window_shown_s": shown,
-        "items": len(window.controller.own_items()), "rss_mb": _rss_mb(),
-        "modules": len(sys.modules), "pandas_loaded": "pandas" in sys.modules,
-    })  # fmt: skip
-
-
 def _team_items(db: Any, on: Any, count: int) -> list[Any]:
     """The whole team's pro-level items; topped up with renumbered copies to `count`."""
     import dataclasses
@@ -155,11 +147,16 @@ def filter_(args: argparse.Namespace) -> None:
 
     app, window = _window(args)
     on = date.fromisoformat(args.on)
-    items = _team_items(window.db, on, args.items)
     t = time.perf_counter()
-    window.controller.pro.reset(items)  # whoever owns them: the list the view shows
+    if args.own:  # the user's own list, loaded as the window loads it
+        _wait_loaded(app, window)
+        items = window.controller.pro.items
+    else:
+        items = _team_items(window.db, on, args.items)
+        window.controller.pro.reset(items)  # whoever owns them: the list the view shows
     app.processEvents()
     load_s = time.perf_counter() - t
+    window.tabs.setCurrentWidget(window.pro_view)
     view = window.pro_view
     middle = view.model.items[len(view.model.items) // 2]
     queries = [middle.pro or "", middle.account_name[:8].lower(), (middle.bol or "")[:6]]
@@ -211,19 +208,17 @@ def open_(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     parser = argparse.ArgumentParser(prog="benchmarks.gui_probe")
-    parser.add_argument("mode", choices=("bare", "start", "filter", "open", "watchdog"))
+    parser.add_argument("mode", choices=("bare", "floor", "filter", "open", "watchdog"))
     parser.add_argument("--db")
     parser.add_argument("--login", default="agarcia")
     parser.add_argument("--on", default="2026-11-24")
     parser.add_argument("--items", type=int, default=100_000, help="0: the team list as is")
     parser.add_argument("--issue", type=int)
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--import-file")
+    parser.add_argument("--own", action="store_true", help="filter: the user's own list")
     args = parser.parse_args(argv)
-    if args.mode == "bare":
-        bare()
-    elif args.mode == "start":
-        start(args)
+    if args.mode in ("bare", "floor"):
+        bare(orm=args.mode == "floor")
     elif args.mode == "filter":
         filter_(args)
     elif args.mode == "open":

@@ -1,8 +1,10 @@
 """The one benchmark command: `python -m benchmarks.run [--quick] [--scales 10000,100000,1000000]`.
 
-Builds (once, cached under benchmarks/.books/) the demo books it needs, measures every target of
-issue #9 together with its baseline in the same run, and writes its section of
-docs/performance.md (between the bench:run markers; other sections are kept as they are).
+Builds (once, cached under benchmarks/.books/) the demo books it needs, measures every target
+of issues #9 and #18 together with its baseline in the same run, on the paths users take (the
+installed `arbench` command for the start and the CLI, the window's own runner for the GUI),
+and writes its section of docs/performance.md (between the bench:run markers; other sections
+are kept as they are). Every figure carries the machine's load average when it was taken.
 Other engineers' benchmark modules (benchmarks/bench_*.py) are run too when present.
 """
 
@@ -11,18 +13,19 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from benchmarks import measure
-from benchmarks.books import BOOKS_DIR, Book, ensure_book
+from benchmarks.books import BOOKS_DIR, Book, big_list_book, ensure_book
 from benchmarks.report import write_report
 
 TARGET_SCALE = 100_000
-FILTER_ITEMS = 100_000
 # Other features' benchmarks: (arguments for a full run, for a quick run, whether their printed
 # report goes into this section; bench_concurrency writes its own section of the file).
 OTHER_BENCHMARKS: dict[str, tuple[list[str], list[str], bool]] = {
@@ -35,24 +38,51 @@ def log(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
+def loaded(fn: Callable[[], Any]) -> Any:
+    """Run a measurement; a dict result gets the 1-minute load average before and after."""
+    before = os.getloadavg()[0]
+    result = fn()
+    if isinstance(result, dict):
+        result["load"] = [round(before, 2), round(os.getloadavg()[0], 2)]
+    return result
+
+
 def measure_scale(book: Book, runs: int, target: bool) -> dict[str, Any]:
-    """Every measurement at one book size; the full set of targets at the target size."""
+    """Every measurement at one book size; the 1,000-item collector's targets at 100k."""
     out: dict[str, Any] = {"pros": book.pros, "build_s": book.build_s}
-    log(f"{book.pros:,} pros: cold start ×{runs} (with the bare baseline, interleaved)")
-    out["start"] = measure.cold_starts(book, runs)
+    log(f"{book.pros:,} pros: the real start ×{runs} (bare window and ORM floor interleaved)")
+    out["start"] = loaded(lambda: measure.real_starts(book, runs))
     log(f"{book.pros:,} pros: type-ahead over the whole team's list")
-    out["filter"] = measure.type_ahead(book, 0)
-    log(f"{book.pros:,} pros: KPIs over a year, whole team")
-    out["kpis"] = measure.kpis(book)
+    out["filter"] = loaded(lambda: measure.type_ahead(book, 0))
+    log(f"{book.pros:,} pros: KPIs over a year, whole team (fresh process: cold, warm)")
+    out["kpis"] = loaded(lambda: measure.service_probe("kpis", book))
     log(f"{book.pros:,} pros: import (dry run) of a register of every open pro")
-    out["import"] = measure.import_register(book)
+    out["import"] = loaded(lambda: measure.service_probe("import", book, runs=2))
     if target:
-        log(f"{book.pros:,} pros: type-ahead at {FILTER_ITEMS:,} items")
-        out["filter_target"] = measure.type_ahead(book, FILTER_ITEMS)
         log(f"{book.pros:,} pros: opening the item with a 500-activity timeline")
-        out["open"] = measure.open_long_item(book)
-        log(f"{book.pros:,} pros: GUI-thread watchdog during refresh, KPIs, import, exports")
-        out["watchdog"] = measure.watchdog(book)
+        out["open"] = loaded(lambda: measure.open_long_item(book))
+    if book.pros >= 1_000_000:
+        log(f"{book.pros:,} pros: Today (issue #17) for one collector")
+        out["today"] = loaded(lambda: measure.today_cli(book, runs))
+    return out
+
+
+def measure_big_list(book: Book, runs: int) -> dict[str, Any]:
+    """One collector with ~100,000 open items: start, CLI, type-ahead, watchdog, export."""
+    out: dict[str, Any] = {"pros": book.pros, "build_s": book.build_s}
+    log(f"big list ({book.pros:,} pros, 1 collector): the real start ×{runs}")
+    out["start"] = loaded(lambda: measure.real_starts(book, runs))
+    log("big list: `arbench worklist --format json` vs bare sqlite3 + json")
+    out["cli"] = loaded(lambda: measure.cli_worklist(book, runs))
+    log("big list: type-ahead on the collector's own list")
+    out["filter"] = loaded(lambda: measure.type_ahead(book, 0, own=True))
+    log("big list: the worklist service, cold and warm")
+    out["worklist"] = loaded(lambda: measure.service_probe("worklist", book))
+    log("big list: export of the worklist (query included) vs bare sqlite3 + openpyxl")
+    out["export"] = loaded(lambda: measure.service_probe("export", book, runs=2))
+    out["export_bare"] = loaded(lambda: measure.service_probe("export-bare", book, runs=2))
+    log("big list: GUI-thread watchdog (start, refresh, KPIs, import, exports, Today)")
+    out["watchdog"] = loaded(lambda: measure.watchdog(book))
     return out
 
 
@@ -65,22 +95,28 @@ def other_benchmarks(quick: bool) -> dict[str, Any]:
             results[name] = {"status": "not present"}
             continue
         log(f"running benchmarks/{name}.py")
-        start = time.perf_counter()
+        start, load = time.perf_counter(), os.getloadavg()[0]
         proc = subprocess.run([sys.executable, "-m", f"benchmarks.{name}", *(quick_args if quick else full)],
                               cwd=measure.ROOT, capture_output=True, text=True)  # fmt: skip
         results[name] = {"status": "ok" if proc.returncode == 0 else f"exit {proc.returncode}",
                          "seconds": time.perf_counter() - start,
+                         "load": [round(load, 2), round(os.getloadavg()[0], 2)],
                          "output": proc.stdout.strip() if keep_output and proc.returncode == 0 else "",
                          "tail": (proc.stdout + proc.stderr)[-600:]}  # fmt: skip
+        json_path = BOOKS_DIR / f"{name}.json"
+        if json_path.exists():
+            results[name]["figures"] = json.loads(json_path.read_text())
     return results
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--quick", action="store_true",
-                        help="10k and 100k only, 3 cold starts instead of 7")  # fmt: skip
+                        help="10k and 100k only, 3 runs of each start instead of 7")  # fmt: skip
     parser.add_argument("--scales", help="comma-separated book sizes in pros "
                         "(default 10000,100000,1000000; --quick: 10000,100000)")  # fmt: skip
+    parser.add_argument("--no-big-list", action="store_true",
+                        help="skip the ~100,000-item collector's book")  # fmt: skip
     parser.add_argument("--no-others", action="store_true",
                         help="skip the other features' benchmarks/bench_*.py")  # fmt: skip
     parser.add_argument("--out", default=str(measure.ROOT / "docs" / "performance.md"))
@@ -96,12 +132,16 @@ def main(argv: list[str] | None = None) -> int:
     scales = sorted(int(s.replace("_", "")) for s in (args.scales or default).split(","))
     runs = 3 if args.quick else 7
     started = time.time()
-    results: dict[str, Any] = {"scales": {}, "quick": args.quick}
+    results: dict[str, Any] = {"scales": {}, "quick": args.quick, "runs": runs,
+                               "load_start": os.getloadavg()}  # fmt: skip
     for pros in scales:
         book = ensure_book(pros, log)
         results["scales"][pros] = measure_scale(book, runs, pros == TARGET_SCALE)
+    if not args.no_big_list:
+        results["big_list"] = measure_big_list(big_list_book(log), runs)
     results["others"] = {} if args.no_others else other_benchmarks(args.quick)
     results["seconds"] = time.time() - started
+    results["load_end"] = os.getloadavg()
     BOOKS_DIR.mkdir(parents=True, exist_ok=True)
     (BOOKS_DIR / "last-run.json").write_text(json.dumps(results, indent=1, default=str))
     verdicts = write_report(Path(args.out), results)

@@ -1,20 +1,29 @@
 """The GUI-thread watchdog: the longest gap between 10 ms timer ticks while heavy work runs.
 
-Each job goes through the main window's own code paths: `reload()` for a refresh (its result is
-shown on the GUI thread, so that part counts too) and the window's operation runner for KPIs, an
-import (validated and planned against the book, not applied: the cached book stays as built)
-and exports. A gap longer than the 100 ms target means the window froze that long.
+Each job goes through the main window's own code paths: the first load of the list after the
+window is shown (the start), opening its first item, a refresh (`reload()`; its result is
+taken on the GUI thread, so that part counts too), and the window's runner for the KPI tab's
+work (report, trend, aging by collector), an import (validated and planned against the book,
+not applied: the cached book stays as built), two exports and Today's plan (when the
+collector's-day feature is there). A gap longer than the 100 ms target means the window froze
+that long. A sampler thread notes where the other threads were when a gap ran long (a call
+holding the interpreter shows up there).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
+import threading
 import time
+import traceback
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+LATE = 0.05  # a gap longer than this is looked into by the sampler
 
 
 class Watchdog:
@@ -28,6 +37,9 @@ class Watchdog:
         self.timer.timeout.connect(self._tick)
         self.last = time.perf_counter()
         self.longest = 0.0
+        self.running = False
+        self.where: list[tuple[float, str]] = []  # (how late, where the other threads were)
+        threading.Thread(target=self._sample, daemon=True).start()
 
     def _tick(self) -> None:
         now = time.perf_counter()
@@ -35,16 +47,53 @@ class Watchdog:
         self.last = now
 
     def start(self) -> None:
-        self.last, self.longest = time.perf_counter(), 0.0
+        self.last, self.longest, self.where = time.perf_counter(), 0.0, []
+        self.running = True
         self.timer.start()
 
     def stop(self) -> float:
         self._tick()
         self.timer.stop()
+        self.running = False
         return self.longest
 
+    def _sample(self) -> None:
+        """Every 5 ms: when the GUI thread is late, note the other threads' innermost frames."""
+        gui = threading.main_thread().ident
+        while True:
+            time.sleep(0.005)
+            late = time.perf_counter() - self.last
+            if not self.running or late < LATE:
+                continue
+            here = threading.get_ident()
+            frames = sys._current_frames()
+            spots = [_spot(frame) for ident, frame in frames.items() if ident not in (here, gui)]
+            self.where.append((late, "; ".join(s for s in spots if s) or "the GUI thread itself"))
+            while self.running and time.perf_counter() - self.last > 0.002:
+                time.sleep(0.002)  # one note per gap
 
-def _run_job(window: Any, dog: Watchdog, fn: Callable[[], Any]) -> dict[str, float]:
+    def worst_spot(self) -> str:
+        return max(self.where)[1] if self.where else ""
+
+
+def _spot(frame: Any) -> str:
+    """The innermost arbench (else any) frame of a thread, as file:line function."""
+    stack = traceback.extract_stack(frame)
+    for entry in reversed(stack):
+        if "/arbench/" in entry.filename and "/site-packages/" not in entry.filename:
+            return f"{Path(entry.filename).name}:{entry.lineno} {entry.name}"
+    if not stack or stack[-1].name in ("run", "wait", "_sample"):
+        return ""
+    return f"{Path(stack[-1].filename).name}:{stack[-1].lineno} {stack[-1].name}"
+
+
+def _result(dog: Watchdog, started: float) -> dict[str, Any]:
+    gap = dog.stop()
+    return {"seconds": time.perf_counter() - started, "longest_gap_ms": gap * 1000,
+            "where": dog.worst_spot() if gap >= LATE else ""}  # fmt: skip
+
+
+def _run_job(window: Any, dog: Watchdog, fn: Callable[[], Any]) -> dict[str, Any]:
     from PySide6.QtCore import QEventLoop
 
     loop = QEventLoop()
@@ -58,23 +107,40 @@ def _run_job(window: Any, dog: Watchdog, fn: Callable[[], Any]) -> dict[str, flo
     t = time.perf_counter()
     window.runner.run(fn, lambda _result: loop.quit(), failed)
     loop.exec()
-    took, gap = time.perf_counter() - t, dog.stop()
+    result = _result(dog, t)
     if errors:
         raise errors[0]
-    return {"seconds": took, "longest_gap_ms": gap * 1000}
+    return result
 
 
-def _refresh(window: Any, dog: Watchdog) -> dict[str, float]:
-    from PySide6.QtCore import QEventLoop
+def _wait(window: Any, signal: Any) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
 
     loop = QEventLoop()
-    window.worklist_loaded.connect(loop.quit)
+    signal.connect(loop.quit)
+    QTimer.singleShot(300_000, loop.quit)
+    loop.exec()
+    signal.disconnect(loop.quit)
+
+
+def _load(window: Any, dog: Watchdog) -> dict[str, Any]:
+    """Read the list (the window's reload) until it is shown."""
     dog.start()
     t = time.perf_counter()
     window.reload()
-    loop.exec()
-    window.worklist_loaded.disconnect(loop.quit)
-    return {"seconds": time.perf_counter() - t, "longest_gap_ms": dog.stop() * 1000}
+    _wait(window, window.worklist_loaded)
+    return _result(dog, t)
+
+
+def _open_first(app: Any, window: Any, dog: Watchdog) -> dict[str, Any]:
+    """The first row's detail, read off the GUI thread and drawn (as at the start)."""
+    dog.start()
+    t = time.perf_counter()
+    if window.runner.busy:
+        _wait(window, window.runner.idle)
+    window.panel.repaint()
+    app.processEvents()
+    return _result(dog, t)
 
 
 def register_csv(db: Any, path: Path) -> int:
@@ -110,35 +176,41 @@ def register_csv(db: Any, path: Path) -> int:
     return n
 
 
+def today_service() -> Callable[..., Any] | None:
+    """The collector's-day plan service (issue #17), when this version has it."""
+    try:
+        from arbench.services import day_plan  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return None
+    return getattr(day_plan, "today", None)
+
+
 def jobs(db: Any, login: str, on: date, workdir: Path) -> dict[str, Callable[[], Any]]:
     """The heavy jobs, by name; absent services are left out."""
-    found: dict[str, Callable[[], Any]] = {}
-    try:
-        from arbench.domain.kpi_financial import Period
-        from arbench.services.kpis import kpi_report
+    from arbench.domain.catalogue import Role
+    from arbench.domain.kpi_financial import Period
+    from arbench.services import kpis as kpi_service
+    from arbench.services.base import Actor
+    from arbench.services.exports import export_aging, export_worklist
+    from arbench.services.imports import import_invoices
 
-        found["kpis"] = lambda: kpi_report(db, Period(on - timedelta(days=365), on))
-    except ImportError:
-        pass
-    try:
-        from arbench.domain.catalogue import Role
-        from arbench.services.base import Actor
-        from arbench.services.imports import import_invoices
-
-        NIGHTLY = Actor(0, "nightly", "Nightly jobs", Role.SUPERVISOR)  # import's service user
-
-        register = workdir / "register.csv"
-        register_csv(db, register)
-        found["import"] = lambda: import_invoices(db, register, dry_run=True, on=on, actor=NIGHTLY)
-    except ImportError:
-        pass
-    try:
-        from arbench.services.exports import export_aging, export_worklist
-
-        found["export_worklist"] = lambda: export_worklist(db, login, on, workdir / "w.xlsx")
-        found["export_aging"] = lambda: export_aging(db, on, workdir / "aging.xlsx")
-    except ImportError:
-        pass
+    period = Period(on - timedelta(days=365), on)
+    nightly = Actor(0, "nightly", "Nightly jobs", Role.SUPERVISOR)  # import's service user
+    register = workdir / "register.csv"
+    register_csv(db, register)
+    found: dict[str, Callable[[], Any]] = {
+        "kpis": lambda: (
+            kpi_service.kpi_report(db, period),
+            kpi_service.kpi_trend(db, period),
+            kpi_service.aging_by_collector(db, on),
+        ),  # fmt: skip
+        "import": lambda: import_invoices(db, register, dry_run=True, on=on, actor=nightly),
+        "export_worklist": lambda: export_worklist(db, login, on, workdir / "w.xlsx"),
+        "export_aging": lambda: export_aging(db, on, workdir / "aging.xlsx"),
+    }
+    today = today_service()
+    if today is not None:
+        found["today"] = lambda: today(db, login, on, with_items=False)
     return found
 
 
@@ -146,11 +218,13 @@ def watchdog(args: argparse.Namespace, make_window: Any, emit: Any) -> None:
     app, window = make_window(args)
     on = date.fromisoformat(args.on)
     dog = Watchdog()
-    results: dict[str, dict[str, float]] = {}
-    results["refresh"] = _refresh(window, dog)
+    results: dict[str, dict[str, Any]] = {}
+    results["start_load"] = _load(window, dog)  # the window is shown; its list is read
+    results["start_detail"] = _open_first(app, window, dog)
+    results["refresh"] = _load(window, dog)
     with tempfile.TemporaryDirectory() as tmp:
         for name, fn in jobs(window.db, args.login, on, Path(tmp)).items():
             results[name] = _run_job(window, dog, fn)
-        results["refresh_again"] = _refresh(window, dog)
+        results["refresh_again"] = _load(window, dog)
     app.processEvents()
-    emit({"jobs": results})
+    emit({"jobs": results, "items": len(window.controller.own_items())})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -29,6 +29,7 @@ from arbench.domain.catalogue import (
 from arbench.domain.priority import BUCKET_LABELS, rank_values, sort_key, work_order
 from arbench.services.base import NotFound
 from arbench.services.bulk_sql import FETCH_BATCH
+from arbench.services.gc_pause import collector_paused
 from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import Account, DepartmentRequest, Issue, Pro, Promise, User
@@ -69,8 +70,9 @@ class WorkItem:
         """Lower-case text the type-ahead search matches: PRO, BOL, invoice, customer.
 
         Computed once per row (worklist loads compute it off the GUI thread)."""
-        parts = (self.pro, self.bol, self.invoice_number, self.account_number, self.account_name)
-        return " ".join(p for p in parts if p).lower()
+        return search_text_of(
+            self.pro, self.bol, self.invoice_number, self.account_number, self.account_name
+        )
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -97,17 +99,9 @@ class WorkItem:
         }
 
 
-_FIELDS = tuple(f.name for f in fields(WorkItem))
-_new, _set = object.__new__, object.__setattr__
-
-
-def new_item(*values: Any) -> WorkItem:
-    """A WorkItem from its field values in order, as `WorkItem(*values)` makes it, in half the
-    time (a frozen dataclass's __init__ sets its 23 fields one by one): the worklist builds
-    one per open item."""
-    item = _new(WorkItem)
-    _set(item, "__dict__", dict(zip(_FIELDS, values, strict=True)))
-    return item
+def search_text_of(*parts: str | None) -> str:
+    """The type-ahead's text of a row: its PRO, BOL, invoice, customer number and name."""
+    return " ".join([p for p in parts if p]).lower()
 
 
 @dataclass
@@ -149,8 +143,12 @@ def items_for(session: Session, where: Iterable[object], on: date) -> list[WorkI
     plain tuples in batches (no ORM objects, money as cents, no single fetch holding the
     interpreter for long), promises and department requests in one query each, and each row
     is ranked by `domain.priority.rank_values` without intermediate objects."""
+    with collector_paused():
+        return _items_for(session, list(where), on)
+
+
+def _items_for(session: Session, where: list[object], on: date) -> list[WorkItem]:
     window = read_settings(session).dispute_window_days
-    where = list(where)
     open_issues = [Issue.status.in_(OPEN), *where]
     result = session.connection().execute(
         select(*_item_columns())
@@ -225,7 +223,7 @@ def _ranked(
             float(open_amount) if open_amount > 0 else 0.0, days_past_due, left, risk, broken,
             follow_up, dispute, opened_on, answered, overdue, waiting, since, on,
         )  # fmt: skip
-        append(new_item(
+        append(WorkItem(
             item_id, level, pro, number, name, type_, type_name, cause,
             causes.get(cause) if cause else None, open_amount, days_past_due, follow_up, status,
             priority, reason, int(bucket), labels[bucket], bol, invoice, left, waiting or overdue,

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from arbench.domain.catalogue import Level
 from arbench.services import worklist as worklist_service
 from arbench.services.base import Actor
+from arbench.services.gc_pause import collector_paused, keep_long_lived
 from arbench.services.op_changes import Changes
 from arbench.services.worklist import WorkItem, by_order
 from arbench.store.db import Database
@@ -106,7 +107,10 @@ class WorklistController(QObject):
         def load() -> dict[str, Rows]:
             # Off the GUI thread: read, rank, and make each list's rows ready (search texts,
             # ids, counts), so the GUI thread only swaps them in, whatever their number.
-            return _prepared(lists, worklist_service.worklist(db, login, on))
+            with collector_paused():
+                prepared = _prepared(lists, worklist_service.worklist(db, login, on))
+                keep_long_lived()  # before collections resume: none walks the new rows
+            return prepared
 
         self.runner.read(load, self._loaded, self._load_failed, key="worklist")
 
