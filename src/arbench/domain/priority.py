@@ -86,27 +86,38 @@ def score(facts: ItemFacts) -> list[tuple[float, str]]:
 
 
 def _parts(
-    amount: float, days_past_due: int, left: int | None, risk_score: int, broken: int
+    amount: float,
+    days_past_due: int,
+    left: int | None,
+    risk_score: int,
+    broken: int,
+    explain: bool = True,
 ) -> list[tuple[float, str]]:
+    """(points, explanation) of each reason for priority; without `explain` the texts are
+    left empty (the order of a big list is known before its rows' reasons are written)."""
     parts: list[tuple[float, str]] = []
     if amount > 0:  # 35 points at $100,000 and above, on a log scale
-        parts.append((min(35.0, 7.0 * math.log10(1 + amount)), f"${amount:,.2f} open"))
+        parts.append((min(35.0, 7.0 * math.log10(1 + amount)),
+                      f"${amount:,.2f} open" if explain else ""))  # fmt: skip
     if days_past_due > 0:
-        parts.append((min(25.0, days_past_due / 120 * 25), f"{days_past_due} days past due"))
+        parts.append((min(25.0, days_past_due / 120 * 25),
+                      f"{days_past_due} days past due" if explain else ""))  # fmt: skip
     if left is not None and left <= 60:
         points = 20.0 if left <= 0 else 20.0 * (60 - left) / 60
         text = (
-            "dispute window closed"
+            ""
+            if not explain
+            else "dispute window closed"
             if left <= 0
             else f"{left} day{'s' if left > 1 else ''} left in the dispute window"
         )
         parts.append((points, text))
     if risk_score >= 40:
-        parts.append((risk_score / 100 * 10, f"customer risk {risk_score}/100"))
+        parts.append((risk_score / 100 * 10,
+                      f"customer risk {risk_score}/100" if explain else ""))  # fmt: skip
     if broken:
-        parts.append(
-            (min(10.0, 5.0 * broken), f"{broken} broken promise{'s' if broken > 1 else ''}")
-        )
+        parts.append((min(10.0, 5.0 * broken),
+                      f"{broken} broken promise{'s' if broken > 1 else ''}" if explain else ""))  # fmt: skip
     return parts
 
 
@@ -135,20 +146,25 @@ def rank_values(
     waiting: str | None,
     waiting_since: date | None,
     on: date,
+    explain: bool = True,
 ) -> tuple[Bucket, float, str]:
     """`rank` over plain values (the worklist ranks every open item this way, without building
-    an ItemFacts per row): (bucket, priority, reason). `amount` is the open amount, not below 0."""
-    parts = _parts(amount, days_past_due, left, risk_score, broken)
+    an ItemFacts per row): (bucket, priority, reason). `amount` is the open amount, not below 0.
+    With `explain=False` the reason is "" (what `order_values` gives: the order alone)."""
+    parts = _parts(amount, days_past_due, left, risk_score, broken, explain)
     if len(parts) > 1:
         priority = round(min(100.0, sum([p for p, _ in parts])), 1)  # summed in this order
-        parts.sort(key=_points, reverse=True)  # stable: equal points keep their order
-        explained = ", ".join([text for _, text in parts])
+        if explain:
+            parts.sort(key=_points, reverse=True)  # stable: equal points keep their order
+        explained = ", ".join([text for _, text in parts]) if explain else ""
     elif parts:
         priority, explained = round(min(100.0, parts[0][0]), 1), parts[0][1]
     else:
         priority, explained = 0.0, ""
     bucket, headline = _bucket_of(answered, overdue, waiting, waiting_since, follow_up, broken,
-                                  is_dispute, opened_on, on)  # fmt: skip
+                                  is_dispute, opened_on, on, explain)  # fmt: skip
+    if not explain:
+        return bucket, priority, ""
     reason = f"{headline}; {explained}" if headline and explained else (headline or explained)
     return bucket, priority, reason or "open item"
 
@@ -172,7 +188,11 @@ def _bucket_of(
     is_dispute: bool,
     opened_on: date,
     on: date,
+    explain: bool = True,
 ) -> tuple[Bucket, str]:
+    if not explain:
+        return _bucket_only(answered, overdue, waiting, follow_up, broken, is_dispute,
+                            opened_on, on), ""  # fmt: skip
     if answered:
         return Bucket.DEPARTMENT, f"{answered.capitalize()} answered"
     if overdue:
@@ -189,6 +209,30 @@ def _bucket_of(
     if is_dispute and 0 <= (on - opened_on).days <= NEW_ITEM_DAYS:
         return Bucket.NEW_DISPUTE, "New short pay or dispute"
     return Bucket.PRIORITY, ""
+
+
+def _bucket_only(
+    answered: str | None,
+    overdue: str | None,
+    waiting: str | None,
+    follow_up: date | None,
+    broken: int,
+    is_dispute: bool,
+    opened_on: date,
+    on: date,
+) -> Bucket:
+    """The bucket `_bucket_of` gives, without its headline (same conditions, same order)."""
+    if answered or overdue:
+        return Bucket.DEPARTMENT
+    if waiting:
+        return Bucket.WAITING
+    if follow_up is not None and follow_up <= on:
+        return Bucket.FOLLOW_UP_DUE
+    if broken:
+        return Bucket.BROKEN_PROMISE
+    if is_dispute and 0 <= (on - opened_on).days <= NEW_ITEM_DAYS:
+        return Bucket.NEW_DISPUTE
+    return Bucket.PRIORITY
 
 
 def work_order(bucket: int, priority: float, item_id: int) -> tuple[int, float, int]:

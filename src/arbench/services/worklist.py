@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import BigInteger, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.types import NullType
 
 from arbench.domain.catalogue import (
     ISSUE_TYPES,
@@ -26,7 +28,7 @@ from arbench.domain.catalogue import (
     PromiseStatus,
     RequestStatus,
 )
-from arbench.domain.priority import BUCKET_LABELS, rank_values, sort_key, work_order
+from arbench.domain.priority import BUCKET_LABELS, Bucket, rank_values, sort_key, work_order
 from arbench.services.base import NotFound
 from arbench.services.bulk_sql import FETCH_BATCH
 from arbench.services.gc_pause import collector_paused
@@ -115,39 +117,76 @@ class _Extras:
 
 def worklist(db: Database, login: str, on: date | None = None) -> list[WorkItem]:
     """The open items owned by `login`, in the order the day should be worked."""
+    return worklist_ranked(db, login, on, explain=True).items()
+
+
+def worklist_ranked(
+    db: Database, login: str, on: date | None = None, *, explain: bool = False
+) -> RankedList:
+    """`worklist`, before its rows are made: the window makes the first rows, shows them, and
+    makes the rest while the collector works (see RankedList)."""
     on = on or date.today()
     with db.session() as session:
         user_id = session.scalar(select(User.id).where(User.login == login))
         if user_id is None:
             raise NotFound(f"unknown user '{login}'")
-        return items_for(session, [Issue.owner_id == user_id], on)
+        return ranked(session, [Issue.owner_id == user_id], on, explain=explain)
 
 
-# The columns of one open item, fetched as plain tuples (money as integer cents).
-_CENTS = BigInteger()
+# The columns of one open item, fetched as plain tuples: money as integer cents, dates as
+# the driver gives them (SQLite: ISO text, turned into dates once per distinct day by _Days).
+_CENTS, _AS_STORED = BigInteger(), NullType()
 
 
 def _item_columns() -> tuple[Any, ...]:
     return (
-        Issue.id, Issue.level, Issue.type, Issue.root_cause, Issue.status, Issue.follow_up,
-        type_coerce(Issue.amount, _CENTS), Issue.opened_on, Issue.parent_id, Issue.owner_id,
+        Issue.id, Issue.level, Issue.type, Issue.root_cause, Issue.status,
+        type_coerce(Issue.follow_up, _AS_STORED), type_coerce(Issue.amount, _CENTS),
+        type_coerce(Issue.opened_on, _AS_STORED), Issue.parent_id, Issue.owner_id,
         Issue.account_id, Account.number, Account.name, Account.risk_score, Pro.pro, Pro.bol,
-        Pro.invoice_number, Pro.invoice_date, Pro.due_date, type_coerce(Pro.open_balance, _CENTS),
+        Pro.invoice_number, type_coerce(Pro.invoice_date, _AS_STORED),
+        type_coerce(Pro.due_date, _AS_STORED), type_coerce(Pro.open_balance, _CENTS),
     )  # fmt: skip
 
 
+class _Days:
+    """A stored date as a `date`: SQLite's ISO text parsed once per distinct day."""
+
+    def __init__(self) -> None:
+        self.known: dict[Any, date | None] = {None: None}
+
+    def __call__(self, value: Any) -> date | None:
+        day = self.known.get(value, _UNSEEN)
+        if day is _UNSEEN:
+            day = self.known[value] = date.fromisoformat(value) if isinstance(value, str) else value
+        return day  # type: ignore[return-value]
+
+
+_UNSEEN = object()
+
+
 def items_for(session: Session, where: Iterable[object], on: date) -> list[WorkItem]:
-    """Ranked work items for the open issues matching `where` (used by team views too).
+    """Ranked work items for the open issues matching `where` (used by team views too)."""
+    return ranked(session, where, on, explain=True).items()
 
-    Built for big lists (a supervisor's or a large book's 100,000 items): the rows come as
+
+def ranked(
+    session: Session, where: Iterable[object], on: date, *, explain: bool = False
+) -> RankedList:
+    """The open issues matching `where` in work order, before their rows are made.
+
+    Built for big lists (a collector's or a supervisor's 100,000 items): the rows come as
     plain tuples in batches (no ORM objects, money as cents, no single fetch holding the
-    interpreter for long), promises and department requests in one query each, and each row
-    is ranked by `domain.priority.rank_values` without intermediate objects."""
+    interpreter for long), promises and department requests in one query each; each row is
+    ordered by `domain.priority.rank_values`, and `items()` then makes the WorkItems in that
+    order, all at once or a slice at a time. Without `explain` the reasons are written by
+    `items()` (a window shows the first rows before the others' reasons are written); with it,
+    in the same pass (one pass: what a caller that takes every row at once wants)."""
     with collector_paused():
-        return _items_for(session, list(where), on)
+        return _ranked(session, list(where), on, explain)
 
 
-def _items_for(session: Session, where: list[object], on: date) -> list[WorkItem]:
+def _ranked(session: Session, where: list[object], on: date, explain: bool) -> RankedList:
     window = read_settings(session).dispute_window_days
     open_issues = [Issue.status.in_(OPEN), *where]
     result = session.connection().execute(
@@ -167,69 +206,105 @@ def _items_for(session: Session, where: list[object], on: date) -> list[WorkItem
         if account_rows
         else {}
     )
-    items = _ranked(rows, extras, account_totals, on, window)
-    items.sort(key=_order_number)
-    return items
+    days = _Days()
+    return RankedList(_facts_in_order(rows, extras, account_totals, on, window, explain, days),
+                      on, days)  # fmt: skip
 
 
-def _order_number(item: WorkItem) -> int:
-    """`by_order` as one integer (same order: bucket, priority high first, id): a sort of
-    100,000 rows compares integers, not tuples, and holds the interpreter ~5x less long."""
-    return ((item.bucket << 11) + 1000 - round(item.priority * 10) << 40) + item.id
-
-
-_NO_EXTRAS = None
 _ZERO = Decimal(0)
+_NO_EXTRAS = _Extras()
+# One row before its WorkItem: (order number, the query's row, open amount, days past due,
+# dispute days left, the item's promises and requests, its reason or "" when not yet written)
+Facts = tuple[int, Any, Decimal, int, int | None, _Extras, str]
 
 
-def _ranked(
+def _facts_in_order(
     rows: list[Any],
     extras: dict[int, _Extras],
     totals: dict[int, tuple[Decimal, int]],
     on: date,
     window: int,
-) -> list[WorkItem]:
-    """One WorkItem per row, ranked (the loop every worklist row goes through: kept flat)."""
-    types = {key: (t.name, t.dispute) for key, t in ISSUE_TYPES.items()}
-    causes = {key: c.name for key, c in ROOT_CAUSES.items()}
+    explain: bool,
+    days: _Days,
+) -> list[Facts]:
+    """Each row's facts and place in the work order, sorted (the loop every worklist row goes
+    through: kept flat). The order is `by_order`'s, as one integer per row."""
+    disputes = {key: t.dispute for key, t in ISSUE_TYPES.items()}
     money = _MoneyCache()
-    labels = BUCKET_LABELS
     pro_level = Level.PRO.value
-    out: list[WorkItem] = []
+    out: list[Facts] = []
     append = out.append
-    for (item_id, level, type_, cause, status, follow_up, amount, opened_on, parent_id, owner_id,
-         account_id, number, name, risk, pro, bol, invoice, invoiced, due, balance) in rows:  # fmt: skip
+    for row in rows:
+        item_id, level, type_, _, _, follow_up, amount, opened_on = row[:8]
+        follow_up, opened_on = days(follow_up), days(opened_on)
         x = extras.get(item_id, _NO_EXTRAS)
         if level == pro_level:
+            balance, due, invoiced = row[19], days(row[18]), days(row[17])
             open_amount = money(balance) if balance is not None else _ZERO
             days_past_due = (on - due).days if due else 0
             if days_past_due < 0:
                 days_past_due = 0
             left = window - (on - invoiced).days if invoiced else None
         else:
-            open_amount, days_past_due = (
-                totals.get(item_id) or totals.get(-account_id) or (_ZERO, 0)
-            )
+            open_amount, days_past_due = totals.get(item_id) or totals.get(-row[10]) or (_ZERO, 0)
             if amount is not None and open_amount == 0:
                 open_amount = money(amount)
             left = None
-        type_name, dispute = types.get(type_, (type_, False))
-        if x is None:
-            broken, answered, overdue, waiting, since = 0, None, None, None, None
-        else:
-            broken, answered, overdue = x.broken, x.answered, x.overdue
-            waiting, since = x.waiting, x.waiting_since
         bucket, priority, reason = rank_values(
-            float(open_amount) if open_amount > 0 else 0.0, days_past_due, left, risk, broken,
-            follow_up, dispute, opened_on, answered, overdue, waiting, since, on,
+            float(open_amount) if open_amount > 0 else 0.0, days_past_due, left, row[13],
+            x.broken, follow_up, disputes.get(type_, False), opened_on, x.answered, x.overdue,
+            x.waiting, x.waiting_since, on, explain,
         )  # fmt: skip
-        append(WorkItem(
-            item_id, level, pro, number, name, type_, type_name, cause,
-            causes.get(cause) if cause else None, open_amount, days_past_due, follow_up, status,
-            priority, reason, int(bucket), labels[bucket], bol, invoice, left, waiting or overdue,
-            parent_id, owner_id,
-        ))  # fmt: skip
+        number = ((bucket << 11) + 1000 - round(priority * 10) << 40) + item_id  # = by_order
+        append((number, row, open_amount, days_past_due, left, x, reason))
+    out.sort(key=_first)
     return out
+
+
+_first = itemgetter(0)
+
+
+class RankedList:
+    """A list's rows in work order; `items(start, stop)` makes their WorkItems (in order, so
+    they also lie in memory in the order the list is read)."""
+
+    def __init__(self, facts: list[Facts], on: date, days: _Days):
+        self.facts, self.on, self.days = facts, on, days
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def items(self, start: int = 0, stop: int | None = None) -> list[WorkItem]:
+        with collector_paused():
+            return self._items(start, stop)
+
+    def _items(self, start: int, stop: int | None) -> list[WorkItem]:
+        types = {key: (t.name, t.dispute) for key, t in ISSUE_TYPES.items()}
+        causes = {key: c.name for key, c in ROOT_CAUSES.items()}
+        labels, on, days = BUCKET_LABELS, self.on, self.days
+        out: list[WorkItem] = []
+        append = out.append
+        for order, row, open_amount, days_past_due, left, x, reason in self.facts[start:stop]:
+            (item_id, level, type_, cause, status, follow_up, _, opened_on, parent_id, owner_id,
+             _, number, name, risk, pro, bol, invoice, _, _, _) = row  # fmt: skip
+            follow_up, opened_on = days(follow_up), days(opened_on)
+            type_name, dispute = types.get(type_, (type_, False))
+            if reason:
+                bucket = Bucket(order >> 51)
+                priority = (1000 - (order >> 40 & 2047)) / 10
+            else:
+                bucket, priority, reason = rank_values(
+                    float(open_amount) if open_amount > 0 else 0.0, days_past_due, left, risk,
+                    x.broken, follow_up, dispute, opened_on, x.answered, x.overdue, x.waiting,
+                    x.waiting_since, on,
+                )  # fmt: skip
+            append(WorkItem(
+                item_id, level, pro, number, name, type_, type_name, cause,
+                causes.get(cause) if cause else None, open_amount, days_past_due, follow_up,
+                status, priority, reason, int(bucket), labels[bucket], bol, invoice, left,
+                x.waiting or x.overdue, parent_id, owner_id,
+            ))  # fmt: skip
+        return out
 
 
 class _MoneyCache:
@@ -321,4 +396,7 @@ def split(items: list[WorkItem]) -> tuple[list[WorkItem], list[WorkItem]]:
     ]
 
 
-__all__ = ["WorkItem", "by_order", "items_for", "sort_key", "split", "work_order", "worklist"]
+__all__ = [
+    "RankedList", "WorkItem", "by_order", "items_for", "ranked", "sort_key", "split",
+    "work_order", "worklist", "worklist_ranked",
+]  # fmt: skip

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.controller.status_changed.connect(self.status_label.setText)
         self.controller.loaded.connect(self._loaded)
+        self.controller.first_rows_shown.connect(self._first_rows)
         self.controller.applied.connect(self.loader.changed)
         self.tabs.item_selected.connect(self.loader.open)
         self.tabs.item_selected.connect(lambda _item: self._update_actions())
@@ -114,17 +115,24 @@ class MainWindow(QMainWindow):
         """Read the worklist again (off the GUI thread); `worklist_loaded` when shown."""
         self.controller.reload()
 
-    def _loaded(self) -> None:
+    def _first_rows(self) -> None:
+        """A big list's first rows are in: start on the first one while the rest come."""
         view = self.tabs.current_view()
         if view.current_item() is None:
             view.select_row(0)
-        elif self.loader.wanted is not None:  # the list was read again: so is the item shown
+
+    def _loaded(self) -> None:
+        view = self.tabs.current_view()
+        continued = self.controller.rest_pending  # the rest of rows read with the first ones
+        if view.current_item() is None:
+            view.select_row(0)
+        elif self.loader.wanted is not None and not continued:  # read again: so is the item
             item = view.current_item()
             same = item is not None and item.id == self.loader.wanted
             self.loader.open_id(
                 self.loader.wanted, item.reason if same and item else self.panel.reason
             )
-        if not self.controller.own_items() and self.loader.wanted is None:
+        if not self.controller.own_count() and self.loader.wanted is None:
             self.panel.show_message(self.empty_worklist_hint())
         self.worklist_loaded.emit()
 

@@ -2,9 +2,10 @@
 
 `ARBENCH_START_PROBE=<epoch seconds when the process was spawned> arbench --db B --as LOGIN`
 starts exactly as a user's `arbench` does; once the first row's detail is drawn in the item
-panel (or the list is shown empty), it prints one JSON line on stdout — the moments since the
-spawn, the list's size, the resident memory and which optional modules the start imported —
-and quits. The app does nothing else differently; without the variable this module is never
+panel (`ready_s`; or the list is shown empty) and the whole list is in (`list_shown_s`; a big
+list shows its first rows before, `first_rows_s`), it prints one JSON line on stdout — the
+moments since the spawn, the list's size, the resident memory and which optional modules the
+start imported — and quits. The app does nothing else differently; without the variable this module is never
 imported.
 """
 
@@ -56,6 +57,7 @@ class StartProbe:
         self.marks["window_shown_s"] = time.time() - spawned
         self.done = False
         QTimer.singleShot(0, lambda: self._mark("first_event_s"))
+        window.controller.first_rows_shown.connect(lambda: self._mark("first_rows_s"))
         window.controller.loaded.connect(self._loaded)
         window.panel.detail_shown.connect(self._detail)
 
@@ -63,24 +65,26 @@ class StartProbe:
         self.marks.setdefault(name, time.time() - self.spawned)
 
     def _loaded(self) -> None:
-        self._mark("list_shown_s")
-        if not self.window.controller.own_items():
-            self._report()
+        self._mark("list_shown_s")  # every row of the list is in
+        if not self.window.controller.own_count():
+            self._mark("ready_s")
+        self._report()
 
     def _detail(self, detail: Any) -> None:
         if detail is None:
             return
         self.window.panel.repaint()  # drawn, not only scheduled
+        self._mark("ready_s")  # the collector can work: the first row's detail is drawn
         self._report()
 
     def _report(self) -> None:
-        if self.done:
+        """Once the first row's detail is drawn and the whole list is in."""
+        if self.done or "ready_s" not in self.marks or "list_shown_s" not in self.marks:
             return
         self.done = True
-        self._mark("ready_s")
         report = {
             **self.marks,
-            "items": len(self.window.controller.own_items()),
+            "items": self.window.controller.own_count(),
             "rss_mb": _rss_mb(),
             "modules": len(sys.modules),
             "loaded": sorted(name for name in OPTIONAL if name in sys.modules),

@@ -23,10 +23,12 @@ from arbench.services import worklist as worklist_service
 from arbench.services.base import Actor
 from arbench.services.gc_pause import collector_paused, keep_long_lived
 from arbench.services.op_changes import Changes
-from arbench.services.worklist import WorkItem, by_order
+from arbench.services.worklist import RankedList, WorkItem, by_order
 from arbench.store.db import Database
 from arbench.ui.operations import OperationRunner
-from arbench.ui.worklist_state import RowList, Rows, ShownRows
+from arbench.ui.worklist_state import RowList, Rows, ShownRows, release
+
+FIRST_ROWS = 2_000  # a list more than twice as long shows these first, then the rest
 
 
 def search_order(item: WorkItem) -> tuple[bool, int, float, int]:
@@ -45,10 +47,20 @@ def _prepared(lists: list[RowList], items: list[WorkItem]) -> dict[str, Rows]:
     }
 
 
+def _release(replaced: list[Rows]) -> None:
+    for rows in replaced:
+        release(rows)
+
+
+def _nothing(_result: object) -> None:
+    pass
+
+
 class WorklistController(QObject):
     """Owns the rows, order, counts and status line of one window's lists."""
 
     loaded = Signal()  # the user's lists were read again
+    first_rows_shown = Signal()  # a big list's first rows are shown; `loaded` follows
     applied = Signal(object)  # Changes, after every list and view took it
     status_changed = Signal(str)  # "3,599 open items · 1,127 need attention today"
 
@@ -68,6 +80,7 @@ class WorklistController(QObject):
             self.add_list(row_list)
         self.own = (self.pro, self.account)  # the user's own items: the status line counts them
         self.loading = False
+        self.rest_pending = False  # a big list's first rows are shown, the rest are coming
         self._during_load: list[Changes] | None = None
         self.has_loaded = False
 
@@ -81,6 +94,10 @@ class WorklistController(QObject):
     def view(self, key: str) -> ShownRows:
         """New shown rows over the list `key`, for one view to observe."""
         return ShownRows(self.lists[key])
+
+    def own_count(self) -> int:
+        """How many open items the user has."""
+        return sum(len(row_list) for row_list in self.own)
 
     def own_items(self) -> list[WorkItem]:
         """The user's open items (pro-level, then account-level), each list in work order."""
@@ -97,33 +114,64 @@ class WorklistController(QObject):
 
     # ----- reading the lists -------------------------------------------------------------
     def reload(self) -> None:
-        """Read the user's lists again off the GUI thread; `loaded` when they are shown."""
+        """Read the user's lists again off the GUI thread; `loaded` when they are shown.
+
+        A big list (more than FIRST_ROWS * 2 items) is shown in two steps: its first rows in
+        work order as soon as the whole list is ranked (`first_rows_shown`; the collector can
+        start on them), then every row once the rest are made (`loaded`)."""
         self.loading = True
         self._during_load = []
+        self.rest_pending = False
         self.status_changed.emit("Loading worklist…")
         db, login, on = self.db, self.actor.login, self.on
         lists = [row_list for row_list in self.lists.values() if row_list.adds]
 
-        def load() -> dict[str, Rows]:
+        def load() -> tuple[dict[str, Rows], RankedList | None]:
             # Off the GUI thread: read, rank, and make each list's rows ready (search texts,
             # ids, counts), so the GUI thread only swaps them in, whatever their number.
             with collector_paused():
-                prepared = _prepared(lists, worklist_service.worklist(db, login, on))
+                ranked = worklist_service.worklist_ranked(db, login, on)
+                big = len(ranked) > FIRST_ROWS * 2
+                prepared = _prepared(lists, ranked.items(0, FIRST_ROWS if big else None))
                 keep_long_lived()  # before collections resume: none walks the new rows
+            return prepared, ranked if big else None
+
+        def rest(ranked: RankedList) -> dict[str, Rows]:
+            with collector_paused():
+                prepared = _prepared(lists, ranked.items())
+                keep_long_lived()
             return prepared
 
-        self.runner.read(load, self._loaded, self._load_failed, key="worklist")
+        def first(result: tuple[dict[str, Rows], RankedList | None]) -> None:
+            prepared, ranked = result
+            if ranked is None:
+                self._loaded(prepared)
+                return
+            self.rest_pending = True
+            self._take(prepared)
+            self.has_loaded = True
+            self.status_changed.emit(f"Loading worklist… the first {FIRST_ROWS:,} of "
+                                     f"{len(ranked):,} items shown")  # fmt: skip
+            self.first_rows_shown.emit()
+            self.runner.read(lambda: rest(ranked), self._loaded, self._load_failed, key="worklist")
+
+        self.runner.read(load, first, self._load_failed, key="worklist")
+
+    def _take(self, prepared: dict[str, Rows]) -> None:
+        replaced = [
+            self.lists[key].take(rows) for key, rows in prepared.items() if key in self.lists
+        ]
+        self.runner.run(lambda: _release(replaced), _nothing)  # freed off the GUI thread
 
     def _loaded(self, prepared: dict[str, Rows]) -> None:
         replay, self._during_load, self.loading = self._during_load or [], None, False
-        for key, rows in prepared.items():
-            if key in self.lists:
-                self.lists[key].take(rows)
+        self._take(prepared)
         for changes in replay:  # written while the list was read: in order, so none is lost
             self._apply_rows(changes)
         self.status_changed.emit(self.status_text())
         self.has_loaded = True
         self.loaded.emit()
+        self.rest_pending = False
 
     def _load_failed(self, exc: Exception) -> None:
         self.loading, self._during_load = False, None

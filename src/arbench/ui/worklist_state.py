@@ -18,8 +18,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, repeat
-from operator import contains
+from itertools import compress
 from typing import Any, Protocol
 
 from arbench.domain.priority import needs_attention
@@ -51,6 +50,19 @@ class Rows:
     texts: list[str]
     by_id: dict[int, WorkItem]
     attention: int
+
+
+RELEASE_CHUNK = 2_000  # rows freed per step when a replaced list is released
+
+
+def release(rows: Rows) -> None:
+    """Free replaced rows a chunk at a time (other threads get the interpreter in between):
+    the lists are emptied in place."""
+    rows.by_id.clear()
+    rows.texts.clear()
+    items = rows.items
+    while items:
+        del items[-RELEASE_CHUNK:]
 
 
 class RowsObserver(Protocol):
@@ -121,16 +133,16 @@ class RowList:
         return Rows(rows, [item.search_text for item in rows], {item.id: item for item in rows},
                     sum(map(needs_attention, [item.bucket for item in rows])))  # fmt: skip
 
-    def take(self, rows: Rows) -> None:
-        """Replace every row with prepared ones; every view shows them again."""
-        self.items, self.texts, self.by_id, self.attention = (
-            rows.items,
-            rows.texts,
-            rows.by_id,
-            rows.attention,
-        )
+    def take(self, rows: Rows) -> Rows:
+        """Replace every row with prepared ones; every view shows them again. Returns the
+        rows replaced (hand them to `release` off the GUI thread: freeing 100,000 rows at
+        once holds the interpreter for a few hundred ms)."""
+        old = Rows(self.items, self.texts, self.by_id, self.attention)
+        self.items, self.texts = rows.items, rows.texts
+        self.by_id, self.attention = rows.by_id, rows.attention
         for view in self.views:
             view.refresh()
+        return old
 
     def apply(self, changes: Changes) -> ListDelta:
         """Take a change record: rows found by id are replaced, added or removed."""
@@ -215,6 +227,9 @@ class ShownRows:
 
     def row_of(self, item_id: int) -> int | None:
         """The shown row of an item (None when the search hides it or it is not listed)."""
+        if self.sort is None:  # rows in list order: found by bisection, no map to build
+            item = self.source.by_id.get(item_id)
+            return None if item is None else self._find(item)
         if self._row_of is None:
             self._row_of = {item.id: row for row, item in enumerate(self.rows)}
         return self._row_of.get(item_id)
@@ -263,10 +278,12 @@ class ShownRows:
         else:
             rows, texts = self._every_row()
         if needle:
-            keep = list(map(contains, texts, repeat(needle)))
+            keep = [needle in text for text in texts]  # faster than map(contains, ...)
             rows, texts = list(compress(rows, keep)), list(compress(texts, keep))
+        else:
+            rows, texts = list(rows), list(texts)  # the list's own: the view keeps a copy
         self.observer.begin_reset()
-        self.rows, self._texts = list(rows), list(texts)
+        self.rows, self._texts = rows, texts
         self._shown_search, self._row_of = needle, None
         self.observer.end_reset()
         self._counts()
