@@ -1,7 +1,8 @@
 """The benchmark books: demo books of 10k, 100k and 1M pros, built once and cached.
 
 A book is keyed by pros, accounts, collectors, seed and as-of date and kept under
-benchmarks/.books/ (ignored by git). Each book gets one item with a 500-activity timeline (the
+benchmarks/.books/ (ignored by git; ARBENCH_BENCH_BOOKS names another folder, as the test of
+the quick run does). Each book gets one item with a 500-activity timeline (the
 "long timeline" target) and is upgraded to the current schema before it is measured, so a
 cached book built before a migration still measures the current indexes (the backup the
 upgrade makes of a cached book is deleted: the book can be rebuilt).
@@ -9,6 +10,7 @@ upgrade makes of a cached book is deleted: the book can be rebuilt).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -16,7 +18,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-BOOKS_DIR = Path(__file__).resolve().parent / ".books"
+BOOKS_DIR = Path(
+    os.environ.get("ARBENCH_BENCH_BOOKS") or Path(__file__).parent / ".books"
+).resolve()
 AS_OF = date(2026, 11, 24)
 SEED = 7
 COLLECTORS = 40
@@ -24,6 +28,7 @@ LONG_TIMELINE = 500
 LOGIN = "agarcia"  # the collector whose worklist the start benchmark opens
 # The big list: one collector owning ~100,000 open items (98,443), as the issue measured them.
 BIG_LIST_PROS, BIG_LIST_COLLECTORS = 140_000, 1
+QUICK_BIG_LIST_PROS = 3_000  # the quick run's big list (a smoke test, not a figure)
 
 
 @dataclass(frozen=True)
@@ -59,9 +64,9 @@ def ensure_book(pros: int, log: object = print, collectors: int = COLLECTORS) ->
     return Book(pros, path, _long_timeline_issue(path), build_s, collectors)
 
 
-def big_list_book(log: object = print) -> Book:
+def big_list_book(log: object = print, quick: bool = False) -> Book:
     """The book of one collector with ~100,000 open items (the "big list" targets)."""
-    return ensure_book(BIG_LIST_PROS, log, BIG_LIST_COLLECTORS)
+    return ensure_book(QUICK_BIG_LIST_PROS if quick else BIG_LIST_PROS, log, BIG_LIST_COLLECTORS)
 
 
 def _generate(pros: int, path: Path, log: object, collectors: int) -> float:

@@ -1,11 +1,14 @@
-"""A PostgreSQL cluster for the benchmarks, kept under benchmarks/.books/pg/ (ignored by git).
+"""A throwaway PostgreSQL cluster for the benchmarks, made the way .ci/postgres.sh makes the
+test suite's: `with server() as admin_url:` runs initdb in a new temporary directory, starts the
+server on loopback with fsync off, gives the superuser a random password and creates the role
+`arbench` (CREATEDB) with another, and yields both URLs (`Cluster`); at the end the server is
+stopped and its directory deleted.
 
-The 1,000,000-pro team book takes minutes to build, so the cluster's files are kept between
-runs; the server runs only while a benchmark needs it (`with server() as admin_url:`), on
-loopback, on a free port in 55440-55449 (the test suite uses 55432-55439), with fsync off as
-the test clusters have it. Its superuser password is random, made once and kept in a file
-only its owner can read; nothing else reads it. The server runs as the `postgres` user when
-this is root (initdb refuses root).
+The port is a free one in 55440-55479: the test runs (.ci/postgres.sh) use 55432-55439, so a
+benchmark never takes a port a test run of another engineer is about to try. The cluster runs
+as the unprivileged `postgres` user when this is root (initdb refuses root); the password goes
+to psql through stdin, never through a command line. Nothing of the cluster is kept: the team
+book is copied into it for each run (benchmarks/pg_book.py).
 """
 
 from __future__ import annotations
@@ -15,82 +18,129 @@ import secrets
 import shutil
 import socket
 import subprocess
-import time
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.books import BOOKS_DIR
+PORTS = range(55440, 55480)  # outside the test runs' 55432-55439
+SETTINGS = ("-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+            "-c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB "
+            "-c maintenance_work_mem=256MB -c max_wal_size=4GB")  # fmt: skip
 
-PG_DIR = BOOKS_DIR / "pg"
-PORTS = range(55440, 55450)
+
+class NoServer(RuntimeError):
+    """No PostgreSQL server binaries on this machine, or the cluster did not start."""
 
 
-def _bin() -> Path:
+def binaries() -> Path | None:
+    """The directory of initdb and pg_ctl (PATH first, then Debian's layout), if any."""
     found = shutil.which("initdb")
-    if found:
+    if found and shutil.which("pg_ctl"):
         return Path(found).parent
     for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        if (candidate / "initdb").exists():
+        if (candidate / "initdb").exists() and (candidate / "pg_ctl").exists():
             return candidate
-    raise RuntimeError("no PostgreSQL server binaries (Debian's postgresql package)")
+    return None
 
 
 def _as_owner(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port of PORTS nobody listens on and that can be bound now."""
     for port in PORTS:
         with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError("no free port in 55440-55449")
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise NoServer(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
-def _init(bin_dir: Path) -> str:
-    """Create the cluster once; its superuser password."""
-    data, secret = PG_DIR / "data", PG_DIR / "password"
-    if (data / "PG_VERSION").exists():
-        return secret.read_text().strip()
-    PG_DIR.mkdir(parents=True, exist_ok=True)
-    password = secrets.token_hex(16)
-    pwfile = PG_DIR / "initpw"
-    pwfile.write_text(password + "\n")
-    if os.geteuid() == 0:
-        shutil.chown(PG_DIR, "postgres")
-        shutil.chown(pwfile, "postgres")
-    pwfile.chmod(0o600)
-    subprocess.run(_as_owner([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
-                              "--pwfile", str(pwfile), "-A", "scram-sha-256", "-E", "UTF8",
-                              "--no-locale", "--no-sync"]),
-                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-    pwfile.unlink()
-    secret.write_text(password + "\n")
-    secret.chmod(0o600)
-    return password
+def _run(cmd: list[str], what: str, log: Path, **kwargs: object) -> None:
+    proc = subprocess.run(_as_owner(cmd), capture_output=True, text=True, **kwargs)  # type: ignore[call-overload]
+    if proc.returncode != 0:
+        tail = log.read_text()[-1500:] if log.exists() else ""
+        raise NoServer(f"{what} failed: {proc.stderr.strip()[-1500:]}\n{tail}")
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """The URLs of a running benchmark cluster: its superuser (to copy a book in) and the
+    role arbench connects as (may create databases; owns the book's database)."""
+
+    admin_url: str
+    user_url: str
+    data: Path
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds the server's processes (postmaster, backends, workers) have used."""
+        pid = int((self.data / "postmaster.pid").read_text().split()[0])
+        tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid or stat.parent.name == str(pid):
+                total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
+    def server_version(self) -> str:
+        import psycopg
+
+        with psycopg.connect(self.admin_url) as conn:
+            row = conn.execute("SHOW server_version").fetchone()
+        return f"PostgreSQL {str(row[0]).split()[0] if row else '?'}"
 
 
 @contextmanager
-def server() -> Iterator[str]:
-    """Start the kept cluster; yields the superuser's URL (postgresql://...) and stops it."""
-    bin_dir = _bin()
-    password = _init(bin_dir)
-    port = _free_port()
-    data = PG_DIR / "data"
-    options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {PG_DIR} -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
-               "-c shared_buffers=512MB")  # fmt: skip
-    subprocess.run(_as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-l",
-                              str(PG_DIR / "server.log"), "-w", "-t", "60", "-o", options,
-                              "start"]), check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+def server() -> Iterator[Cluster]:
+    """A fresh cluster for the duration of the block. Raises NoServer when PostgreSQL is not
+    installed or does not start."""
+    bin_dir = binaries()
+    if bin_dir is None:
+        raise NoServer("no PostgreSQL server binaries (Debian's postgresql package)")
+    if os.geteuid() == 0 and subprocess.run(["id", "postgres"], capture_output=True).returncode:
+        raise NoServer("running as root and there is no `postgres` user to own the cluster")
+    folder = Path(tempfile.mkdtemp(prefix="arbench-bench-pg."))
+    folder.chmod(0o755)
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    data, log = folder / "data", folder / "server.log"
+    ctl = str(bin_dir / "pg_ctl")
+    started = False
     try:
-        time.sleep(0.2)
-        yield f"postgresql://postgres:{password}@127.0.0.1:{port}/postgres"
+        _run([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+              "--auth-host=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync"],
+             "initdb", log)  # fmt: skip
+        port = free_port()
+        _run([ctl, "-D", str(data), "-l", str(log), "-w", "-t", "60",
+              "-o", f"{SETTINGS} -p {port} -k {folder}", "start"], "starting the server", log)  # fmt: skip
+        started = True
+        admin, user = secrets.token_hex(16), secrets.token_hex(16)
+        psql = bin_dir / "psql" if (bin_dir / "psql").exists() else Path("psql")
+        _run([str(psql), "-X", "-q", "-h", str(folder), "-p", str(port), "-U", "postgres",
+              "-d", "postgres", "-v", "ON_ERROR_STOP=1"], "creating the role", log,
+             input=f"ALTER ROLE postgres PASSWORD '{admin}';\n"
+                   f"CREATE ROLE arbench LOGIN CREATEDB PASSWORD '{user}';\n")  # fmt: skip
+        host = f"127.0.0.1:{port}/postgres"
+        yield Cluster(f"postgresql://postgres:{admin}@{host}", f"postgresql://arbench:{user}@{host}",
+                      data)  # fmt: skip
     finally:
-        subprocess.run(_as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast",
-                                  "stop"]), check=False, stdout=subprocess.DEVNULL)  # fmt: skip
+        if started:
+            subprocess.run(_as_owner([ctl, "-D", str(data), "-m", "immediate", "stop"]),
+                           capture_output=True, check=False)  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def database_url(admin_url: str, name: str) -> str:
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+def database_url(url: str, name: str) -> str:
+    """The same server and role, another database."""
+    return url.rsplit("/", 1)[0] + f"/{name}"

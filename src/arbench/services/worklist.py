@@ -252,8 +252,8 @@ def _facts_in_order(
             left = None
         bucket, priority, reason = rank_values(
             float(open_amount) if open_amount > 0 else 0.0, days_past_due, left, row[13],
-            x.broken, follow_up, disputes.get(type_, False), opened_on, x.answered, x.overdue,
-            x.waiting, x.waiting_since, on, explain,
+            x.broken, follow_up, disputes.get(type_, False), opened_on,  # type: ignore[arg-type]  # NOT NULL
+            x.answered, x.overdue, x.waiting, x.waiting_since, on, explain,
         )  # fmt: skip
         number = ((bucket << 11) + 1000 - round(priority * 10) << 40) + item_id  # = by_order
         append((number, row, open_amount, days_past_due, left, x, reason))
@@ -295,8 +295,8 @@ class RankedList:
             else:
                 bucket, priority, reason = rank_values(
                     float(open_amount) if open_amount > 0 else 0.0, days_past_due, left, risk,
-                    x.broken, follow_up, dispute, opened_on, x.answered, x.overdue, x.waiting,
-                    x.waiting_since, on,
+                    x.broken, follow_up, dispute, opened_on,  # type: ignore[arg-type]  # NOT NULL
+                    x.answered, x.overdue, x.waiting, x.waiting_since, on,
                 )  # fmt: skip
             append(WorkItem(
                 item_id, level, pro, number, name, type_, type_name, cause,
