@@ -15,7 +15,9 @@ every cell validated) against a bare python-calamine parse of the same sheet; th
 import minus the read and the plan) against bare sqlite3
 `executemany` of exactly the rows the import wrote (read back from its book and inserted into
 an empty book of the same schema, indexes and foreign keys on, one transaction). The floor of
-any import that writes what arbench must write is bare parse + bare writes.
+any import that writes what arbench must write is the bare parse + the faster of the two writes
+(arbench's own can be the faster: the items by INSERT … SELECT, every row with only the
+columns it needs).
 
 *Export*: the formatted writer (`io.exports.write_xlsx`: column widths, money and date formats,
 formula characters neutralized) against a bare openpyxl write-only loop over the same rows.
@@ -226,7 +228,7 @@ def run(rows: int, runs: int = 2) -> dict[str, Any]:
 
 def report(f: dict[str, Any]) -> str:
     """The import and export figures as markdown (benchmarks/run.py puts them in the docs)."""
-    floor = f["bare_calamine_s"] + f["bare_write_s"]
+    floor = f["bare_calamine_s"] + min(f["bare_write_s"], f["write_s"])
     return "\n".join([
         f"Register of {f['rows']:,} rows (xlsx, 14 columns), into an empty book; load "
         f"{f['load'][0]:.1f} → {f['load'][1]:.1f}.",
@@ -247,7 +249,7 @@ def report(f: dict[str, Any]) -> str:
         f"| write: pros, items, timeline entries, accounts, audit; commit | {f['write_s']:.2f} s "
         f"| {f['bare_write_s']:.2f} s (sqlite3 `executemany` of the {f['written_rows']:,} rows written) "
         f"| {f['write_s'] / f['bare_write_s']:.2f}× |",
-        f"| **the floor**: bare parse + bare writes | | {floor:.2f} s "
+        f"| **the floor**: bare parse + the faster of the two writes | | {floor:.2f} s "
         f"| {floor / f['calamine_s']:.2f}× pandas |",
         f"| export: formatted writer vs a bare openpyxl write-only loop, same rows | "
         f"{f['export_s']:.2f} s | {f['bare_export_s']:.2f} s | **{f['export_s'] / f['bare_export_s']:.2f}×** |",

@@ -133,7 +133,7 @@ def _missed(rows: list[tuple[str, ...]]) -> list[str]:
 
 
 def render(results: dict[str, Any]) -> str:
-    when = datetime.now().strftime("%Y-%m-%d %H:%M")
+    when = results.get("finished") or datetime.now().strftime("%Y-%m-%d %H:%M")
     mode = ("quick run: a smoke test at small scale, its figures mean nothing"
             if results.get("quick") else "full run")  # fmt: skip
     scales = ", ".join(f"{int(p):,}" for p in sorted(int(k) for k in results["scales"]))

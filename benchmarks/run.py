@@ -132,7 +132,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="rewrite the report from the last run's results (benchmarks/.books/last-run.json)")  # fmt: skip
     args = parser.parse_args(argv)
     if args.report_only:
-        results = json.loads((BOOKS_DIR / "last-run.json").read_text())
+        last = BOOKS_DIR / "last-run.json"
+        results = json.loads(last.read_text())
+        results.setdefault("finished", time.strftime("%Y-%m-%d %H:%M",
+                                                     time.localtime(last.stat().st_mtime)))  # fmt: skip
         for line in write_report(Path(args.out), results):
             print(line)
         return 0
@@ -151,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     results["others"] = {} if args.no_others else other_benchmarks(args.quick)
     results["seconds"] = time.time() - started
     results["load_end"] = os.getloadavg()
+    results["finished"] = time.strftime("%Y-%m-%d %H:%M")
     BOOKS_DIR.mkdir(parents=True, exist_ok=True)
     (BOOKS_DIR / "last-run.json").write_text(json.dumps(results, indent=1, default=str))
     verdicts = write_report(Path(args.out), results)

@@ -7,7 +7,9 @@ work (report, trend, aging by collector), an import (validated and planned again
 not applied: the cached book stays as built), two exports and Today's plan (when the
 collector's-day feature is there). A gap longer than the 100 ms target means the window froze
 that long. A sampler thread notes where the other threads were when a gap ran long (a call
-holding the interpreter shows up there).
+holding the interpreter shows up there), and the process's CPU time during the longest gap
+says whether the process was working (all threads: CPU ≈ the gap) or waiting for the machine
+to give it a CPU (CPU well under the gap: other processes' load).
 """
 
 from __future__ import annotations
@@ -35,19 +37,21 @@ class Watchdog:
         self.timer = QTimer()
         self.timer.setInterval(10)
         self.timer.timeout.connect(self._tick)
-        self.last = time.perf_counter()
-        self.longest = 0.0
+        self.last, self.last_cpu = time.perf_counter(), time.process_time()
+        self.longest = self.longest_cpu = 0.0  # the longest gap; the process's CPU during it
         self.running = False
         self.where: list[tuple[float, str]] = []  # (how late, where the other threads were)
         threading.Thread(target=self._sample, daemon=True).start()
 
     def _tick(self) -> None:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self.last)
-        self.last = now
+        now, cpu = time.perf_counter(), time.process_time()
+        if now - self.last > self.longest:
+            self.longest, self.longest_cpu = now - self.last, cpu - self.last_cpu
+        self.last, self.last_cpu = now, cpu
 
     def start(self) -> None:
         self.last, self.longest, self.where = time.perf_counter(), 0.0, []
+        self.last_cpu, self.longest_cpu = time.process_time(), 0.0
         self.running = True
         self.timer.start()
 
@@ -90,6 +94,7 @@ def _spot(frame: Any) -> str:
 def _result(dog: Watchdog, started: float) -> dict[str, Any]:
     gap = dog.stop()
     return {"seconds": time.perf_counter() - started, "longest_gap_ms": gap * 1000,
+            "gap_cpu_ms": dog.longest_cpu * 1000,
             "where": dog.worst_spot() if gap >= LATE else ""}  # fmt: skip
 
 
