@@ -74,6 +74,13 @@ def _cpu(d: dict[str, Any] | None, cores: int) -> str:
             f"{others / s:.2f} cores")  # fmt: skip
 
 
+def action_cpu(d: dict[str, Any] | None) -> tuple[float, float] | None:
+    """CPU milliseconds per action of the phase: (the collector's process, the server)."""
+    if not d or not d.get("actions") or "clients_cpu_s" not in d:
+        return None
+    return d["clients_cpu_s"] * 1000 / d["actions"], d.get("server_s", 0.0) * 1000 / d["actions"]
+
+
 def backend_shares(d: dict[str, Any] | None) -> str:
     """The server's backends inside a transaction, by what they were doing (sampled)."""
     seen = (d or {}).get("backends") or {}
@@ -100,8 +107,11 @@ def _rows(r: dict[str, Any], b: str) -> list[str]:
              f"{check['checked']['imports']} imports" if check["ok"] else
              f"**wrong** ({check['problem_count']} problems): {'; '.join(check['problems'][:3])}")  # fmt: skip
     moves = f"{team['moves']}, p95 {team['move_p95']:.0f} ms" if team and team.get("moves") else "—"
+    cost = action_cpu(alone)
+    per_action = (f"{cost[0] + cost[1]:.1f} ms (collector {cost[0]:.1f}, server {cost[1]:.1f})"
+                  if cost else "—")  # fmt: skip
     return [
-        _latency(alone), _imports(imp), _latency(quiet), _latency(team, bold=True), _imports(team),
+        _latency(alone), per_action, _imports(imp), _latency(quiet), _latency(team, bold=True), _imports(team),
         moves, _latency(flat), _imports(flat), _cpu(quiet, cores), _cpu(team, cores),
         backend_shares(team) if b == "postgresql" else "(in-process)", f"{x['conflicts']}",
         "; ".join(x["errors"])[:300] or "0",
@@ -112,6 +122,7 @@ def _rows(r: dict[str, Any], b: str) -> list[str]:
 
 NAMES = (
     "alone: one collector, back to back: actions (per second): latency p50 / p95 / p99 / max (ms)",
+    "alone: CPU per action (the collector's process + the server)",
     "import alone: imports (2,000 pros each), seconds",
     "team, no import (paced, account moves): actions: latency (ms)",
     "**team** (paced, imports back to back, account moves): actions: latency (ms)",
@@ -150,7 +161,15 @@ def why_missed(r: dict[str, Any], b: str, name: str) -> str:
             "action that arrives meanwhile waits behind it: the tail is that queue. What would fix "
             "it: the import written in short transactions (a chunk of pros each, the all-or-nothing "
             "rule kept by the plan checked first), or the team on PostgreSQL.")  # fmt: skip
-    return head + (
+    cost = action_cpu(alone)
+    need = ""
+    if cost and quiet and quiet.get("per_second"):
+        cores = (cost[0] + cost[1]) * quiet["per_second"] / 1000
+        need = (f"Alone an action costs {cost[0] + cost[1]:.1f} ms of CPU (collector and server): "
+                f"the team's {quiet['per_second']:.0f} actions a second need about {cores:.2f} of a "
+                f"core, and the rest of the machine's use ({_cpu(team, r.get('cores', 2))}) is "
+                "the import, the other processes and the other engineers' jobs. ")  # fmt: skip
+    return head + need + (
         f"The server's backends inside a transaction were: {backend_shares(team)}. Waiting for "
         "their client means the collector's Python process had not been given a CPU yet to send "
         "its next statement; running or runnable means the backend itself queued for a CPU. On "
