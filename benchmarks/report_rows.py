@@ -92,18 +92,31 @@ def start_rows(t: Any, big: Any) -> list[Row]:
 
 def _gap_why(job: str, gap: dict[str, Any]) -> str:
     ms, cpu, where = gap["longest_gap_ms"], gap.get("gap_cpu_ms"), gap.get("where")
+    gui = gap.get("gap_gui_cpu_ms")
     text = f"the longest gap was in {job} ({ms:.0f} ms"
     if cpu is not None:
-        text += f"; the process used {cpu:.0f} ms of CPU during it"
-    text += f", the other threads at {where})" if where else ")"
+        text += f"; CPU during it: the process {cpu:.0f} ms"
+        text += f", the GUI thread {gui:.0f} ms" if gui is not None else ""
+    text += f"; the other threads at {where})" if where else ")"
+    if gap.get("gc_ms", 0) >= 0.8 * ms:
+        return text + (
+            f": a garbage collection of {gap['gc_ms']:.0f} ms ({gap['gc']}) held the GIL. The "
+            "worklist pauses the collector while it builds its rows (services/gc_pause.py); "
+            "every container allocated meanwhile is still young when it resumes, so the next "
+            "collection walks all of them at once. What would fix it: the survivors moved out "
+            "of the collector's sight when the last pause ends (`gc.freeze()`, as "
+            "`keep_long_lived` already does for the shown list).")  # fmt: skip
     if cpu is not None and cpu < ms / 2:
         return text + (": for most of the gap the process was not running at all, waiting for a "
-                       "CPU on the loaded machine; what is left is the GUI thread's own work. "
-                       "What would fix it: nothing in arbench for the waiting part.")  # fmt: skip
-    return text + (": the GUI thread's own work (rows replaced in the view, their layout)"
-                   if where in ("", "the GUI thread itself", None) else
-                   ": a worker thread holding the interpreter in one long call") + (
-        ". What would fix it: that step cut in chunks with the event loop served between them.")  # fmt: skip
+                       "CPU on the loaded machine. What would fix it: nothing in arbench for "
+                       "that part.")  # fmt: skip
+    if gui is not None and gui >= ms / 2:
+        return text + (": the GUI thread's own work (the rows handed to the view, the model "
+                       "reset and its layout). What would fix it: the rows handed over in "
+                       "chunks with the event loop served between them.")  # fmt: skip
+    return text + (": another thread held the interpreter (the GUI thread was not working). "
+                   "What would fix it: that step releasing the GIL between chunks (the "
+                   "exports' `Pacer` does so).")  # fmt: skip
 
 
 def list_rows(big: Any, io: Any) -> list[Row]:

@@ -7,14 +7,17 @@ work (report, trend, aging by collector), an import (validated and planned again
 not applied: the cached book stays as built), two exports and Today's plan (when the
 collector's-day feature is there). A gap longer than the 100 ms target means the window froze
 that long. A sampler thread notes where the other threads were when a gap ran long (a call
-holding the interpreter shows up there), and the process's CPU time during the longest gap
-says whether the process was working (all threads: CPU ≈ the gap) or waiting for the machine
-to give it a CPU (CPU well under the gap: other processes' load).
+holding the interpreter shows up there). The CPU time during the longest gap says who had it:
+the GUI thread's own (its own work), the process's (all threads: a worker holding the GIL when
+the GUI thread's is small), or neither (waiting for the machine to give it a CPU: other
+processes' load). Python's garbage
+collections of 20 ms or more during a job are noted too (a collection holds the GIL).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import tempfile
 import threading
@@ -38,20 +41,35 @@ class Watchdog:
         self.timer.setInterval(10)
         self.timer.timeout.connect(self._tick)
         self.last, self.last_cpu = time.perf_counter(), time.process_time()
-        self.longest = self.longest_cpu = 0.0  # the longest gap; the process's CPU during it
+        self.last_gui = time.thread_time()
+        # the longest gap; the process's and the GUI thread's own CPU time during it
+        self.longest = self.longest_cpu = self.longest_gui = 0.0
         self.running = False
         self.where: list[tuple[float, str]] = []  # (how late, where the other threads were)
+        self.collections: list[tuple[float, int, str]] = []  # (ms, generation, thread) ≥ 20 ms
+        self._gc_started = 0.0
+        gc.callbacks.append(self._collection)
         threading.Thread(target=self._sample, daemon=True).start()
 
+    def _collection(self, phase: str, info: dict[str, Any]) -> None:
+        """Python's garbage collections of 20 ms or more while a job runs (they hold the GIL)."""
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        elif self.running and (took := time.perf_counter() - self._gc_started) >= 0.02:
+            name = threading.current_thread().name
+            self.collections.append((took * 1000, info["generation"], name))
+
     def _tick(self) -> None:
-        now, cpu = time.perf_counter(), time.process_time()
+        now, cpu, gui = time.perf_counter(), time.process_time(), time.thread_time()
         if now - self.last > self.longest:
             self.longest, self.longest_cpu = now - self.last, cpu - self.last_cpu
-        self.last, self.last_cpu = now, cpu
+            self.longest_gui = gui - self.last_gui
+        self.last, self.last_cpu, self.last_gui = now, cpu, gui
 
     def start(self) -> None:
-        self.last, self.longest, self.where = time.perf_counter(), 0.0, []
+        self.last, self.longest, self.where, self.collections = time.perf_counter(), 0.0, [], []
         self.last_cpu, self.longest_cpu = time.process_time(), 0.0
+        self.last_gui, self.longest_gui = time.thread_time(), 0.0
         self.running = True
         self.timer.start()
 
@@ -93,8 +111,11 @@ def _spot(frame: Any) -> str:
 
 def _result(dog: Watchdog, started: float) -> dict[str, Any]:
     gap = dog.stop()
+    collection = max(dog.collections, default=None)
     return {"seconds": time.perf_counter() - started, "longest_gap_ms": gap * 1000,
-            "gap_cpu_ms": dog.longest_cpu * 1000,
+            "gap_cpu_ms": dog.longest_cpu * 1000, "gap_gui_cpu_ms": dog.longest_gui * 1000,
+            "gc_ms": collection[0] if collection else 0.0,
+            "gc": f"generation {collection[1]} in {collection[2]}" if collection else "",
             "where": dog.worst_spot() if gap >= LATE else ""}  # fmt: skip
 
 
