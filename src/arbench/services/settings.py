@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from arbench.domain.day_plan import DEFAULT_CAPACITY
 from arbench.domain.priority import DEFAULT_DISPUTE_WINDOW_DAYS
 from arbench.services.base import Actor, InvalidInput, audit, require_supervisor
 from arbench.services.permissions import SUPERVISORS, service
@@ -21,6 +22,8 @@ DEFAULTS: dict[str, str] = {
     "recurrence_window_days": "90",
     "trainee_approval_limit": "1000.00",  # trainee resolutions above this wait for a supervisor
     "company_name": "Demo Freight Lines",
+    "daily_capacity": str(DEFAULT_CAPACITY),  # accounts a collector contacts per day (default)
+    "undo_minutes": "5",  # the last action can be undone this long after it was saved
 }
 
 
@@ -32,6 +35,8 @@ class TeamSettings:
     recurrence_window_days: int
     trainee_approval_limit: Decimal
     company_name: str
+    daily_capacity: int = DEFAULT_CAPACITY
+    undo_minutes: int = 5
 
 
 def _values(session: Session) -> dict[str, str]:
@@ -49,6 +54,8 @@ def read_settings(session: Session) -> TeamSettings:
         recurrence_window_days=int(v["recurrence_window_days"]),
         trainee_approval_limit=Decimal(v["trainee_approval_limit"]),
         company_name=v["company_name"],
+        daily_capacity=int(v["daily_capacity"]),
+        undo_minutes=int(v["undo_minutes"]),
     )
 
 
