@@ -70,8 +70,12 @@ def _resolve(db: Database, actor: Actor, issue_id: int, code: str = "rebilled",
         issue_id,
         None,
         Resolution(
-            code=code, root_cause_fixed=True, root_cause="pod_missing", override_reason=override,
-            note="POD sent with a corrected invoice", amount=amount,
+            code=code,
+            root_cause_fixed=True,
+            root_cause="pod_missing",
+            override_reason=override,
+            note="POD sent with a corrected invoice",
+            amount=amount,
         ),
     )
     return _status(db, issue_id)[0] if result.touched == {issue_id} else "?"
@@ -107,7 +111,9 @@ def test_required_steps_gate_resolution_for_a_collector(db: Database) -> None:
             assert scripts.mark_step(db, agarcia, issue_id, number, True).touched == {issue_id}
     state = scripts.script_for_issue(db, issue_id, agarcia)
     assert [(s.via, s.done_by) for s in state.steps if s.number in (4, 5)] == [
-        ("email", "agarcia"), ("call", "agarcia")]
+        ("email", "agarcia"),
+        ("call", "agarcia"),
+    ]
     assert state.started and state.missing_required == []
     assert _resolve(db, agarcia, issue_id) == "resolved"
     assert len(_audits(db, "script.step")) == len(required)

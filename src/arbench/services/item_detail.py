@@ -115,6 +115,7 @@ class AccountInfo:
     balance: Decimal = Decimal(0)  # open pros' open balances
     aging: dict[str, Decimal] = field(default_factory=empty_aging)  # of the balance, by bucket
     promises: list[PromiseInfo] = field(default_factory=list)  # open, on the account's items
+    unapplied_cash: Decimal = Decimal(0)  # cash received on account, applied to no pro
 
 
 @dataclass(frozen=True)
@@ -256,8 +257,18 @@ def _account_info(s: Session, account: Account, on: date) -> AccountInfo:
         account.id, account.number, account.name, address, account.payment_terms_days, account.credit_limit,
         account.risk_score, account.credit_hold, requirements_in_words(account), account.pricing_agreement_ref,
         account.pricing_agreement_expiry, collector.display_name if collector else None, contacts,
-        *_balance(s, account.id, on), _promises(s, account.id),
+        *_balance(s, account.id, on), _promises(s, account.id), _unapplied(s, account.id),
     )  # fmt: skip
+
+
+def _unapplied(s: Session, account_id: int) -> Decimal:
+    total = s.scalar(
+        select(func.sum(Payment.amount)).where(
+            Payment.account_id == account_id, Payment.pro_id.is_(None),
+            Payment.kind.in_(("payment", "unapplied")),
+        )
+    )  # fmt: skip
+    return Decimal(total or 0)
 
 
 def _balance(s: Session, account_id: int, on: date) -> tuple[Decimal, dict[str, Decimal]]:

@@ -91,6 +91,8 @@ def resolve_items(
     """Resolve one or several items of one account the same way (each checked on its own
     balance and script); all or nothing."""
     on = on or date.today()
+    if not resolution.code:
+        raise InvalidInput("choose how the item was resolved: no resolution was chosen")
     if resolution.code not in RESOLUTION_CODES:
         raise InvalidInput(
             f"unknown resolution code '{resolution.code}'; choose one of {', '.join(RESOLUTION_CODES)}"

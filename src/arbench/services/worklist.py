@@ -69,6 +69,7 @@ class WorkItem:
     waiting_on: str | None
     parent_id: int | None
     owner_id: int | None = None  # whose list it is on (lists decide membership by it)
+    version: int = 0  # the item's version when read: an action on several rows sends it
 
     @cached_property
     def search_text(self) -> str:
@@ -137,6 +138,7 @@ def items_for(session: Session, where: Iterable[object], on: date) -> list[WorkI
             Issue.opened_on,
             Issue.parent_id,
             Issue.owner_id,
+            Issue.version,
             Issue.account_id,
             Account.number,
             Account.name,
@@ -202,6 +204,7 @@ def _item(
         bucket=int(ranking.bucket), bucket_label=BUCKET_LABELS[ranking.bucket],
         bol=row.bol, invoice_number=row.invoice_number, dispute_days_left=left,
         waiting_on=x.waiting or x.overdue, parent_id=row.parent_id, owner_id=row.owner_id,
+        version=row.version,
     )  # fmt: skip
 
 
