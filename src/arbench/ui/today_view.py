@@ -33,10 +33,10 @@ from arbench.ui.worklist_state import ShownRows
 Index = QModelIndex | QPersistentModelIndex
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 2
 ACCOUNT_ROLE = Qt.ItemDataRole.UserRole + 3
-COLUMNS = ("Account / PRO", "Customer / issue", "Why today", "Open amount", "Days past due",
-           "Items", "Follow-up", "Status")  # fmt: skip
-RIGHT = {3, 4, 5}
-WIDTHS = (150, 230, 380, 110, 90, 60, 95, 110)
+COLUMNS = ("Account / PRO", "Customer / issue", "Open amount", "Days past due", "Why today")
+RIGHT = {2, 3}
+TYPICAL = ("99. C1000000", "Silver Creek Pharma Mfg. (99)", "(123,456.78)", "999",
+           "2 follow-ups due; 1 broken promise")  # fmt: skip
 Key = tuple[str, str]  # ("a", account number) or ("i", item id)
 
 
@@ -45,30 +45,22 @@ def _money(value: Decimal) -> str:
 
 
 def account_text(row: AccountRow, column: int) -> str:
-    if column == 0:
-        return f"later · {row.number}" if row.later else f"{row.rank}. {row.number}"
-    if column == 1:
-        return row.name
-    if column == 2:
-        head = ["✓ worked"] if row.worked else []
-        return "; ".join([*head, *(row.reasons or (("nothing open left",) if row.done else ()))])
+    """An account's row: place, customer and how many items, open, oldest, why today."""
+    head = ["✓ worked"] if row.worked else []
+    why = "; ".join([*head, *(row.reasons or (("nothing open left",) if row.done else ()))])
     values = (
-        _money(row.facts.open_amount),
-        str(row.facts.oldest_days_past_due),
-        str(row.facts.items),
-    )
-    if 3 <= column <= 5:
-        return values[column - 3]
-    if column == 7:
-        return "worked" if row.worked else ("later" if row.later else "")
-    return ""
+        f"later · {row.number}" if row.later else f"{row.rank}. {row.number}",
+        f"{row.name} ({row.facts.items})", _money(row.facts.open_amount),
+        str(row.facts.oldest_days_past_due), why,
+    )  # fmt: skip
+    return values[column]
 
 
 def item_text(item: WorkItem, column: int) -> str:
+    """An item's row: PRO, issue type, open, days past due, why today (status in it)."""
     values = (
-        item.pro or f"Account issue #{item.id}", item.type_name, item.reason,
-        _money(item.open_amount), str(item.days_past_due), "",
-        item.follow_up.isoformat() if item.follow_up else "", item.status.replace("_", " "),
+        item.pro or f"Account issue #{item.id}", item.type_name, _money(item.open_amount),
+        str(item.days_past_due), item.reason,
     )  # fmt: skip
     return values[column]
 
@@ -173,7 +165,7 @@ class TodayModel(QAbstractItemModel):
             return font
         if role == Qt.ItemDataRole.ForegroundRole and item is None and (group.later or group.done):
             return QBrush(theme.colors().muted)
-        if role == Qt.ItemDataRole.ForegroundRole and item is None and group.worked and column == 7:
+        if role == Qt.ItemDataRole.ForegroundRole and item is None and group.worked and column == 4:
             return QBrush(theme.colors().good)
         return None
 
@@ -217,8 +209,7 @@ class TodayView(QWidget):
         self.table.setUniformRowHeights(True)
         self.table.setAlternatingRowColors(True)
         self.table.setAllColumnsShowFocus(True)
-        for column, width in enumerate(WIDTHS):
-            self.table.setColumnWidth(column, width)
+        self.fit_columns()
         self._current: Key | None = None
         self._announced: int | None = None
         self._kept: tuple[set[str], Key | None, list[Key]] = (set(), None, [])
@@ -232,6 +223,14 @@ class TodayView(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self.search)
         self._layout.addWidget(self.table)
+
+    def fit_columns(self) -> None:
+        """Columns as wide as their header or a typical value, at any font size."""
+        metrics, head = self.table.fontMetrics(), self.table.header().fontMetrics()
+        for column, (title, typical) in enumerate(zip(COLUMNS[:-1], TYPICAL, strict=False)):
+            width = max(head.horizontalAdvance(title) + 2 * metrics.height(),
+                        metrics.horizontalAdvance(typical) + 3 * metrics.height())  # fmt: skip
+            self.table.setColumnWidth(column, width)
 
     def add_section(self, widget: QWidget) -> None:
         """A part of the day shown above the accounts (once; see ui.today.add_section)."""
