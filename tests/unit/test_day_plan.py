@@ -71,6 +71,9 @@ def test_what_an_earlier_day_left_comes_first() -> None:
     assert [p.facts.account_id for p in plan.today] == [2, 1]
     assert plan.today[0].tier == CARRIED and plan.today[0].reasons[0] == "left from 2026-11-23"
     assert [p.facts.account_id for p in plan.later] == [3]
+    # several left: in the order of the day that left them
+    both = plan_day(book, 3, ON, carried={2: ON, 3: ON}, left_rank={3: 1, 2: 7})
+    assert [p.facts.account_id for p in both.today] == [3, 2, 1]
 
 
 # ----- the facts: SQL sums against the worklist's rows ---------------------------------------------

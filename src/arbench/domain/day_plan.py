@@ -195,9 +195,13 @@ class DayPlan:
     later: tuple[PlannedAccount, ...] = field(default_factory=tuple)
 
 
-def _key(facts: AccountFacts, carried: Mapping[int, date]) -> tuple[int, float, int]:
-    tier = CARRIED if facts.account_id in carried else facts.first_tier()
-    return (tier, -account_priority(facts), facts.account_id)
+def _key(facts: AccountFacts, carried: Mapping[int, date],
+         left_rank: Mapping[int, int]) -> tuple[int, float, int]:  # fmt: skip
+    """Carried accounts first, in the order of the day that left them; then by first reason,
+    priority (high first), id."""
+    if facts.account_id in carried:
+        return (CARRIED, float(left_rank.get(facts.account_id, 0)), facts.account_id)
+    return (facts.first_tier(), -account_priority(facts), facts.account_id)
 
 
 def plan_day(
@@ -205,22 +209,24 @@ def plan_day(
     capacity: int,
     on: date,
     carried: Mapping[int, date] | None = None,
+    left_rank: Mapping[int, int] | None = None,
 ) -> DayPlan:
     """Choose and order today's accounts (see the module docstring).
 
-    `carried` maps accounts left unworked by an earlier plan to that plan's day; only accounts
-    that still have open items (are in `facts`) are carried."""
-    carried = carried or {}
+    `carried` maps accounts left unworked by an earlier plan to that plan's day (`left_rank`:
+    their places in it, kept among them); only accounts that still have open items (are in
+    `facts`) are carried."""
+    carried, ranks = carried or {}, left_rank or {}
     every = list(facts)
     due = sorted((f for f in every if f.account_id in carried or f.due_today),
-                 key=lambda f: _key(f, carried))  # fmt: skip
+                 key=lambda f: _key(f, carried, ranks))  # fmt: skip
     chosen, later = due[:capacity], due[capacity:]
     filler: list[AccountFacts] = []
     if len(chosen) < capacity:
         listed = {f.account_id for f in due}
         rest = (f for f in every if f.account_id not in listed and f.open_amount > 0
                 and f.oldest_days_past_due > 0)  # fmt: skip
-        filler = sorted(rest, key=lambda f: _key(f, carried))[: capacity - len(chosen)]
+        filler = sorted(rest, key=lambda f: _key(f, carried, ranks))[: capacity - len(chosen)]
     ordered = [*chosen, *filler]
     filled = {f.account_id for f in filler}
     today = tuple(_planned(f, n, carried, f.account_id in filled) for n, f in enumerate(ordered, 1))

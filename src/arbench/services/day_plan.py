@@ -127,8 +127,9 @@ def plan_in(session: Session, user: User, on: date) -> tuple[Plan, bool, set[int
         select(DayPlan).where(DayPlan.user_id == user.id, DayPlan.plan_date == on)
     )
     if stored is None:
-        return plan_day(facts.values(), capacity_of(session, user), on,
-                        _carried(session, user.id, on, facts)), False, set()  # fmt: skip
+        carried, ranks = _carried(session, user.id, on, facts)
+        plan = plan_day(facts.values(), capacity_of(session, user), on, carried, ranks)
+        return plan, False, set()
     rows = session.scalars(select(DayPlanAccount).where(DayPlanAccount.plan_id == stored.id)).all()
     missing = [r.account_id for r in rows if r.account_id not in facts]
     for account in session.scalars(select(Account).where(Account.id.in_(missing))):
@@ -141,8 +142,9 @@ def plan_in(session: Session, user: User, on: date) -> tuple[Plan, bool, set[int
 
 def _carried(
     session: Session, user_id: int, on: date, facts: dict[int, AccountFacts]
-) -> dict[int, date]:
-    """Accounts the user's last planned day before `on` left unworked (and still open)."""
+) -> tuple[dict[int, date], dict[int, int]]:
+    """Accounts the user's last planned day before `on` left unworked (and still open): the
+    day each was first left on, and its place that day."""
     last = session.scalar(
         select(DayPlan)
         .where(DayPlan.user_id == user_id, DayPlan.plan_date < on)
@@ -150,13 +152,16 @@ def _carried(
         .limit(1)
     )
     if last is None:
-        return {}
+        return {}, {}
     rows = session.execute(
-        select(DayPlanAccount.account_id, DayPlanAccount.carried_from).where(
+        select(DayPlanAccount.account_id, DayPlanAccount.carried_from, DayPlanAccount.rank).where(
             DayPlanAccount.plan_id == last.id, DayPlanAccount.worked.is_(False)
         )
     ).all()
-    return {a: since or last.plan_date for a, since in rows if a in facts}
+    left = [r for r in rows if r.account_id in facts]
+    return {r.account_id: r.carried_from or last.plan_date for r in left}, {
+        r.account_id: r.rank for r in left
+    }
 
 
 def _items(

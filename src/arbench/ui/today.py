@@ -75,7 +75,8 @@ class TodayFeature(QObject):
     def _show(self, plan: TodayPlan) -> None:
         first = self.plan is None
         self.plan = plan
-        self.list.set_plan(plan, self.ctx.controller.own_items())
+        if not self.list.set_plan(plan, self.ctx.controller.own_items()):
+            self.view.model.refresh()  # same accounts: what was worked, what is later
         self._sections(plan)
         if first and self.view.current_item() is None and self.view.model.rowCount():
             self.view.table.expand(self.view.model.index(0, 0))
@@ -89,10 +90,13 @@ class TodayFeature(QObject):
                 self.view.add_section(widget)
 
     def _own_write(self, changes: Changes) -> None:
-        """The user's own action worked its accounts today."""
+        """The user's own action worked its accounts today (at once on screen; then the plan
+        is read again: an undo gives an account back, "later" may have changed)."""
         if self.list.mark_worked(changes.accounts):
             self.view.model.refresh()
             self.view.title_changed.emit(self.view.title())
+        if self.planned and (changes.accounts or changes.reload):
+            self.read()
 
 
 def install(ctx: WindowContext) -> TodayFeature:

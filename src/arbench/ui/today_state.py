@@ -67,15 +67,21 @@ class TodayList(RowList):
     def _order(self, item: WorkItem) -> tuple[int, int, float, int]:
         return (self.rank.get(item.account_number, LAST), *by_order(item))
 
-    def set_plan(self, plan: TodayPlan, rows: Iterable[WorkItem]) -> None:
-        """A plan read: its accounts, and the user's rows on them (from the other lists)."""
+    def set_plan(self, plan: TodayPlan, rows: Iterable[WorkItem]) -> bool:
+        """A plan read: its accounts, and the user's rows on them (from the other lists).
+        The rows are read again only when the accounts or their order changed; whether
+        they were."""
         self.plan = plan
         every = (*plan.accounts, *plan.later)
-        self.rank = {a.account_number: a.rank for a in every}
+        rank = {a.account_number: a.rank for a in every}
         self.meta = {a.account_number: a for a in every}
         self.number_of = {a.account_id: a.account_number for a in every}
         self.worked = {a.account_number for a in plan.accounts if a.worked}
+        if rank == self.rank:
+            return False
+        self.rank = rank
         self.reset([r for r in rows if self._accepts(r)])
+        return True
 
     def mark_worked(self, account_ids: Iterable[int]) -> bool:
         """Accounts the user's own action touched are worked today; whether any was new."""
