@@ -16,12 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from arbench.domain.day_plan import AccountFacts, facts_from_items, reasons_in_words
 from arbench.services.day_plan import PlanAccount, TodayPlan
+from arbench.services.op_changes import Changes
 from arbench.services.worklist import WorkItem, by_order
-from arbench.ui.worklist_state import RowList
+from arbench.ui.worklist_state import ListDelta, RowList
 
 LAST = 10**9
 
@@ -60,6 +60,8 @@ class TodayList(RowList):
         self.meta: dict[str, PlanAccount] = {}
         self.number_of: dict[int, str] = {}  # account id -> number
         self.worked: set[str] = set()
+        self._by_account: dict[str, list[WorkItem]] = {}  # rows by account, in list order
+        self._facts: dict[str, AccountFacts] = {}  # counted from them (dropped when they change)
 
     def _accepts(self, item: WorkItem) -> bool:
         return item.owner_id == self.owner_id and item.account_number in self.rank
@@ -83,6 +85,46 @@ class TodayList(RowList):
         self.reset([r for r in rows if self._accepts(r)])
         return True
 
+    def reset(self, items: Iterable[WorkItem], *, ordered: bool = False) -> None:
+        """Every row replaced: the accounts are grouped again."""
+        self._by_account, self._facts = {}, {}
+        super().reset(items, ordered=ordered)
+
+    def apply(self, changes: Changes) -> ListDelta:
+        """A change record: only the accounts whose rows it touched are counted again."""
+        delta = super().apply(changes)
+        touched = {i.account_number for i in (*delta.added, *delta.removed)}
+        touched |= {i.account_number for pair in delta.changed for i in pair}
+        if touched:
+            fresh: dict[str, list[WorkItem]] = defaultdict(list)
+            for item in self.items:
+                if item.account_number in touched:
+                    fresh[item.account_number].append(item)
+            for number in touched:
+                self._by_account[number] = fresh.get(number, [])
+                self._facts.pop(number, None)
+        return delta
+
+    def rows_of(self, number: str) -> list[WorkItem]:
+        """The account's rows in list order."""
+        if not self._by_account and self.items:
+            grouped: dict[str, list[WorkItem]] = defaultdict(list)
+            for item in self.items:
+                grouped[item.account_number].append(item)
+            self._by_account = dict(grouped)
+        return self._by_account.get(number, [])
+
+    def facts_of(self, number: str) -> AccountFacts:
+        """The account's facts counted from its rows (kept until its rows change)."""
+        if number not in self._facts:
+            meta = self.meta.get(number)
+            rows = self.rows_of(number)
+            name = meta.account_name if meta else (rows[0].account_name if rows else number)
+            self._facts[number] = facts_from_items(
+                meta.account_id if meta else 0, number, name, rows
+            )
+        return self._facts[number]
+
     def mark_worked(self, account_ids: Iterable[int]) -> bool:
         """Accounts the user's own action touched are worked today; whether any was new."""
         today = {a.account_number for a in self.plan.accounts} if self.plan else set()
@@ -97,22 +139,18 @@ class TodayList(RowList):
     def accounts(self, shown: Iterable[WorkItem], narrowed: bool) -> list[AccountRow]:
         """The accounts to show, in the plan's order, each with its shown rows; with nothing
         narrowing the view, today's accounts with no open item left are listed too (done)."""
-        every: dict[str, list[WorkItem]] = defaultdict(list)
-        for item in self.items:
-            every[item.account_number].append(item)
         visible: dict[str, list[WorkItem]] = defaultdict(list)
         for item in shown:
             visible[item.account_number].append(item)
         numbers = list(visible) if narrowed else [*self.today_numbers(), *visible]
         ordered = sorted(dict.fromkeys(numbers), key=lambda n: self.rank.get(n, LAST))
-        return [self._row(n, every.get(n, []), visible.get(n, [])) for n in ordered]
+        today = set(self.today_numbers())
+        return [self._row(n, visible.get(n, []), n not in today) for n in ordered]
 
-    def _row(self, number: str, every: list[WorkItem], shown: list[WorkItem]) -> AccountRow:
+    def _row(self, number: str, shown: list[WorkItem], later: bool) -> AccountRow:
+        facts = self.facts_of(number)
         meta = self.meta.get(number)
-        name = meta.account_name if meta else (every[0].account_name if every else number)
-        later = number not in set(self.today_numbers())
-        facts = facts_from_items(meta.account_id if meta else 0, number, name, every)
-        return AccountRow(number, name, self.rank.get(number, LAST), later,
+        return AccountRow(number, facts.name, self.rank.get(number, LAST), later,
                           meta.carried_from if meta else None, number in self.worked, facts,
                           tuple(shown))  # fmt: skip
 
@@ -122,8 +160,3 @@ class TodayList(RowList):
             return 0, 0, 0
         today = self.today_numbers()
         return len(today), sum(1 for n in today if n in self.worked), len(self.plan.later)
-
-    def open_amount(self, number: str) -> Decimal:
-        """An account's open amount counted from the rows (as the view shows it)."""
-        return facts_from_items(0, number, number,
-                                (i for i in self.items if i.account_number == number)).open_amount  # fmt: skip
