@@ -1,7 +1,8 @@
 """Sub-commands for data in and out: import invoices/remittance, preaudit, export.
 
     arbench import invoices FILE [--mapping NAME | --map SOURCE=FIELD ...] [--dry-run]
-                                 [--close-missing] [--save-mapping NAME] [--format json]
+                                 [--close-missing] [--merge-leading-zeros]
+                                 [--save-mapping NAME] [--format json]
     arbench import remittance FILE [--format json]
     arbench preaudit [--since YYYY-MM-DD] [--format table|csv|json]
     arbench export worklist|aging|statement [--user LOGIN] [--account NUMBER] --out FILE
@@ -34,10 +35,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     group = inv.add_mutually_exclusive_group()
     group.add_argument("--mapping", metavar="NAME", help="a saved column mapping profile")
     group.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD",
-                       help="map one column (repeatable); other columns are guessed")  # fmt: skip
+                       help="map one column (repeatable; FIELD 'ignore' keeps it out); "
+                       "other columns are guessed")  # fmt: skip
     inv.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     inv.add_argument("--close-missing", action="store_true",
                      help="close open pros absent from this full register")  # fmt: skip
+    inv.add_argument("--merge-leading-zeros", action="store_true",
+                     help="import account numbers that differ only by leading zeros "
+                     "(0200769623, 200769623) as one account")  # fmt: skip
     inv.add_argument("--save-mapping", metavar="NAME", help="save the mapping used as a profile")
     inv.add_argument("--on", metavar="YYYY-MM-DD", help="the import date (default: today)")
     inv.add_argument("--format", choices=("text", "json"), default="text")
@@ -98,7 +103,8 @@ def cmd_import_invoices(args: argparse.Namespace) -> int:
         actor = _actor(args, db)
         data = read_for_import(db, Path(args.file), args.mapping, _pairs(args.map))
         summary = import_invoices(db, args.file, actor=actor, data=data, dry_run=args.dry_run,
-                                  close_missing=args.close_missing, on=on)  # fmt: skip
+                                  close_missing=args.close_missing, on=on,
+                                  merge_leading_zeros=args.merge_leading_zeros)  # fmt: skip
         if summary.ok and args.save_mapping and data.kind == "invoices":
             save_mapping(db, actor, args.save_mapping, data.mapping)
     finally:
@@ -118,14 +124,37 @@ def _print_import(s: Any) -> None:
     print(f"{s.file}: {verb} {s.rows:,} rows: {s.created:,} new, {s.updated:,} changed, "
           f"{s.unchanged:,} unchanged, {s.closed:,} closed, {s.credits:,} credits")  # fmt: skip
     print(f"  accounts created {s.accounts_created:,}, issues opened {s.issues_opened:,}, "
-          f"issues resolved {s.issues_resolved:,}")  # fmt: skip
+          f"issues resolved {s.issues_resolved:,}, reopened {s.issues_reopened:,}, "
+          f"disputes {s.disputes_opened:,}, payments and adjustments {s.movements:,}")  # fmt: skip
     if s.absent and s.kind == "invoices":
         action = (
             "closed" if s.closed >= s.absent else "not in this file (--close-missing closes them)"
         )
         print(f"  {s.absent:,} open pros {action}")
+    for line in _remarks(s):
+        print(f"  {line}")
     if not s.dry_run and s.batch_id is None:
         print("  nothing changed: the book already matches this file")
+
+
+def _remarks(s: Any) -> list[str]:
+    """What the user should know about the file beyond the counts."""
+    lines = list(s.notes)
+    if s.unused_columns:
+        lines.append(f"columns not imported: {', '.join(s.unused_columns)}")
+    if s.rounded_amounts:
+        lines.append(f"{s.rounded_amounts:,} rows had amounts with more than two decimals, "
+                     "rounded half-even to cents")  # fmt: skip
+    if s.accounts_updated:
+        lines.append(f"payment terms changed on {s.accounts_updated:,} accounts")
+    groups = s.leading_zero_duplicates
+    if groups:
+        example = " / ".join(groups[0])
+        what = ("imported as one account each" if s.leading_zeros_merged
+                else "probable duplicates; --merge-leading-zeros imports each as one account")  # fmt: skip
+        lines.append(f"{len(groups):,} account numbers differ only by leading zeros "
+                     f"(e.g. {example}): {what}")  # fmt: skip
+    return lines
 
 
 def cmd_import_remittance(args: argparse.Namespace) -> int:

@@ -47,6 +47,18 @@ class Terms(StrEnum):
     THIRD_PARTY = "third_party"
 
 
+class PaymentKind(StrEnum):
+    """What a row of `payments` is: every change of a pro's balance is one dated row."""
+
+    PAYMENT = "payment"  # cash received against a pro (remittance, a register's paid date)
+    ADJUSTMENT = "adjustment"  # an earned discount or another agreed adjustment
+    CREDIT_MEMO = "credit_memo"
+    UNAPPLIED = "unapplied"  # cash on account that matches no pro yet
+    # a balance change a register reports without saying why (a zero balance, a lower or
+    # higher balance, a pro absent with close-missing, a pro that reopens: negative)
+    REGISTER = "register"
+
+
 class PromiseStatus(StrEnum):
     OPEN = "open"
     KEPT = "kept"
@@ -86,7 +98,7 @@ class IssueType:
     level: Level
     name: str
     department: Department | None  # the department this type is usually routed to
-    default_root_cause: str
+    default_root_cause: str | None  # None: the collector finds and sets the cause
     dispute: bool  # a dispute (counts for dispute cycle time), not a plain past-due
 
 
@@ -125,6 +137,7 @@ ISSUE_TYPES: dict[str, IssueType] = {
             "discount_outside_terms", True,
         ),
         IssueType("past_due", _P, "Past due, no dispute", None, "slow_pay", False),
+        IssueType("customer_dispute", _P, "Disputed, cause to find", None, None, True),
         IssueType("rebill_requested", _P, "Rebill requested", _D.BILLING, "bol_incomplete", True),
         IssueType("duplicate_payment", _P, "Duplicate payment / overpayment", _D.BILLING, "paid_twice", False),
         IssueType(

@@ -18,10 +18,11 @@ from pathlib import Path
 
 from arbench.io.errors import FILE_ROW, FileRejected, RowError
 from arbench.io.registers import (
+    IGNORE,
     RegisterColumns,
     RegisterRow,
     guess_mapping,
-    parse_register,
+    parse_guessed,
     read_raw_table,
 )
 from arbench.io.x12 import Charge, FreightInvoice, parse_210
@@ -58,6 +59,10 @@ class InvoiceFile:
     bill_to: dict[str, str] = field(default_factory=dict)  # by PRO (210 only)
     errors: list[RowError] = field(default_factory=list)
     sample: list[list[str]] = field(default_factory=list)  # the first rows, as text (registers)
+    unused_columns: list[str] = field(default_factory=list)  # headers nothing was read from
+    rounded_amounts: int = 0  # rows whose amounts were rounded half-even to cents
+    notes: list[str] = field(default_factory=list)  # how the mapping was read, in words
+    rejected_guesses: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def rows(self) -> list[RegisterRow]:
@@ -124,10 +129,12 @@ def read_invoice_file(
 def effective_mapping(
     headers: list[str], mapping: dict[str, str] | None, overrides: dict[str, str]
 ) -> dict[str, str]:
-    """The mapping used: a given one as is, else the guess; `overrides` win over either."""
+    """The mapping used: a given one as is, else the guess; `overrides` win over either
+    (`COLUMN=ignore` keeps a column out; several columns may be ignored)."""
     result = dict(mapping) if mapping is not None else guess_mapping(headers)
     for source, target in overrides.items():
-        result = {h: f for h, f in result.items() if f != target and h != source}
+        result = {h: f for h, f in result.items()
+                  if h != source and (f != target or target == IGNORE)}  # fmt: skip
         result[source] = target
     return {h: f for h, f in result.items() if f}
 
@@ -143,14 +150,31 @@ def _read_register(
         return result
     result.headers = list(table.headers)
     result.sample = table.text_rows(SAMPLE_ROWS)
-    result.mapping = effective_mapping(result.headers, mapping, overrides)
-    parsed = parse_register(table, result.mapping)
+    chosen = effective_mapping(result.headers, mapping, overrides)
+    guessed = set() if mapping is not None else set(chosen) - set(overrides)
+    parsed, result.mapping = parse_guessed(table, chosen, guessed)
     result.errors = parsed.errors
     result.date_formats = parsed.date_formats
+    result.notes, result.rejected_guesses = parsed.notes, parsed.rejected_guesses
+    used = {h for h, f in result.mapping.items() if f != IGNORE and h in table.headers}
+    result.unused_columns = [h for h in result.headers if h not in used]
     if not parsed.errors:
         result.columns = parsed.columns
-        result.fields = frozenset(result.mapping.values())
+        result.rounded_amounts = parsed.rounded_amounts
+        result.fields = frozenset(f for f in result.mapping.values() if f != IGNORE)
+        result.fields |= _stand_ins(result.fields)
     return result
+
+
+def _stand_ins(fields: frozenset[str]) -> frozenset[str]:
+    """Fields read from another field's column (no PRO column: the invoice number; no amount
+    column: the open balance), so the import compares and writes them too."""
+    extra = set()
+    if "pro" not in fields and "invoice_number" in fields:
+        extra.add("pro")
+    if "amount" not in fields and "open_balance" in fields:
+        extra.add("amount")
+    return frozenset(extra)
 
 
 _FIELDS_210 = frozenset(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from arbench.domain.priority import DEFAULT_DISPUTE_WINDOW_DAYS
+from arbench.domain.terms import normal_currency
 from arbench.services.base import Actor, InvalidInput, audit, require_supervisor
 from arbench.store.db import Database
 from arbench.store.models import Setting
@@ -20,7 +21,13 @@ DEFAULTS: dict[str, str] = {
     "recurrence_window_days": "90",
     "trainee_approval_limit": "1000.00",  # trainee resolutions above this wait for a supervisor
     "company_name": "Demo Freight Lines",
+    # the team's own company, for statements and letters ("Start your own book" sets them)
+    "company_address": "",
+    "remit_to_name": "",
+    "remit_to_address": "",
+    "company_currency": "USD",  # the currency of accounts whose registers name none
 }
+TEXT_SETTINGS = frozenset({"company_name", "company_address", "remit_to_name", "remit_to_address"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,10 @@ class TeamSettings:
     recurrence_window_days: int
     trainee_approval_limit: Decimal
     company_name: str
+    company_address: str = ""
+    remit_to_name: str = ""
+    remit_to_address: str = ""
+    company_currency: str = "USD"
 
 
 def _values(session: Session) -> dict[str, str]:
@@ -48,6 +59,10 @@ def read_settings(session: Session) -> TeamSettings:
         recurrence_window_days=int(v["recurrence_window_days"]),
         trainee_approval_limit=Decimal(v["trainee_approval_limit"]),
         company_name=v["company_name"],
+        company_address=v["company_address"],
+        remit_to_name=v["remit_to_name"],
+        remit_to_address=v["remit_to_address"],
+        company_currency=v["company_currency"],
     )
 
 
@@ -57,18 +72,33 @@ def get_settings(db: Database) -> TeamSettings:
         return read_settings(session)
 
 
+def _checked(key: str, value: str) -> str:
+    """The value to store, or InvalidInput saying what the setting needs."""
+    if key in TEXT_SETTINGS:
+        return value.strip()
+    if key == "company_currency":
+        code = normal_currency(value)
+        if code is None:
+            raise InvalidInput(
+                f"setting '{key}' needs a three-letter code such as USD, not '{value}'"
+            )
+        return code
+    try:
+        if key == "trainee_approval_limit":
+            Decimal(value)
+        elif int(value) < 1:
+            raise ValueError
+    except Exception:
+        raise InvalidInput(f"setting '{key}' needs a positive number, not '{value}'") from None
+    return value
+
+
 def set_setting(db: Database, actor: Actor, key: str, value: str) -> TeamSettings:
     """Change one team setting (supervisors only); the value is checked before it is stored."""
     require_supervisor(actor, "change team settings")
     if key not in DEFAULTS:
         raise InvalidInput(f"unknown setting '{key}'; known: {', '.join(sorted(DEFAULTS))}")
-    try:
-        if key == "trainee_approval_limit":
-            Decimal(value)
-        elif key != "company_name" and int(value) < 1:
-            raise ValueError
-    except Exception:
-        raise InvalidInput(f"setting '{key}' needs a positive number, not '{value}'") from None
+    value = _checked(key, value)
     with db.session() as session:
         row = session.get(Setting, key)
         before = {"value": row.value if row else DEFAULTS[key]}
