@@ -230,12 +230,15 @@ def _rate(value: dict) -> str:  # type: ignore[type-arg]
 
 def _print_kpis(d: dict) -> None:  # type: ignore[type-arg]
     print(f"KPIs for {d['user'] or 'the team'}, {d['period']['from']} to {d['period']['to']}")
-    for bucket, amount in d["aging"].items():
-        print(f"  aging {bucket:<16}{amount:>14,.2f}")
-    print(f"  DSO (countback)       {d['dso']['days']} days")
-    print(f"  CEI                   {d['cei']}%")
-    print(f"  ADD                   {d['add']['days']} days (best possible DSO "
-          f"{d['add']['best_possible_dso']})")  # fmt: skip
+    for currency, money in d["by_currency"].items():
+        if len(d["by_currency"]) > 1:
+            print(f"  in {currency} (never added to another currency)")
+        for bucket, amount in money["aging"].items():
+            print(f"  aging {bucket:<16}{amount:>14,.2f}")
+        print(f"  DSO (countback)       {money['dso']['days']} days")
+        print(f"  CEI                   {money['cei']}%")
+        print(f"  ADD                   {money['add']['days']} days (best possible DSO "
+              f"{money['add']['best_possible_dso']})")  # fmt: skip
     for key in ("promise_kept_rate", "root_cause_fixed_rate", "reopen_rate", "recurrence_rate"):
         print(f"  {key.replace('_', ' '):<22}{_rate(d[key])}")
     cycle = d["dispute_cycle_days"]["overall"]
