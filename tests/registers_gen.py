@@ -94,10 +94,12 @@ def settled_register(
 _TERMS = ("NAA8", "NAH4", "CA10", "NAC6", "NAM4", "NA32")
 
 
-def payment_extract(
-    path: Path, rows: int = 3000, seed: int = 5, open_share: float = 0.2
-) -> list[Invoice]:
-    """A payment-prediction extract of 2019-2020 invoices, USD and CAD customers."""
+EXTRACTED = date(2020, 5, 31)  # the day the extract was taken: later payments are not in it
+
+
+def payment_extract(path: Path, rows: int = 3000, seed: int = 5) -> list[Invoice]:
+    """A payment-prediction extract of 2019-2020 invoices, USD and CAD customers, taken on
+    EXTRACTED: invoices paid after that day are open (no clear date, isOpen 1)."""
     rng = random.Random(seed)
     customers = []
     for i in range(60):
@@ -111,14 +113,16 @@ def payment_extract(
         for n in range(rows):
             number, name, canadian = rng.choice(customers)
             shown = "0" + number if number[0].isdigit() and rng.random() < 0.4 else number
-            posted = date(2019, 1, 1) + timedelta(days=rng.randint(0, 500))
+            posted = date(2019, 1, 1) + timedelta(days=rng.randint(0, 516))
             due = posted + timedelta(days=rng.choice((15, 30, 45)))
             cents = rng.randint(10000, 9000000)
             raw = f"{cents / 100:.2f}"
             if canadian:
                 raw = f"{cents / 100:.2f}{rng.randint(0, 9)}"
             amount = Decimal(raw).quantize(CENT, rounding=ROUND_HALF_EVEN)
-            paid = None if rng.random() < open_share else due + timedelta(days=rng.randint(-12, 40))
+            paid: date | None = due + timedelta(days=rng.randint(-12, 40))
+            if paid > EXTRACTED or rng.random() < 0.01:
+                paid = None
             doc = f"{1930000000 + n * 13}.0"
             stamp = posted.strftime("%Y%m%d")
             out.writerow([

@@ -245,7 +245,8 @@ def parse_guessed(
     if not failing:
         return result, mapping
     rejected: list[dict[str, Any]] = []
-    for header, (failed, filled) in failing.items():
+    for header in [h for h in frame.columns if h in failing]:  # in the file's column order
+        failed, filled = failing[header]
         field_name = mapping.pop(header)
         alternative = GUESS_ALTERNATIVES.get(field_name)
         if alternative and alternative not in mapping.values():

@@ -94,7 +94,7 @@ class ImportPlan:
     @property
     def has_changes(self) -> bool:
         return bool(self.new_positions or self.changed or self.new_accounts or self.charges
-                    or self.accounts.changes)  # fmt: skip
+                    or self.accounts.changes or (self.issues and self.issues.convert))  # fmt: skip
 
 
 def plan_import(

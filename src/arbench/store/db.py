@@ -335,7 +335,8 @@ def open_database(url: str | None = None, *, create: bool = False) -> Database:
     database = sa_url.database if sa_url.get_backend_name() == "sqlite" else None
     if not create and database not in (None, "", ":memory:") and not Path(str(database)).exists():
         raise DatabaseError(
-            f"no arbench database at {sa_url.database}: run `arbench demo` or `arbench db upgrade` first"
+            f"no arbench database at {sa_url.database}: run `arbench init` (your own book) or "
+            "`arbench demo` first"
         )
     engine = make_engine(resolved)
     try:
