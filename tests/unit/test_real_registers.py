@@ -20,7 +20,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from registers_gen import EXTRACTED, Invoice, payment_extract, settled_register
 from sqlalchemy import func, select
 
 from arbench.domain.kpis import Period
@@ -29,6 +28,7 @@ from arbench.services import kpis
 from arbench.services.imports import import_invoices
 from arbench.store.db import Database
 from arbench.store.models import Account, Payment, Pro
+from registers_gen import EXTRACTED, Invoice, payment_extract, settled_register
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
