@@ -131,30 +131,10 @@ def _print_import(s: Any) -> None:
             "closed" if s.closed >= s.absent else "not in this file (--close-missing closes them)"
         )
         print(f"  {s.absent:,} open pros {action}")
-    for line in _remarks(s):
+    for line in s.remarks():
         print(f"  {line}")
     if not s.dry_run and s.batch_id is None:
         print("  nothing changed: the book already matches this file")
-
-
-def _remarks(s: Any) -> list[str]:
-    """What the user should know about the file beyond the counts."""
-    lines = list(s.notes)
-    if s.unused_columns:
-        lines.append(f"columns not imported: {', '.join(s.unused_columns)}")
-    if s.rounded_amounts:
-        lines.append(f"{s.rounded_amounts:,} rows had amounts with more than two decimals, "
-                     "rounded half-even to cents")  # fmt: skip
-    if s.accounts_updated:
-        lines.append(f"payment terms changed on {s.accounts_updated:,} accounts")
-    groups = s.leading_zero_duplicates
-    if groups:
-        example = " / ".join(groups[0])
-        what = ("imported as one account each" if s.leading_zeros_merged
-                else "probable duplicates; --merge-leading-zeros imports each as one account")  # fmt: skip
-        lines.append(f"{len(groups):,} account numbers differ only by leading zeros "
-                     f"(e.g. {example}): {what}")  # fmt: skip
-    return lines
 
 
 def cmd_import_remittance(args: argparse.Namespace) -> int:

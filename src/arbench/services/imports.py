@@ -111,6 +111,25 @@ class ImportSummary:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    def remarks(self) -> list[str]:
+        """What the user should know about the file beyond the counts, one line each."""
+        lines = list(self.notes)
+        if self.unused_columns:
+            lines.append(f"columns not imported: {', '.join(self.unused_columns)}")
+        if self.rounded_amounts:
+            lines.append(f"{self.rounded_amounts:,} rows had amounts with more than two "
+                         "decimals, rounded half-even to cents")  # fmt: skip
+        if self.accounts_updated:
+            lines.append(f"payment terms changed on {self.accounts_updated:,} accounts")
+        groups = self.leading_zero_duplicates
+        if groups:
+            what = ("imported as one account each" if self.leading_zeros_merged
+                    else "probable duplicates; merge them to import each as one account "
+                    "(--merge-leading-zeros)")  # fmt: skip
+            lines.append(f"{len(groups):,} account numbers differ only by leading zeros "
+                         f"(e.g. {' / '.join(groups[0])}): {what}")  # fmt: skip
+        return lines
+
 
 def _check_actor(actor: Actor, close_missing: bool) -> None:
     if actor.role == Role.TRAINEE:

@@ -1,4 +1,5 @@
-"""Starting the GUI: open the database, offer the demo book when it is empty, pick the user."""
+"""Starting the GUI: open the database; on an empty one, start the team's own book (then the
+import dialog) or load the demo book; pick the user."""
 
 from __future__ import annotations
 
@@ -31,15 +32,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def offer_demo(db: Database) -> bool:
-    """On an empty database, ask whether to load the demo book, and load it with progress."""
-    answer = QMessageBox.question(
-        None,
-        "arbench",
-        "This database is empty. Load the demo freight AR book (2,000 accounts, 40,000 pros)?",
-    )
-    if answer != QMessageBox.StandardButton.Yes:
-        return False
+def build_demo(db: Database) -> None:
+    """Build the demo book with a progress dialog."""
     dialog = QProgressDialog("Building the demo book…", "", 0, 100)
     dialog.setCancelButton(None)
     dialog.show()
@@ -51,13 +45,32 @@ def offer_demo(db: Database) -> bool:
     create_demo(db, progress=progress)
     load_shipped(db)
     dialog.close()
-    return True
+
+
+def first_run(db: Database) -> str | None:
+    """On an empty database: the user starts their own book (returns its supervisor's login)
+    or loads the demo book (returns ""); None when they close the dialog."""
+    from arbench.ui.first_run import DEMO_BOOK, FirstRunDialog
+
+    dialog = FirstRunDialog(db)
+    if not dialog.exec():
+        return None
+    if dialog.choice == DEMO_BOOK:
+        build_demo(db)
+        return ""
+    assert dialog.user is not None
+    return dialog.user.login
 
 
 def start_window(db: Database, login: str | None, settings: UserSettings) -> MainWindow | None:
     users = user_service.list_users(db, active_only=True)
-    if not users and not offer_demo(db):
-        return None
+    own_book = False
+    if not users:
+        started = first_run(db)
+        if started is None:
+            return None
+        own_book = bool(started)
+        login = started or login
     if login is None:
         picker = UserPicker(user_service.list_users(db, active_only=True), settings.last_user)
         if not picker.exec():
@@ -69,6 +82,10 @@ def start_window(db: Database, login: str | None, settings: UserSettings) -> Mai
     window = MainWindow(db, actor, settings)
     window.show()
     window.reload()
+    if own_book:  # a new team's next step: its own register
+        from arbench.ui.data_actions import open_import
+
+        open_import(window)
     return window
 
 
