@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -137,33 +136,6 @@ def test_last_user_and_geometry_are_remembered(
     again = UserSettings()
     assert again.last_user == "ekowalski"
     assert again.geometry() is not None
-
-
-def test_empty_database_offers_the_demo_book(
-    qtbot: QtBot, empty_db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    asked: list[str] = []
-
-    def answer_yes(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
-        asked.append(str(args[2]))
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", answer_yes)
-    from arbench.services import demo
-
-    real = demo.create_demo
-    monkeypatch.setattr(
-        app_module,
-        "create_demo",
-        lambda db, progress=None: real(db, accounts=15, pros=150, as_of=ON, progress=progress),
-    )
-    window = app_module.start_window(empty_db, "agarcia", UserSettings())
-    assert asked and "empty" in asked[0]
-    assert window is not None
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
-        pass
-    assert window.pro_view.model.rowCount() > 0
 
 
 def test_a_supervisor_without_items_is_told_where_to_start(qtbot: QtBot, demo_db: Database) -> None:
