@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
 
 from arbench.services.settings import get_settings
 from arbench.services.users import list_users
 from arbench.store.db import Database, open_database
+from helpers import run_cli
 
 
 def test_init_creates_the_book_and_its_first_supervisor_once(
