@@ -36,8 +36,18 @@ ZERO = Decimal(0)
 DISPUTE_TYPES = [code for code, t in ISSUE_TYPES.items() if t.dispute]
 
 
-# The day a pro enters the receivable: its invoice date, else its due date.
-BOOK_DATE = func.coalesce(Pro.invoice_date, Pro.due_date)
+def booked_by(day: date) -> ColumnElement[bool]:
+    """The pro is in the receivable by `day`: invoiced by then, or (a register gave no invoice
+    date) due by then. Written so SQLite still walks ix_pros_billed_dates in (invoice date,
+    due date) order: the GROUP BY needs no sort."""
+    return or_(Pro.invoice_date <= day, and_(Pro.invoice_date.is_(None), Pro.due_date <= day))
+
+
+def _booked_rows(
+    rows: Sequence[Any],
+) -> list[tuple[date, date | None, Any]]:
+    """(invoice date or, without one, due date; due date; the rest) of grouped rows."""
+    return [(day or due, due, rest) for day, due, *rest in rows if (day or due) is not None]
 
 
 @dataclass(frozen=True)
@@ -84,8 +94,8 @@ def dated_sums(session: Session, cutoffs: Sequence[date], scope: Scope) -> Dated
     Two grouped passes over narrow covering indexes (ix_pros_billed_dates over the pros,
     ix_payments_received over the payments), whatever the number of dates measured."""
     cutoffs = sorted(cutoffs)
-    billed = (Pro.billing_status == "billed", cutoffs[-1] >= BOOK_DATE, *scope.pros())
-    keys = (BOOK_DATE, Pro.due_date)
+    billed = (Pro.billing_status == "billed", booked_by(cutoffs[-1]), *scope.pros())
+    keys = (Pro.invoice_date, Pro.due_date)
     invoiced = session.execute(
         select(*keys, type_coerce(func.sum(Pro.amount), Money)).where(*billed).group_by(*keys)
     ).all()
@@ -102,8 +112,8 @@ def dated_sums(session: Session, cutoffs: Sequence[date], scope: Scope) -> Dated
     ).all()  # fmt: skip
     return DatedSums(
         cutoffs,
-        [(day, due, amount or ZERO) for day, due, amount in invoiced if day is not None],
-        [(row[0], row[1], [amount or ZERO for amount in row[2:]]) for row in paid],
+        [(day, due, rest[0] or ZERO) for day, due, rest in _booked_rows(invoiced)],
+        [(day, due, [amount or ZERO for amount in rest]) for day, due, rest in _booked_rows(paid)],
     )
 
 
@@ -114,8 +124,8 @@ def currencies(session: Session) -> list[str]:
 
 def dated_sums_by_collector(session: Session, on: date) -> dict[tuple[int | None, str], DatedSums]:
     """`dated_sums` at one date for each collector (None: accounts nobody holds) and currency."""
-    keys = (Account.collector_id, Account.currency, BOOK_DATE, Pro.due_date)
-    billed = (Pro.billing_status == "billed", on >= BOOK_DATE)
+    keys = (Account.collector_id, Account.currency, Pro.invoice_date, Pro.due_date)
+    billed = (Pro.billing_status == "billed", booked_by(on))
     invoiced = session.execute(
         select(*keys, type_coerce(func.sum(Pro.amount), Money))
         .join(Account, Account.id == Pro.account_id)
@@ -134,10 +144,11 @@ def dated_sums_by_collector(session: Session, on: date) -> dict[tuple[int | None
     invoiced_by: dict[Key, list[tuple[date, date | None, Decimal]]] = defaultdict(list)
     paid_by: dict[Key, list[tuple[date, date | None, Sequence[Decimal]]]] = defaultdict(list)
     for collector, currency, day, due, amount in invoiced:
-        if day is not None:  # never: the book date is on or before `on`
-            invoiced_by[(collector, currency)].append((day, due, amount or ZERO))
+        if (booked := day or due) is not None:  # always: booked by `on`
+            invoiced_by[(collector, currency)].append((booked, due, amount or ZERO))
     for collector, currency, day, due, amount in paid:
-        paid_by[(collector, currency)].append((day, due, [amount or ZERO]))
+        if (booked := day or due) is not None:
+            paid_by[(collector, currency)].append((booked, due, [amount or ZERO]))
     return {
         key: DatedSums([on], invoiced_by.get(key, []), paid_by.get(key, []))
         for key in invoiced_by.keys() | paid_by.keys()

@@ -27,6 +27,7 @@ from arbench.domain.kpi_financial import (
     empty_aging,
 )
 from arbench.services.base import NotFound
+from arbench.services.kpi_queries import booked_by
 from arbench.store.db import Database
 from arbench.store.models import Account, Payment, Pro, User
 from arbench.store.types import Money
@@ -88,7 +89,7 @@ def _owed_on(on: date) -> Any:
     return (
         select(Pro.account_id, Pro.due_date, Pro.invoice_date, owed.label("owed"))
         .outerjoin(paid, paid.c.pro_id == Pro.id)
-        .where(Pro.billing_status == "billed", func.coalesce(Pro.invoice_date, Pro.due_date) <= on)
+        .where(Pro.billing_status == "billed", booked_by(on))
         .subquery()
     )
 
