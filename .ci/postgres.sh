@@ -2,7 +2,8 @@
 #
 # Installs Debian's postgresql package when initdb/pg_ctl are missing, runs the cluster as the
 # unprivileged `postgres` user (initdb refuses root) in a temporary directory, creates the role
-# `arbench` with a random password and the database `arbench_test`, exports
+# `arbench` (CREATEDB, CREATEROLE: the team-role tests make collector logins) with a random
+# password and the database `arbench_test`, exports
 # ARBENCH_TEST_PG_URL, and stops the cluster and deletes its files when the shell exits.
 # On failure it prints why and leaves ARBENCH_TEST_PG_URL unset: the tests then skip (or, with
 # CI=true, fail).
@@ -89,7 +90,7 @@ pg_start() {
   local psql="$bin/psql"
   [ -x "$psql" ] || psql=psql
   # The password goes through stdin, never through a command line.
-  printf "CREATE ROLE arbench LOGIN CREATEDB PASSWORD '%s';\nCREATE DATABASE arbench_test OWNER arbench;\n" "$pw" |
+  printf "CREATE ROLE arbench LOGIN CREATEDB CREATEROLE PASSWORD '%s';\nCREATE DATABASE arbench_test OWNER arbench;\n" "$pw" |
     _pg_as_user "$psql" -X -q -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
       >/dev/null || { _pg_log "creating the role and database failed"; return 1; }
   export ARBENCH_TEST_PG_URL="postgresql://arbench:$pw@127.0.0.1:$port/arbench_test"

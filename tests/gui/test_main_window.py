@@ -14,7 +14,7 @@ from arbench.store.db import Database
 from arbench.store.models import Issue, User
 from arbench.ui import app as app_module
 from arbench.ui.settings import UserSettings
-from helpers import open_window
+from helpers import open_window, wait_idle
 
 ON = date(2026, 11, 24)
 OPEN = [s.value for s in OPEN_STATUSES]
@@ -46,6 +46,7 @@ def test_selecting_a_row_shows_its_details(qtbot: QtBot, demo_db: Database) -> N
     third = view.model.items[2]
     rect = view.table.visualRect(view.model.index(2, 1))
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    wait_idle(qtbot, window)  # the detail is read off the GUI thread
     assert window.panel.detail is not None and window.panel.detail.id == third.id
     assert f"PRO {third.pro}" in window.panel.header.text()
     assert third.pro in window.panel.bill.toPlainText()
@@ -57,6 +58,7 @@ def test_account_tab_shows_account_level_items(qtbot: QtBot, demo_db: Database) 
     window = open_window(qtbot, demo_db, login)
     window.tabs.setCurrentIndex(1)
     window.account_view.select_row(0)
+    wait_idle(qtbot, window)
     detail = window.panel.detail
     assert detail is not None and detail.level == "account" and detail.pro is None
     assert window.panel.tabs.tabText(0) == "Linked pros"
@@ -121,6 +123,7 @@ def test_keyboard_next_and_previous(qtbot: QtBot, demo_db: Database) -> None:
     next_action = next(a for a in window.item_menu.actions() if a.text() == "&Next item")
     assert "Ctrl+J" in next_action.toolTip()
     next_action.trigger()
+    wait_idle(qtbot, window)
     assert window.panel.detail.id == second.id
 
 

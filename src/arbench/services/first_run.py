@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from arbench.domain.catalogue import Role
 from arbench.services.base import Actor, audit
 from arbench.services.content import load_shipped
+from arbench.services.permissions import setup
 from arbench.services.users import UserInfo, first_supervisor
 from arbench.store.db import Database
 from arbench.store.models import Setting
@@ -37,6 +38,7 @@ class Company:
         return {keys[k]: v.strip() for k, v in asdict(self).items() if v.strip()}
 
 
+@setup("start a book")
 def start_book(
     db: Database, login: str, display_name: str, company: Company | None = None,
     email: str | None = None,

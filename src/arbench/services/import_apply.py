@@ -138,20 +138,22 @@ def _create_accounts(session: Session, actor: Actor, plan: ImportPlan, stamp: da
         {"number": number, "name": (name or number)[:200], "collector_id": None,
          "credit_limit": 0, "risk_score": 0, "credit_hold": False, "po_required": False,
          "pod_required": False, "edi_210": False, "version": 1}
-        | plan.accounts.new_account_values(number, home)
+        | plan.accounts.new_account_values(number, plan.new_currencies.get(number, home))
         for number, name in sorted(plan.new_accounts.items())
     ]  # fmt: skip
     session.execute(_table(Account).insert(), rows)
     created = session.execute(
         select(Account.id, Account.number, Account.name).where(Account.id > top)
     ).all()
+    currency = {row["number"]: row["currency"] for row in rows}
     events = []
     for account_id, number, name in created:
         plan.account_ids[number] = account_id
         events.append(
             {"at": stamp, "user_login": actor.login, "action": "account.create",
              "entity": "account", "entity_id": account_id, "before": None,
-             "after": {"number": number, "name": name, "collector_id": None}}
+             "after": {"number": number, "name": name, "collector_id": None,
+                       "currency": currency[number]}}
         )  # fmt: skip
     session.execute(_table(AuditEvent).insert(), events)
     return len(created)

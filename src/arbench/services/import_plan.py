@@ -70,8 +70,10 @@ class ImportPlan:
     values: dict[str, list[Any]] = field(default_factory=dict)  # field -> stored values
     accounts: AccountPlan = field(default_factory=AccountPlan)
     new_accounts: dict[str, str | None] = field(default_factory=dict)  # number -> name
+    new_currencies: dict[str, str] = field(default_factory=dict)  # new account -> currency (210)
     account_ids: dict[str, int] = field(default_factory=dict)  # existing number -> id
     collectors: dict[str, int | None] = field(default_factory=dict)  # number -> collector id
+    currency_of: dict[str, str] = field(default_factory=dict)  # file's existing accounts
     new_positions: list[int] = field(default_factory=list)  # rows of the file that are new
     changed: list[ProChange] = field(default_factory=list)
     close_ids: list[int] = field(default_factory=list)  # zero balance in the file
@@ -114,6 +116,9 @@ def plan_import(
     if plan.errors:
         return plan
     _load_accounts(plan)
+    plan.new_currencies = {
+        n: c for n, c in data.account_currencies.items() if n in plan.new_accounts
+    }
     plan.values = _stored_values(session, data, plan)
     cols = plan.columns.values
     plan.credits = sum(1 for cents in cols["amount"] if cents < 0)
@@ -268,6 +273,7 @@ def _load_accounts(plan: ImportPlan) -> None:
         known = book.get(number)
         if known is not None:
             plan.collectors[number] = known.collector_id
+            plan.currency_of[number] = known.currency
         else:
             plan.new_accounts[number] = plan.new_accounts.get(number) or name
             plan.collectors[number] = None

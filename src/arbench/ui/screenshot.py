@@ -29,6 +29,9 @@ def render_main_window(
     window.reload()
     loop.exec()
     window.pro_view.select_row(row)
+    if window.runner.busy:  # the item's detail is read off the GUI thread
+        window.runner.idle.connect(loop.quit)
+        loop.exec()
     app.processEvents()
     out.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(out)):

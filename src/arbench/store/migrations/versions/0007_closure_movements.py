@@ -9,7 +9,7 @@ was closed for a closed pro, else on the day of this upgrade (the day the balanc
 to be so). Afterwards amount - payments = open balance for every pro, as imports keep it.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
