@@ -24,11 +24,11 @@ def test_detail_shown_follows_the_panel_and_drives_the_script_tab(
         window.reload()
     assert "show_detail" not in vars(window.panel)  # no per-instance wrapper
     second = window.pro_view.model.items[1]
-    with qtbot.waitSignal(window.panel.detail_shown, timeout=1000) as shown:
+    with qtbot.waitSignal(window.panel.detail_shown, timeout=60000) as shown:
         window.pro_view.select_row(1)
     assert shown.args is not None and shown.args[0].id == second.id
     assert window.script_tab.issue_id == second.id  # type: ignore[attr-defined]
-    with qtbot.waitSignal(window.panel.detail_shown, timeout=1000) as cleared:
+    with qtbot.waitSignal(window.panel.detail_shown, timeout=60000) as cleared:
         window.panel.show_detail(None)
     assert cleared.args == [None] and window.script_tab.issue_id is None  # type: ignore[attr-defined]
     assert isinstance(window.panel, ItemPanel)

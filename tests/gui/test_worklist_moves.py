@@ -31,7 +31,7 @@ def test_an_updated_row_moves_to_its_rank_without_a_reset(qtbot: QtBot, demo_db:
     later = dataclasses.replace(items[0], bucket=items[-1].bucket, priority=-1.0)  # now last
     resets: list[int] = []
     model.modelReset.connect(lambda: resets.append(1))
-    with qtbot.waitSignal(model.rowsMoved, timeout=1000):
+    with qtbot.waitSignal(model.rowsMoved, timeout=60000):
         model.update_item(later)
     assert resets == [] and model.row_of(later.id) == len(items) - 1
     assert model.items == sorted(model.items, key=worklist_order) and model.items[-1] is later
@@ -77,7 +77,7 @@ def test_a_new_row_is_inserted_where_it_ranks(qtbot: QtBot, demo_db: Database) -
     model.set_filter("")
     assert _ids(model.items) == _ids(items)
     model.remove_item(gone.id)
-    with qtbot.waitSignal(model.rowsInserted, timeout=1000):
+    with qtbot.waitSignal(model.rowsInserted, timeout=60000):
         model.add_item(gone)
     assert model.row_of(gone.id) == 5 and _ids(model.items) == _ids(items)
 
