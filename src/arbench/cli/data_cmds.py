@@ -20,6 +20,7 @@ from typing import Any
 
 from arbench.cli.common import CliError, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
+from arbench.output_files import check_output_file
 from arbench.services.base import actor_for
 
 # The import, remittance and export services load pandas/openpyxl: they are imported inside the
@@ -81,12 +82,20 @@ def _actor(args: argparse.Namespace, db: Any) -> Any:
 
 
 def _print_errors(errors: list[dict[str, Any]], name: str) -> None:
+    """One line for one problem; a summary line and one line per problem for several."""
+    if len(errors) == 1:
+        print(f"{name} rejected, nothing was written: {_error_line(errors[0])}", file=sys.stderr)
+        return
     print(f"{name} rejected: {len(errors)} error(s); nothing was written", file=sys.stderr)
     for e in errors:
-        where = "file" if e["row"] == 0 else f"{e.get('unit', 'row')} {e['row']}"
-        column = f", {e['column']}" if e["column"] else ""
-        value = f" {e['value']!r}" if e.get("value") else ""
-        print(f"  {where}{column}:{value} {e['message']}", file=sys.stderr)
+        print(f"  {_error_line(e)}", file=sys.stderr)
+
+
+def _error_line(e: dict[str, Any]) -> str:
+    where = "file" if e["row"] == 0 else f"{e.get('unit', 'row')} {e['row']}"
+    column = f", {e['column']}" if e["column"] else ""
+    value = f" {e['value']!r}" if e.get("value") else ""
+    return f"{where}{column}:{value} {e['message']}"
 
 
 def cmd_import_invoices(args: argparse.Namespace) -> int:
@@ -170,6 +179,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from arbench.services import exports as export_service
 
     on = parse_date(args.on, "--on") or date.today()
+    check_output_file(args.out, "--out")
     db = open_db(args)
     try:
         if args.what == "worklist":
