@@ -1,5 +1,6 @@
-"""On PostgreSQL the window hears other collectors' commits (LISTEN/NOTIFY) within seconds, and a
-database that stops accepting connections is reported as such, retried, and recovered from."""
+"""On PostgreSQL the window hears other collectors' commits through LISTEN/NOTIFY (its
+safety-net poll is stopped, so nothing else can bring them), and a database that stops
+accepting connections is reported as such, retried, and recovered from."""
 
 from __future__ import annotations
 
