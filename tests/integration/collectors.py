@@ -3,10 +3,12 @@
 Each worker opens its own connection and plays a fixed number of rounds. In a round every
 worker reads the version of the item the round names (what its screen shows), waits at a
 barrier until all the others have read theirs too, then acts with the real item services (log
-a call with a follow-up, or set the root cause). In a *contested* round all workers act on the
-same item from the same version, so exactly one can succeed and every other one must get a
-clear `Conflict`; in a *spread* round each worker has its own item and every one must succeed.
-The barrier makes the race happen every time, whatever the machine's speed: nothing is timed.
+a call with a follow-up, or set the root cause), and waits at the barrier again until every
+action of the round has committed or been refused, so no read of the next round can see a
+version that is about to change. In a *contested* round all workers act on the same item from
+the same version, so exactly one can succeed and every other one must get a clear `Conflict`;
+in a *spread* round each worker has its own item and every one must succeed. The barriers make
+the race happen every time, whatever the machine's speed: nothing is timed.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def work(
                 report.conflicts += 1
                 if "reload it and apply your change again" not in str(exc):
                     report.failures.append(f"unclear conflict: {exc}")
+            barrier.wait(BARRIER_WAIT)  # the round is over: every action committed or refused
     except Exception:
         report.failures.append(traceback.format_exc(limit=4))
         barrier.abort()  # the others stop waiting for this worker
