@@ -50,9 +50,13 @@ CASES = [
     case("demo", "--db {book} demo --as-of 2026-13-45", "--as-of must be a date"),
     case("db upgrade", "--db {notes} db upgrade", "file is not a database"),
     case("db password", "--db {book} db password --stdin", "is for a PostgreSQL --db URL"),
-    case("db backup", "--db {truncated} db backup {tmp}/copy.sqlite3", "damaged"),
-    case("db backup", "--db {damaged} db backup {tmp}/copy.sqlite3", "damaged"),
-    case("db backup", f"--db {{book}} db backup {MISSING}/copy.sqlite3", "does not exist"),
+    case("db backup", "--db {truncated} --as kwright db backup {tmp}/copy.sqlite3", "malformed"),
+    case("db backup", "--db {damaged} --as kwright db backup {tmp}/copy.sqlite3", "damaged"),
+    case(
+        "db backup",
+        f"--db {{book}} --as kwright db backup {MISSING}/copy.sqlite3",
+        "does not exist",
+    ),  # fmt: skip
     case("db restore", "--db {book} --as kwright db restore {notes}", "notes.txt"),
     case("users", "--db mysql://u@h/db users", "unsupported database URL"),
     case("users", "--db file:///{tmp}/book users", "unsupported database URL"),
@@ -75,12 +79,20 @@ CASES = [
     case(
         "content import", "--db {book} --as kwright content import {tmp}/nowhere", "is not a folder"
     ),  # fmt: skip
-    case("promises settle", "--db {book} promises settle --on yesterday", "--on must be a date"),
+    case(
+        "promises settle",
+        "--db {book} --as kwright promises settle --on yesterday",
+        "--on must be a date",
+    ),  # fmt: skip
     case("proposals", "--db {book} proposals --user nobody", "unknown user 'nobody'"),
     case(
-        "import invoices", "--db {book} import invoices {tmp}/register.xlsx", "cannot open the file"
+        "import invoices",
+        "--db {book} --as kwright import invoices {tmp}/register.xlsx",
+        "cannot open the file",
     ),  # fmt: skip
-    case("import remittance", "--db {book} import remittance {notes}", "no data rows"),
+    case(
+        "import remittance", "--db {book} --as kwright import remittance {notes}", "no data rows"
+    ),  # fmt: skip
     case("preaudit", "--db {book} preaudit --since 2026-99-01", "--since must be a date"),
     case(
         "export",
@@ -126,10 +138,12 @@ NOT_COMMANDS = {"frobnicate"}  # rows for what the user may mistype, not sub-com
 
 
 def sub_commands(parser: argparse.ArgumentParser, prefix: str = "") -> Iterator[str]:
-    """Every sub-command path the parser accepts, nested ones included ("db backup")."""
+    """Every sub-command path the parser accepts, nested ones included ("db backup"), and a
+    group that also runs on its own (a `func` of its own beside optional actions)."""
     actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    if not actions:
+    if not actions or (prefix and parser.get_default("func") is not None):
         yield prefix
+    if not actions:
         return
     for name, sub in actions[0].choices.items():
         yield from sub_commands(sub, f"{prefix} {name}".strip())
