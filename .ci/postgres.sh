@@ -2,9 +2,9 @@
 #
 # Installs Debian's postgresql package when initdb/pg_ctl are missing (.ci/system-packages.sh),
 # runs the cluster as the unprivileged `postgres` user (initdb refuses root) in a temporary
-# directory, creates the role `arbench` with a random password and the database `arbench_test`,
+# directory, creates the role `arbench` (CREATEDB, CREATEROLE: the team-role tests make collector logins) with a random password and the database `arbench_test`,
 # and exports two URLs:
-#   ARBENCH_TEST_PG_URL        the owner role `arbench` (CREATEDB): what the tests use
+#   ARBENCH_TEST_PG_URL        the owner role `arbench` (CREATEDB, CREATEROLE): what the tests use
 #   ARBENCH_TEST_PG_ADMIN_URL  the cluster's superuser `postgres`, with its own random password:
 #                              tests/integration/conftest.py drops test databases with it
 #                              (DROP DATABASE ... WITH (FORCE) may end anyone's backend)
@@ -101,7 +101,7 @@ pg_start() {
   local psql="$bin/psql"
   [ -x "$psql" ] || psql=psql
   # The password goes through stdin, never through a command line.
-  printf "ALTER ROLE postgres PASSWORD '%s';\nCREATE ROLE arbench LOGIN CREATEDB PASSWORD '%s';\nCREATE DATABASE arbench_test OWNER arbench;\n" \
+  printf "ALTER ROLE postgres PASSWORD '%s';\nCREATE ROLE arbench LOGIN CREATEDB CREATEROLE PASSWORD '%s';\nCREATE DATABASE arbench_test OWNER arbench;\n" \
     "$admin_pw" "$pw" |
     _pg_as_user "$psql" -X -q -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
       >/dev/null || { _pg_log "creating the role and database failed"; return 1; }

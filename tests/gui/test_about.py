@@ -54,7 +54,7 @@ def test_about_box_shows_version_data_database_and_keyring(
     assert str(paths.data_dir()) in text  # the test's isolated data directory
     assert str(paths.settings_file()) in text
     assert str(Path(demo_db.engine.url.database or "")) in text
-    assert "PlaintextKeyring" in text  # the harmless backend the test suite forces
+    assert "test MemoryKeyring" in text  # the harmless backend the test suite installs
     assert "Python " in text and "installed bundle" not in text
 
 

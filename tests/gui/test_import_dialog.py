@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 from tests.conftest import AS_OF
 from tests.unit.test_imports import dump
 
-from arbench.services.imports import IMPORT_ACTOR, save_mapping
+from arbench.services.imports import save_mapping
 from arbench.store.db import Database
 from arbench.store.models import MappingProfile, Pro
 from arbench.ui.import_dialog import ImportDialog
 from arbench.ui.tasks import TaskRunner
+from helpers import NIGHTLY
 
 SHOTS = os.environ.get("ARBENCH_SCREENSHOTS")
 
@@ -33,7 +34,7 @@ def write(path: Path, rows: list[list[str]], headers: list[str]) -> Path:
 
 def make_dialog(qtbot: QtBot, db: Database, path: Path) -> ImportDialog:
     runner = TaskRunner()
-    dialog = ImportDialog(db, IMPORT_ACTOR, runner, path, on=AS_OF)
+    dialog = ImportDialog(db, NIGHTLY, runner, path, on=AS_OF)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.data is not None, timeout=60000)
@@ -88,7 +89,7 @@ def test_cancel_leaves_the_database_unchanged(
 ) -> None:
     rows = [[f"K{i:05d}", "NEWACC", "10.00", "2026-11-01"] for i in range(6000)]
     path = write(tmp_path / "big.csv", rows, ["PRO", "Account", "Amount", "Invoice Date"])
-    save_mapping(demo_db, IMPORT_ACTOR, "unused", {})
+    save_mapping(demo_db, NIGHTLY, "unused", {})
     dialog = make_dialog(qtbot, demo_db, path)
     assert dialog.import_button.isEnabled()
     before = dump(demo_db)

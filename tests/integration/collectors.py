@@ -21,6 +21,7 @@ from typing import Any
 
 from arbench.services import items
 from arbench.services.base import Conflict, actor_for
+from arbench.services.item_inputs import ContactLog
 from arbench.store.db import open_database
 from arbench.store.models import Issue
 
@@ -77,7 +78,18 @@ def work(
 def _act(db, actor, issue_id: int, version: int, rng: random.Random, on: date) -> None:  # type: ignore[no-untyped-def]
     if rng.random() < 0.6:
         follow_up = on + timedelta(days=rng.randint(1, 40))
-        items.log_contact(db, actor, issue_id, version, kind="call", outcome="left voicemail",
-                          text=f"call by {actor.login}", follow_up=follow_up, on=on)  # fmt: skip
+        items.log_contact(
+            db,
+            actor,
+            issue_id,
+            version,
+            ContactLog(
+                kind="call",
+                outcome="left voicemail",
+                text=f"call by {actor.login}",
+                follow_up=follow_up,
+            ),
+            on=on,
+        )
     else:
         items.set_root_cause(db, actor, issue_id, version, code=rng.choice(CAUSES), on=on)

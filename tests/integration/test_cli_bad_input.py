@@ -57,6 +57,20 @@ CASES = [
         f"--db {{book}} --as kwright db backup {MISSING}/copy.sqlite3",
         "does not exist",
     ),  # fmt: skip
+    case("db grant", "--db {book} --as kwright db grant agarcia", "a SQLite file has no logins"),
+    case("covers", "--db {book} covers --on 2026-02-30", "--on must be a date"),
+    case(
+        "covers end", "--db {book} --as kwright covers end --on 2026-02-30", "--on must be a date"
+    ),
+    case("alias list", "--db {book} alias list NOPE", "no account numbered 'NOPE'"),
+    case(
+        "alias add", "--db {book} --as kwright alias add NOPE --kind duns --value 1", "no account"
+    ),  # fmt: skip
+    case(
+        "alias remove",
+        "--db {book} --as kwright alias remove NOPE --kind duns --value 1",
+        "no account",
+    ),  # fmt: skip
     case("db restore", "--db {book} --as kwright db restore {notes}", "notes.txt"),
     case("users", "--db mysql://u@h/db users", "unsupported database URL"),
     case("users", "--db file:///{tmp}/book users", "unsupported database URL"),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from arbench.services import changes, items
 from arbench.services.base import actor_for, audit
+from arbench.services.item_inputs import ContactLog, Resolution
 from arbench.store.db import Database, open_database
 from arbench.store.models import Issue, User
 
@@ -43,8 +44,14 @@ def test_cursor_reports_a_colleagues_change_and_the_row_to_redraw(book: Database
     issue_id, version = first_item(book, "agarcia")
     supervisor = actor_for(book, "kwright")
     follow_up = AS_OF + timedelta(days=9)
-    items.log_contact(book, supervisor, issue_id, version, kind="call", outcome="promised POD",
-                      follow_up=follow_up, on=AS_OF)  # fmt: skip
+    items.log_contact(
+        book,
+        supervisor,
+        issue_id,
+        version,
+        ContactLog(kind="call", outcome="promised POD", follow_up=follow_up),
+        on=AS_OF,
+    )
 
     assert cursor.poll(skip_login="kwright").empty  # one's own changes are already on screen
     cursor = changes.ChangeCursor(book, start=cursor.last - 1)
@@ -55,19 +62,26 @@ def test_cursor_reports_a_colleagues_change_and_the_row_to_redraw(book: Database
     assert seen.issue_ids == {issue_id} and not seen.reload_all
     assert cursor.poll().empty  # reported once
 
-    delta = changes.worklist_delta(book, "agarcia", seen.issue_ids, AS_OF)
+    delta = changes.changes_of(book, seen.issue_ids, AS_OF)
     assert [i.follow_up for i in delta.items] == [follow_up] and not delta.removed
-    other = changes.worklist_delta(book, "bchen", seen.issue_ids, AS_OF)
-    assert other.items == () and other.removed == {issue_id}  # not on bchen's list
+    with book.session() as s:  # the row says whose list it belongs on (agarcia's, not bchen's)
+        owner = s.get(Issue, issue_id).owner_id  # type: ignore[union-attr]
+    assert [i.owner_id for i in delta.items] == [owner] and owner == actor_for(book, "agarcia").id
 
     with book.session() as s:
         version = s.get(Issue, issue_id).version  # type: ignore[union-attr]
-    items.resolve(book, supervisor, issue_id, version, code="paid_in_full",
-                  root_cause_fixed=True, root_cause="pod_missing", on=AS_OF)  # fmt: skip
+    items.resolve(
+        book,
+        supervisor,
+        issue_id,
+        version,
+        Resolution(code="paid_in_full", root_cause_fixed=True, root_cause="pod_missing"),
+        on=AS_OF,
+    )
     resolved = cursor.poll()
     assert issue_id in resolved.issue_ids
-    gone = changes.worklist_delta(book, "agarcia", resolved.issue_ids, AS_OF)
-    assert issue_id in gone.removed
+    gone = changes.changes_of(book, resolved.issue_ids, AS_OF)
+    assert issue_id in gone.removed and gone.item(issue_id) is None
 
 
 def heard_until(heard: queue.Queue[str], entity: str) -> list[str]:
@@ -98,8 +112,14 @@ def test_notify_on_commit_only_and_listener_reconnects(pg_demo_db: Database) -> 
             audit(s, actor, "test.rollback", "issue", abandoned_id)
             s.flush()  # the NOTIFY is issued here, inside the transaction that rolls back
             raise RuntimeError("abandoned")
-        items.log_contact(other, actor, issue_id, version, kind="note", text="sent POD request",
-                          on=AS_OF)  # fmt: skip
+        items.log_contact(
+            other,
+            actor,
+            issue_id,
+            version,
+            ContactLog(kind="note", text="sent POD request"),
+            on=AS_OF,
+        )
         payloads = heard_until(heard, f'"issue:{issue_id}"')
         assert len(payloads) == 1, payloads  # nothing from the rolled-back transaction
         assert f'"issue:{abandoned_id}"' not in payloads[0]
@@ -117,8 +137,9 @@ def test_notify_on_commit_only_and_listener_reconnects(pg_demo_db: Database) -> 
         while not back[0]:  # a retry that failed again: wait for the one that connects
             back = states.get(timeout=NEVER)
         assert back == (True, "listening for other collectors' changes"), back
-        items.log_contact(other, actor, issue_id, None, kind="note", text="second note",
-                          on=AS_OF)  # fmt: skip
+        items.log_contact(
+            other, actor, issue_id, None, ContactLog(kind="note", text="second note"), on=AS_OF
+        )
         assert heard_until(heard, f'"issue:{issue_id}"')  # heard after the reconnection
     finally:
         listener.stop()

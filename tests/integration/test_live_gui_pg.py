@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from arbench.services import items
 from arbench.services.base import Unreachable, actor_for
+from arbench.services.item_inputs import ContactLog
 from arbench.store.db import Database, open_database
 from helpers import open_window
 
@@ -39,7 +40,7 @@ def test_commits_elsewhere_appear_and_a_lost_server_is_survived(
     qtbot: QtBot, pg_demo_db: Database, pg_server: str
 ) -> None:
     window = open_window(qtbot, pg_demo_db, "agarcia")
-    live = window.live_updates  # type: ignore[attr-defined]
+    live = window.features.live_updates
     assert live.listener is not None and live.listener.listening.wait(NEVER)
     live.timer.stop()  # no safety-net poll: only a NOTIFY can bring the change below
     said: list[str] = []  # every status message, so none is missed when the next replaces it
@@ -52,8 +53,14 @@ def test_commits_elsewhere_appear_and_a_lost_server_is_survived(
     try:
         target = window.pro_view.model.items[0]
         follow_up = ON + timedelta(days=5)
-        items.log_contact(other, actor_for(other, "kwright"), target.id, None, kind="email",
-                          text="sent the inspection certificate", follow_up=follow_up, on=ON)  # fmt: skip
+        items.log_contact(
+            other,
+            actor_for(other, "kwright"),
+            target.id,
+            None,
+            ContactLog(kind="email", text="sent the inspection certificate", follow_up=follow_up),
+            on=ON,
+        )
 
         def shown() -> date | None:
             row = window.pro_view.model.row_of(target.id)
@@ -65,8 +72,14 @@ def test_commits_elsewhere_appear_and_a_lost_server_is_survived(
         set_connections(pg_server, name, allowed=False)
         try:
             with pytest.raises(Unreachable, match="nothing was saved, try again"):
-                items.log_contact(other, actor_for(other, "agarcia"), target.id, None,
-                                  kind="note", text="typed during the outage", on=ON)  # fmt: skip
+                items.log_contact(
+                    other,
+                    actor_for(other, "agarcia"),
+                    target.id,
+                    None,
+                    ContactLog(kind="note", text="typed during the outage"),
+                    on=ON,
+                )
             live.poll()
             qtbot.waitUntil(lambda: told("Lost contact") is not None, timeout=NEVER * 1000)
             assert "retrying in" in str(told("Lost contact"))
@@ -74,8 +87,14 @@ def test_commits_elsewhere_appear_and_a_lost_server_is_survived(
             set_connections(pg_server, name, allowed=True)
         live.poll()
         qtbot.waitUntil(lambda: told("restored") is not None, timeout=NEVER * 1000)
-        items.log_contact(other, actor_for(other, "agarcia"), target.id, None,
-                          kind="note", text="typed during the outage", on=ON)  # fmt: skip
+        items.log_contact(
+            other,
+            actor_for(other, "agarcia"),
+            target.id,
+            None,
+            ContactLog(kind="note", text="typed during the outage"),
+            on=ON,
+        )
     finally:
         other.dispose()
         live.stop()

@@ -429,8 +429,10 @@ def test_a_remittance_csv_becomes_remittance_lines(tmp_path: Path) -> None:
             ["7741201", "462.34", "512.34", "", "22", "CHK 10045", "1/31/2024", "ACME01"],
             ["7741202", "1,000.00", "1000", "0", "", "CHK 10045", "1/31/2024", "ACME01"],
             ["7741201", "-50.00", "", "", "19", "CHK 10045", "1/31/2024", "ACME01"]]  # fmt: skip
-    lines = read_remittance_table(write_csv(tmp_path / "remit.csv", rows))
-    first, second, third = lines
+    table = read_remittance_table(write_csv(tmp_path / "remit.csv", rows))
+    first, second, third = table.lines
+    # no total row and no payment total column: the bank amount is the sum of the paid amounts
+    assert table.bank_amount == Decimal("462.34") + Decimal("1000.00") - Decimal("50.00")
     assert (first.reference, first.paid, first.short_paid) == (
         "7741201",
         Decimal("462.34"),

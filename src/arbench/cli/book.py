@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
 from arbench.cli import db_tools
@@ -12,7 +11,6 @@ from arbench.cli.common import CliError, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
 from arbench.output_files import check_output_file
 from arbench.services import users as user_service
-from arbench.services.assignments import revert_due_covers
 from arbench.services.content import load_shipped
 from arbench.services.demo import create_demo
 from arbench.services.worklist import worklist
@@ -155,7 +153,6 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
     db = open_db(args)
     try:
-        revert_covers(db, on or date.today())
         items = worklist(db, args.user, on)
     finally:
         db.dispose()
@@ -167,13 +164,6 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     else:
         print_rows(rows, WORKLIST_COLUMNS, args.format)
     return 0
-
-
-def revert_covers(db: store_db.Database, on: date) -> None:
-    """Give back the books of covers that have ended (on stderr: stdout stays data)."""
-    for cover in revert_due_covers(db, on):
-        print(f"cover for {cover.absent_login} ended {cover.until}: {cover.accounts} account(s) "
-              "given back", file=sys.stderr)  # fmt: skip
 
 
 def cmd_screenshot(args: argparse.Namespace) -> int:

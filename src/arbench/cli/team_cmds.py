@@ -1,13 +1,15 @@
 """Supervisor sub-commands: assign, handover, rebalance, team, kpis, and user management.
 
 Writes need `--as LOGIN` and are refused (exit 2, reason on stderr) unless that user is a
-supervisor; the refusal comes from the services layer, the same one the GUI uses. Commands
-that read the book first give back accounts whose temporary cover has ended.
+supervisor; the refusal comes from the services layer, the same one the GUI uses. Reads never
+write: a cover whose date has come is shown as ending, and `covers end` (the daily job) gives
+the book back.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -66,6 +68,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--xlsx", metavar="FILE", help="also write the report as a formatted workbook")
     p.set_defaults(func=cmd_kpis)
+
+    p = sub.add_parser("covers", help="temporary covers: list them, or end those due (daily job)")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: today)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_covers)
+    actions = p.add_subparsers(dest="covers_command", metavar="ACTION")
+    end = actions.add_parser("end", help="give back the books of covers whose date has come")
+    end.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: today)")
+    end.set_defaults(func=cmd_covers_end)
 
     _register_user(sub)
 
@@ -180,16 +191,43 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
     return 0
 
 
-def _revert_covers(db: Database, on: date) -> None:
-    for cover in assign_service.revert_due_covers(db, on):
-        print(f"cover for {cover.absent_login} ended {cover.until}: {cover.accounts} account(s) "
+def _ending_covers(db: Database, on: date) -> None:
+    """Covers whose date has come, on stderr (stdout stays data); reading ends none."""
+    for cover in assign_service.active_covers(db, on):
+        if cover.ending:
+            print(f"cover of {cover.absent_login} ended {cover.until}: its {cover.accounts} "
+                  "account(s) go back at the next `arbench covers end` (the daily job)",
+                  file=sys.stderr)  # fmt: skip
+
+
+def cmd_covers(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    covers = assign_service.active_covers(db, _today(args))
+    rows = [
+        {"id": c.id, "absent": c.absent_login, "until": c.until, "accounts": c.accounts,
+         "state": "ending" if c.ending else "active"}
+        for c in covers
+    ]  # fmt: skip
+    print_rows(rows, ("id", "absent", "until", "accounts", "state"), args.format)
+    return 0
+
+
+def cmd_covers_end(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    actor = acting_user(args, db, "covers end")
+    ended = assign_service.end_due_covers(db, actor, _today(args))
+    for cover in ended:
+        print(f"cover of {cover.absent_login} ended {cover.until}: {cover.accounts} account(s) "
               "given back")  # fmt: skip
+    print(f"{len(ended)} cover(s) ended")
+    return 0
 
 
 def cmd_team(args: argparse.Namespace) -> int:
     db = open_db(args)
     on = _today(args)
-    _revert_covers(db, on)
+    if args.format == "table":
+        _ending_covers(db, on)
     members = [m.to_json() for m in team_view(db, on)]
     if args.format == "json":
         print_json(members)
@@ -204,10 +242,6 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         check_output_file(args.xlsx, "--xlsx")
     db = open_db(args)
     period = kpi_service.default_period(end, start)
-    if args.format != "json":
-        _revert_covers(db, period.end)
-    else:
-        assign_service.revert_due_covers(db, period.end)
     report = kpi_service.kpi_report(db, period, args.user)
     data = report.to_json_dict()
     if args.xlsx:

@@ -54,6 +54,41 @@ class PromiseStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class RequestStatus(StrEnum):
+    """A department request: open, answered (waiting for the collector), closed."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class ApprovalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class PaymentKind(StrEnum):
+    """What a row of the payments table records. Cash kinds add up to a remittance's bank
+    amount (see `CASH_KINDS` and docs/data-in-and-out.md); the others credit a pro without cash.
+    """
+
+    PAYMENT = "payment"  # cash credited to a pro
+    UNAPPLIED = "unapplied"  # cash parked on an account (no pro matched)
+    DEDUCTION = "deduction"  # a remittance adjustment (ADX) that lowered the payment
+    ADDITION = "addition"  # a remittance adjustment (ADX) that raised the payment
+    VARIANCE = "variance"  # bank amount the remittance's lines and adjustments do not explain
+    DISCOUNT = "discount"  # an earned prompt-payment discount credited to a pro (no cash)
+    ADJUSTMENT = "adjustment"  # another credit to a pro without cash
+    CREDIT_MEMO = "credit_memo"
+
+
+CASH_KINDS = frozenset(
+    {PaymentKind.PAYMENT, PaymentKind.UNAPPLIED, PaymentKind.DEDUCTION, PaymentKind.ADDITION,
+     PaymentKind.VARIANCE}
+)  # fmt: skip
+
+
 class ActivityKind(StrEnum):
     CALL = "call"
     EMAIL = "email"

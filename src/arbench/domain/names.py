@@ -15,4 +15,15 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().split())[:NAME_KEY_LENGTH]
 
 
-__all__ = ["NAME_KEY_LENGTH", "name_key"]
+__all__ = ["NAME_KEY_LENGTH", "alias_key", "name_key"]
+
+
+def alias_key(kind: str, value: str) -> str:
+    """An account alias normalized for matching: names as `name_key`, identifiers (DUNS, payer
+    ids, bill-to codes) upper case without spaces, dashes, dots or leading zeros' differences
+    ("12-345-6789" and "123456789" match; "0042" and "42" match)."""
+    if kind == "name":
+        return name_key(value)[:120]
+    compact = "".join(ch for ch in value.upper() if ch.isalnum())
+    stripped = compact.lstrip("0")
+    return (stripped or compact)[:120]

@@ -13,20 +13,57 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from arbench.domain.kpis import AGING_BUCKETS, KpiReport, Ratio
+from arbench.domain.kpis import AGING_BUCKETS, KpiReport, Period, Ratio
 from arbench.io.error_report import neutralize
 from arbench.output_files import check_output_file, written
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from arbench.services.kpis import CollectorAging, TrendPoint
+
+class CollectorAging(Protocol):
+    """What the aging sheet reads of one collector's row (services.kpis.CollectorAging)."""
+
+    @property
+    def login(self) -> str | None: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def buckets(self) -> dict[str, Decimal]: ...
+    @property
+    def total(self) -> Decimal: ...
+
+
+class TrendPoint(Protocol):
+    """What the trend sheet reads of one month (services.kpis.TrendPoint)."""
+
+    @property
+    def period(self) -> Period: ...
+    @property
+    def receivable(self) -> Decimal: ...
+    @property
+    def dso(self) -> Decimal: ...
+    @property
+    def cei(self) -> Decimal | None: ...
+    @property
+    def add(self) -> Decimal | None: ...
+    @property
+    def promise_kept_rate(self) -> Decimal | None: ...
+    @property
+    def root_cause_fixed_rate(self) -> Decimal | None: ...
+    @property
+    def reopen_rate(self) -> Decimal | None: ...
+    @property
+    def recurrence_rate(self) -> Decimal | None: ...
+    @property
+    def dispute_cycle_median_days(self) -> Decimal | None: ...
+
 
 MONEY = "#,##0.00"
 DAYS = "#,##0.0"

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, insert, select, text
 from arbench.domain.catalogue import ISSUE_TYPES, RESOLUTION_CODES, Level
 from arbench.services import demo_names as N
 from arbench.services.base import SYSTEM, Actor, InvalidInput
+from arbench.services.permissions import setup
 from arbench.store.db import Database, sync_sequences
 from arbench.store.models import (
     Account,
@@ -102,6 +103,7 @@ def _weighted(rng: random.Random, pairs: tuple[tuple[Any, ...], ...], weight_ind
     return pairs[-1]
 
 
+@setup("build the demo book")
 def create_demo(
     db: Database,
     *,

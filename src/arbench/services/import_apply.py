@@ -112,7 +112,8 @@ def _create_accounts(session: Session, actor: Actor, plan: ImportPlan, stamp: da
     rows = [
         {"number": number, "name": (name or number)[:200], "collector_id": None,
          "payment_terms_days": 30, "credit_limit": 0, "risk_score": 0, "credit_hold": False,
-         "po_required": False, "pod_required": False, "edi_210": False, "version": 1}
+         "po_required": False, "pod_required": False, "edi_210": False, "version": 1,
+         "currency": plan.new_currencies.get(number, "USD")}
         for number, name in sorted(plan.new_accounts.items())
     ]  # fmt: skip
     session.execute(_table(Account).insert(), rows)
@@ -125,7 +126,8 @@ def _create_accounts(session: Session, actor: Actor, plan: ImportPlan, stamp: da
         events.append(
             {"at": stamp, "user_login": actor.login, "action": "account.create",
              "entity": "account", "entity_id": account_id, "before": None,
-             "after": {"number": number, "name": name, "collector_id": None}}
+             "after": {"number": number, "name": name, "collector_id": None,
+                       "currency": plan.new_currencies.get(number, "USD")}}
         )  # fmt: skip
     session.execute(_table(AuditEvent).insert(), events)
     return len(created)

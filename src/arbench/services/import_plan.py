@@ -55,9 +55,11 @@ class ImportPlan:
     columns: RegisterColumns = field(default_factory=lambda: RegisterColumns.from_rows([]))
     values: dict[str, list[Any]] = field(default_factory=dict)  # field -> stored values
     new_accounts: dict[str, str | None] = field(default_factory=dict)  # number -> name
+    new_currencies: dict[str, str] = field(default_factory=dict)  # new account -> currency (210)
     account_ids: dict[str, int] = field(default_factory=dict)  # existing number -> id
     collectors: dict[str, int | None] = field(default_factory=dict)  # number -> collector id
     terms_days: dict[str, int] = field(default_factory=dict)  # number -> payment terms
+    currency_of: dict[str, str] = field(default_factory=dict)  # file's existing accounts
     new_positions: list[int] = field(default_factory=list)  # rows of the file that are new
     changed: list[ProChange] = field(default_factory=list)
     close_ids: list[int] = field(default_factory=list)  # zero balance in the file
@@ -87,6 +89,9 @@ def plan_import(session: Session, data: InvoiceFile) -> ImportPlan:
     """
     plan = ImportPlan(columns=data.columns)
     _load_accounts(session, plan)
+    plan.new_currencies = {
+        n: c for n, c in data.account_currencies.items() if n in plan.new_accounts
+    }
     plan.values = _stored_values(session, data, plan)
     cols = plan.columns.values
     plan.credits = sum(1 for cents in cols["amount"] if cents < 0)
@@ -185,13 +190,15 @@ def _due_dates(plan: ImportPlan, cols: dict[str, list[Any]]) -> list[date | None
 def _load_accounts(session: Session, plan: ImportPlan) -> None:
     cols = plan.columns.values
     numbers = set(cols["account_number"])
-    for number, account_id, collector_id, days in session.execute(
-        select(Account.number, Account.id, Account.collector_id, Account.payment_terms_days)
-    ):
+    for number, account_id, collector_id, days, currency in session.execute(
+        select(Account.number, Account.id, Account.collector_id, Account.payment_terms_days,
+               Account.currency)
+    ):  # fmt: skip
         plan.account_ids[number] = account_id
         if number in numbers:
             plan.collectors[number] = collector_id
             plan.terms_days[number] = days
+            plan.currency_of[number] = currency
     for number, name in zip(cols["account_number"], cols["account_name"], strict=True):
         if number not in plan.account_ids:
             plan.new_accounts[number] = plan.new_accounts.get(number) or name

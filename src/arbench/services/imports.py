@@ -17,22 +17,26 @@ are cheap and matter: each account created and each issue resolved. Pros created
 are listed by count in the batch event, not one event each (a nightly register of 100,000 rows
 would otherwise bury the audit trail).
 
-The acting user defaults to `IMPORT_ACTOR` (login `import`). Trainees cannot import;
-`close_missing` (closing others' items) needs a supervisor or the import actor.
+The acting user is always named (a nightly import runs as the service user a supervisor chose,
+with the role the supervisor gave it). Trainees cannot import; `close_missing` (closing others'
+items) needs a supervisor.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import Role
 from arbench.io.registers import CANONICAL_FIELDS
+from arbench.services.aliases import learn_party
 from arbench.services.base import (
     Actor,
     InvalidInput,
@@ -42,16 +46,15 @@ from arbench.services.base import (
     now,
     require_supervisor,
 )
+from arbench.services.bill_to import resolve_bill_to
 from arbench.services.import_apply import ImportCancelled, Progress, apply_plan
 from arbench.services.import_plan import ImportPlan, plan_import
 from arbench.services.import_read import InvoiceFile, collector_paused, read_invoice_file
+from arbench.services.permissions import STAFF, SUPERVISORS, service
 from arbench.store.db import Database
-from arbench.store.models import ImportBatch, MappingProfile
-
-IMPORT_ACTOR = Actor(id=0, login="import", display_name="Import", role=Role.SUPERVISOR)
+from arbench.store.models import Account, ImportBatch, MappingProfile
 
 __all__ = [
-    "IMPORT_ACTOR",
     "ImportCancelled",
     "ImportSummary",
     "MappingProfileInfo",
@@ -86,6 +89,10 @@ class ImportSummary:
     errors: list[dict[str, Any]] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
     date_formats: dict[str, str] = field(default_factory=dict)
+    lenient: bool = False
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # deviations read (210)
+    amounts_by_currency: dict[str, str] = field(default_factory=dict)  # 210: billed per currency
+    aliases_learned: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -103,10 +110,11 @@ def _check_actor(actor: Actor, close_missing: bool) -> None:
 
 
 def _rejected(data: InvoiceFile, dry_run: bool) -> ImportSummary:
-    errors = [e.to_json() for e in data.errors]
+    errors = [e.to_json() for e in sorted(data.errors, key=lambda e: e.row)]
     return ImportSummary(
         data.name, data.kind, data.sha256, dry_run, errors=errors, mapping=data.mapping,
-        date_formats=data.date_formats,
+        date_formats=data.date_formats, lenient=data.lenient,
+        warnings=[w.to_json() for w in data.warnings],
     )  # fmt: skip
 
 
@@ -115,14 +123,28 @@ def read_for_import(
     path: Path,
     mapping_name: str | None = None,
     overrides: dict[str, str] | None = None,
+    *,
+    lenient: bool = False,
+    account: str | None = None,
 ) -> InvoiceFile:
-    """Read and validate the file with the chosen mapping (a saved profile, else the guess)."""
+    """Read and validate the file with the chosen mapping (a saved profile, else the guess).
+
+    A 210's bill-tos are resolved to accounts here (`bill_to.resolve_bill_to`); `account`
+    names the account for those that do not resolve, `lenient` accepts senders' deviations.
+    """
     mapping = get_mapping(db, mapping_name) if mapping_name else None
     for source, target in (overrides or {}).items():
         if target not in CANONICAL_FIELDS:
             known = ", ".join(CANONICAL_FIELDS)
             raise InvalidInput(f"--map {source}={target}: unknown field '{target}' ({known})")
-    return read_invoice_file(Path(path), mapping, overrides)
+    data = read_invoice_file(Path(path), mapping, overrides, lenient=lenient)
+    if account is not None and data.kind != "210" and not data.errors:
+        raise InvalidInput(
+            "--account names the account of a 210's unknown bill-tos; a register names its "
+            "accounts in a column"
+        )
+    resolve_bill_to(db, data, account)
+    return data
 
 
 def preview_invoices(db: Database, data: InvoiceFile) -> ImportSummary:
@@ -134,11 +156,12 @@ def preview_invoices(db: Database, data: InvoiceFile) -> ImportSummary:
     return _summary(data, plan, True, close_missing=False)
 
 
+@service(STAFF, "import files", note="--close-missing needs a supervisor")
 def import_invoices(
     db: Database,
     path: str | Path,
     *,
-    actor: Actor = IMPORT_ACTOR,
+    actor: Actor,
     mapping_name: str | None = None,
     overrides: dict[str, str] | None = None,
     data: InvoiceFile | None = None,
@@ -147,14 +170,20 @@ def import_invoices(
     on: date | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    lenient: bool = False,
+    account: str | None = None,
 ) -> ImportSummary:
     """Validate, preview or apply an invoice file; see the module docstring for the rules.
 
     A rejected file returns a summary whose `errors` are set (nothing written); a cancel raises
-    `ImportCancelled` after rolling back. `data` reuses a file already read (the GUI's preview).
+    `ImportCancelled` after rolling back. `data` reuses a file already read (the GUI's preview);
+    otherwise `lenient` and `account` are passed to `read_for_import`.
     """
     _check_actor(actor, close_missing and not dry_run)
     with collector_paused():
+        if data is None:
+            data = read_for_import(db, Path(path), mapping_name, overrides, lenient=lenient,
+                                   account=account)  # fmt: skip
         return _import(db, Path(path), actor, mapping_name, overrides, data, dry_run,
                        close_missing, on, progress, cancelled)  # fmt: skip
 
@@ -172,10 +201,11 @@ def _import(
     on = on or date.today()
     with db.session() as session:
         plan = plan_import(session, data)
+        learned = [] if dry_run else _learn(session, actor, data)
         if dry_run or not (
             plan.has_changes or plan.close_ids or (close_missing and plan.missing_ids)
         ):
-            return _summary(data, plan, dry_run, close_missing)
+            return replace(_summary(data, plan, dry_run, close_missing), aliases_learned=learned)
         stamp = now()
         batch = ImportBatch(kind=data.kind, file_name=data.name[:260], sha256=data.sha256,
                             at=stamp, user_login=actor.login)  # fmt: skip
@@ -187,6 +217,7 @@ def _import(
             file_name=data.name, progress=Progress(steps, progress, cancelled),
         )  # fmt: skip
         summary = _summary(data, plan, False, close_missing, batch.id, applied)
+        summary = replace(summary, aliases_learned=learned)
         counts = {k: v for k, v in summary.to_json().items() if isinstance(v, int)}
         batch.summary = counts | {"file": data.name, "kind": data.kind}
         audit(session, actor, f"import.{data.kind}", "import_batch", batch.id, None, batch.summary)
@@ -211,7 +242,36 @@ def _summary(
         issues_opened=applied.issues_opened if applied else plan.issues_to_open,
         issues_resolved=applied.issues_resolved if applied else 0,
         batch_id=batch_id, mapping=data.mapping, date_formats=data.date_formats,
+        lenient=data.lenient, warnings=[w.to_json() for w in data.warnings],
+        amounts_by_currency=_by_currency(data, plan),
     )  # fmt: skip
+
+
+def _by_currency(data: InvoiceFile, plan: ImportPlan) -> dict[str, str]:
+    """A 210's billed amounts per currency (the invoice's C3, else its account's)."""
+    if data.kind != "210":
+        return {}
+    totals: dict[str, int] = {}
+    cols = data.columns.values
+    for pro, number, cents in zip(cols["pro"], cols["account_number"], cols["amount"], strict=True):
+        stated = data.currencies.get(pro, (None, 0))[0]
+        currency = (
+            stated or data.account_currencies.get(number) or plan.currency_of.get(number, "USD")
+        )
+        totals[currency] = totals.get(currency, 0) + cents
+    return {c: str(Decimal(cents).scaleb(-2)) for c, cents in sorted(totals.items())}
+
+
+def _learn(session: Session, actor: Actor, data: InvoiceFile) -> list[dict[str, str]]:
+    """Record the aliases the user confirmed for unresolved bill-tos (audited)."""
+    learned: list[dict[str, str]] = []
+    for number, party in data.learned:
+        account = session.scalar(select(Account).where(Account.number == number))
+        if account is None:
+            continue
+        pairs = learn_party(session, actor, account, party, "210")
+        learned += [{"account_number": number, "kind": k, "value": v} for k, v in pairs]
+    return learned
 
 
 # ----- mapping profiles ----------------------------------------------------------------------
@@ -224,6 +284,7 @@ class MappingProfileInfo:
     mapping: dict[str, str]
 
 
+@service(STAFF, "save mapping profiles")
 def save_mapping(
     db: Database, actor: Actor, name: str, mapping: dict[str, str], kind: str = "invoices"
 ) -> MappingProfileInfo:
@@ -265,7 +326,9 @@ def list_mappings(db: Database, kind: str | None = None) -> list[MappingProfileI
         return [MappingProfileInfo(p.name, p.kind, dict(p.mapping)) for p in session.scalars(query)]
 
 
+@service(SUPERVISORS, "delete mapping profiles")
 def delete_mapping(db: Database, actor: Actor, name: str) -> None:
+    """Delete a saved mapping profile (supervisors only); audited."""
     with db.session() as session:
         profile = session.scalar(select(MappingProfile).where(MappingProfile.name == name))
         if profile is None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from arbench.domain.priority import DEFAULT_DISPUTE_WINDOW_DAYS
 from arbench.services.base import Actor, InvalidInput, audit, require_supervisor
+from arbench.services.permissions import SUPERVISORS, service
 from arbench.store.db import Database
 from arbench.store.models import Setting
 
@@ -57,6 +58,7 @@ def get_settings(db: Database) -> TeamSettings:
         return read_settings(session)
 
 
+@service(SUPERVISORS, "change team settings")
 def set_setting(db: Database, actor: Actor, key: str, value: str) -> TeamSettings:
     """Change one team setting (supervisors only); the value is checked before it is stored."""
     require_supervisor(actor, "change team settings")

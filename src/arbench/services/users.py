@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import OPEN_STATUSES, Role
 from arbench.services.base import Actor, InvalidInput, NotFound, audit, now, require_supervisor
+from arbench.services.permissions import SUPERVISORS, service
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, User
 
@@ -45,6 +46,7 @@ def get_user(db: Database, login: str) -> UserInfo:
         return _info(user)
 
 
+@service(SUPERVISORS, "add users")
 def add_user(
     db: Database, actor: Actor, login: str, display_name: str, role: str, email: str | None = None
 ) -> UserInfo:
@@ -66,6 +68,7 @@ def add_user(
         return _info(user)
 
 
+@service(SUPERVISORS, "activate or deactivate users")
 def set_active(db: Database, actor: Actor, login: str, active: bool) -> UserInfo:
     """Activate or deactivate a user (supervisors only).
 
@@ -99,6 +102,7 @@ def _refuse_if_owning(session: Session, user: User) -> None:
         )
 
 
+@service(SUPERVISORS, "change roles")
 def set_role(db: Database, actor: Actor, login: str, role: str) -> UserInfo:
     """Change a user's role (supervisors only)."""
     require_supervisor(actor, "change roles")

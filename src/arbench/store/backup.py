@@ -4,8 +4,10 @@ A backup is a consistent snapshot even while collectors are working, written bes
 target and checked (quick_check, arbench schema) before it takes the target's name: a damaged
 database gives one clear error and no file. A restore first checks
 that the file is an arbench database this version can read (not a foreign file, not from a
-newer arbench), backs the current database up beside itself, then copies the file in and
-migrates it when it is older. A PostgreSQL server is backed up with pg_dump instead.
+newer arbench) and that every page of it is sound (`PRAGMA integrity_check`), all before
+anything is replaced; then it backs the current database up beside itself, copies the file in
+and migrates it when it is older. A PostgreSQL server is backed up with pg_dump instead. Who
+may back up and restore, and the audit records, are services/backups.py's.
 """
 
 from __future__ import annotations
@@ -78,6 +80,35 @@ def _revision_of_file(path: Path) -> str:
             f"{path} was written by a newer arbench (schema {revision}); "
             "install that version or newer to restore it"
         )
+    return revision
+
+
+def _check_integrity(path: Path) -> None:
+    """Refuse a file with damaged pages: SQLite's integrity check must answer 'ok'."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("PRAGMA integrity_check(5)").fetchall()
+    except sqlite3.DatabaseError as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DatabaseError(
+            f"{path} is damaged and was not restored ({detail}); nothing was replaced"
+        ) from None
+    finally:
+        conn.close()
+    problems = [str(r[0]).splitlines()[0] for r in rows if str(r[0]) != "ok"]
+    if problems:
+        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+        raise DatabaseError(
+            f"{path} is damaged and was not restored (integrity check: {problems[0]}{more}); "
+            "nothing was replaced: choose another backup"
+        )
+
+
+def verify_candidate(path: Path) -> str:
+    """Check a backup before it may replace anything: an arbench schema this version can read,
+    and every page sound. Returns its schema revision."""
+    revision = _revision_of_file(path)
+    _check_integrity(path)
     return revision
 
 
@@ -158,7 +189,7 @@ def restore_database(engine: Engine, source: Path) -> BackupResult:
     source = source.expanduser().resolve()
     if source == current.resolve():
         raise DatabaseError("cannot restore a database from itself")
-    revision = _revision_of_file(source)
+    revision = verify_candidate(source)
     safety = backup_sqlite_file(engine, "before-restore")
     engine.dispose()
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)

@@ -8,11 +8,14 @@ import sys
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from arbench import paths
+from arbench.services import database as book
 from arbench.services import users as user_service
-from arbench.services.base import ServiceError, actor_for
+from arbench.services.base import ServiceError
 from arbench.services.content import ensure_loaded, load_shipped
 from arbench.services.demo import create_demo
-from arbench.store.db import Database, DatabaseError, open_database, resolve_url
+from arbench.services.identity import connected_login, sign_in
+from arbench.store.db import Database
+from arbench.ui import theme
 from arbench.ui.main_window import MainWindow
 from arbench.ui.settings import UserSettings
 from arbench.ui.user_picker import UserPicker
@@ -38,6 +41,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName("arbench")
     app.setOrganizationName("arbench")
+    theme.apply_scheme(app)  # dark when asked (ARBENCH_THEME) or when the platform is dark
     icon = paths.resources_dir() / "icons" / "arbench.svg"
     if icon.exists():
         from PySide6.QtGui import QIcon
@@ -73,12 +77,16 @@ def start_window(db: Database, login: str | None, settings: UserSettings) -> Mai
     users = user_service.list_users(db, active_only=True)
     if not users and not offer_demo(db):
         return None
+    identity = connected_login(db)
+    if login is None and identity.team and not identity.owner:
+        login = identity.name  # team mode: you are your database login, no question asked
     if login is None:
         picker = UserPicker(user_service.list_users(db, active_only=True), settings.last_user)
         if not picker.exec():
             return None
         login = picker.login
-    actor = actor_for(db, login)
+    actor = sign_in(db, login)
+    assert actor is not None
     ensure_loaded(db)  # databases made before the content existed get the shipped content
     settings.last_user = login
     window = MainWindow(db, actor, settings)
@@ -91,10 +99,10 @@ def run_gui(db_url: str | None, login: str | None) -> int:
     app = make_app()
     from arbench.ui.connection_dialog import remembered_url
 
-    url = resolve_url(db_url or os.environ.get("ARBENCH_DB") or remembered_url())
+    url = book.full_url(db_url or os.environ.get("ARBENCH_DB") or remembered_url())
     try:
-        db = open_database(url, create=url.startswith("sqlite"))
-    except DatabaseError as exc:
+        db = book.open_book(url, create=url.startswith("sqlite"))
+    except ServiceError as exc:
         QMessageBox.critical(None, "arbench", str(exc))
         return 2
     try:

@@ -1,8 +1,14 @@
 """The email compose dialog: a template filled with the item's data, sent through the user's
-mail client or saved as an .eml file, and logged on the item's timeline either way."""
+mail client or saved as an .eml file, and logged on the item's timeline either way.
+
+The dialog reads and writes nothing itself: `compose(template)` fills a draft, `log(draft,
+how)` records it (the Script feature runs it through the window's operation runner and calls
+`logged_ok(how)` when it is saved, which closes the dialog).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.services import email as email_service
-from arbench.services.base import Actor, ServiceError
+from arbench.services.base import ServiceError
 from arbench.services.email import EmailDraft
-from arbench.store.db import Database
+from arbench.ui import screen, theme
 
 
 class EmailDialog(QDialog):
@@ -36,18 +42,18 @@ class EmailDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
-        actor: Actor,
         issue_id: int,
         templates: list[tuple[str, str]],  # (key, title)
+        compose: Callable[[str], EmailDraft],
+        log: Callable[[EmailDraft, str], None],
         template: str | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
-        self.db, self.actor, self.issue_id = db, actor, issue_id
+        self.issue_id, self._compose, self._log_draft = issue_id, compose, log
         self.draft: EmailDraft | None = None
         self.setWindowTitle("Email from a template")
-        self.resize(780, 560)
+        screen.fit(self, 780, 560)
         self.template = QComboBox()
         for key, title in templates:
             self.template.addItem(f"{title} ({key})", key)
@@ -56,7 +62,7 @@ class EmailDialog(QDialog):
         self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.body.setFont(QFont("monospace"))
         self.missing = QLabel()
-        self.missing.setStyleSheet("color: #8a6d00")
+        self.missing.setStyleSheet(f"color: {theme.colors().warn.name()}")
         self.missing.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Template", self.template)
@@ -87,7 +93,7 @@ class EmailDialog(QDialog):
         if key is None:
             return
         try:
-            self.draft = email_service.compose(self.db, self.actor, self.issue_id, key)
+            self.draft = self._compose(str(key))
         except ServiceError as exc:
             QMessageBox.warning(self, "arbench", str(exc))
             return
@@ -131,10 +137,16 @@ class EmailDialog(QDialog):
         self._log(draft, f"saved as {path.name}")
 
     def _log(self, draft: EmailDraft, how: str) -> None:
-        try:
-            email_service.log_email(self.db, self.actor, self.issue_id, draft, how)
-        except ServiceError as exc:
-            QMessageBox.warning(self, "arbench", str(exc))
-            return
+        self.send_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+        self._log_draft(draft, how)
+
+    def logged_ok(self, how: str) -> None:
+        """The email is on the timeline: say so and close."""
         self.logged.emit(how)
         self.accept()
+
+    def log_failed(self) -> None:
+        """Logging failed (the error was shown): the draft stays, the buttons come back."""
+        self.send_button.setEnabled(True)
+        self.save_button.setEnabled(True)

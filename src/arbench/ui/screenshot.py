@@ -20,6 +20,8 @@ def render_main_window(
     db: Database, login: str, out: Path, on: date | None = None, row: int = 0
 ) -> Path:
     """Open the user's worklist, select a row, and save the window as a PNG."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
     from arbench.services.worklist import worklist
     from arbench.ui.app import make_app
     from arbench.ui.main_window import MainWindow
@@ -28,13 +30,21 @@ def render_main_window(
     target = check_output_file(out)
     actor = actor_for(db, login)
     app = make_app()
+    worklist(db, login, on)  # a book that cannot be read fails here, in one line
     with tempfile.TemporaryDirectory(prefix="arbench-screenshot-") as folder:
         window = MainWindow(db, actor, UserSettings(Path(folder) / "arbench.ini"), on=on)
         try:
             window.resize(1500, 860)
             window.show()
-            window.show_items(worklist(db, login, window.on))  # loaded here: errors are raised
+            loop = QEventLoop()
+            window.worklist_loaded.connect(loop.quit)
+            QTimer.singleShot(60000, loop.quit)
+            window.reload()
+            loop.exec()
             window.pro_view.select_row(row)
+            if window.runner.busy:  # the item's detail is read off the GUI thread
+                window.runner.idle.connect(loop.quit)
+                loop.exec()
             app.processEvents()
             with written(target) as partial:
                 if not window.grab().save(str(partial)):
