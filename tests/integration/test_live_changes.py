@@ -13,6 +13,7 @@ from sqlalchemy import select
 from arbench.services import changes, items
 from arbench.services.base import actor_for, audit
 from arbench.services.item_inputs import ContactLog, Resolution
+from arbench.services.permissions import writing
 from arbench.store.db import Database, open_database
 from arbench.store.models import Issue, User
 
@@ -108,7 +109,11 @@ def test_notify_on_commit_only_and_listener_reconnects(pg_demo_db: Database) -> 
         issue_id, version = first_item(other, "agarcia")
         abandoned_id, _ = first_item(other, "bchen")  # a different item: its id tells them apart
         actor = actor_for(other, "agarcia")
-        with pytest.raises(RuntimeError, match="abandoned"), other.session() as s:
+        with (
+            pytest.raises(RuntimeError, match="abandoned"),
+            writing("test.rollback"),
+            other.session() as s,
+        ):
             audit(s, actor, "test.rollback", "issue", abandoned_id)
             s.flush()  # the NOTIFY is issued here, inside the transaction that rolls back
             raise RuntimeError("abandoned")

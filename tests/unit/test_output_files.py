@@ -82,6 +82,7 @@ PAGE = statement_pdf.StatementPage(
 )  # fmt: skip
 
 
+@pytest.mark.qt_log_ignore("QPainter::begin")
 def test_pdf_writer_reports_a_pdf_qt_did_not_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: object
 ) -> None:
