@@ -25,6 +25,7 @@ from arbench.cli import (
     team_cmds,
 )
 from arbench.cli.common import CliError
+from arbench.output_files import OutputError
 from arbench.services.base import ServiceError
 from arbench.store.db import DatabaseError
 
@@ -72,11 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command is None:
-            from arbench.ui.app import run_gui
+            from arbench.ui.app import display_problem, run_gui
 
+            problem = display_problem()
+            if problem:
+                raise CliError(problem)
             return run_gui(args.db, args.as_login)
         return int(args.func(args) or 0)
-    except (ServiceError, DatabaseError, CliError) as exc:
+    except (ServiceError, DatabaseError, CliError, OutputError) as exc:
         print(f"arbench: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -9,6 +9,7 @@ from pathlib import Path
 from arbench.cli import db_tools
 from arbench.cli.common import CliError, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
+from arbench.output_files import check_output_file
 from arbench.services import users as user_service
 from arbench.services.content import load_shipped
 from arbench.services.demo import create_demo
@@ -196,9 +197,10 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     from arbench.ui.screenshot import render_main_window
 
     on = parse_date(args.on, "--on")
+    out = check_output_file(args.out, "--out")
     db = open_db(args)
     try:
-        path = render_main_window(db, args.user, Path(args.out), on)
+        path = render_main_window(db, args.user, out, on)
     finally:
         db.dispose()
     print(f"main window of {args.user} saved to {path}")

@@ -24,6 +24,7 @@ from typing import Any
 
 from arbench.cli.common import CliError, acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
+from arbench.output_files import check_output_file
 
 # The import, remittance and export services load pandas/openpyxl: they are imported inside the
 # commands that use them, so `arbench --version`, `users` or `worklist` start without them.
@@ -104,6 +105,10 @@ def _problem(e: dict[str, Any]) -> str:
 
 
 def _print_errors(errors: list[dict[str, Any]], name: str) -> None:
+    """One line for one problem; a summary line and one line per problem for several."""
+    if len(errors) == 1:
+        print(f"{name} rejected, nothing was written: {_problem(errors[0])}", file=sys.stderr)
+        return
     print(f"{name} rejected: {len(errors)} error(s); nothing was written", file=sys.stderr)
     for e in errors:
         print(f"  {_problem(e)}", file=sys.stderr)
@@ -229,6 +234,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from arbench.services import exports as export_service
 
     on = parse_date(args.on, "--on") or date.today()
+    check_output_file(args.out, "--out")
     db = open_db(args)
     try:
         if args.what == "worklist":

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from arbench.cli.common import CliError, acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
+from arbench.output_files import check_output_file
 from arbench.services import assignments as assign_service
 from arbench.services import kpis as kpi_service
 from arbench.services import users as user_service
@@ -236,10 +237,11 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
+    end, start = parse_date(args.end, "--to"), parse_date(args.start, "--from")
+    if args.xlsx:
+        check_output_file(args.xlsx, "--xlsx")
     db = open_db(args)
-    period = kpi_service.default_period(
-        parse_date(args.end, "--to"), parse_date(args.start, "--from")
-    )
+    period = kpi_service.default_period(end, start)
     report = kpi_service.kpi_report(db, period, args.user)
     data = report.to_json_dict()
     if args.xlsx:

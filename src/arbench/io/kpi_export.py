@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from arbench.domain.kpis import AGING_BUCKETS, KpiReport, Period, Ratio
 from arbench.io.error_report import neutralize
+from arbench.output_files import check_output_file, written
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -154,6 +155,7 @@ def write_kpi_workbook(
     trend: Sequence[TrendPoint] = (),
 ) -> Path:
     """Write the KPI report, the aging by collector and (optionally) the trend; return the path."""
+    target = check_output_file(path)
     book = Workbook()
     default = book.active
     if default is not None:
@@ -187,8 +189,8 @@ def write_kpi_workbook(
     _aging_sheet(book, aging)
     if trend:
         _trend_sheet(book, trend)
-    target = Path(path)
-    book.save(target)
+    with written(target) as partial:
+        book.save(partial)
     return target
 
 

@@ -22,6 +22,21 @@ from arbench.ui.settings import UserSettings
 from arbench.ui.user_picker import UserPicker
 
 
+def display_problem() -> str | None:
+    """Why no window can open here (Linux with no display and no QT_QPA_PLATFORM), or None.
+
+    Without a display Qt aborts the process with a page of plugin messages; this says it in one.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset): start arbench "
+        "on a desktop or under `xvfb-run -a`, or use a sub-command (see `arbench --help`)"
+    )
+
+
 def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(app, QApplication)
