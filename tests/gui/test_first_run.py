@@ -22,6 +22,7 @@ from arbench.ui.first_run import FirstRunDialog
 from arbench.ui.import_dialog import ImportDialog
 from arbench.ui.models.import_models import FieldDelegate
 from arbench.ui.settings import UserSettings
+from helpers import NIGHTLY
 
 
 def when_dialog_opens(qtbot: QtBot, act: Callable[[FirstRunDialog], None]) -> None:
@@ -118,10 +119,9 @@ def test_load_the_demo_book_instead(
 
 
 def test_the_mapping_offers_ignore(qtbot: QtBot, empty_db: Database, tmp_path: Path) -> None:
-    from arbench.services.imports import IMPORT_ACTOR
     from arbench.ui.tasks import TaskRunner
 
-    dialog = ImportDialog(empty_db, IMPORT_ACTOR, TaskRunner(), register(tmp_path / "r.csv"))
+    dialog = ImportDialog(empty_db, NIGHTLY, TaskRunner(), register(tmp_path / "r.csv"))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.data is not None, timeout=10000)

@@ -48,6 +48,7 @@ MISSING = "{tmp}/missing/dir"
 CASES = [
     case(GUI, "--db {book} --as agarcia", "no display", no_display=True),
     case("demo", "--db {book} demo --as-of 2026-13-45", "--as-of must be a date"),
+    case("init", "--db {book} init --supervisor boss --name Boss", "already has"),
     case("db upgrade", "--db {notes} db upgrade", "file is not a database"),
     case("db password", "--db {book} db password --stdin", "is for a PostgreSQL --db URL"),
     case("db backup", "--db {truncated} --as kwright db backup {tmp}/copy.sqlite3", "malformed"),

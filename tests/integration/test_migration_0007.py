@@ -25,7 +25,7 @@ from arbench.store.models import Account, Payment, Pro
 NOW = datetime(2026, 3, 1, 9, 0)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'm.sqlite3'}"

@@ -114,9 +114,11 @@ class Story:
         self.days: list[date] = [D(2026, 1, 31), D(2026, 2, 15), D(2026, 2, 28)]
         self.step = 0
         self.amounts: dict[str, str] = {}  # amounts rebilled since CREATE
+        self.cli("init", "--supervisor", "boss", "--name", "The Supervisor")
 
     def cli(self, *args: str) -> str:
-        code, out, err = run_cli(self.capsys, "--db", self.url, *args)
+        acting = () if args[0] == "init" else ("--as", "boss")
+        code, out, err = run_cli(self.capsys, "--db", self.url, *acting, *args)
         assert code == 0, err
         return out
 

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from arbench.services.imports import import_invoices
 from arbench.store.db import Database
 from arbench.store.models import Account, AuditEvent, Issue, Payment, Pro
+from helpers import NIGHTLY
 
 ON = date(2026, 3, 31)
 
@@ -71,7 +72,7 @@ def test_a_paid_date_closes_the_pro_with_a_payment_on_that_day(
         ["P1", "A1", "2026-01-05", "2026-02-04", "250.00", "250.00", "2026-02-10", ""],
         ["P2", "A1", "2026-01-06", "2026-02-05", "80.00", "80.00", "", ""],
     ])  # fmt: skip
-    summary = import_invoices(empty_db, path, on=ON)
+    summary = import_invoices(empty_db, path, on=ON, actor=NIGHTLY)
     assert summary.ok and summary.created == 2 and summary.issues_opened == 1
     paid = pro_row(empty_db, "P1")
     assert (paid.status, paid.open_balance, paid.closed_on) == ("closed", 0, date(2026, 2, 10))
@@ -81,8 +82,8 @@ def test_a_paid_date_closes_the_pro_with_a_payment_on_that_day(
     again = register(tmp_path / "s.csv", HEAD, [
         ["P2", "A1", "2026-01-06", "2026-02-05", "80.00", "80.00", "2026-03-20", ""],
     ])  # fmt: skip
-    predicted = import_invoices(empty_db, again, on=ON, dry_run=True)
-    summary = import_invoices(empty_db, again, on=ON)
+    predicted = import_invoices(empty_db, again, on=ON, dry_run=True, actor=NIGHTLY)
+    summary = import_invoices(empty_db, again, on=ON, actor=NIGHTLY)
     assert (predicted.closed, predicted.issues_resolved, predicted.movements) == (1, 1, 1)
     assert (summary.closed, summary.issues_resolved, summary.movements) == (1, 1, 1)
     assert pro_row(empty_db, "P2").closed_on == date(2026, 3, 20)
@@ -98,7 +99,7 @@ def test_a_disputed_row_opens_a_dispute_with_its_cause_to_set(
         ["P1", "A1", "2026-01-05", "2026-02-04", "250.00", "200.00", "", flag],
         ["P2", "A1", "2026-01-06", "2026-02-05", "80.00", "80.00", "", "no"],
     ])  # fmt: skip
-    summary = import_invoices(empty_db, path, on=ON)
+    summary = import_invoices(empty_db, path, on=ON, actor=NIGHTLY)
     assert summary.disputes_opened == 1 and summary.issues_opened == 2
     assert issues(empty_db, "P1") == [("customer_dispute", "open", None, Decimal("200.00"))]
     assert issues(empty_db, "P2") == [("past_due", "open", None, None)]
@@ -108,11 +109,11 @@ def test_a_pro_flagged_disputed_later_turns_its_past_due_item_into_a_dispute(
     empty_db: Database, tmp_path: Path
 ) -> None:
     rows = [["P1", "A1", "2026-01-05", "2026-02-04", "250.00", "250.00", "", "N"]]
-    import_invoices(empty_db, register(tmp_path / "a.csv", HEAD, rows), on=ON)
+    import_invoices(empty_db, register(tmp_path / "a.csv", HEAD, rows), on=ON, actor=NIGHTLY)
     rows[0][-1] = "Y"
     later = register(tmp_path / "b.csv", HEAD, rows)
-    assert import_invoices(empty_db, later, on=ON, dry_run=True).disputes_opened == 1
-    assert import_invoices(empty_db, later, on=ON).disputes_opened == 1
+    assert import_invoices(empty_db, later, on=ON, dry_run=True, actor=NIGHTLY).disputes_opened == 1
+    assert import_invoices(empty_db, later, on=ON, actor=NIGHTLY).disputes_opened == 1
     assert issues(empty_db, "P1") == [("customer_dispute", "open", None, Decimal("250.00"))]
 
 
@@ -128,7 +129,7 @@ def test_customer_terms_are_stored_on_the_account_and_set_due_dates(
         ["P3", "A2", "2026-01-05", "100.00", "NAA8"],  # a customer's own code: kept as text
         ["P4", "A3", "2026-01-05", "100.00", "Net 60"],
     ])  # fmt: skip
-    summary = import_invoices(empty_db, path, on=ON)
+    summary = import_invoices(empty_db, path, on=ON, actor=NIGHTLY)
     assert summary.ok and summary.mapping["Payment Terms"] == "payment_terms"
     with empty_db.session() as s:
         found = {
@@ -146,7 +147,7 @@ def test_customer_terms_are_stored_on_the_account_and_set_due_dates(
     changed = register(
         tmp_path / "u.csv", TERMS_HEAD, [["P3", "A2", "2026-01-05", "100.00", "NET 15"]]
     )
-    assert import_invoices(empty_db, changed, on=ON).accounts_updated == 1
+    assert import_invoices(empty_db, changed, on=ON, actor=NIGHTLY).accounts_updated == 1
     with empty_db.session() as s:
         a2 = s.scalar(select(Account).where(Account.number == "A2"))
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "account.terms"))
@@ -165,19 +166,19 @@ def test_one_currency_per_account(empty_db: Database, tmp_path: Path) -> None:
         ["P2", "A2", "2026-01-05", "10.00", "cad"],
         ["P3", "A1", "2026-01-06", "10.00", "CAD"],
     ])  # fmt: skip
-    summary = import_invoices(empty_db, mixed, on=ON)
+    summary = import_invoices(empty_db, mixed, on=ON, actor=NIGHTLY)
     assert [(e["row"], e["column"], e["value"]) for e in summary.errors] == [(4, "Currency", "CAD")]
     assert "account A1 is in USD on row 2" in summary.errors[0]["message"]
     good = register(tmp_path / "g.csv", CURRENCY_HEAD, [
         ["P1", "A1", "2026-01-05", "10.00", "USD"],
         ["P2", "A2", "2026-01-05", "10.00", "cad"],
     ])  # fmt: skip
-    assert import_invoices(empty_db, good, on=ON).ok
+    assert import_invoices(empty_db, good, on=ON, actor=NIGHTLY).ok
     with empty_db.session() as s:
         assert dict(s.execute(select(Account.number, Account.currency)).all()) == {
             "A1": "USD", "A2": "CAD"}  # fmt: skip
     other = register(tmp_path / "o.csv", CURRENCY_HEAD, [["P9", "A2", "2026-01-05", "5.00", "USD"]])
-    refused = import_invoices(empty_db, other, on=ON)
+    refused = import_invoices(empty_db, other, on=ON, actor=NIGHTLY)
     assert [e["row"] for e in refused.errors] == [2]
     assert "account A2 is kept in CAD in the book" in refused.errors[0]["message"]
     with empty_db.session() as s:
@@ -193,7 +194,7 @@ def test_ignore_unused_columns_and_guesses_that_do_not_fit(
         ["P2", "A1", "2026-01-05", "10.00", "NET30", "70", "East", ""],
         ["P3", "A1", "2026-01-05", "10.00", "2/10 NET 30", "TL", "West", ""],
     ])  # fmt: skip
-    summary = import_invoices(empty_db, path, on=ON, dry_run=True)
+    summary = import_invoices(empty_db, path, on=ON, dry_run=True, actor=NIGHTLY)
     assert summary.ok, summary.errors
     # "Terms" holds customer terms, not prepaid/collect: read as payment terms; "Class" fails in
     # 2 of 3 rows: left unmapped, and said so
@@ -202,7 +203,7 @@ def test_ignore_unused_columns_and_guesses_that_do_not_fit(
             for g in summary.rejected_guesses] == [
         ("Terms", "terms", 3, 3, "payment_terms"), ("Class", "freight_class", 2, 3, None)]  # fmt: skip
     assert summary.unused_columns == ["Class", "Region", "Notes"]
-    ignored = import_invoices(empty_db, path, on=ON, overrides={"Terms": "ignore"})
+    ignored = import_invoices(empty_db, path, on=ON, overrides={"Terms": "ignore"}, actor=NIGHTLY)
     assert ignored.ok and ignored.unused_columns == ["Terms", "Class", "Region", "Notes"]
     with empty_db.session() as s:
         assert s.scalar(select(Account.payment_terms)) is None
@@ -217,7 +218,7 @@ def test_amounts_with_a_third_decimal_are_rounded_half_even_and_counted(
         ["P3", "A1", "2026-01-05", "(7.005)", ""],
         ["P4", "A1", "2026-01-05", "12.50", ""],
     ])  # fmt: skip
-    summary = import_invoices(empty_db, path, on=ON)
+    summary = import_invoices(empty_db, path, on=ON, actor=NIGHTLY)
     assert summary.ok and summary.rounded_amounts == 3
     amounts = {p: pro_row(empty_db, p).amount for p in ("P1", "P2", "P3", "P4")}
     assert amounts == {"P1": Decimal("10.12"), "P2": Decimal("10.14"), "P3": Decimal("-7.00"),
@@ -233,10 +234,10 @@ def test_leading_zeros_reported_then_merged(empty_db: Database, tmp_path: Path) 
         ["P4", "42", "2026-01-05", "10.00"],
         ["P5", "A7", "2026-01-05", "10.00"],
     ])  # fmt: skip
-    plain = import_invoices(empty_db, path, on=ON, dry_run=True)
+    plain = import_invoices(empty_db, path, on=ON, dry_run=True, actor=NIGHTLY)
     assert plain.leading_zero_duplicates == [["0042", "42"], ["0200769623", "200769623"]]
     assert plain.accounts_created == 5 and not plain.leading_zeros_merged
-    merged = import_invoices(empty_db, path, on=ON, merge_leading_zeros=True)
+    merged = import_invoices(empty_db, path, on=ON, merge_leading_zeros=True, actor=NIGHTLY)
     assert merged.accounts_created == 3 and merged.leading_zeros_merged
     with empty_db.session() as s:
         numbers = dict(s.execute(select(Pro.pro, Account.number).join(Account)).all())
@@ -244,7 +245,7 @@ def test_leading_zeros_reported_then_merged(empty_db: Database, tmp_path: Path) 
                        "P5": "A7"}  # fmt: skip
     # a later file naming the other form joins the book's account
     later = register(tmp_path / "s.csv", headers, [["P6", "200769623", "2026-02-05", "5.00"]])
-    summary = import_invoices(empty_db, later, on=ON, merge_leading_zeros=True)
+    summary = import_invoices(empty_db, later, on=ON, merge_leading_zeros=True, actor=NIGHTLY)
     assert summary.accounts_created == 0 and summary.leading_zero_duplicates == [
         ["0200769623", "200769623"]]  # fmt: skip
     assert pro_row(empty_db, "P6").account_id == pro_row(empty_db, "P1").account_id
@@ -256,7 +257,7 @@ def test_float_ids_and_numeric_compact_dates(empty_db: Database, tmp_path: Path)
         ["1930438491.0", "0200769623", "2020-01-26", "20200210.0", "54273.28"],
         ["1930438492.0", "CCU001", "2020-01-27", "20200211.0", "100.00"],
     ])  # fmt: skip
-    summary = import_invoices(empty_db, path, on=ON)
+    summary = import_invoices(empty_db, path, on=ON, actor=NIGHTLY)
     assert summary.ok, summary.errors
     assert any("PRO is taken from 'invoice_id'" in note for note in summary.notes)
     pro = pro_row(empty_db, "1930438491")
@@ -270,11 +271,12 @@ def test_map_ignore_on_the_command_line(empty_db: Database, tmp_path: Path, caps
     path = register(tmp_path / "r.csv", ["PRO", "Account", "Invoice Date", "Amount", "Terms"],
                     [["P1", "A1", "2026-01-05", "10.00", "PP"]])  # fmt: skip
     url = empty_db.engine.url.render_as_string(hide_password=False)
-    code, out, _ = run_cli(capsys, "--db", url, "import", "invoices", str(path), "--map",
-                           "Terms=ignore", "--dry-run")  # fmt: skip
+    assert run_cli(capsys, "--db", url, "init", "--supervisor", "boss", "--name", "Boss")[0] == 0
+    code, out, _ = run_cli(capsys, "--db", url, "--as", "boss", "import", "invoices", str(path),
+                           "--map", "Terms=ignore", "--dry-run")  # fmt: skip
     assert code == 0 and "columns not imported: Terms" in out
-    code, _, err = run_cli(capsys, "--db", url, "import", "invoices", str(path), "--map",
-                           "Terms=none")  # fmt: skip
+    code, _, err = run_cli(capsys, "--db", url, "--as", "boss", "import", "invoices", str(path),
+                           "--map", "Terms=none")  # fmt: skip
     assert code == 2 and "unknown field 'none'" in err and "ignore" in err
 
 
@@ -295,13 +297,15 @@ def test_a_pro_that_comes_back_after_close_missing_is_worked_again(
     rows = [[f"P{i}", "A1", "2026-01-05", "2026-02-04", "100.00", "100.00", "", ""]
             for i in range(1, 6)]  # fmt: skip
     full = register(tmp_path / "full.csv", HEAD, rows)
-    import_invoices(empty_db, full, on=date(2026, 3, 1))
+    import_invoices(empty_db, full, on=date(2026, 3, 1), actor=NIGHTLY)
     assign_accounts(empty_db, boss, ["A1"], "agarcia")
     short = register(tmp_path / "short.csv", HEAD, rows[:3])
 
     def both(path: Path, on: date, **options: Any) -> Any:
-        predicted = import_invoices(empty_db, path, on=on, dry_run=True, **options).to_json()
-        done = import_invoices(empty_db, path, on=on, **options).to_json()
+        predicted = import_invoices(
+            empty_db, path, on=on, dry_run=True, **options, actor=NIGHTLY
+        ).to_json()
+        done = import_invoices(empty_db, path, on=on, **options, actor=NIGHTLY).to_json()
         counts = [k for k, v in done.items() if type(v) is int and k != "batch_id"]
         assert {k: predicted[k] for k in counts} == {k: done[k] for k in counts}
         return done

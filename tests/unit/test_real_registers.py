@@ -28,6 +28,7 @@ from arbench.services import kpis
 from arbench.services.imports import import_invoices
 from arbench.store.db import Database
 from arbench.store.models import Account, Payment, Pro
+from helpers import NIGHTLY
 from registers_gen import EXTRACTED, Invoice, payment_extract, settled_register
 
 ZERO = Decimal(0)
@@ -113,7 +114,7 @@ def test_the_settled_register_maps_itself_and_every_row_closes_on_its_settled_da
     empty_db: Database, settled: tuple[Path, list[Invoice]]
 ) -> None:
     path, rows = settled
-    summary = import_invoices(empty_db, path, on=date(2014, 1, 31))
+    summary = import_invoices(empty_db, path, on=date(2014, 1, 31), actor=NIGHTLY)
     assert summary.ok, summary.errors[:3]
     assert summary.mapping == {
         "customerID": "account_number", "invoiceNumber": "invoice_number",
@@ -140,7 +141,7 @@ def test_settled_register_kpis_agree_with_the_file(
     empty_db: Database, settled: tuple[Path, list[Invoice]], start: date, end: date
 ) -> None:
     path, rows = settled
-    assert import_invoices(empty_db, path, on=date(2014, 1, 31)).ok
+    assert import_invoices(empty_db, path, on=date(2014, 1, 31), actor=NIGHTLY).ok
     expected = by_hand(rows, start, end)
     assert_agrees(reported(empty_db, start, end, "USD"), expected)
     assert 20 < expected["dso"] < 45 and expected["cei"] > 60  # a believable book
@@ -148,7 +149,7 @@ def test_settled_register_kpis_agree_with_the_file(
 
 def test_iso_dates_read_as_well(empty_db: Database, tmp_path: Path) -> None:
     rows = settled_register(tmp_path / "ar.csv", rows=300, seed=9, iso_dates=True)
-    summary = import_invoices(empty_db, tmp_path / "ar.csv", on=date(2014, 1, 31))
+    summary = import_invoices(empty_db, tmp_path / "ar.csv", on=date(2014, 1, 31), actor=NIGHTLY)
     assert summary.ok and summary.date_formats["paid_date"] == "YYYY-MM-DD"
     start, end = date(2012, 11, 1), date(2013, 1, 31)
     assert_agrees(reported(empty_db, start, end, "USD"), by_hand(rows, start, end))
@@ -167,8 +168,8 @@ def test_the_extract_maps_itself_says_what_it_left_and_merges_leading_zeros(
     empty_db: Database, extract: tuple[Path, list[Invoice]]
 ) -> None:
     path, rows = extract
-    plain = import_invoices(empty_db, path, on=EXTRACTED, dry_run=True)
-    summary = import_invoices(empty_db, path, on=EXTRACTED, merge_leading_zeros=True)
+    plain = import_invoices(empty_db, path, on=EXTRACTED, dry_run=True, actor=NIGHTLY)
+    summary = import_invoices(empty_db, path, on=EXTRACTED, merge_leading_zeros=True, actor=NIGHTLY)
     assert summary.ok, summary.errors[:3]
     assert summary.mapping == {
         "cust_number": "account_number", "name_customer": "account_name",
@@ -203,7 +204,7 @@ def test_extract_kpis_per_currency_agree_with_the_file(
     empty_db: Database, extract: tuple[Path, list[Invoice]], currency: str, start: date, end: date
 ) -> None:
     path, rows = extract
-    assert import_invoices(empty_db, path, on=EXTRACTED, merge_leading_zeros=True).ok
+    assert import_invoices(empty_db, path, on=EXTRACTED, merge_leading_zeros=True, actor=NIGHTLY).ok
     mine = [r for r in rows if r.currency == currency]
     assert_agrees(reported(empty_db, start, end, currency), by_hand(mine, start, end))
 
@@ -214,7 +215,7 @@ def test_extract_aging_export_totals_per_currency(
     from arbench.services.reports import aging_by_account
 
     path, rows = extract
-    assert import_invoices(empty_db, path, on=EXTRACTED, merge_leading_zeros=True).ok
+    assert import_invoices(empty_db, path, on=EXTRACTED, merge_leading_zeros=True, actor=NIGHTLY).ok
     found: dict[str, Decimal] = defaultdict(Decimal)
     for account in aging_by_account(empty_db, EXTRACTED):
         found[account.currency] += account.total

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 from arbench.services.base import ServiceError
 from arbench.services.first_run import Company, start_book
 from arbench.services.users import UserInfo
-from arbench.store.db import Database, display_url
+from arbench.services.database import shown_url
+from arbench.store.db import Database
 
 OWN_BOOK, DEMO_BOOK = "own", "demo"
 
@@ -48,7 +49,7 @@ class FirstRunDialog(QDialog):
     def _welcome(self) -> QWidget:
         page = QWidget()
         text = QLabel(
-            f"<p><b>This database is empty</b> ({display_url(self.db.url)}).</p>"
+            f"<p><b>This database is empty</b> ({shown_url(self.db.url)}).</p>"
             "<p>Start your own book to import your team's open-item register and work it, or "
             "load the demo freight book (2,000 accounts, 40,000 pros) to look around and train."
             "</p>"
