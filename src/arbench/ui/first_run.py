@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.services.base import ServiceError
+from arbench.services.database import shown_url
 from arbench.services.first_run import Company, start_book
 from arbench.services.users import UserInfo
-from arbench.services.database import shown_url
 from arbench.store.db import Database
 
 OWN_BOOK, DEMO_BOOK = "own", "demo"
