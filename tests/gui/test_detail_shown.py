@@ -28,12 +28,12 @@ def test_detail_shown_follows_the_panel_and_drives_the_script_tab(
     window.tabs.setCurrentWidget(window.pro_view)  # the window opens on Today
     wait_idle(qtbot, window)
     second = window.pro_view.model.items[1]
-    with qtbot.waitSignal(window.panel.detail_shown, timeout=10000) as shown:
+    with qtbot.waitSignal(window.panel.detail_shown, timeout=60000) as shown:
         window.pro_view.select_row(1)
     assert shown.args is not None and shown.args[0].id == second.id
     tab = window.features.script.tab
     assert tab.issue_id == second.id
-    with qtbot.waitSignal(window.panel.detail_shown, timeout=1000) as cleared:
+    with qtbot.waitSignal(window.panel.detail_shown, timeout=60000) as cleared:
         window.panel.show_detail(None)
     assert cleared.args == [None] and tab.issue_id is None
     assert isinstance(window.panel, ItemPanel)

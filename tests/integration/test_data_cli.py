@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests.unit.test_imports import dump
 
 from arbench.store.db import Database
-from arbench.store.models import AuditEvent, MappingProfile, Pro
+from arbench.store.models import Account, AuditEvent, MappingProfile, Pro
 from helpers import run_cli as run
 
 ON = "2026-11-24"
@@ -92,9 +92,10 @@ def test_remittance_820_template_is_refused(
         "--format", "json",
     )  # fmt: skip
     assert code == 1 and json.loads(out)["errors"] and "nothing was written" in err
-    [error] = json.loads(out)["errors"]
-    assert (error["unit"], error["row"], error["column"]) == ("segment", 2, "GS")
-    assert "segment 2, GS:" in err  # X12 problems are named by segment, not row
+    errors = json.loads(out)["errors"]
+    assert len(errors) == 19  # every placeholder of the template, in one run
+    assert (errors[0]["unit"], errors[0]["row"], errors[0]["column"]) == ("segment", 2, "GS")
+    assert "segment 2, GS:" in err and "segment 23, RMR:" in err  # named by segment, not row
     assert dump(demo_db) == before
 
 
@@ -124,6 +125,7 @@ def test_remittance_json_summary(
         pro = s.scalars(
             select(Pro).where(Pro.status == "open", Pro.open_balance > 0).limit(1)
         ).one()
+        account = s.scalars(select(Account.number).limit(1)).one()
     path = tmp_path / "rem.csv"
     path.write_text(f"PRO,Paid\n{pro.pro},{pro.open_balance}\nUNKNOWN,10.00\n")
     code, out, _ = run(
@@ -135,13 +137,17 @@ def test_remittance_json_summary(
         "import",
         "remittance",
         str(path),
+        "--account",
+        account,
         "--format",
         "json",
     )
     summary = json.loads(out)
     assert code == 0 and summary["payments_applied"] == 1
-    assert summary["amount_applied"] == str(pro.open_balance) and summary["unapplied"] == "10.00"
-    assert {"short_pays", "errors"} <= summary.keys()
+    assert summary["applied"] == str(pro.open_balance) and summary["unapplied"] == "10.00"
+    assert summary["bank_amount"] == str(pro.open_balance + 10)  # the sum of the paid cells
+    assert (summary["adjustments"], summary["variance"]) == ("0.00", "0.00")
+    assert {"short_pays", "accounts", "warnings", "errors"} <= summary.keys()
 
 
 def test_preaudit_and_exports(

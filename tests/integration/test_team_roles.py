@@ -20,7 +20,7 @@ import pytest
 from psycopg import sql
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
-from tests.integration.conftest import AS_OF, create_database, database_url, drop_database
+from tests.integration.conftest import AS_OF, Cluster, create_database, database_url, drop_database
 
 from arbench.services import assignments, items, users
 from arbench.services.base import PermissionDenied, actor_for
@@ -57,7 +57,7 @@ def arbench(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def team(pg_server: str, pg_demo_template: str) -> Iterator[Team]:
+def team(pg_server: str, pg_cluster: Cluster) -> Iterator[Team]:
     """A demo book on the server with a new collector and a new supervisor, each with a login."""
     with psycopg.connect(pg_server) as conn:
         if not conn.execute(
@@ -66,7 +66,7 @@ def team(pg_server: str, pg_demo_template: str) -> Iterator[Team]:
             pytest.fail("the test role needs CREATEROLE (.ci/postgres.sh grants it)")
     suffix = uuid.uuid4().hex[:8]
     name = f"arbench_t_{suffix}"
-    create_database(pg_server, name, pg_demo_template)
+    create_database(pg_server, name, pg_cluster.template("demo"))
     owner_url = database_url(pg_server, name)
     collector, supervisor = f"col_{suffix}", f"sup_{suffix}"
     password = uuid.uuid4().hex

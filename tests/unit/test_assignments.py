@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from arbench.domain.catalogue import OPEN_STATUSES
 from arbench.services import assignments as A
 from arbench.services import users as user_service
-from arbench.services.base import InvalidInput, PermissionDenied, actor_for
+from arbench.services.base import Conflict, InvalidInput, PermissionDenied, actor_for
 from arbench.services.team import team_view
 from arbench.store.db import Database
 from arbench.store.models import (
@@ -165,7 +165,7 @@ def test_assign_by_rule_and_rebalance(demo_db: Database) -> None:
     spread = lambda loads: max(x.open_balance for x in loads) - min(x.open_balance for x in loads)  # noqa: E731
     assert plan.moves and spread(plan.after) < spread(plan.before)
     A.apply_rebalance(demo_db, sup, plan)
-    with pytest.raises(Exception, match="since the preview"):
+    with pytest.raises(Conflict, match="since the preview; preview the rebalance again"):
         A.apply_rebalance(demo_db, sup, plan)
 
 

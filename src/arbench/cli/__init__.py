@@ -16,6 +16,7 @@ from typing import NoReturn
 from arbench import __version__
 from arbench.cli import (
     about_cmd,
+    alias_cmds,
     book,
     content_cmds,
     data_cmds,
@@ -25,12 +26,13 @@ from arbench.cli import (
     today_cmd,
 )
 from arbench.cli.common import CliError
+from arbench.output_files import OutputError
 from arbench.services.base import ServiceError
 from arbench.store.db import DatabaseError
 
 # Each module adds its sub-commands; add new command modules to this tuple.
 COMMAND_MODULES = (
-    book, today_cmd, search_cmd, content_cmds, items, data_cmds, team_cmds, about_cmd,
+    book, today_cmd, search_cmd, content_cmds, items, data_cmds, alias_cmds, team_cmds, about_cmd,
 )  # fmt: skip
 
 
@@ -72,11 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command is None:
-            from arbench.ui.app import run_gui
+            from arbench.ui.app import display_problem, run_gui
 
+            problem = display_problem()
+            if problem:
+                raise CliError(problem)
             return run_gui(args.db, args.as_login)
         return int(args.func(args) or 0)
-    except (ServiceError, DatabaseError, CliError) as exc:
+    except (ServiceError, DatabaseError, CliError, OutputError) as exc:
         print(f"arbench: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from arbench.cli.common import CliError, acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
+from arbench.output_files import check_output_file
 from arbench.services import assignments as assign_service
 from arbench.services import kpis as kpi_service
 from arbench.services import users as user_service
@@ -236,10 +237,11 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
+    end, start = parse_date(args.end, "--to"), parse_date(args.start, "--from")
+    if args.xlsx:
+        check_output_file(args.xlsx, "--xlsx")
     db = open_db(args)
-    period = kpi_service.default_period(
-        parse_date(args.end, "--to"), parse_date(args.start, "--from")
-    )
+    period = kpi_service.default_period(end, start)
     report = kpi_service.kpi_report(db, period, args.user)
     data = report.to_json_dict()
     if args.xlsx:
@@ -264,12 +266,15 @@ def _rate(value: dict) -> str:  # type: ignore[type-arg]
 
 def _print_kpis(d: dict) -> None:  # type: ignore[type-arg]
     print(f"KPIs for {d['user'] or 'the team'}, {d['period']['from']} to {d['period']['to']}")
-    for bucket, amount in d["aging"].items():
-        print(f"  aging {bucket:<16}{amount:>14,.2f}")
-    print(f"  DSO (countback)       {d['dso']['days']} days")
-    print(f"  CEI                   {d['cei']}%")
-    print(f"  ADD                   {d['add']['days']} days (best possible DSO "
-          f"{d['add']['best_possible_dso']})")  # fmt: skip
+    for currency, money in d["by_currency"].items():
+        if len(d["by_currency"]) > 1:
+            print(f"  in {currency} (never added to another currency)")
+        for bucket, amount in money["aging"].items():
+            print(f"  aging {bucket:<16}{amount:>14,.2f}")
+        print(f"  DSO (countback)       {money['dso']['days']} days")
+        print(f"  CEI                   {money['cei']}%")
+        print(f"  ADD                   {money['add']['days']} days (best possible DSO "
+              f"{money['add']['best_possible_dso']})")  # fmt: skip
     for key in ("promise_kept_rate", "root_cause_fixed_rate", "reopen_rate", "recurrence_rate"):
         print(f"  {key.replace('_', ' '):<22}{_rate(d[key])}")
     cycle = d["dispute_cycle_days"]["overall"]

@@ -3,6 +3,9 @@
 Works without a screen: when no Qt application is running (the CLI), an offscreen
 QGuiApplication is started for the fonts. All text is HTML-escaped. Letter size, with the
 account, its open items oldest first, the total due and the aging buckets.
+
+Qt reports a file it could not open only as a console warning ("QPainter::begin(): Returned
+false"), so the writer checks that a PDF really is on disk, and raises `OutputError` if not.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from arbench.output_files import OutputError, check_output_file, written
 
 _APP: QGuiApplication | None = None
 
@@ -72,10 +77,18 @@ def statement_html(page: StatementPage) -> str:
 
 
 def write_statement_pdf(page: StatementPage, path: str | Path) -> Path:
-    """Write the statement as a PDF and return its path."""
+    """Write the statement as a PDF and return its path (replaced whole, or left as it was)."""
+    target = check_output_file(path)
     _ensure_app()
-    target = Path(path)
-    writer = QPdfWriter(str(target))
+    with written(target) as partial:
+        _print(page, partial)
+        if not _is_pdf(partial):
+            raise OutputError(f"could not write the PDF {target}: Qt wrote no PDF there")
+    return target
+
+
+def _print(page: StatementPage, path: Path) -> None:
+    writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
     writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
     writer.setResolution(96)
@@ -85,5 +98,11 @@ def write_statement_pdf(page: StatementPage, path: str | Path) -> Path:
     layout = writer.pageLayout()
     rect = layout.paintRectPixels(writer.resolution())
     document.setPageSize(QSizeF(rect.width(), rect.height()))
-    document.print_(writer)
-    return target
+    document.print_(writer)  # the painter ends here: the file is complete and closed
+
+
+def _is_pdf(path: Path) -> bool:
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    with path.open("rb") as handle:
+        return handle.read(5) == b"%PDF-"

@@ -165,6 +165,8 @@ class ItemDetail:
     linked_pros: list[RelatedIssue] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     owner_id: int | None = None
+    reason_code: str | None = None  # X12 426 code the payer gave
+    reference: str | None = None  # the payer's references (credit memos, REF values)
 
 
 def item_detail(db: Database, issue_id: int, on: date | None = None) -> ItemDetail:
@@ -202,6 +204,7 @@ def item_detail(db: Database, issue_id: int, on: date | None = None) -> ItemDeta
             waiting_on=(request.department, request.created_on) if request else None,
             other_open_items=_related(s, [Issue.account_id == account.id, Issue.id != issue.id, Issue.level == "pro"], OTHERS, on),
             account_issues=_related(s, [Issue.account_id == account.id, Issue.level == "account"], 20, on),
+            reason_code=issue.reason_code, reference=issue.reference,
             linked_pros=_related(s, [Issue.parent_id == issue.id], 200, on),
             timeline=_timeline(s, issue.id, account.id), owner_id=issue.owner_id,
         )  # fmt: skip

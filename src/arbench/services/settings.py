@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from arbench.domain.day_plan import DEFAULT_CAPACITY
 from arbench.domain.priority import DEFAULT_DISPUTE_WINDOW_DAYS
+from arbench.domain.terms import normal_currency
 from arbench.services.base import Actor, InvalidInput, audit, require_supervisor
 from arbench.services.permissions import SUPERVISORS, service
 from arbench.store.db import Database
@@ -24,7 +25,13 @@ DEFAULTS: dict[str, str] = {
     "company_name": "Demo Freight Lines",
     "daily_capacity": str(DEFAULT_CAPACITY),  # accounts a collector contacts per day (default)
     "undo_minutes": "5",  # the last action can be undone this long after it was saved
+    # the team's own company, for statements and letters ("Start your own book" sets them)
+    "company_address": "",
+    "remit_to_name": "",
+    "remit_to_address": "",
+    "company_currency": "USD",  # the currency of accounts whose registers name none
 }
+TEXT_SETTINGS = frozenset({"company_name", "company_address", "remit_to_name", "remit_to_address"})
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,10 @@ class TeamSettings:
     company_name: str
     daily_capacity: int = DEFAULT_CAPACITY
     undo_minutes: int = 5
+    company_address: str = ""
+    remit_to_name: str = ""
+    remit_to_address: str = ""
+    company_currency: str = "USD"
 
 
 def _values(session: Session) -> dict[str, str]:
@@ -56,6 +67,10 @@ def read_settings(session: Session) -> TeamSettings:
         company_name=v["company_name"],
         daily_capacity=int(v["daily_capacity"]),
         undo_minutes=int(v["undo_minutes"]),
+        company_address=v["company_address"],
+        remit_to_name=v["remit_to_name"],
+        remit_to_address=v["remit_to_address"],
+        company_currency=v["company_currency"],
     )
 
 
@@ -65,19 +80,34 @@ def get_settings(db: Database) -> TeamSettings:
         return read_settings(session)
 
 
+def _checked(key: str, value: str) -> str:
+    """The value to store, or InvalidInput saying what the setting needs."""
+    if key in TEXT_SETTINGS:
+        return value.strip()
+    if key == "company_currency":
+        code = normal_currency(value)
+        if code is None:
+            raise InvalidInput(
+                f"setting '{key}' needs a three-letter code such as USD, not '{value}'"
+            )
+        return code
+    try:
+        if key == "trainee_approval_limit":
+            Decimal(value)
+        elif int(value) < 1:
+            raise ValueError
+    except Exception:
+        raise InvalidInput(f"setting '{key}' needs a positive number, not '{value}'") from None
+    return value
+
+
 @service(SUPERVISORS, "change team settings")
 def set_setting(db: Database, actor: Actor, key: str, value: str) -> TeamSettings:
     """Change one team setting (supervisors only); the value is checked before it is stored."""
     require_supervisor(actor, "change team settings")
     if key not in DEFAULTS:
         raise InvalidInput(f"unknown setting '{key}'; known: {', '.join(sorted(DEFAULTS))}")
-    try:
-        if key == "trainee_approval_limit":
-            Decimal(value)
-        elif key != "company_name" and int(value) < 1:
-            raise ValueError
-    except Exception:
-        raise InvalidInput(f"setting '{key}' needs a positive number, not '{value}'") from None
+    value = _checked(key, value)
     with db.session() as session:
         row = session.get(Setting, key)
         before = {"value": row.value if row else DEFAULTS[key]}

@@ -1,4 +1,7 @@
-"""Users and roles: list them, add, change role, deactivate (supervisors only)."""
+"""Users and roles: list them, add, change role, deactivate (supervisors only).
+
+An empty book has nobody to ask: `create_first_supervisor` makes its first user, a supervisor,
+and is refused as soon as any user exists (from then on supervisors add users)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import OPEN_STATUSES, Role
 from arbench.services.base import Actor, InvalidInput, NotFound, audit, now, require_supervisor
-from arbench.services.permissions import SUPERVISORS, service
+from arbench.services.permissions import SUPERVISORS, service, setup
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, User
 
@@ -44,6 +47,40 @@ def get_user(db: Database, login: str) -> UserInfo:
         if user is None:
             raise NotFound(f"unknown user '{login}'")
         return _info(user)
+
+
+@setup("create the first supervisor")
+def create_first_supervisor(
+    db: Database, login: str, display_name: str, email: str | None = None
+) -> UserInfo:
+    """The first user of a book that has none: a supervisor (audited as the user itself)."""
+    with db.session() as session:
+        return first_supervisor(session, login, display_name, email)
+
+
+def first_supervisor(
+    session: Session, login: str, display_name: str, email: str | None = None
+) -> UserInfo:
+    """`create_first_supervisor` in the caller's transaction."""
+    login, display_name = login.strip(), " ".join(display_name.split())
+    if not login or len(login) > 64 or any(ch.isspace() for ch in login):
+        raise InvalidInput(f"the login must be one word of 1 to 64 characters, not '{login}'")
+    if not display_name:
+        raise InvalidInput('the supervisor needs a name (--name "Full Name")')
+    count = session.scalar(select(func.count()).select_from(User)) or 0
+    if count:
+        raise InvalidInput(
+            f"this book already has {count} user(s): the first supervisor is made only in an "
+            "empty book; a supervisor adds users with `arbench --as LOGIN user add`"
+        )
+    user = User(login=login, display_name=display_name[:120], role=Role.SUPERVISOR.value,
+                email=email, created_at=now())  # fmt: skip
+    session.add(user)
+    session.flush()
+    actor = Actor(id=user.id, login=login, display_name=user.display_name, role=Role.SUPERVISOR)
+    audit(session, actor, "user.first_supervisor", "user", user.id, None,
+          {"login": login, "role": Role.SUPERVISOR.value})  # fmt: skip
+    return _info(user)
 
 
 @service(SUPERVISORS, "add users")

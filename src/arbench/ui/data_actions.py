@@ -1,5 +1,6 @@
 """Data in and out on the main window: File → Import register…, Import remittance…, Export…,
-Tools → Pre-audit list, and dropping a file on the window to import it.
+Tools → Pre-audit list, Tools → Account aliases… (supervisors), and dropping a file on the
+window to import it.
 
 Every read of a file, every write and every export runs on the window's operation runner, so
 the window never freezes; the results come back on the GUI thread. An import or a remittance
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMenu,
-    QMessageBox,
     QProgressDialog,
     QVBoxLayout,
 )
@@ -31,8 +31,9 @@ from arbench.ui.context import Section, WindowContext
 from arbench.ui.models.import_models import RowsModel
 
 if TYPE_CHECKING:  # remittance and exports load pandas/openpyxl: imported when first used
-    from arbench.services.remittance import RemittanceSummary
+    from arbench.ui.alias_editor import AliasDialog
     from arbench.ui.import_dialog import ImportDialog
+    from arbench.ui.remittance_dialog import RemittanceDialog
 
 REMITTANCE_FILTER = "Remittances (*.csv *.xlsx *.xls *.txt *.820 *.edi *.x12);;All files (*)"
 
@@ -53,6 +54,8 @@ class DataActions:
         )
         add(Section.FILE_DATA, export_menu)
         add(Section.TOOLS, _action(ctx, "&Pre-audit list", lambda: show_preaudit(ctx)))
+        if ctx.actor.is_supervisor:
+            add(Section.TOOLS, _action(ctx, "Account &aliases…", lambda: open_aliases(ctx)))
         ctx.window.setAcceptDrops(True)
         self.drop_filter = _DropFilter(ctx)
         ctx.window.installEventFilter(self.drop_filter)
@@ -116,47 +119,33 @@ def drop_file(ctx: WindowContext, path: Path) -> None:
 
 
 # ----- remittance ---------------------------------------------------------------------------
-def ask_remittance(ctx: WindowContext) -> None:
-    name, _ = QFileDialog.getOpenFileName(ctx.window, "Import remittance", "", REMITTANCE_FILTER)
-    if name:
-        run_remittance(ctx, Path(name))
+def ask_remittance(ctx: WindowContext) -> RemittanceDialog:
+    """File → Import remittance…: the dialog, which asks for the file."""
+    return run_remittance(ctx, None)
 
 
-def run_remittance(ctx: WindowContext, path: Path) -> None:
-    window = ctx.window
-    busy = _busy(ctx, f"Applying {path.name}…")
-    db, actor, on = ctx.db, ctx.actor, ctx.on
+def run_remittance(ctx: WindowContext, path: Path | None) -> RemittanceDialog:
+    """The remittance dialog with `path` checked (a dropped file), or empty; once applied, the
+    lists are read again (a remittance touches many items)."""
+    from arbench.ui.remittance_dialog import RemittanceDialog
 
-    def done(summary: RemittanceSummary) -> None:
-        busy.reset()
-        if summary.errors:
-            lines = "\n".join(
-                f"row {e['row']} {e['column']}: {e['message']}" for e in summary.errors[:20]
-            )
-            QMessageBox.warning(
-                window, "Remittance rejected", f"{summary.file}: nothing was applied.\n\n{lines}"
-            )
-            return
-        QMessageBox.information(window, "Remittance applied", (
-            f"{summary.payments_applied:,} payments applied (${summary.amount_applied:,.2f}); "
-            f"{summary.short_pays:,} short pays; ${summary.unapplied:,.2f} unapplied; "
-            f"{summary.pros_closed:,} pros closed; {summary.issues_opened:,} items opened."))  # fmt: skip
-        ctx.controller.apply(RELOAD)
-
-    def failed(exc: Exception) -> None:
-        busy.reset()
-        ctx.runner.show_error(exc)
-
-    from arbench.services.remittance import apply_remittance
-
-    ctx.runner.run(lambda: apply_remittance(db, path, actor=actor, on=on), done, failed)
+    dialog = RemittanceDialog(ctx.db, ctx.actor, ctx.runner, path, ctx.window, ctx.on)
+    dialog.applied.connect(lambda _: ctx.controller.apply(RELOAD))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    if path is None:
+        dialog.choose_file()
+    return dialog
 
 
-def _busy(ctx: WindowContext, text: str) -> QProgressDialog:
-    dialog = QProgressDialog(text, "", 0, 0, ctx.window)
-    dialog.setCancelButton(None)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
+def open_aliases(ctx: WindowContext) -> AliasDialog:
+    """Tools → Account aliases…: the editor, on the selected item's account."""
+    from arbench.ui.alias_editor import AliasDialog
+
+    detail = ctx.panel.detail
+    dialog = AliasDialog(ctx.db, ctx.actor, detail.account.number if detail else "", ctx.window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
     return dialog
 
 

@@ -22,6 +22,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
+from arbench.io.codes import adjustment_reason_name
 from arbench.services.item_detail import ItemDetail, ProInfo
 from arbench.ui import theme
 from arbench.ui.account_tab import AccountItems, account_html
@@ -119,6 +120,10 @@ def header_text(detail: ItemDetail) -> str:
             f"<span style='color:{warn}'>waiting on {detail.waiting_on[0]} since {detail.waiting_on[1]}</span>"
         )
     lines.append(" · ".join(extra))
+    if detail.reason_code or detail.reference:
+        said = [f"reason {escape(detail.reason_code)} {escape(adjustment_reason_name(detail.reason_code))}"
+                if detail.reason_code else "", f"references {escape(detail.reference)}" if detail.reference else ""]  # fmt: skip
+        lines.append("Payer: " + " · ".join(p for p in said if p))
     return "<br>".join(lines)
 
 

@@ -1,4 +1,4 @@
-"""The supervisor console: Team, Assignment, Users and KPIs tabs, and the handover dialog.
+"""The supervisor console: Team, Assignment, Users, KPIs and Aliases tabs, and the handover dialog.
 
 Opened from Tools ▸ Supervisor console (shown to supervisors; the services refuse anyone
 else anyway). Context (database, acting user, date, the window's runner, and where changes go)
@@ -17,6 +17,7 @@ from arbench.services.base import Actor
 from arbench.services.op_changes import RELOAD, Changes
 from arbench.store.db import Database
 from arbench.ui import screen
+from arbench.ui.alias_editor import AliasEditor
 from arbench.ui.supervisor.assignment_tab import AssignmentTab
 from arbench.ui.supervisor.handover_dialog import HandoverDialog
 from arbench.ui.supervisor.kpi_tab import KpiTab
@@ -36,9 +37,11 @@ class SupervisorConsole(QMainWindow):
         self.assignment = AssignmentTab(db, actor, on, runner, self.show_error)
         self.users = UsersTab(db, actor, self.show_error)
         self.kpis = KpiTab(db, on, runner, self.show_error)
+        self.aliases = AliasEditor(db, actor, self.show_error)
         self.tabs = QTabWidget()
         for widget, title in ((self.team, "Team"), (self.assignment, "Assignment"),
-                              (self.users, "Users"), (self.kpis, "KPIs")):  # fmt: skip
+                              (self.users, "Users"), (self.kpis, "KPIs"),
+                              (self.aliases, "Aliases")):  # fmt: skip
             self.tabs.addTab(widget, title)
         self.setCentralWidget(self.tabs)
         self.team.handover_button.clicked.connect(self.open_handover)

@@ -7,7 +7,7 @@
   whether it was worked that day. Tomorrow's plan starts with what today left.
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
