@@ -252,7 +252,7 @@ def collectors_day(app: QApplication, db: Any, out: Path) -> dict[str, Any]:
 
 
 def render(mode: str, book: Path, out: Path) -> dict[str, Any]:
-    from arbench.services.content import ensure_loaded
+    from arbench.services.knowledge.content import ensure_loaded
     from arbench.store.db import open_database
     from arbench.ui import theme
 

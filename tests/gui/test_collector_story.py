@@ -9,11 +9,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from arbench.services import items as service
 from arbench.services.base import actor_for
-from arbench.services.item_detail import item_detail
-from arbench.services.item_inputs import ContactLog
-from arbench.services.worklist import by_order
+from arbench.services.work import items as service
+from arbench.services.work.item_detail import item_detail
+from arbench.services.work.item_inputs import ContactLog
+from arbench.services.work.worklist import by_order
 from arbench.store.db import Database
 from arbench.ui.action_dialogs import ContactDialog, PromiseDialog, RouteDialog
 from arbench.ui.main_window import MainWindow
@@ -54,8 +54,8 @@ def row_of(window: MainWindow, issue_id: int):  # type: ignore[no-untyped-def]
 
 def work_script(db: Database, issue_id: int) -> None:
     """Tick the item's required script steps, when shipped scripts are loaded."""
-    from arbench.services import scripts
     from arbench.services.base import NotFound
+    from arbench.services.work import scripts
 
     me = actor_for(db, "agarcia")
     try:

@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from arbench.domain.catalogue import OPEN_STATUSES
-from arbench.services import day_plan
-from arbench.services import worklist as worklist_service
+from arbench.services.work import day_plan
+from arbench.services.work import worklist as worklist_service
 from arbench.store.db import Database
 from arbench.store.models import Activity, DayPlan, DayPlanAccount, Issue, Pro, Promise, User
 from arbench.ui.action_dialogs import ContactDialog, PromiseDialog, RouteDialog

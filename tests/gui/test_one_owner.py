@@ -15,10 +15,10 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from arbench.domain.catalogue import OPEN_STATUSES
-from arbench.services import items as service
-from arbench.services import worklist as worklist_service
 from arbench.services.base import actor_for
-from arbench.services.item_inputs import ContactLog
+from arbench.services.work import items as service
+from arbench.services.work import worklist as worklist_service
+from arbench.services.work.item_inputs import ContactLog
 from arbench.store.db import Database
 from arbench.store.models import Issue, User
 from arbench.ui.action_dialogs import ContactDialog

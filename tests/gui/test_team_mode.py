@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from arbench import paths
 from arbench.services import changes as change_service
-from arbench.services import items
 from arbench.services.base import Unreachable, actor_for, audit
-from arbench.services.item_inputs import ContactLog
 from arbench.services.permissions import writing
+from arbench.services.work import items
+from arbench.services.work.item_inputs import ContactLog
 from arbench.store import secrets
 from arbench.store.db import Database
 from arbench.store.models import Issue, User

@@ -14,10 +14,11 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import exists, select
 
-from arbench.services import content, settings
-from arbench.services.assignments import assign_accounts
+from arbench.services import settings
 from arbench.services.base import actor_for
-from arbench.services.item_detail import item_detail
+from arbench.services.knowledge import content
+from arbench.services.organization.assignments import assign_accounts
+from arbench.services.work.item_detail import item_detail
 from arbench.store.db import Database
 from arbench.store.models import Account, Activity, Issue, Pro
 from arbench.ui import email_dialog

@@ -1,5 +1,5 @@
 """One process of the account race: wait for the starting gun, then one contact on several pros
-of one account with the versions read before the race (services.account_actions).
+of one account with the versions read before the race (services.work.account_actions).
 
     python account_race.py GATE_DIR DB_URL LOGIN ISSUE_ID:VERSION ...
 
@@ -18,10 +18,10 @@ from pathlib import Path
 def main() -> int:
     gate, url, login, pairs = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
     from arbench.errors import ServiceError
-    from arbench.services import account_actions
     from arbench.services.base import actor_for
-    from arbench.services.item_inputs import ContactLog
-    from arbench.services.item_run import Target
+    from arbench.services.work import account_actions
+    from arbench.services.work.item_inputs import ContactLog
+    from arbench.services.work.item_run import Target
     from arbench.store.db import open_database
 
     db = open_database(url)

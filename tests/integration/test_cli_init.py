@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from arbench.services.organization.users import list_users
 from arbench.services.settings import get_settings
-from arbench.services.users import list_users
 from arbench.store.db import Database, open_database
 from helpers import run_cli
 

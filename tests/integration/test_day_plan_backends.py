@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import func, select
 
 from arbench.domain.day_plan import facts_from_items
-from arbench.services import account_actions, day_plan, undo
 from arbench.services.base import actor_for
-from arbench.services.day_plan_query import account_facts
-from arbench.services.item_inputs import PromiseSplit
-from arbench.services.item_run import Target
-from arbench.services.worklist import items_for
+from arbench.services.work import account_actions, day_plan, undo
+from arbench.services.work.day_plan_query import account_facts
+from arbench.services.work.item_inputs import PromiseSplit
+from arbench.services.work.item_run import Target
+from arbench.services.work.worklist import items_for
 from arbench.store.db import Database
 from arbench.store.models import DayPlan, DayPlanAccount, Issue, Promise, User
 

@@ -10,10 +10,11 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
-from arbench.services import changes, items
+from arbench.services import changes
 from arbench.services.base import actor_for, audit
-from arbench.services.item_inputs import ContactLog, Resolution
 from arbench.services.permissions import writing
+from arbench.services.work import items
+from arbench.services.work.item_inputs import ContactLog, Resolution
 from arbench.store.db import Database, open_database
 from arbench.store.models import Issue, User
 

@@ -18,7 +18,7 @@ from alembic import command
 from sqlalchemy import Engine, func, insert, select
 
 from arbench.domain.kpis import Period
-from arbench.services import kpis
+from arbench.services.reporting import kpis
 from arbench.store import db as store_db
 from arbench.store.models import Account, Payment, Pro
 

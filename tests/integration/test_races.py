@@ -23,8 +23,9 @@ from sqlalchemy import func, select
 from tests.conftest import AS_OF
 
 from arbench.domain.catalogue import OPEN_STATUSES
-from arbench.services import assignments, content
 from arbench.services.base import actor_for
+from arbench.services.knowledge import content
+from arbench.services.organization import assignments
 from arbench.store.db import Database
 from arbench.store.models import (
     Account,

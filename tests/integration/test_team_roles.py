@@ -22,11 +22,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from tests.integration.conftest import AS_OF, Cluster, create_database, database_url, drop_database
 
-from arbench.services import assignments, items, users
 from arbench.services.base import PermissionDenied, actor_for
 from arbench.services.identity import sign_in
-from arbench.services.item_inputs import ContactLog
-from arbench.services.worklist import worklist
+from arbench.services.organization import assignments, users
+from arbench.services.work import items
+from arbench.services.work.item_inputs import ContactLog
+from arbench.services.work.worklist import worklist
 from arbench.store.db import Database, open_database
 from arbench.store.models import AuditEvent, Issue, User
 

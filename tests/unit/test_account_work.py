@@ -13,13 +13,14 @@ from sqlalchemy import func, select, update
 
 from arbench.domain.account_work import allocate
 from arbench.domain.kpis import Period
-from arbench.services import account_actions, items, kpis, undo
 from arbench.services.base import Conflict, InvalidInput, actor_for
-from arbench.services.item_detail import item_detail
-from arbench.services.item_inputs import ContactLog, PromiseSplit, Resolution, RouteRequest
-from arbench.services.item_run import Target
-from arbench.services.resolution import resolve_items
-from arbench.services.worklist import WorkItem, worklist
+from arbench.services.reporting import kpis
+from arbench.services.work import account_actions, items, undo
+from arbench.services.work.item_detail import item_detail
+from arbench.services.work.item_inputs import ContactLog, PromiseSplit, Resolution, RouteRequest
+from arbench.services.work.item_run import Target
+from arbench.services.work.resolution import resolve_items
+from arbench.services.work.worklist import WorkItem, worklist
 from arbench.store.db import Database
 from arbench.store.models import (
     Activity,

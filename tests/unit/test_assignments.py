@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from arbench.domain.catalogue import OPEN_STATUSES
-from arbench.services import assignments as A
-from arbench.services import users as user_service
 from arbench.services.base import Conflict, InvalidInput, PermissionDenied, actor_for
-from arbench.services.team import team_view
+from arbench.services.organization import assignments as A
+from arbench.services.organization import users as user_service
+from arbench.services.organization.team import team_view
 from arbench.store.db import Database
 from arbench.store.models import (
     Account,

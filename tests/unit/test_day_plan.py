@@ -20,12 +20,12 @@ from arbench.domain.day_plan import (
     facts_from_items,
     plan_day,
 )
-from arbench.services import day_plan
 from arbench.services.base import PermissionDenied, actor_for
-from arbench.services.day_plan_query import account_facts
-from arbench.services.item_inputs import ContactLog
-from arbench.services.items import log_contact
-from arbench.services.worklist import items_for
+from arbench.services.work import day_plan
+from arbench.services.work.day_plan_query import account_facts
+from arbench.services.work.item_inputs import ContactLog
+from arbench.services.work.items import log_contact
+from arbench.services.work.worklist import items_for
 from arbench.store.db import Database
 from arbench.store.models import AuditEvent, DayPlan, Issue, Pro, User
 from helpers import run_cli

@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from arbench.services import items as actions
 from arbench.services.base import Conflict, InvalidInput, PermissionDenied, actor_for
-from arbench.services.item_detail import item_detail
-from arbench.services.item_inputs import ContactLog, PromiseToPay, Resolution, RouteRequest
 from arbench.services.settings import set_setting
-from arbench.services.worklist import WorkItem, worklist
+from arbench.services.work import items as actions
+from arbench.services.work.item_detail import item_detail
+from arbench.services.work.item_inputs import ContactLog, PromiseToPay, Resolution, RouteRequest
+from arbench.services.work.worklist import WorkItem, worklist
 from arbench.store.db import Database
 from arbench.store.models import (
     Activity,

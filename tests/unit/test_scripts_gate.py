@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import delete, select
 
-from arbench.services import approvals, content, scripts, settings
+from arbench.services import settings
 from arbench.services.base import Actor, InvalidInput, PermissionDenied, actor_for
-from arbench.services.item_inputs import ContactLog, Resolution
-from arbench.services.items import log_contact, resolve
+from arbench.services.knowledge import content
+from arbench.services.work import approvals, scripts
+from arbench.services.work.item_inputs import ContactLog, Resolution
+from arbench.services.work.items import log_contact, resolve
 from arbench.store.db import Database
 from arbench.store.models import Activity, Approval, AuditEvent, Issue, User
 

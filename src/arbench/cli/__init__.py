@@ -25,7 +25,7 @@ from arbench.cli import (
     team_cmds,
     today_cmd,
 )
-from arbench.cli.common import CliError
+from arbench.cli.common import CliError, close_db
 from arbench.output_files import OutputError
 from arbench.services.base import ServiceError
 from arbench.store.db import DatabaseError
@@ -80,7 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if problem:
                 raise CliError(problem)
             return run_gui(args.db, args.as_login)
-        return int(args.func(args) or 0)
+        try:
+            return int(args.func(args) or 0)
+        finally:
+            close_db(args)
     except (ServiceError, DatabaseError, CliError, OutputError) as exc:
         print(f"arbench: error: {exc}", file=sys.stderr)
         return 2

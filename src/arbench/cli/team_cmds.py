@@ -16,10 +16,10 @@ from decimal import Decimal, InvalidOperation
 from arbench.cli.common import CliError, acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
 from arbench.output_files import check_output_file
-from arbench.services import assignments as assign_service
-from arbench.services import kpis as kpi_service
-from arbench.services import users as user_service
-from arbench.services.team import team_view
+from arbench.services.organization import assignments as assign_service
+from arbench.services.organization import users as user_service
+from arbench.services.organization.team import team_view
+from arbench.services.reporting import kpis as kpi_service
 from arbench.store.db import Database
 
 TEAM_COLUMNS = (

@@ -7,7 +7,7 @@ import argparse
 from arbench.cli.book import WORKLIST_COLUMNS
 from arbench.cli.common import CliError, acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
-from arbench.services import day_plan
+from arbench.services.work import day_plan
 
 TODAY_COLUMNS = ("rank", "account_number", "account_name", "open_amount", "items",
                  "oldest_days_past_due", "reasons")  # fmt: skip
@@ -29,10 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_today(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
     db = open_db(args)
-    try:
-        plan = day_plan.today(db, args.user, on, with_items=args.format == "json")
-    finally:
-        db.dispose()
+    plan = day_plan.today(db, args.user, on, with_items=args.format == "json")
     if args.format == "json":
         print_json([a.to_json(WORKLIST_COLUMNS) for a in plan.accounts])
         return 0
@@ -61,10 +58,7 @@ def cmd_capacity(args: argparse.Namespace) -> int:
             f"N must be a whole number of accounts per day, not '{args.accounts}'"
         ) from None
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "capacity")
-        day_plan.set_capacity(db, actor, args.login, accounts)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "capacity")
+    day_plan.set_capacity(db, actor, args.login, accounts)
     print(f"{args.login} contacts {accounts} accounts per day from the next plan on")
     return 0

@@ -9,7 +9,7 @@ worked that day come first ("left from" that day). If fewer accounts are due tha
 the day is filled with the largest and oldest balances.
 
 The facts of an account are the same whether they are summed in SQL over a million pros
-(services.day_plan_query) or from the worklist rows on screen (`facts_from_items`): each
+(services.work.day_plan_query) or from the worklist rows on screen (`facts_from_items`): each
 open item counts once, in the bucket of domain.priority that ranks it. Pure functions.
 """
 
@@ -41,7 +41,7 @@ TIER_NAMES = {
 
 
 class ItemLike(Protocol):
-    """What the plan reads of one open item (services.worklist.WorkItem has it)."""
+    """What the plan reads of one open item (services.work.worklist.WorkItem has it)."""
 
     @property
     def level(self) -> str: ...

@@ -28,7 +28,7 @@ _APP: QGuiApplication | None = None
 
 @dataclass(frozen=True)
 class StatementPage:
-    """What a statement shows, as plain values (built from `services.reports.Statement`)."""
+    """What a statement shows, as plain values (built from `services.reporting.reports.Statement`)."""
 
     company: str
     account_number: str

@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QListWidgetItem, QWidget
 
 from arbench.domain.catalogue import ISSUE_TYPES, ROOT_CAUSES, Level, issue_types_for
-from arbench.services.item_detail import ItemDetail, RelatedIssue
-from arbench.services.item_inputs import AccountIssueRequest
-from arbench.services.promotion import PromotionProposal
+from arbench.services.work.item_detail import ItemDetail, RelatedIssue
+from arbench.services.work.item_inputs import AccountIssueRequest
+from arbench.services.work.promotion import PromotionProposal
 from arbench.ui.action_dialogs import ActionDialog, Subject, cause_combo
 from arbench.ui.action_dialogs import select as _select
 

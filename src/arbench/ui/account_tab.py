@@ -25,7 +25,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from arbench.domain.kpi_financial import AGING_BUCKETS
-from arbench.services.item_detail import ItemDetail, RelatedIssue
+from arbench.services.work.item_detail import ItemDetail, RelatedIssue
 from arbench.ui import theme
 
 Index = QModelIndex | QPersistentModelIndex

@@ -3,7 +3,7 @@ department's answer (resolve: ui.resolve_dialog).
 
 Each dialog is about a `Subject` (one item, or several items of one account) and takes what it
 shows as arguments (no database access); it offers `value()` (a typed value: the input of its
-service call, services.item_inputs) and `set_value()` (to reopen it with what the user typed
+service call, services.work.item_inputs) and `set_value()` (to reopen it with what the user typed
 after an error or a conflict, so nothing is lost). The keyboard flow (Ctrl+Enter, Tab out of a
 note, Escape asks, "… and next") is ui.dialog_base's.
 """
@@ -29,8 +29,13 @@ from PySide6.QtWidgets import (
 
 from arbench.domain.account_work import allocate
 from arbench.domain.catalogue import ISSUE_TYPES, Department, Level, root_causes_for
-from arbench.services.item_detail import ItemDetail
-from arbench.services.item_inputs import ContactLog, DepartmentAnswer, PromiseSplit, RouteRequest
+from arbench.services.work.item_detail import ItemDetail
+from arbench.services.work.item_inputs import (
+    ContactLog,
+    DepartmentAnswer,
+    PromiseSplit,
+    RouteRequest,
+)
 from arbench.ui.dialog_base import ActionDialog, Subject
 
 OUTCOMES = (

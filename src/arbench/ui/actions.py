@@ -3,7 +3,7 @@ resolve, reopen, undo, account-level issues and promotion proposals.
 
 An action covers the rows selected in the current list (several pros of one account, or a
 whole account in Today), else the item shown in the panel. It opens its dialog (window-modal,
-`open()`); the dialog gives a typed value (services.item_inputs) and the action hands one
+`open()`); the dialog gives a typed value (services.work.item_inputs) and the action hands one
 `Write` to the operation runner: the service call runs off the GUI thread with the versions
 the user saw, and its `Changes` record is applied by the worklist controller (rows in every
 list, counts, status line, the panel). Before it runs, the list remembers the item that
@@ -27,16 +27,17 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QToolButton
 
 from arbench.domain.catalogue import IssueStatus, Level, Role
-from arbench.services import account_actions, resolution, settings, undo
 from arbench.services import changes as change_service
-from arbench.services import item_detail as detail_service
-from arbench.services import items as service
+from arbench.services import settings
 from arbench.services.base import InvalidInput
-from arbench.services.item_detail import ItemDetail
-from arbench.services.item_inputs import AccountIssueRequest, DepartmentAnswer
 from arbench.services.op_changes import Changes
-from arbench.services.promotion import PromotionProposal
-from arbench.services.scripts import IssueScript, StepState
+from arbench.services.work import account_actions, resolution, undo
+from arbench.services.work import item_detail as detail_service
+from arbench.services.work import items as service
+from arbench.services.work.item_detail import ItemDetail
+from arbench.services.work.item_inputs import AccountIssueRequest, DepartmentAnswer
+from arbench.services.work.promotion import PromotionProposal
+from arbench.services.work.scripts import IssueScript, StepState
 from arbench.ui.account_dialogs import AccountIssueDialog, ProposalsDialog
 from arbench.ui.action_bar import make_action
 from arbench.ui.action_dialogs import (

@@ -5,7 +5,7 @@
 - `ActionDialog`: a form with OK, "… and next" and Cancel. Ctrl+Enter submits from anywhere
   (a note field included); Ctrl+Shift+Enter submits and moves on to the next item; Tab leaves
   a note field (`note_edit`); Escape asks before throwing typed text away (`confirm`). The
-  dialog gives a typed value (`value()`, services.item_inputs) and takes one back
+  dialog gives a typed value (`value()`, services.work.item_inputs) and takes one back
   (`set_value()`) when an error or a conflict reopens it, so nothing typed is lost.
 """
 
@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbench.services.item_detail import ItemDetail
-from arbench.services.item_run import Target
-from arbench.services.worklist import WorkItem
+from arbench.services.work.item_detail import ItemDetail
+from arbench.services.work.item_run import Target
+from arbench.services.work.worklist import WorkItem
 
 V = TypeVar("V")
 SUBMIT = ("Ctrl+Return", "Ctrl+Enter")

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbench.services import email as email_service
 from arbench.services.base import ServiceError
-from arbench.services.email import EmailDraft
+from arbench.services.correspondence import email as email_service
+from arbench.services.correspondence.email import EmailDraft
 from arbench.ui import screen, theme
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from arbench.domain.catalogue import ISSUE_TYPES, ROOT_CAUSES
 from arbench.domain.priority import BUCKET_LABELS, Bucket
-from arbench.services.worklist import WorkItem
+from arbench.services.work.worklist import WorkItem
 
 NOT_SET = "-"  # the root-cause filter's "not set yet"
 ANY_DEPARTMENT = "*"  # waiting on any department

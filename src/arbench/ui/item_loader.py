@@ -11,10 +11,10 @@ from datetime import date
 
 from PySide6.QtCore import QObject
 
-from arbench.services import item_detail as detail_service
-from arbench.services.item_detail import ItemDetail
 from arbench.services.op_changes import Changes
-from arbench.services.worklist import WorkItem
+from arbench.services.work import item_detail as detail_service
+from arbench.services.work.item_detail import ItemDetail
+from arbench.services.work.worklist import WorkItem
 from arbench.store.db import Database
 from arbench.ui.item_panel import ItemPanel
 from arbench.ui.operations import OperationRunner

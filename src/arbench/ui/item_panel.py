@@ -23,7 +23,7 @@ from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from arbench.io.codes import adjustment_reason_name
-from arbench.services.item_detail import ItemDetail, ProInfo
+from arbench.services.work.item_detail import ItemDetail, ProInfo
 from arbench.ui import theme
 from arbench.ui.account_tab import AccountItems, account_html
 from arbench.ui.action_bar import ActionBar

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from arbench.domain.catalogue import ISSUE_TYPES, ROOT_CAUSES, Department, Level
 from arbench.domain.priority import BUCKET_LABELS
-from arbench.services import exports
-from arbench.services.worklist import WorkItem
+from arbench.services.reporting import exports
+from arbench.services.work.worklist import WorkItem
 from arbench.ui.context import WindowContext
 from arbench.ui.item_filter import ANY_DEPARTMENT, NOT_SET, ItemFilter
 from arbench.ui.worklist_state import Sort

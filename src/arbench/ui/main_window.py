@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QSplitter
 
 from arbench import __version__
 from arbench.services.base import Actor
-from arbench.services.worklist import WorkItem
+from arbench.services.work.worklist import WorkItem
 from arbench.store.db import Database
 from arbench.ui import screen
 from arbench.ui.action_bar import make_action

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
 from arbench.domain.account_work import AMOUNT_CODES, NO_NOTE_CODES, ItemBalance, resolution_codes
 from arbench.domain.catalogue import RESOLUTION_CODES, IssueStatus, Level
-from arbench.services.item_inputs import Resolution
-from arbench.services.scripts import StepState
+from arbench.services.work.item_inputs import Resolution
+from arbench.services.work.scripts import StepState
 from arbench.ui.action_dialogs import cause_combo, default_cause, select
 from arbench.ui.dialog_base import ActionDialog, Subject
 

@@ -23,7 +23,7 @@ def render_main_window(
     save the window as a PNG."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from arbench.services.worklist import worklist
+    from arbench.services.work.worklist import worklist
     from arbench.ui.app import make_app
     from arbench.ui.main_window import MainWindow
     from arbench.ui.settings import UserSettings

@@ -27,15 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.domain.catalogue import RESOLUTION_CODES
-from arbench.services import account_actions
-from arbench.services import content as content_service
-from arbench.services import email as email_service
-from arbench.services import scripts as script_service
-from arbench.services.email import EmailDraft
-from arbench.services.item_detail import ItemDetail
-from arbench.services.item_run import Target
+from arbench.services.correspondence import email as email_service
+from arbench.services.correspondence.email import EmailDraft
+from arbench.services.knowledge import content as content_service
 from arbench.services.op_changes import Changes
-from arbench.services.scripts import IssueScript, StepState
+from arbench.services.work import account_actions
+from arbench.services.work import scripts as script_service
+from arbench.services.work.item_detail import ItemDetail
+from arbench.services.work.item_run import Target
+from arbench.services.work.scripts import IssueScript, StepState
 from arbench.ui import theme
 from arbench.ui.action_bar import make_action
 from arbench.ui.context import Section, WindowContext

@@ -3,7 +3,7 @@
 Installed with the window's context: a `TodayList` (ui.today_state) registered with the
 worklist controller (`add_list`: it takes every change record like the other lists), a
 `TodayView` tab over it (`add_list_view`, first), and the day's plan: when the user's lists are
-read, the day is planned once (services.day_plan.build_plan, a write through the runner) and
+read, the day is planned once (services.work.day_plan.build_plan, a write through the runner) and
 the plan read (off the GUI thread); the user's own actions mark their accounts worked.
 Extension point for what a day holds besides accounts (reminders due, #19): `add_section`.
 """
@@ -15,9 +15,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from arbench.services import day_plan
-from arbench.services.day_plan import TodayPlan
 from arbench.services.op_changes import Changes
+from arbench.services.work import day_plan
+from arbench.services.work.day_plan import TodayPlan
 from arbench.ui.action_bar import make_action
 from arbench.ui.context import Section, WindowContext
 from arbench.ui.operations import Write

@@ -6,7 +6,7 @@ fit, "later"), keeps them in the plan's order (account by account, each account'
 work order) and takes every change record like the other lists, so its rows, counts and
 account summaries follow the same change as everything else on screen. The plan (which
 accounts, their order, what an earlier day left, what was worked) comes from
-services.day_plan; an account's summary (open amount, reasons, oldest item) is counted from
+services.work.day_plan; an account's summary (open amount, reasons, oldest item) is counted from
 its rows here (domain.day_plan.facts_from_items, the rule the plan itself uses).
 """
 
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from arbench.domain.day_plan import AccountFacts, facts_from_items, reasons_in_words
-from arbench.services.day_plan import PlanAccount, TodayPlan
 from arbench.services.op_changes import Changes
-from arbench.services.worklist import WorkItem, by_order
+from arbench.services.work.day_plan import PlanAccount, TodayPlan
+from arbench.services.work.worklist import WorkItem, by_order
 from arbench.ui.worklist_state import ListDelta, RowList
 
 LAST = 10**9

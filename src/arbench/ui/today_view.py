@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
-from arbench.services.worklist import WorkItem
+from arbench.services.work.worklist import WorkItem
 from arbench.ui import theme
 from arbench.ui.today_state import AccountRow, TodayList
 from arbench.ui.worklist_state import ShownRows

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from arbench.domain.priority import needs_attention
 from arbench.services.op_changes import Changes
-from arbench.services.worklist import WorkItem, by_order
+from arbench.services.work.worklist import WorkItem, by_order
 from arbench.ui.item_filter import ItemFilter
 
 Order = Callable[[WorkItem], Any]

@@ -14,7 +14,7 @@ from typing import Protocol, cast
 from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTabWidget, QWidget
 
-from arbench.services.worklist import WorkItem
+from arbench.services.work.worklist import WorkItem
 from arbench.ui.models.worklist_model import ACCOUNT_COLUMNS, PRO_COLUMNS, Column
 from arbench.ui.worklist_controller import WorklistController
 from arbench.ui.worklist_view import WorklistView

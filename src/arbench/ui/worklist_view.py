@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbench.services.worklist import WorkItem
+from arbench.services.work.worklist import WorkItem
 from arbench.ui.models.worklist_model import ITEM_ROLE, RIGHT, TYPICAL, Column, WorklistModel
 from arbench.ui.worklist_state import ShownRows
 

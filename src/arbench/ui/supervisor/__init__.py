@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from arbench.domain.catalogue import Role
-from arbench.services import assignments
-from arbench.services.assignments import CoverInfo
 from arbench.services.op_changes import Changes
+from arbench.services.organization import assignments
+from arbench.services.organization.assignments import CoverInfo
 from arbench.ui.action_bar import make_action
 from arbench.ui.context import Section, WindowContext
 from arbench.ui.operations import Write
