@@ -21,6 +21,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import formatdate, getaddresses, make_msgid, parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 TIMEOUT = 30  # seconds for a server to answer
 
@@ -163,8 +164,7 @@ def parse(raw: bytes) -> Incoming:
     if body_part is not None and body_part.get_content_subtype() == "html":
         body = _strip_html(body)
     attachments = [
-        Attachment(part.get_filename() or "attachment", part.get_content_type(),
-                   part.get_payload(decode=True) or b"")
+        Attachment(part.get_filename() or "attachment", part.get_content_type(), _payload(part))
         for part in message.iter_attachments() if isinstance(part, EmailMessage)
     ]  # fmt: skip
     try:
@@ -176,6 +176,11 @@ def parse(raw: bytes) -> Incoming:
         str(message.get("Message-ID", "")).strip(), senders[0][1] if senders else "",
         str(message.get("To", "")), str(message.get("Subject", "")), str(body), at, attachments,
     )  # fmt: skip
+
+
+def _payload(part: EmailMessage) -> bytes:
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else bytes(part)
 
 
 def _strip_html(html: str) -> str:
@@ -200,7 +205,7 @@ def read_message_file(path: Path) -> Incoming:
 def _read_msg(path: Path) -> Incoming:
     import extract_msg
 
-    msg = extract_msg.openMsg(str(path))
+    msg: Any = extract_msg.openMsg(str(path))  # a Message for an email .msg
     try:
         attachments = [
             Attachment(a.longFilename or a.shortFilename or "attachment",

@@ -28,11 +28,13 @@ from arbench.services.base import (
     add_activity,
     audit,
 )
-from arbench.services.settings import read_settings
+from arbench.services.company import read_profile
+from arbench.services.item_base import open_balance
 from arbench.store.db import Database
 from arbench.store.models import Account, Contact, Issue, Payment, Pro, Promise, User
 
 MISSING = "[?]"  # stands in for a merge field the item has no value for
+PRO_LIST_LIMIT = 40  # pros listed in an account-level email's {pro_list}
 
 
 @dataclass(frozen=True)
@@ -90,17 +92,26 @@ def _pro_values(session: Session, issue: Issue, pro: Pro, on: date) -> dict[str,
 
 
 def _account_values(session: Session, issue: Issue) -> dict[str, str]:
-    pros = session.execute(
-        select(Pro.pro, Pro.open_balance)
-        .join(Issue, Issue.pro_id == Pro.id)
-        .where(Issue.parent_id == issue.id)
-        .order_by(Pro.pro)
-    ).all()
-    total = sum((p.open_balance for p in pros), Decimal("0"))
-    values = {"amount": _money(issue.amount), "short_amount": _money(issue.amount)}
+    """An account-level item's amounts: its linked open pros, or (none linked) the account's
+    open pros; the open amount is what is still open either way (never left as [?])."""
+    linked = (
+        select(Pro.pro, Pro.open_balance).join(Issue, Issue.pro_id == Pro.id)
+        .where(Issue.parent_id == issue.id, Pro.status == "open")
+    )  # fmt: skip
+    pros = session.execute(linked.order_by(Pro.pro)).all()
+    if not pros:
+        pros = session.execute(
+            select(Pro.pro, Pro.open_balance)
+            .where(Pro.account_id == issue.account_id, Pro.status == "open")
+            .order_by(Pro.due_date, Pro.pro).limit(PRO_LIST_LIMIT + 1)
+        ).all()  # fmt: skip
+    values = {"amount": _money(issue.amount), "short_amount": _money(issue.amount),
+              "open_amount": _money(open_balance(session, issue))}  # fmt: skip
     if pros:
-        values["pro_list"] = "\n".join(f"PRO {p.pro}  {_money(p.open_balance)}" for p in pros)
-        values["open_amount"] = _money(total)
+        shown = [f"PRO {p.pro}  {_money(p.open_balance)}" for p in pros[:PRO_LIST_LIMIT]]
+        if len(pros) > PRO_LIST_LIMIT:
+            shown.append("... and more: see the attached statement")
+        values["pro_list"] = "\n".join(shown)
     return values
 
 
@@ -132,7 +143,7 @@ def _merge_values(session: Session, actor: Actor, issue: Issue, on: date) -> dic
         "contact_name": contact.name if contact else "", "contact_email": (contact.email or "") if contact else "",
         "collector_name": actor.display_name, "collector_email": (user.email or "") if user else "",
         "collector_phone": (user.phone or "") if user else "",
-        "company_name": read_settings(session).company_name, "today": on.isoformat(),
+        "company_name": read_profile(session).name, "today": on.isoformat(),
         "reason": issue.root_cause.replace("_", " ") if issue.root_cause else "",
         "promise_amount": _money(promise.amount) if promise else "",
         "promise_date": _day(promise.due_on) if promise else "",
