@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from mailservers import SmtpServer
 from sqlalchemy import func, select
 
 from arbench.services import content, documents, email, mail_out, mail_settings
@@ -20,6 +19,7 @@ from arbench.services.mail_settings import MailServer
 from arbench.store.correspondence_models import MailAttachment, MailMessage
 from arbench.store.db import Database
 from arbench.store.models import Activity, AuditEvent, Issue, Pro
+from mailservers import SmtpServer
 
 ON = date(2026, 11, 24)
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
