@@ -178,6 +178,7 @@ service anvil {{
 """)
         for sub in ("run", "state"):
             (d / sub).mkdir(exist_ok=True)
+        self.maildir.parent.mkdir(parents=True, exist_ok=True)
         mailbox.Maildir(self.maildir, create=True).close()
         for path in [d / "mail", *(d / "mail").rglob("*")]:
             os.chown(path, uid, gid)
@@ -185,7 +186,9 @@ service anvil {{
 
     def start(self) -> Dovecot:
         conf = self._config()
-        subprocess.run([DOVECOT, "-c", str(conf)], check=True, capture_output=True)
+        # the daemon keeps running: no pipes to it, or run() would wait for them to close
+        subprocess.run([DOVECOT, "-c", str(conf)], check=True, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         deadline = time.monotonic() + 20  # readiness poll, not a timed assertion
         while True:
             try:
@@ -200,5 +203,6 @@ service anvil {{
             time.sleep(0.05)
 
     def stop(self) -> None:
-        subprocess.run([DOVECOT, "-c", str(self.dir / "dovecot.conf"), "stop"], capture_output=True)
+        subprocess.run([DOVECOT, "-c", str(self.dir / "dovecot.conf"), "stop"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)  # fmt: skip
         shutil.rmtree(self.dir, ignore_errors=True)
