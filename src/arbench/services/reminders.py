@@ -1,0 +1,439 @@
+"""Reminder cadences: define them (supervisors), queue each day's reminders, approve, send.
+
+An account follows the cadence named for it (accounts.cadence_id) or the one of its class
+(accounts.account_class, 'standard' by default). `queue_reminders(on)` puts in the queue, once
+per pro and step, the step due that day for every open, billed pro with a balance, except:
+- disputed pros (an open issue of a dispute type) are left out;
+- a promise to pay (open, on the pro's item or an account item) or a payment received since
+  the pro's reminders began stops its cadence (queued reminders become 'stopped');
+- the quiet period: no reminder is queued for an account that got one within the cadence's
+  `quiet_days`; the step waits (within the grace days) and is queued when the period ends.
+A newer step supersedes an older one still waiting. The queue waits for the collector's
+one-click approval (`approve`), or goes out by itself in `send_automatic` where the cadence is
+automatic and the supervisor allowed it (setting mail.auto_send). A reminder is sent at most
+once: it is claimed (queued -> sending) by a guarded UPDATE before the mail goes out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from arbench.domain.cadence import CadenceStep, due_window, step_due
+from arbench.domain.catalogue import ISSUE_TYPES, OPEN_STATUSES
+from arbench.services import email as email_service
+from arbench.services import mail_out
+from arbench.services.base import (
+    SYSTEM,
+    Actor,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    audit,
+    now,
+    require_supervisor,
+)
+from arbench.services.mail_settings import get_mail_settings
+from arbench.store.correspondence_models import Reminder, ReminderCadence, ReminderStep
+from arbench.store.db import Database
+from arbench.store.models import Account, Issue, Payment, Pro, Promise, User
+
+OPEN = [s.value for s in OPEN_STATUSES]
+DISPUTES = [key for key, t in ISSUE_TYPES.items() if t.dispute]
+
+
+@dataclass(frozen=True)
+class CadenceSpec:
+    name: str
+    steps: tuple[tuple[int, str], ...]  # (offset days from the due date, template key)
+    account_class: str | None = None
+    quiet_days: int = 3
+    auto_send: bool = False
+
+
+@dataclass(frozen=True)
+class ReminderInfo:
+    id: int
+    pro: str
+    account_number: str
+    account_name: str
+    collector: str | None
+    offset_days: int
+    template: str
+    due_on: date
+    status: str
+    open_balance: str
+    issue_id: int | None
+    note: str | None = None
+
+
+@dataclass
+class QueueReport:
+    on: date
+    queued: list[int] = field(default_factory=list)
+    stopped: list[int] = field(default_factory=list)
+    superseded: list[int] = field(default_factory=list)
+
+
+@dataclass
+class SendReport:
+    sent: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+
+
+def define_cadence(db: Database, actor: Actor, spec: CadenceSpec) -> int:
+    """Create or change a cadence (supervisors); returns its id."""
+    require_supervisor(actor, "define reminder cadences")
+    if not spec.steps:
+        raise InvalidInput(f"cadence '{spec.name}' needs at least one step")
+    offsets = [o for o, _ in spec.steps]
+    if len(set(offsets)) != len(offsets):
+        raise InvalidInput(f"cadence '{spec.name}' has two steps on the same day")
+    if spec.quiet_days < 0:
+        raise InvalidInput("--quiet must be 0 or more days")
+    with db.session() as s:
+        from arbench.services.content import current_in
+
+        for _, template in spec.steps:
+            current_in(s, "template", template)  # NotFound names an unknown template
+        cadence = s.scalar(select(ReminderCadence).where(ReminderCadence.name == spec.name))
+        before = None if cadence is None else _describe(s, cadence)
+        if cadence is None:
+            cadence = ReminderCadence(name=spec.name, created_at=now())
+            s.add(cadence)
+        cadence.account_class, cadence.quiet_days = spec.account_class, spec.quiet_days
+        cadence.auto_send, cadence.active = spec.auto_send, True
+        s.flush()
+        _set_steps(s, cadence.id, spec.steps)
+        audit(s, actor, "cadence.set", "cadence", cadence.id, before, _describe(s, cadence))
+        return cadence.id
+
+
+def _set_steps(s: Session, cadence_id: int, steps: Sequence[tuple[int, str]]) -> None:
+    existing = {
+        st.offset_days: st
+        for st in s.scalars(select(ReminderStep).where(ReminderStep.cadence_id == cadence_id))
+    }
+    for offset, template in steps:
+        if offset in existing:
+            existing.pop(offset).template = template
+        else:
+            s.add(ReminderStep(cadence_id=cadence_id, offset_days=offset, template=template))
+    for step in existing.values():  # steps no longer wanted: gone unless reminders name them
+        used = s.scalar(
+            select(func.count()).select_from(Reminder).where(Reminder.step_id == step.id)
+        )
+        if used:
+            raise InvalidInput(
+                f"the step at {step.offset_days:+d} days has reminders: keep it in the cadence"
+            )
+        s.delete(step)
+    s.flush()
+
+
+def _describe(s: Session, cadence: ReminderCadence) -> dict[str, object]:
+    steps = s.scalars(
+        select(ReminderStep)
+        .where(ReminderStep.cadence_id == cadence.id)
+        .order_by(ReminderStep.offset_days)
+    )
+    return {"name": cadence.name, "account_class": cadence.account_class, "quiet_days": cadence.quiet_days,
+            "auto_send": cadence.auto_send, "steps": [f"{st.offset_days:+d}:{st.template}" for st in steps]}  # fmt: skip
+
+
+def set_account_cadence(db: Database, actor: Actor, account_number: str, *, account_class: str | None = None,
+                        cadence: str | None = None) -> None:  # fmt: skip
+    """Give an account a class, or a cadence of its own ('' clears it) (supervisors)."""
+    require_supervisor(actor, "choose an account's reminder cadence")
+    with db.session() as s:
+        account = s.scalar(select(Account).where(Account.number == account_number))
+        if account is None:
+            raise NotFound(f"no account with number '{account_number}'")
+        before = {"account_class": account.account_class, "cadence_id": account.cadence_id}
+        if account_class is not None:
+            account.account_class = account_class.strip() or "standard"
+        if cadence is not None:
+            found = (
+                s.scalar(select(ReminderCadence.id).where(ReminderCadence.name == cadence))
+                if cadence
+                else None
+            )
+            if cadence and found is None:
+                raise NotFound(f"no cadence named '{cadence}'")
+            account.cadence_id = found
+        s.flush()
+        audit(s, actor, "account.cadence", "account", account.id, before,
+              {"account_class": account.account_class, "cadence_id": account.cadence_id})  # fmt: skip
+
+
+def queue_reminders(db: Database, on: date, actor: Actor = SYSTEM) -> QueueReport:
+    """Queue the day's due reminders of every active cadence (see the module docstring)."""
+    report = QueueReport(on)
+    with db.session() as s:
+        for cadence in s.scalars(
+            select(ReminderCadence).where(ReminderCadence.active).order_by(ReminderCadence.id)
+        ):
+            _queue_cadence(s, actor, cadence, on, report)
+        if report.queued or report.stopped or report.superseded:
+            audit(s, actor, "reminders.queue", "reminder", None, None,
+                  {"on": on, "queued": len(report.queued), "stopped": len(report.stopped),
+                   "superseded": len(report.superseded)})  # fmt: skip
+    return report
+
+
+def _queue_cadence(
+    s: Session, actor: Actor, cadence: ReminderCadence, on: date, report: QueueReport
+) -> None:
+    steps = [CadenceStep(st.id, st.offset_days, st.template)
+             for st in s.scalars(select(ReminderStep).where(ReminderStep.cadence_id == cadence.id))]  # fmt: skip
+    if not steps:
+        return
+    first, last = due_window(steps, on)
+    mine = or_(Account.cadence_id == cadence.id,
+               and_(Account.cadence_id.is_(None), Account.account_class == cadence.account_class))  # fmt: skip
+    pros = s.execute(
+        select(Pro.id, Pro.account_id, Pro.due_date).join(Account, Account.id == Pro.account_id)
+        .where(mine, Pro.status == "open", Pro.billing_status == "billed", Pro.open_balance > 0,
+               Pro.due_date.between(first, last), ~_disputed(), ~_promised())
+        .order_by(Pro.account_id, Pro.due_date, Pro.id)
+    ).all()  # fmt: skip
+    quiet = (
+        _recently_reminded(s, on - timedelta(days=cadence.quiet_days))
+        if cadence.quiet_days
+        else set()
+    )
+    _stop_paid(s, actor, on, report)
+    for pro_id, account_id, due in pros:
+        step = step_due(steps, due, on) if due is not None else None
+        if (
+            due is None
+            or step is None
+            or account_id in quiet
+            or _has(s, pro_id, step.id)
+            or _paid_since_start(s, pro_id)
+        ):
+            continue
+        for older in s.scalars(
+            select(Reminder).where(Reminder.pro_id == pro_id, Reminder.status == "queued")
+        ):
+            older.status, older.note = "superseded", f"the {step.offset_days:+d} day step came due"
+            report.superseded.append(older.id)
+        reminder = Reminder(pro_id=pro_id, account_id=account_id, issue_id=_issue_of(s, pro_id), step_id=step.id,
+                            status="queued", due_on=due + timedelta(days=step.offset_days), queued_on=on)  # fmt: skip
+        s.add(reminder)
+        s.flush()
+        report.queued.append(reminder.id)
+    _stop_promised(s, on, report)
+
+
+def _disputed() -> ColumnElement[bool]:
+    return exists().where(Issue.pro_id == Pro.id, Issue.status.in_(OPEN), Issue.type.in_(DISPUTES))
+
+
+def _promised() -> ColumnElement[bool]:
+    on_pro = exists().where(
+        Promise.status == "open", Promise.issue_id == Issue.id, Issue.pro_id == Pro.id
+    )
+    on_account = exists().where(Promise.status == "open", Promise.issue_id == Issue.id,
+                                Issue.level == "account", Issue.account_id == Pro.account_id,
+                                Issue.status.in_(OPEN))  # fmt: skip
+    return or_(on_pro, on_account)
+
+
+def _recently_reminded(s: Session, since: date) -> set[int]:
+    after = datetime.combine(since + timedelta(days=1), time())
+    return set(s.scalars(select(Reminder.account_id).where(
+        Reminder.status.in_(("sent", "sending")), Reminder.sent_at >= after)))  # fmt: skip
+
+
+def _has(s: Session, pro_id: int, step_id: int) -> bool:
+    return (
+        s.scalar(select(Reminder.id).where(Reminder.pro_id == pro_id, Reminder.step_id == step_id))
+        is not None
+    )
+
+
+def _start(s: Session, pro_id: int) -> date | None:
+    started: date | None = s.scalar(
+        select(func.min(Reminder.queued_on)).where(Reminder.pro_id == pro_id)
+    )
+    return started
+
+
+def _paid_since_start(s: Session, pro_id: int) -> bool:
+    start = _start(s, pro_id)
+    if start is None:
+        return False
+    paid = select(Payment.id).where(
+        Payment.pro_id == pro_id, Payment.kind == "payment", Payment.received_on >= start
+    )
+    return s.scalar(paid.limit(1)) is not None
+
+
+def _stop(s: Session, reminder: Reminder, why: str, report: QueueReport) -> None:
+    reminder.status, reminder.note = "stopped", why
+    report.stopped.append(reminder.id)
+
+
+def _stop_paid(s: Session, actor: Actor, on: date, report: QueueReport) -> None:
+    for reminder in s.scalars(select(Reminder).where(Reminder.status.in_(("queued", "failed")))):
+        if _paid_since_start(s, reminder.pro_id):
+            _stop(s, reminder, "a payment arrived", report)
+
+
+def _stop_promised(s: Session, on: date, report: QueueReport) -> None:
+    waiting = (
+        select(Reminder, Pro)
+        .join(Pro, Pro.id == Reminder.pro_id)
+        .where(Reminder.status.in_(("queued", "failed")), or_(_promised(), _disputed()))
+    )
+    for reminder, _pro in s.execute(waiting):
+        _stop(s, reminder, "a promise to pay or a dispute", report)
+
+
+def _issue_of(s: Session, pro_id: int) -> int | None:
+    found: int | None = s.scalar(select(Issue.id).where(Issue.pro_id == pro_id, Issue.status.in_(OPEN))
+                                 .order_by(Issue.id.desc()).limit(1))  # fmt: skip
+    return found
+
+
+def reminder_queue(db: Database, actor: Actor, on: date | None = None,
+                   statuses: Sequence[str] = ("queued", "failed")) -> list[ReminderInfo]:  # fmt: skip
+    """The reminders waiting for approval: a collector's accounts, or every one for a supervisor."""
+    with db.session() as s:
+        query = (
+            select(Reminder, Pro.pro, Account.number, Account.name, User.login, ReminderStep.offset_days,
+                   ReminderStep.template, Pro.open_balance)
+            .join(Pro, Pro.id == Reminder.pro_id).join(Account, Account.id == Reminder.account_id)
+            .join(ReminderStep, ReminderStep.id == Reminder.step_id)
+            .outerjoin(User, User.id == Account.collector_id)
+            .where(Reminder.status.in_(list(statuses)))
+            .order_by(Account.number, Reminder.due_on, Pro.pro)
+        )  # fmt: skip
+        if not actor.is_supervisor:
+            query = query.where(Account.collector_id == actor.id)
+        if on is not None:
+            query = query.where(Reminder.queued_on <= on)
+        return [ReminderInfo(r.id, pro, number, name, login, offset, template, r.due_on, r.status,
+                             f"{balance:.2f}", r.issue_id, r.note)
+                for r, pro, number, name, login, offset, template, balance in s.execute(query)]  # fmt: skip
+
+
+def skip(db: Database, actor: Actor, ids: Sequence[int]) -> int:
+    """Leave reminders unsent (the collector decided against them); returns how many."""
+    done = 0
+    with db.session() as s:
+        for reminder in s.scalars(
+            select(Reminder).where(
+                Reminder.id.in_(list(ids)), Reminder.status.in_(("queued", "failed"))
+            )
+        ):
+            _check_may(s, actor, reminder)
+            reminder.status, reminder.decided_by_id = "skipped", actor.id or None
+            audit(
+                s,
+                actor,
+                "reminder.skip",
+                "reminder",
+                reminder.id,
+                {"status": "queued"},
+                {"status": "skipped"},
+            )
+            done += 1
+    return done
+
+
+def _check_may(s: Session, actor: Actor, reminder: Reminder) -> None:
+    account = s.get(Account, reminder.account_id)
+    if not (actor.is_supervisor or (account is not None and account.collector_id == actor.id)):
+        raise PermissionDenied(
+            f"{actor.login} cannot send reminder {reminder.id}: not their account"
+        )
+
+
+def approve(db: Database, actor: Actor, ids: Sequence[int], on: date) -> SendReport:
+    """Send these reminders now, from the approving collector (one click for the day's queue)."""
+    report = SendReport()
+    for reminder_id in ids:
+        with db.session() as s:
+            reminder = s.get(Reminder, reminder_id)
+            if reminder is None:
+                raise NotFound(f"no reminder with id {reminder_id}")
+            _check_may(s, actor, reminder)
+        _send_one(db, actor, actor, reminder_id, on, report)
+    return report
+
+
+def send_automatic(db: Database, on: date, actor: Actor = SYSTEM) -> SendReport:
+    """Send the queued reminders of automatic cadences, if the supervisor allows it, each from
+    the account's collector."""
+    report = SendReport()
+    if not get_mail_settings(db).auto_send:
+        return report
+    with db.session() as s:
+        rows = s.execute(
+            select(Reminder.id, User.id, User.login, User.display_name, User.role)
+            .join(ReminderStep, ReminderStep.id == Reminder.step_id)
+            .join(ReminderCadence, ReminderCadence.id == ReminderStep.cadence_id)
+            .join(Account, Account.id == Reminder.account_id).join(User, User.id == Account.collector_id)
+            .where(Reminder.status == "queued", ReminderCadence.auto_send, Reminder.queued_on <= on)
+            .order_by(Reminder.id)
+        ).all()  # fmt: skip
+    from arbench.domain.catalogue import Role
+
+    for reminder_id, uid, login, name, role in rows:
+        _send_one(db, actor, Actor(uid, login, name, Role(role)), reminder_id, on, report)
+    return report
+
+
+def _claim(db: Database, reminder_id: int, actor: Actor) -> bool:
+    """queued/failed -> sending, by one process only (the guarded UPDATE is the lock)."""
+    with db.session() as s:
+        claimed = s.execute(update(Reminder).where(Reminder.id == reminder_id, Reminder.status.in_(("queued", "failed")))
+                            .values(status="sending", decided_by_id=actor.id or None))  # fmt: skip
+        return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+
+def _send_one(
+    db: Database, actor: Actor, sender: Actor, reminder_id: int, on: date, report: SendReport
+) -> None:
+    if not _claim(db, reminder_id, actor):
+        return  # someone else sent it, skipped it, or it was stopped
+    try:
+        with db.session() as s:
+            reminder = s.get(Reminder, reminder_id)
+            assert reminder is not None
+            step = s.get(ReminderStep, reminder.step_id)
+            assert step is not None
+            issue_id, template = reminder.issue_id, step.template
+        if issue_id is None:
+            raise InvalidInput("the pro has no open item to write about")
+        draft = email_service.compose(db, sender, issue_id, template, on)
+        if draft.missing:
+            raise InvalidInput(f"no value for {', '.join(draft.missing)}")
+        sent = mail_out.send_item_email(db, sender, mail_out.ItemEmail(
+            issue_id, draft.to, draft.subject, draft.body, template, ("invoice",)), on)  # fmt: skip
+    except ServiceError as exc:
+        _finish(db, actor, reminder_id, on, "failed", None, str(exc)[:200])
+        report.failed.append((reminder_id, str(exc)))
+        return
+    _finish(db, actor, reminder_id, on, "sent", sent.mail_id, None)
+    report.sent.append(reminder_id)
+
+
+def _finish(db: Database, actor: Actor, reminder_id: int, on: date, status: str,
+            mail_id: int | None, note: str | None) -> None:  # fmt: skip
+    with db.session() as s:
+        reminder = s.get(Reminder, reminder_id)
+        assert reminder is not None
+        reminder.status, reminder.mail_id, reminder.note = status, mail_id, note
+        if status == "sent":
+            reminder.sent_at = datetime.combine(on, now().time())  # the run's day (quiet periods)
+        audit(s, actor, f"reminder.{status}", "reminder", reminder.id, {"status": "sending"},
+              {"status": status, "mail_id": mail_id, "note": note})  # fmt: skip
