@@ -13,13 +13,25 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from arbench import __version__
-from arbench.cli import about_cmd, book, content_cmds, data_cmds, items, search_cmd, team_cmds
+from arbench.cli import (
+    about_cmd,
+    book,
+    content_cmds,
+    daily_cmds,
+    data_cmds,
+    items,
+    mail_cmds,
+    search_cmd,
+    team_cmds,
+)
 from arbench.cli.common import CliError
 from arbench.services.base import ServiceError
 from arbench.store.db import DatabaseError
 
 # Each module adds its sub-commands; add new command modules to this tuple.
-COMMAND_MODULES = (book, search_cmd, content_cmds, items, data_cmds, team_cmds, about_cmd)
+COMMAND_MODULES = (
+    book, search_cmd, content_cmds, items, data_cmds, team_cmds, mail_cmds, daily_cmds, about_cmd,
+)  # fmt: skip
 
 
 class _Parser(argparse.ArgumentParser):

@@ -72,6 +72,18 @@ def max_bytes(session: Session) -> int:
     return int(mb * 1024 * 1024)
 
 
+def set_max_mb(db: Database, actor: Actor, mb: float) -> None:
+    """Change the size limit of one document (supervisors)."""
+    from arbench.services.base import require_supervisor
+    from arbench.services.company import write_values
+
+    require_supervisor(actor, "change the document size limit")
+    if not 0 < mb <= 512:
+        raise InvalidInput(f"the document size limit must be between 0 and 512 MB, not {mb}")
+    with db.session() as s:
+        write_values(s, actor, {MAX_MB_KEY: f"{mb:g}"}, "documents.limit")
+
+
 def check_kind(kind: str) -> str:
     if kind not in DOCUMENT_KINDS:
         raise InvalidInput(

@@ -235,3 +235,34 @@ def log_email(
         audit(s, actor, "issue.email", "issue", issue.id, None,
               {"template": draft.template, "to": draft.to, "subject": draft.subject,
                "how": how, "activity_id": activity.id})  # fmt: skip
+
+
+def compose_statement(db: Database, actor: Actor, account_number: str, pros: list[tuple[str, Decimal]],
+                      on: date, template_key: str = "statement_of_account") -> EmailDraft:  # fmt: skip
+    """The statement email of an account for the given (PRO, open balance) lines; issue_id 0."""
+    with db.session() as s:
+        account = s.scalar(select(Account).where(Account.number == account_number))
+        if account is None:
+            raise NotFound(f"no account with number '{account_number}'")
+        contact = _contact(s, account.id)
+        user = s.get(User, actor.id) if actor.id else None
+        total = sum((amount for _, amount in pros), Decimal(0))
+        listed = [f"PRO {pro}  {_money(amount)}" for pro, amount in pros[:PRO_LIST_LIMIT]]
+        if len(pros) > PRO_LIST_LIMIT:
+            listed.append(f"... {len(pros) - PRO_LIST_LIMIT} more on the attached statement")
+        values = {
+            "customer_name": account.name, "account_number": account.number,
+            "contact_name": contact.name if contact else "", "contact_email": (contact.email or "") if contact else "",
+            "collector_name": actor.display_name, "collector_email": (user.email or "") if user else "",
+            "collector_phone": (user.phone or "") if user else "", "company_name": read_profile(s).name,
+            "today": on.isoformat(), "pro_list": "\n".join(listed), "open_amount": _money(total),
+        }  # fmt: skip
+        info = content.current_in(s, "template", template_key)
+    values = {k: v for k, v in values.items() if v}
+    template = parse_template(template_key, info.body)
+    subject, body = render_template(template, values, missing=MISSING)
+    from arbench.domain.content import template_fields
+
+    missing = tuple(f for f in template_fields(template) if f not in values)
+    return EmailDraft(values.get("contact_email", ""), subject, reflow(body), template_key, 0,
+                      values.get("collector_email", ""), missing)  # fmt: skip
