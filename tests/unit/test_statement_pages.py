@@ -59,7 +59,7 @@ def _big_account(db: Database) -> list[tuple[str, Decimal, Decimal]]:
 
 
 def test_a_60_page_statement_repeats_headers_and_page_numbers_and_adds_up(
-    empty_db: Database, tmp_path: Path
+    empty_db: Database, tmp_path: Path, qapp: object
 ) -> None:
     pdftotext = _need("pdftotext")
     rows = _big_account(empty_db)
