@@ -2,9 +2,10 @@
 
 `run_daily(db, on)` runs each step of STEPS once per day, whoever starts it first: a step is
 claimed by inserting its (day, step) row into `daily_runs` (unique), so a second run, or two
-machines starting at the same moment, skip what is taken (and say who took it). A step that
-failed is claimed again by the next run (a guarded UPDATE failed -> running). Steps are plain
-functions `(db, on) -> dict`: add one to STEPS to extend the run. `run_if_nobody_has(db, on)` is
+machines starting at the same moment, skip what is done; a run that finds a step running
+elsewhere stops there and leaves the later steps to that run, so steps always run in order.
+A step that failed is claimed again by the next run (a guarded UPDATE failed -> running).
+Steps are plain functions `(db, on) -> dict`: add one to STEPS to extend the run. `run_if_nobody_has(db, on)` is
 what the app calls on its first start of the day.
 """
 
@@ -131,10 +132,13 @@ def run_daily(db: Database, on: date | None = None, actor: Actor = SYSTEM,
     report = DailyReport(on)
     for name in steps or list(STEPS):
         claimed, status, who = _claim(db, on, name, actor.login)
+        if not claimed and status == "running":
+            # another run is on this step: it goes on with the later ones, in order (sending
+            # must not start before queueing has finished)
+            report.steps.append(StepResult(name, "taken", who))
+            break
         if not claimed:
-            report.steps.append(
-                StepResult(name, "taken" if status == "running" else "done_before", who)
-            )
+            report.steps.append(StepResult(name, "done_before", who))
             continue
         try:
             summary = STEPS[name](db, on)

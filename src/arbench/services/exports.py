@@ -155,5 +155,5 @@ def _page(data: Statement, profile: CompanyProfile) -> StatementPage:
     return StatementPage(
         profile.name, profile.address.replace("\n", ", "), profile.contact,
         profile.remit_to, profile.logo, data.account_number, data.account_name, data.bill_to,
-        data.on, lines, list(data.aging.items()),
+        data.on, lines, [(name.capitalize(), value) for name, value in data.aging.items()],
     )  # fmt: skip
