@@ -105,7 +105,10 @@ def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
     assert "Accounts Receivable, Demo Freight Lines" in compose.body.toPlainText()
     click(qtbot, compose.save_button)
     message = BytesParser(policy=policy.default).parsebytes(saved.read_bytes())
-    assert message["Subject"] == compose.subject.text() and message["To"]
+    assert (
+        message["Subject"] == f"{compose.subject.text()} [AR#{window.panel.detail.id}]"
+        and message["To"]
+    )
     assert tab.row(4).step.done  # logging the email ticked its step
     assert "saved as pod.eml" in window.panel.timeline.toPlainText()
 

@@ -246,7 +246,7 @@ def deliver(db: Database, message: EmailMessage) -> None:
 
 
 def save_item_eml(db: Database, actor: Actor, email: ItemEmail, directory: Path,
-                  on: date | None = None) -> SentMail:  # fmt: skip
+                  on: date | None = None, file_name: str | None = None) -> SentMail:  # fmt: skip
     """The offline fallback: write the email with its attachments as an .eml a mail client
     opens as a draft, named after the PRO or account; logged on the timeline as saved."""
     on = on or date.today()
@@ -255,7 +255,7 @@ def save_item_eml(db: Database, actor: Actor, email: ItemEmail, directory: Path,
     with db.session() as s:
         issue = _issue(s, email.issue_id)
         name = eml_name(s, issue, email.template)
-        target = directory / name
+        target = directory / (safe_file_name(file_name) if file_name else name)
         try:
             target.write_bytes(bytes(message))
         except OSError as exc:
@@ -265,6 +265,12 @@ def save_item_eml(db: Database, actor: Actor, email: ItemEmail, directory: Path,
     return SentMail(
         sent.mail_id, sent.subject, sent.to, sent.attachments, sent.how, sent.message_id, target
     )
+
+
+def suggested_eml_name(db: Database, issue_id: int, template: str) -> str:
+    """The .eml file name of an item's email: after the PRO (or the account), not an id."""
+    with db.session() as s:
+        return eml_name(s, _issue(s, issue_id), template)
 
 
 def eml_name(s: Session, issue: Issue, template: str) -> str:

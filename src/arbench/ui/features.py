@@ -24,6 +24,7 @@ FEATURES: tuple[str, ...] = (
     "arbench.ui.supervisor",
     "arbench.ui.data_actions",
     "arbench.ui.book_search",
+    "arbench.ui.correspondence",
 )  # module paths
 
 
