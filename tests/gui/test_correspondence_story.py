@@ -1,0 +1,241 @@
+"""A collector's evidence and correspondence, through the real window and widgets, on a real SMTP
+server (aiosmtpd) and a real IMAP server (dovecot fed by that SMTP server):
+
+1. drop a POD on a pro's Documents tab: it is stored, shown in the PDF viewer, "POD on file";
+2. email it with the invoice copy to the customer (Send over SMTP): both attachments arrive;
+3. the customer's reply, fetched from the Inbox window, lands on the pro's timeline with its
+   attachment among the pro's documents;
+4. a statement with the company profile is sent for three pros;
+5. a reminder cadence queues and sends the right reminders over simulated days, and stops on a
+   promise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import smtplib
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QPageSize, QPainter, QPdfWriter
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from arbench.services import company, content, items, mail_settings, reminders
+from arbench.services.base import actor_for
+from arbench.services.mail_settings import MailServer
+from arbench.services.reminders import CadenceSpec
+from arbench.store.db import Database
+from arbench.store.models import Account, Contact, Issue, Pro
+from arbench.ui import correspondence
+from arbench.ui.email_dialog import EmailDialog
+from helpers import open_window
+from mailservers import Dovecot, SmtpServer
+
+ON = date(2026, 11, 24)
+MAILBOX, MAILBOX_PW = "agarcia@demofreight.example", "imap-story-pw"
+
+
+@pytest.fixture
+def servers() -> Iterator[tuple[SmtpServer, Dovecot]]:
+    imap = Dovecot(MAILBOX, MAILBOX_PW).start()
+    smtp = SmtpServer().start()
+    smtp.handler.maildirs[MAILBOX] = imap.maildir
+    smtp.handler.owner = imap.owner
+    yield smtp, imap
+    smtp.stop()
+    imap.stop()
+
+
+def click(qtbot: QtBot, widget: QWidget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def a_pdf(path: Path, text: str) -> bytes:
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
+    painter = QPainter(writer)
+    painter.drawText(200, 200, text)
+    painter.end()
+    return path.read_bytes()
+
+
+def drop(panel: QWidget, paths: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    panel.dropEvent(event)
+
+
+def _setup(db: Database, smtp: SmtpServer, imap: Dovecot) -> None:
+    content.load_shipped(db)
+    boss = actor_for(db, "kwright")
+    mail_settings.set_server(db, boss, MailServer("smtp", "127.0.0.1", smtp.port, "plain", ""))
+    mail_settings.set_server(
+        db, boss, MailServer("imap", "127.0.0.1", imap.port, "plain", MAILBOX), MAILBOX_PW
+    )
+    company.set_profile(db, boss, company.ProfileChange(
+        name="Great Lakes Freight Lines", address="1200 Harbor Road, Toledo OH 43604",
+        remit_to="Great Lakes Freight Lines\nPO Box 4410\nToledo OH 43601"))  # fmt: skip
+
+
+def _a_pod_item(db: Database) -> tuple[int, str]:
+    with db.session() as s:
+        row = s.execute(
+            select(Issue.id, Pro.pro).join(Pro, Pro.id == Issue.pro_id)
+            .where(Issue.owner_id == actor_for(db, "agarcia").id, Issue.type == "pod_requested",
+                   Issue.status == "open").order_by(Issue.id)
+        ).first()  # fmt: skip
+    assert row is not None
+    return row[0], row[1]
+
+
+def test_pod_email_reply_statement_and_cadence(
+    demo_db: Database, servers: tuple[SmtpServer, Dovecot], qtbot: QtBot, tmp_path: Path
+) -> None:
+    smtp, imap = servers
+    _setup(demo_db, smtp, imap)
+    issue_id, pro = _a_pod_item(demo_db)
+    window = open_window(qtbot, demo_db, "agarcia")
+    window.open_item_by_id(issue_id)
+    assert window.panel.detail is not None and window.panel.detail.pro is not None
+    assert window.panel.detail.pro.pod_on_file is False
+
+    # 1. Drop the POD on the Documents tab.
+    docs = window.correspondence.documents  # type: ignore[attr-defined]
+    window.panel.tabs.setCurrentWidget(docs)
+    pod = a_pdf(tmp_path / f"POD {pro}.pdf", f"Delivered PRO {pro}, signed J. Smith")
+    drop(docs, [tmp_path / f"POD {pro}.pdf"])
+    assert [(d.kind, d.file_name) for d in docs.model.rows] == [("pod", f"POD {pro}.pdf")]
+    assert docs.viewer.currentWidget() is docs.viewer.pdf_view and docs.viewer.pdf.pageCount() == 1
+    assert window.panel.detail.pro.pod_on_file is True  # the item was redrawn
+
+    # 2. Email it with the invoice copy.
+    templates = [(t.key, t.title) for t in content.list_current(demo_db, "template")]
+    dialog = EmailDialog(demo_db, window.actor, issue_id, templates, "pod_copy", window, ON)
+    qtbot.addWidget(dialog)
+    dialog.logged.connect(lambda _how: window.refresh_item(issue_id))  # as the Item menu wires it
+    dialog.show()
+    dialog.check_attachment("invoice")
+    assert "[?]" not in dialog.body.toPlainText()
+    dialog.to.setText("pat@customer.example")
+    click(qtbot, dialog.smtp_button)
+    sent = smtp.received[-1].message
+    files = {p.get_filename(): p.get_payload(decode=True) for p in sent.iter_attachments()}
+    assert set(files) == {f"POD {pro}.pdf", f"invoice-PRO-{pro}.pdf"}
+    assert hashlib.sha256(files[f"POD {pro}.pdf"]).digest() == hashlib.sha256(pod).digest()
+    assert "Attached: " in window.panel.timeline.toPlainText()
+
+    # 3. The customer replies (to the collector's mailbox) with their signed copy.
+    reply = EmailMessage()
+    reply["From"], reply["To"], reply["Subject"] = (
+        "pat@customer.example",
+        MAILBOX,
+        f"Re: {sent['Subject']}",
+    )
+    reply.set_content("Thanks, our signed receiving copy is attached. Releasing payment Friday.")
+    signed = b"%PDF-1.4 customer receiving copy " + bytes(range(200))
+    reply.add_attachment(
+        signed, maintype="application", subtype="pdf", filename="receiving copy.pdf"
+    )
+    with smtplib.SMTP("127.0.0.1", smtp.port) as client:
+        client.send_message(reply)
+    inbox = correspondence.open_inbox(window)
+    qtbot.addWidget(inbox)
+    click(qtbot, inbox.fetch_button)
+    assert "1 on items" in inbox.status.text()
+    assert "Releasing payment Friday" in window.panel.timeline.toPlainText()
+    assert "receiving copy.pdf" in [d.file_name for d in docs.model.rows]
+    inbox.close()
+
+    # 4. A statement of three pros of this account, from the item.
+    statement = correspondence.open_statement(window, window.panel.detail)
+    assert statement is not None
+    qtbot.addWidget(statement)
+    for i in range(statement.pros.count()):
+        statement.pros.item(i).setCheckState(
+            Qt.CheckState.Checked if i < 3 else Qt.CheckState.Unchecked
+        )
+    chosen = statement.chosen()
+    assert len(chosen) == 3
+    statement.to.setText("ap@customer.example")
+    before = len(smtp.received)
+    click(qtbot, statement.send_button)
+    assert len(smtp.received) == before + 1
+    with demo_db.session() as s:
+        expected = sum(s.scalars(select(Pro.open_balance).where(Pro.pro.in_(chosen))), Decimal(0))
+    body = smtp.received[-1].message.get_body(preferencelist=("plain",)).get_content()
+    assert f"${expected:,.2f}" in body and "Great Lakes Freight Lines" in body
+    assert all(p in body for p in chosen)
+
+    # 5. A cadence over simulated days, approved in the Reminders window; a promise stops it.
+    _cadence_over_days(demo_db, window, qtbot, smtp)
+
+
+def _story_account(db: Database) -> dict[str, int]:
+    """An account of agarcia's with two pros due on 2026-12-01 (its own class, 'story')."""
+    ana = actor_for(db, "agarcia")
+    due, at, ids = date(2026, 12, 1), datetime(2026, 11, 1), {}
+    with db.session() as s:
+        account = Account(
+            number="C999001", name="Story Outdoor Co", collector_id=ana.id, account_class="story"
+        )
+        s.add(account)
+        s.flush()
+        s.add(Contact(account_id=account.id, name="Pat Payables", email="pat@story.example"))
+        for number in ("987650001", "987650002"):
+            pro = Pro(pro=number, account_id=account.id, invoice_number=f"S{number}", bol=f"B{number}",
+                      invoice_date=due - timedelta(days=30), due_date=due, amount=Decimal("640.00"),
+                      open_balance=Decimal("640.00"))  # fmt: skip
+            s.add(pro)
+            s.flush()
+            issue = Issue(level="pro", type="past_due", account_id=account.id, pro_id=pro.id, owner_id=ana.id,
+                          opened_on=due, created_at=at, updated_at=at)  # fmt: skip
+            s.add(issue)
+            s.flush()
+            ids[number] = issue.id
+    return ids
+
+
+def _cadence_over_days(db: Database, window: object, qtbot: QtBot, smtp: SmtpServer) -> None:
+    ids = _story_account(db)
+    boss, ana = actor_for(db, "kwright"), actor_for(db, "agarcia")
+    reminders.define_cadence(db, boss, CadenceSpec("story", ((-2, "payment_reminder_upcoming"),
+                             (0, "payment_due_today"), (7, "past_due_reminder")), "story", quiet_days=0))  # fmt: skip
+    dialog = correspondence.open_reminders(window)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    queue = dialog.queue  # type: ignore[attr-defined]
+    before = len(smtp.received)
+    due = date(2026, 12, 1)
+    for day in range(-3, 10):
+        on = due + timedelta(days=day)
+        if day == 3:  # the customer promises to pay 987650002
+            items.record_promise(db, ana, ids["987650002"], None, amount="640.00", due_on=on + timedelta(days=5),
+                                 on=on)  # fmt: skip
+        reminders.queue_reminders(db, on)
+        queue.set_day(on)
+        story = [
+            queue.list.item(i)
+            for i in range(queue.list.count())
+            if "C999001" in queue.list.item(i).text()
+        ]
+        for i in range(queue.list.count()):  # only the story account's reminders go out here
+            item = queue.list.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item in story else Qt.CheckState.Unchecked)
+        if story:
+            click(qtbot, queue.send_button)
+    got = Counter((m.message["To"], str(m.message["Subject"])) for m in smtp.received[before:])
+    assert set(got.values()) == {1}, got  # each reminder once
+    by_pro = Counter(str(m.message["Subject"]) for m in smtp.received[before:])
+    assert sum(1 for s in by_pro if "987650001" in s or "S987650001" in s) == 3  # -2, 0, +7
+    assert (
+        sum(1 for s in by_pro if "987650002" in s or "S987650002" in s) == 2
+    )  # -2, 0; promise stops +7
