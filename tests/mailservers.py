@@ -30,6 +30,19 @@ DOVECOT = shutil.which("dovecot") or (
 )
 
 
+def self_signed(directory: Path) -> tuple[Path, Any]:
+    """A certificate for 127.0.0.1 made with openssl, and a server context holding it."""
+    import ssl
+
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+                    "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return cert, context
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -72,13 +85,19 @@ class _Handler:
 class SmtpServer:
     """aiosmtpd on 127.0.0.1; with `logins`, AUTH PLAIN/LOGIN checks user and password."""
 
-    def __init__(self, logins: dict[str, str] | None = None):
+    def __init__(self, logins: dict[str, str] | None = None, tls: str | None = None,
+                 context: Any = None):  # fmt: skip
+        """tls: None (plain), "starttls" (required before MAIL) or "ssl" (TLS from the start)."""
         from aiosmtpd.controller import Controller
 
         self.handler = _Handler()
         self.port = free_port()
         self.logins = logins
         kwargs: dict[str, Any] = {}
+        if tls == "starttls":
+            kwargs.update(tls_context=context, require_starttls=True)
+        elif tls == "ssl":
+            kwargs.update(ssl_context=context)
         if logins is not None:
             kwargs.update(
                 authenticator=self._authenticate, auth_require_tls=False, auth_required=True

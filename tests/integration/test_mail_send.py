@@ -186,3 +186,33 @@ def test_bad_recipient_is_one_line(demo_db: Database) -> None:
         mail_out.send_item_email(
             demo_db, ana, mail_out.ItemEmail(issue_id, "not-an-address", "s", "b"), ON
         )
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_servers_are_verified_and_used(
+    demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, security: str
+) -> None:
+    """STARTTLS and implicit TLS to a server whose certificate the client trusts; the same
+    server is refused while its certificate is not trusted (nothing sent, one line)."""
+    from mailservers import self_signed
+
+    cert, context = self_signed(tmp_path)
+    server = SmtpServer(
+        logins={"ar@carrier.example": "tls-pw"}, tls=security, context=context
+    ).start()
+    try:
+        content.load_shipped(demo_db)
+        sup, ana = actor_for(demo_db, "kwright"), actor_for(demo_db, "agarcia")
+        mail_settings.set_server(demo_db, sup, MailServer("smtp", "127.0.0.1", server.port, security,
+                                                          "ar@carrier.example"), "tls-pw")  # fmt: skip
+        mail_settings.set_sender(demo_db, ana, "ana.garcia@carrier.example")
+        issue_id, _pro = _pro_item(demo_db, "agarcia")
+        email = mail_out.ItemEmail(issue_id, "ap@customer.example", "Over TLS", "Body")
+        with pytest.raises(mail_out.MailNotSent, match="CERTIFICATE_VERIFY_FAILED"):
+            mail_out.send_item_email(demo_db, ana, email, ON)
+        assert server.received == []
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        mail_out.send_item_email(demo_db, ana, email, ON)
+        assert [r.recipients for r in server.received] == [["ap@customer.example"]]
+    finally:
+        server.stop()
