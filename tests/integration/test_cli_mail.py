@@ -201,3 +201,32 @@ def test_daily_twice_does_nothing_the_second_time(
     code, out, _ = run_cli(capsys, "--db", db, "daily", "--on", ON)
     assert code == 0 and out.count("done_before") == 5
     assert date.fromisoformat(ON)  # the day is a real date
+
+
+def test_statements_in_bulk_send_the_good_and_name_the_bad(
+    demo_db: Database, smtp: SmtpServer, capsys: pytest.CaptureFixture[str], qapp: object
+) -> None:
+    content.load_shipped(demo_db)
+    db = str(demo_db.url).removeprefix("sqlite:///")
+    ana = actor_for(demo_db, "agarcia")
+    with demo_db.session() as s:
+        numbers = list(s.scalars(
+            select(Account.number).join(Pro, Pro.account_id == Account.id)
+            .where(Account.collector_id == ana.id, Pro.status == "open").group_by(Account.number)
+            .order_by(Account.number).limit(3)))  # fmt: skip
+        no_mail = s.scalar(select(Account).where(Account.number == numbers[2]))
+        assert no_mail is not None
+        for contact in s.scalars(select(Contact).where(Contact.account_id == no_mail.id)):
+            contact.email = None
+    assert run_cli(capsys, "--db", db, "--as", "kwright", "mail", "setup", "smtp", "--host", "127.0.0.1",
+                   "--port", str(smtp.port), "--security", "plain")[0] == 0  # fmt: skip
+    args = [a for n in numbers for a in ("--account", n)]
+    code, out, _err = run_cli(capsys, "--db", db, "--as", "agarcia", "statement", "send", *args, "--on", ON,
+                              "--format", "json")  # fmt: skip
+    report = json.loads(out)
+    assert code == 1  # one account could not be sent
+    assert [s["account_number"] for s in report["sent"]] == numbers[:2] and len(smtp.received) == 2
+    assert report["failed"] == [{"account": numbers[2], "error":
+                                 f"account {numbers[2]} has no contact with an email address: give --to"}]  # fmt: skip
+    names = sorted(next(m.message.iter_attachments()).get_filename() for m in smtp.received)
+    assert names == [f"statement-{n}-{ON}.pdf" for n in numbers[:2]]
