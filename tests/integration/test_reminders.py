@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from arbench.services import content, mail_settings, reminders
+from arbench.services import content, mail_settings, reminder_approval, reminders
 from arbench.services.base import SYSTEM, actor_for
 from arbench.services.daily import run_daily
 from arbench.services.mail_settings import MailServer
@@ -106,11 +106,11 @@ def test_a_cadence_over_simulated_days_sends_each_reminder_once_and_stops_on_a_p
                 s.add(Promise(issue_id=ids["222222"], amount=Decimal("500.00"), due_on=on + timedelta(days=10),
                               made_on=on))  # fmt: skip
         reminders.queue_reminders(empty_db, on)
-        queue = reminders.reminder_queue(empty_db, ana, on)
+        queue = reminder_approval.reminder_queue(empty_db, ana, on)
         assert all(r.pro != "333333" for r in queue)  # the disputed pro is left out
-        reminders.approve(empty_db, ana, [r.id for r in queue], on)
+        reminder_approval.approve(empty_db, ana, [r.id for r in queue], on)
         reminders.queue_reminders(empty_db, on)  # a second run the same day queues nothing new
-        assert reminders.reminder_queue(empty_db, ana, on) == []
+        assert reminder_approval.reminder_queue(empty_db, ana, on) == []
     sent = _subjects_by_pro(smtp)
     expected_first = {
         "Invoice I111111 for PRO 111111 is due on 2026-03-10 [AR#1]",
@@ -141,9 +141,9 @@ def test_a_quiet_period_defers_the_next_step(
     for day in range(0, 10):
         on = DUE + timedelta(days=day)
         reminders.queue_reminders(empty_db, on)
-        for r in reminders.reminder_queue(empty_db, ana, on):
+        for r in reminder_approval.reminder_queue(empty_db, ana, on):
             if r.account_number == "B200":
-                reminders.approve(empty_db, ana, [r.id], on)
+                reminder_approval.approve(empty_db, ana, [r.id], on)
                 sent_on[r.template] = on
     assert sent_on == {"payment_due_today": DUE, "past_due_reminder": DUE + timedelta(days=5)}
 
@@ -164,8 +164,43 @@ def test_automatic_cadences_go_out_only_where_allowed(
             s.scalar(select(func.count()).select_from(Reminder).where(Reminder.status == "queued"))
             == 3
         )
-    report = reminders.send_automatic(empty_db, DUE, SYSTEM)
+    report = reminder_approval.send_automatic(empty_db, DUE, SYSTEM)
     assert len(report.sent) == 3 and len(smtp.received) == 3
     assert all("ana@carrier.example" in str(m.message["From"]) for m in smtp.received)
     again = run_daily(empty_db, DUE)  # the same day again: every step already done
     assert {s.status for s in again.steps} == {"done_before"}
+
+
+def test_the_reminders_command_lists_and_approves_the_queue(
+    empty_db: Database, smtp: SmtpServer, capsys: pytest.CaptureFixture[str], qapp: object
+) -> None:
+    import json
+
+    from helpers import run_cli
+
+    small_book(empty_db, smtp)
+    db = str(empty_db.url).removeprefix("sqlite:///")
+    code, _out, err = run_cli(capsys, "--db", db, "--as", "sup", "cadence", "set", "standard", "--class", "standard",
+                              "--step", "0:payment_due_today", "--step", "+7:past_due_reminder")  # fmt: skip
+    assert code == 0, err
+    assert run_cli(capsys, "--db", db, "daily", "--on", DUE.isoformat())[0] == 0
+    code, out, _ = run_cli(
+        capsys, "--db", db, "--as", "ana", "reminders", "--on", DUE.isoformat(), "--format", "json"
+    )
+    queue = json.loads(out)
+    assert sorted(r["pro"] for r in queue) == ["111111", "222222", "444444"]  # not the disputed one
+    assert {r["template"] for r in queue} == {"payment_due_today"}
+    code, out, _ = run_cli(
+        capsys, "--db", db, "--as", "ana", "reminders", "approve", "--all", "--on", DUE.isoformat()
+    )
+    assert (
+        code == 0
+        and out.strip().endswith("3 reminder(s) sent, 0 failed")
+        and len(smtp.received) == 3
+    )
+    code, _out, err = run_cli(
+        capsys, "--db", db, "--as", "ana", "cadence", "set", "x", "--step", "seven"
+    )
+    assert code == 2 and err.strip() == (
+        "arbench: error: --step: a step is OFFSET:TEMPLATE (e.g. -3:payment_reminder_upcoming), not 'seven'"
+    )

@@ -140,7 +140,7 @@ def cmd_cadence_account(args: argparse.Namespace) -> int:
 
 
 def cmd_reminders(args: argparse.Namespace) -> int:
-    from arbench.services import reminders
+    from arbench.services import reminder_approval
 
     db = open_db(args)
     try:
@@ -148,7 +148,7 @@ def cmd_reminders(args: argparse.Namespace) -> int:
             acting_user(args, db, "reminders") if args.action != "list" or args.as_login else SYSTEM
         )
         on = parse_date(args.on, "--on") or date.today()
-        queue = reminders.reminder_queue(db, actor, on)
+        queue = reminder_approval.reminder_queue(db, actor, on)
         if args.action == "list":
             rows = [asdict(r) for r in queue]
             if args.format == "json":
@@ -164,9 +164,9 @@ def cmd_reminders(args: argparse.Namespace) -> int:
         if not ids:
             raise CliError(f"`reminders {args.action}` needs reminder IDs or --all")
         if args.action == "skip":
-            print(f"{reminders.skip(db, actor, ids)} reminder(s) skipped")
+            print(f"{reminder_approval.skip(db, actor, ids)} reminder(s) skipped")
             return 0
-        report = reminders.approve(db, actor, ids, on)
+        report = reminder_approval.approve(db, actor, ids, on)
     finally:
         db.dispose()
     for reminder_id, why in report.failed:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from arbench.services import mail_in, reminders
+from arbench.services import mail_in, reminder_approval, reminders
 from arbench.services.base import SYSTEM, Actor, ServiceError, audit, now
 from arbench.services.mail_settings import get_mail_settings
 from arbench.store.correspondence_models import DailyRun
@@ -51,7 +51,7 @@ def _queue(db: Database, on: date) -> dict[str, Any]:
 
 
 def _send(db: Database, on: date) -> dict[str, Any]:
-    report = reminders.send_automatic(db, on)
+    report = reminder_approval.send_automatic(db, on)
     return {"sent": len(report.sent), "failed": len(report.failed)}
 
 

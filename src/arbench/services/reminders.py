@@ -8,10 +8,8 @@ per pro and step, the step due that day for every open, billed pro with a balanc
   the pro's reminders began stops its cadence (queued reminders become 'stopped');
 - the quiet period: no reminder is queued for an account that got one within the cadence's
   `quiet_days`; the step waits (within the grace days) and is queued when the period ends.
-A newer step supersedes an older one still waiting. The queue waits for the collector's
-one-click approval (`approve`), or goes out by itself in `send_automatic` where the cadence is
-automatic and the supervisor allowed it (setting mail.auto_send). A reminder is sent at most
-once: it is claimed (queued -> sending) by a guarded UPDATE before the mail goes out.
+A newer step supersedes an older one still waiting. The queue then waits for the collector's
+approval, or goes out by itself (services/reminder_approval.py).
 """
 
 from __future__ import annotations
@@ -20,29 +18,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from arbench.domain.cadence import CadenceStep, due_window, step_due
 from arbench.domain.catalogue import ISSUE_TYPES, OPEN_STATUSES
-from arbench.services import email as email_service
-from arbench.services import mail_out
 from arbench.services.base import (
     SYSTEM,
     Actor,
     InvalidInput,
     NotFound,
-    PermissionDenied,
-    ServiceError,
     audit,
     now,
     require_supervisor,
 )
-from arbench.services.mail_settings import get_mail_settings
 from arbench.store.correspondence_models import Reminder, ReminderCadence, ReminderStep
 from arbench.store.db import Database
-from arbench.store.models import Account, Issue, Payment, Pro, Promise, User
+from arbench.store.models import Account, Issue, Payment, Pro, Promise
 
 OPEN = [s.value for s in OPEN_STATUSES]
 DISPUTES = [key for key, t in ISSUE_TYPES.items() if t.dispute]
@@ -57,34 +50,12 @@ class CadenceSpec:
     auto_send: bool = False
 
 
-@dataclass(frozen=True)
-class ReminderInfo:
-    id: int
-    pro: str
-    account_number: str
-    account_name: str
-    collector: str | None
-    offset_days: int
-    template: str
-    due_on: date
-    status: str
-    open_balance: str
-    issue_id: int | None
-    note: str | None = None
-
-
 @dataclass
 class QueueReport:
     on: date
     queued: list[int] = field(default_factory=list)
     stopped: list[int] = field(default_factory=list)
     superseded: list[int] = field(default_factory=list)
-
-
-@dataclass
-class SendReport:
-    sent: list[int] = field(default_factory=list)
-    failed: list[tuple[int, str]] = field(default_factory=list)
 
 
 def define_cadence(db: Database, actor: Actor, spec: CadenceSpec) -> int:
@@ -301,139 +272,3 @@ def _issue_of(s: Session, pro_id: int) -> int | None:
     found: int | None = s.scalar(select(Issue.id).where(Issue.pro_id == pro_id, Issue.status.in_(OPEN))
                                  .order_by(Issue.id.desc()).limit(1))  # fmt: skip
     return found
-
-
-def reminder_queue(db: Database, actor: Actor, on: date | None = None,
-                   statuses: Sequence[str] = ("queued", "failed")) -> list[ReminderInfo]:  # fmt: skip
-    """The reminders waiting for approval: a collector's accounts, or every one for a supervisor."""
-    with db.session() as s:
-        query = (
-            select(Reminder, Pro.pro, Account.number, Account.name, User.login, ReminderStep.offset_days,
-                   ReminderStep.template, Pro.open_balance)
-            .join(Pro, Pro.id == Reminder.pro_id).join(Account, Account.id == Reminder.account_id)
-            .join(ReminderStep, ReminderStep.id == Reminder.step_id)
-            .outerjoin(User, User.id == Account.collector_id)
-            .where(Reminder.status.in_(list(statuses)))
-            .order_by(Account.number, Reminder.due_on, Pro.pro)
-        )  # fmt: skip
-        if not actor.is_supervisor:
-            query = query.where(Account.collector_id == actor.id)
-        if on is not None:
-            query = query.where(Reminder.queued_on <= on)
-        return [ReminderInfo(r.id, pro, number, name, login, offset, template, r.due_on, r.status,
-                             f"{balance:.2f}", r.issue_id, r.note)
-                for r, pro, number, name, login, offset, template, balance in s.execute(query)]  # fmt: skip
-
-
-def skip(db: Database, actor: Actor, ids: Sequence[int]) -> int:
-    """Leave reminders unsent (the collector decided against them); returns how many."""
-    done = 0
-    with db.session() as s:
-        for reminder in s.scalars(
-            select(Reminder).where(
-                Reminder.id.in_(list(ids)), Reminder.status.in_(("queued", "failed"))
-            )
-        ):
-            _check_may(s, actor, reminder)
-            reminder.status, reminder.decided_by_id = "skipped", actor.id or None
-            audit(
-                s,
-                actor,
-                "reminder.skip",
-                "reminder",
-                reminder.id,
-                {"status": "queued"},
-                {"status": "skipped"},
-            )
-            done += 1
-    return done
-
-
-def _check_may(s: Session, actor: Actor, reminder: Reminder) -> None:
-    account = s.get(Account, reminder.account_id)
-    if not (actor.is_supervisor or (account is not None and account.collector_id == actor.id)):
-        raise PermissionDenied(
-            f"{actor.login} cannot send reminder {reminder.id}: not their account"
-        )
-
-
-def approve(db: Database, actor: Actor, ids: Sequence[int], on: date) -> SendReport:
-    """Send these reminders now, from the approving collector (one click for the day's queue)."""
-    report = SendReport()
-    for reminder_id in ids:
-        with db.session() as s:
-            reminder = s.get(Reminder, reminder_id)
-            if reminder is None:
-                raise NotFound(f"no reminder with id {reminder_id}")
-            _check_may(s, actor, reminder)
-        _send_one(db, actor, actor, reminder_id, on, report)
-    return report
-
-
-def send_automatic(db: Database, on: date, actor: Actor = SYSTEM) -> SendReport:
-    """Send the queued reminders of automatic cadences, if the supervisor allows it, each from
-    the account's collector."""
-    report = SendReport()
-    if not get_mail_settings(db).auto_send:
-        return report
-    with db.session() as s:
-        rows = s.execute(
-            select(Reminder.id, User.id, User.login, User.display_name, User.role)
-            .join(ReminderStep, ReminderStep.id == Reminder.step_id)
-            .join(ReminderCadence, ReminderCadence.id == ReminderStep.cadence_id)
-            .join(Account, Account.id == Reminder.account_id).join(User, User.id == Account.collector_id)
-            .where(Reminder.status == "queued", ReminderCadence.auto_send, Reminder.queued_on <= on)
-            .order_by(Reminder.id)
-        ).all()  # fmt: skip
-    from arbench.domain.catalogue import Role
-
-    for reminder_id, uid, login, name, role in rows:
-        _send_one(db, actor, Actor(uid, login, name, Role(role)), reminder_id, on, report)
-    return report
-
-
-def _claim(db: Database, reminder_id: int, actor: Actor) -> bool:
-    """queued/failed -> sending, by one process only (the guarded UPDATE is the lock)."""
-    with db.session() as s:
-        claimed = s.execute(update(Reminder).where(Reminder.id == reminder_id, Reminder.status.in_(("queued", "failed")))
-                            .values(status="sending", decided_by_id=actor.id or None))  # fmt: skip
-        return bool(claimed.rowcount)  # type: ignore[attr-defined]
-
-
-def _send_one(
-    db: Database, actor: Actor, sender: Actor, reminder_id: int, on: date, report: SendReport
-) -> None:
-    if not _claim(db, reminder_id, actor):
-        return  # someone else sent it, skipped it, or it was stopped
-    try:
-        with db.session() as s:
-            reminder = s.get(Reminder, reminder_id)
-            assert reminder is not None
-            step = s.get(ReminderStep, reminder.step_id)
-            assert step is not None
-            issue_id, template = reminder.issue_id, step.template
-        if issue_id is None:
-            raise InvalidInput("the pro has no open item to write about")
-        draft = email_service.compose(db, sender, issue_id, template, on)
-        if draft.missing:
-            raise InvalidInput(f"no value for {', '.join(draft.missing)}")
-        sent = mail_out.send_item_email(db, sender, mail_out.ItemEmail(
-            issue_id, draft.to, draft.subject, draft.body, template, ("invoice",)), on)  # fmt: skip
-    except ServiceError as exc:
-        _finish(db, actor, reminder_id, on, "failed", None, str(exc)[:200])
-        report.failed.append((reminder_id, str(exc)))
-        return
-    _finish(db, actor, reminder_id, on, "sent", sent.mail_id, None)
-    report.sent.append(reminder_id)
-
-
-def _finish(db: Database, actor: Actor, reminder_id: int, on: date, status: str,
-            mail_id: int | None, note: str | None) -> None:  # fmt: skip
-    with db.session() as s:
-        reminder = s.get(Reminder, reminder_id)
-        assert reminder is not None
-        reminder.status, reminder.mail_id, reminder.note = status, mail_id, note
-        if status == "sent":
-            reminder.sent_at = datetime.combine(on, now().time())  # the run's day (quiet periods)
-        audit(s, actor, f"reminder.{status}", "reminder", reminder.id, {"status": "sending"},
-              {"status": status, "mail_id": mail_id, "note": note})  # fmt: skip

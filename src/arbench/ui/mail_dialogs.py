@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbench.services import mail_in, reminders, statements
+from arbench.services import mail_in, reminder_approval, statements
 from arbench.services.base import Actor, ServiceError
 from arbench.store.db import Database
 
@@ -181,7 +181,7 @@ class ReminderQueue(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        queue = reminders.reminder_queue(self.db, self.actor, self.on)
+        queue = reminder_approval.reminder_queue(self.db, self.actor, self.on)
         self.issue_of = {r.id: r.issue_id for r in queue}
         self.list.clear()
         for r in queue:
@@ -199,9 +199,9 @@ class ReminderQueue(QWidget):
         self.send_button.setEnabled(bool(queue))
         self.skip_button.setEnabled(bool(queue))
 
-    def send(self) -> reminders.SendReport:
+    def send(self) -> reminder_approval.SendReport:
         ids = _checked_ids(self.list)
-        report = reminders.approve(self.db, self.actor, ids, self.on)
+        report = reminder_approval.approve(self.db, self.actor, ids, self.on)
         if report.failed:
             QMessageBox.warning(
                 self, "arbench", "\n".join(f"reminder {i}: {why}" for i, why in report.failed)
@@ -212,7 +212,7 @@ class ReminderQueue(QWidget):
     def skip(self) -> None:
         ids = _checked_ids(self.list)
         try:
-            reminders.skip(self.db, self.actor, ids)
+            reminder_approval.skip(self.db, self.actor, ids)
         except ServiceError as exc:
             QMessageBox.warning(self, "arbench", str(exc))
         self._done([])
