@@ -220,7 +220,7 @@ def _cadence_over_days(db: Database, window: object, qtbot: QtBot, smtp: SmtpSer
         if day == 3:  # the customer promises to pay 987650002
             items.record_promise(db, ana, ids["987650002"], None, amount="640.00", due_on=on + timedelta(days=5),
                                  on=on)  # fmt: skip
-        reminders.queue_reminders(db, on)
+        reminders.queue_reminders(db, boss, on)
         queue.set_day(on)
         story = [
             queue.list.item(i)

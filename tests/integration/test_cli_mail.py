@@ -193,12 +193,21 @@ def test_daily_twice_does_nothing_the_second_time(
     demo_db: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = str(demo_db.url).removeprefix("sqlite:///")
-    code, out, err = run_cli(capsys, "--db", db, "daily", "--on", ON, "--format", "json")
+    code, _out, err = run_cli(capsys, "--db", db, "daily", "--on", ON)
+    assert code == 2 and err == "arbench: error: `daily` needs --as LOGIN (the user who acts)\n"
+    code, _out, err = run_cli(capsys, "--db", db, "--as", "mlee", "daily", "--on", ON)
+    assert (
+        code == 2
+        and err == "arbench: error: a trainee cannot run the daily jobs; mlee is a trainee\n"
+    )
+    code, out, err = run_cli(
+        capsys, "--db", db, "--as", "kwright", "daily", "--on", ON, "--format", "json"
+    )
     assert code == 0, err
     first = {s["step"]: s["status"] for s in json.loads(out)["steps"]}
     assert first == dict.fromkeys(("settle_promises", "end_covers", "queue_reminders", "send_reminders",
                                    "fetch_mail"), "done")  # fmt: skip
-    code, out, _ = run_cli(capsys, "--db", db, "daily", "--on", ON)
+    code, out, _ = run_cli(capsys, "--db", db, "--as", "agarcia", "daily", "--on", ON)
     assert code == 0 and out.count("done_before") == 5
     assert date.fromisoformat(ON)  # the day is a real date
 

@@ -42,7 +42,7 @@ def _url(db: Database) -> str:
 def _run_concurrently(db: Database, day: str) -> list[subprocess.CompletedProcess[str]]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     url = _url(db)
-    procs = [subprocess.Popen([sys.executable, "-m", "arbench", "--db", url, "daily", "--on", day],
+    procs = [subprocess.Popen([sys.executable, "-m", "arbench", "--db", url, "--as", "sup", "daily", "--on", day],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
              for _ in range(PROCESSES)]  # fmt: skip
     done = []

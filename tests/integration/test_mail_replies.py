@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from arbench.services import content, documents, item_detail, mail_in, mail_out, mail_settings
-from arbench.services.base import SYSTEM, actor_for
+from arbench.services.base import actor_for
 from arbench.services.mail_settings import MailServer
 from arbench.store.correspondence_models import MailMessage
 from arbench.store.db import Database
@@ -86,7 +86,7 @@ def test_replies_land_on_their_items_and_the_rest_waits_in_the_inbox(
     _customer_sends(smtp, "Remittance question", f"Which items does invoice {inv2} cover?")
     _customer_sends(smtp, "Hello", "Please call me about our account.")
 
-    report = mail_in.fetch_mail(demo_db, SYSTEM)
+    report = mail_in.fetch_mail(demo_db, sup)
     assert report.fetched == 3 and len(report.matched) == 2 and len(report.inbox) == 1
     by_issue = {r.issue_id: r for r in report.matched}
     assert by_issue[first].matched_by == "token" and by_issue[first].attachments == (
@@ -102,7 +102,7 @@ def test_replies_land_on_their_items_and_the_rest_waits_in_the_inbox(
         ("signed POD.pdf", "pod", hashlib.sha256(SIGNED).hexdigest())
     ]
 
-    again = mail_in.fetch_mail(demo_db, SYSTEM)  # nothing new: the UID position was kept
+    again = mail_in.fetch_mail(demo_db, sup)  # nothing new: the UID position was kept
     assert again.fetched == 0
     waiting = mail_in.inbox(demo_db)
     assert [m.subject for m in waiting] == ["Hello"]

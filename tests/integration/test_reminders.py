@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from arbench.services import content, mail_settings, reminder_approval, reminders
-from arbench.services.base import SYSTEM, actor_for
+from arbench.services.base import actor_for
 from arbench.services.daily import run_daily
 from arbench.services.mail_settings import MailServer
 from arbench.services.reminders import CadenceSpec
@@ -105,11 +105,13 @@ def test_a_cadence_over_simulated_days_sends_each_reminder_once_and_stops_on_a_p
             with empty_db.session() as s:
                 s.add(Promise(issue_id=ids["222222"], amount=Decimal("500.00"), due_on=on + timedelta(days=10),
                               made_on=on))  # fmt: skip
-        reminders.queue_reminders(empty_db, on)
+        reminders.queue_reminders(empty_db, boss, on)
         queue = reminder_approval.reminder_queue(empty_db, ana, on)
         assert all(r.pro != "333333" for r in queue)  # the disputed pro is left out
         reminder_approval.approve(empty_db, ana, [r.id for r in queue], on)
-        reminders.queue_reminders(empty_db, on)  # a second run the same day queues nothing new
+        reminders.queue_reminders(
+            empty_db, boss, on
+        )  # a second run the same day queues nothing new
         assert reminder_approval.reminder_queue(empty_db, ana, on) == []
     sent = _subjects_by_pro(smtp)
     expected_first = {
@@ -140,7 +142,7 @@ def test_a_quiet_period_defers_the_next_step(
     sent_on: dict[str, date] = {}
     for day in range(0, 10):
         on = DUE + timedelta(days=day)
-        reminders.queue_reminders(empty_db, on)
+        reminders.queue_reminders(empty_db, boss, on)
         for r in reminder_approval.reminder_queue(empty_db, ana, on):
             if r.account_number == "B200":
                 reminder_approval.approve(empty_db, ana, [r.id], on)
@@ -155,7 +157,7 @@ def test_automatic_cadences_go_out_only_where_allowed(
     boss = actor_for(empty_db, "sup")
     reminders.define_cadence(empty_db, boss, CadenceSpec("auto", ((0, "payment_due_today"),), "standard",
                                                          auto_send=True))  # fmt: skip
-    first = run_daily(empty_db, DUE)
+    first = run_daily(empty_db, boss, DUE)
     assert {s.step: s.status for s in first.steps}["send_reminders"] == "done"
     assert smtp.received == []  # the supervisor has not allowed automatic sending
     mail_settings.set_auto_send(empty_db, boss, True)
@@ -164,10 +166,10 @@ def test_automatic_cadences_go_out_only_where_allowed(
             s.scalar(select(func.count()).select_from(Reminder).where(Reminder.status == "queued"))
             == 3
         )
-    report = reminder_approval.send_automatic(empty_db, DUE, SYSTEM)
+    report = reminder_approval.send_automatic(empty_db, boss, DUE)
     assert len(report.sent) == 3 and len(smtp.received) == 3
     assert all("ana@carrier.example" in str(m.message["From"]) for m in smtp.received)
-    again = run_daily(empty_db, DUE)  # the same day again: every step already done
+    again = run_daily(empty_db, boss, DUE)  # the same day again: every step already done
     assert {s.status for s in again.steps} == {"done_before"}
 
 
@@ -183,7 +185,7 @@ def test_the_reminders_command_lists_and_approves_the_queue(
     code, _out, err = run_cli(capsys, "--db", db, "--as", "sup", "cadence", "set", "standard", "--class", "standard",
                               "--step", "0:payment_due_today", "--step", "+7:past_due_reminder")  # fmt: skip
     assert code == 0, err
-    assert run_cli(capsys, "--db", db, "daily", "--on", DUE.isoformat())[0] == 0
+    assert run_cli(capsys, "--db", db, "--as", "sup", "daily", "--on", DUE.isoformat())[0] == 0
     code, out, _ = run_cli(
         capsys, "--db", db, "--as", "ana", "reminders", "--on", DUE.isoformat(), "--format", "json"
     )

@@ -17,7 +17,6 @@ from datetime import date
 
 from arbench.cli.common import CliError, acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
-from arbench.services.base import SYSTEM, actor_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -144,9 +143,9 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
-        actor = (
-            acting_user(args, db, "reminders") if args.action != "list" or args.as_login else SYSTEM
-        )
+        actor = acting_user(
+            args, db, "reminders"
+        )  # a collector's queue, or every one for a supervisor
         on = parse_date(args.on, "--on") or date.today()
         queue = reminder_approval.reminder_queue(db, actor, on)
         if args.action == "list":
@@ -180,8 +179,7 @@ def cmd_daily(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
-        actor = actor_for(db, args.as_login) if args.as_login else SYSTEM
-        report = run_daily(db, parse_date(args.on, "--on"), actor)
+        report = run_daily(db, acting_user(args, db, "daily"), parse_date(args.on, "--on"))
     finally:
         db.dispose()
     if args.format == "json":

@@ -25,7 +25,6 @@ from pathlib import Path
 from arbench.cli.common import CliError, acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
 from arbench.domain.documents import DOCUMENT_KINDS
-from arbench.services.base import SYSTEM, actor_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -264,8 +263,7 @@ def cmd_mail_fetch(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
-        actor = actor_for(db, args.as_login) if args.as_login else SYSTEM
-        report = mail_in.fetch_mail(db, actor)
+        report = mail_in.fetch_mail(db, acting_user(args, db, "mail fetch"))
     finally:
         db.dispose()
     _print_filed(report, args.format)

@@ -1,11 +1,11 @@
 """The daily run: settle promises, end covers, queue reminders, send the allowed ones, fetch mail.
 
-`run_daily(db, on)` runs each step of STEPS once per day, whoever starts it first: a step is
+`run_daily(db, actor, on)` runs each step of STEPS once per day, whoever starts it first: a step is
 claimed by inserting its (day, step) row into `daily_runs` (unique), so a second run, or two
 machines starting at the same moment, skip what is done; a run that finds a step running
 elsewhere stops there and leaves the later steps to that run, so steps always run in order.
 A step that failed is claimed again by the next run (a guarded UPDATE failed -> running).
-Steps are plain functions `(db, on) -> dict`: add one to STEPS to extend the run. `run_if_nobody_has(db, on)` is
+Steps are plain functions `(db, actor, on) -> dict`: add one to STEPS to extend the run. `run_if_nobody_has(db, actor, on)` is
 what the app calls on its first start of the day.
 """
 
@@ -19,30 +19,31 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from arbench.domain.catalogue import Role
 from arbench.services import mail_in, reminder_approval, reminders
-from arbench.services.base import SYSTEM, Actor, ServiceError, audit, now
+from arbench.services.base import Actor, PermissionDenied, ServiceError, audit, now
 from arbench.services.mail_settings import get_mail_settings
 from arbench.store.correspondence_models import DailyRun
 from arbench.store.db import Database
 
-Step = Callable[[Database, date], dict[str, Any]]
+Step = Callable[[Database, Actor, date], dict[str, Any]]
 
 
-def _settle(db: Database, on: date) -> dict[str, Any]:
+def _settle(db: Database, actor: Actor, on: date) -> dict[str, Any]:
     from arbench.services.promises import settle_promises
 
     summary = settle_promises(db, on)
     return {"checked": summary.checked, "kept": len(summary.kept), "broken": len(summary.broken)}
 
 
-def _end_covers(db: Database, on: date) -> dict[str, Any]:
+def _end_covers(db: Database, actor: Actor, on: date) -> dict[str, Any]:
     from arbench.services.assignments import revert_due_covers
 
-    return {"covers_ended": len(revert_due_covers(db, on))}
+    return {"covers_ended": len(revert_due_covers(db, on, actor))}
 
 
-def _queue(db: Database, on: date) -> dict[str, Any]:
-    report = reminders.queue_reminders(db, on)
+def _queue(db: Database, actor: Actor, on: date) -> dict[str, Any]:
+    report = reminders.queue_reminders(db, actor, on)
     return {
         "queued": len(report.queued),
         "stopped": len(report.stopped),
@@ -50,15 +51,15 @@ def _queue(db: Database, on: date) -> dict[str, Any]:
     }
 
 
-def _send(db: Database, on: date) -> dict[str, Any]:
-    report = reminder_approval.send_automatic(db, on)
+def _send(db: Database, actor: Actor, on: date) -> dict[str, Any]:
+    report = reminder_approval.send_automatic(db, actor, on)
     return {"sent": len(report.sent), "failed": len(report.failed)}
 
 
-def _fetch(db: Database, on: date) -> dict[str, Any]:
+def _fetch(db: Database, actor: Actor, on: date) -> dict[str, Any]:
     if get_mail_settings(db).imap is None:
         return {"skipped": "no IMAP mailbox set up"}
-    report = mail_in.fetch_mail(db)
+    report = mail_in.fetch_mail(db, actor)
     return {"fetched": report.fetched, "matched": len(report.matched), "inbox": len(report.inbox)}
 
 
@@ -125,9 +126,12 @@ def _finish(
         )
 
 
-def run_daily(db: Database, on: date | None = None, actor: Actor = SYSTEM,
+def run_daily(db: Database, actor: Actor, on: date | None = None,
               steps: list[str] | None = None) -> DailyReport:  # fmt: skip
-    """Run the day's steps that nobody ran yet (see the module docstring)."""
+    """Run the day's steps that nobody ran yet (see the module docstring), as `actor` (a named
+    collector or supervisor, or the team's service user: a trainee does not run the jobs)."""
+    if actor.role == Role.TRAINEE:
+        raise PermissionDenied(f"a trainee cannot run the daily jobs; {actor.login} is a trainee")
     on = on or date.today()
     report = DailyReport(on)
     for name in steps or list(STEPS):
@@ -141,7 +145,7 @@ def run_daily(db: Database, on: date | None = None, actor: Actor = SYSTEM,
             report.steps.append(StepResult(name, "done_before", who))
             continue
         try:
-            summary = STEPS[name](db, on)
+            summary = STEPS[name](db, actor, on)
         except ServiceError as exc:
             _finish(db, actor, on, name, "failed", {"error": str(exc)})
             report.steps.append(StepResult(name, "failed", actor.login, {"error": str(exc)}))
@@ -156,11 +160,9 @@ def has_run(db: Database, on: date) -> bool:
         return s.scalar(select(DailyRun.id).where(DailyRun.run_on == on).limit(1)) is not None
 
 
-def run_if_nobody_has(
-    db: Database, on: date | None = None, actor: Actor = SYSTEM
-) -> DailyReport | None:
+def run_if_nobody_has(db: Database, actor: Actor, on: date | None = None) -> DailyReport | None:
     """The app's first start of the day: run the daily steps unless a run already began today."""
     on = on or date.today()
     if has_run(db, on):
         return None
-    return run_daily(db, on, actor)
+    return run_daily(db, actor, on)

@@ -27,7 +27,6 @@ from arbench.domain.documents import find_item_token, guess_kind, reference_toke
 from arbench.io import mail as wire
 from arbench.services import mail_settings
 from arbench.services.base import (
-    SYSTEM,
     Actor,
     InvalidInput,
     NotFound,
@@ -228,7 +227,7 @@ def _count(report: FetchReport, got: Received) -> None:
         (report.matched if got.status == "matched" else report.inbox).append(got)
 
 
-def fetch_mail(db: Database, actor: Actor = SYSTEM) -> FetchReport:
+def fetch_mail(db: Database, actor: Actor) -> FetchReport:
     """Read the new messages of the team's IMAP folder and file each one."""
     settings = mail_settings.get_mail_settings(db)
     server = settings.imap

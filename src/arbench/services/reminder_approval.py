@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from arbench.services import email as email_service
 from arbench.services import mail_out
 from arbench.services.base import (
-    SYSTEM,
     Actor,
     InvalidInput,
     NotFound,
@@ -122,7 +121,7 @@ def approve(db: Database, actor: Actor, ids: Sequence[int], on: date) -> SendRep
     return report
 
 
-def send_automatic(db: Database, on: date, actor: Actor = SYSTEM) -> SendReport:
+def send_automatic(db: Database, actor: Actor, on: date) -> SendReport:
     """Send the queued reminders of automatic cadences, if the supervisor allows it, each from
     the account's collector."""
     report = SendReport()

@@ -1,7 +1,7 @@
 """Reminder cadences: define them (supervisors), queue each day's reminders, approve, send.
 
 An account follows the cadence named for it (accounts.cadence_id) or the one of its class
-(accounts.account_class, 'standard' by default). `queue_reminders(on)` puts in the queue, once
+(accounts.account_class, 'standard' by default). `queue_reminders(db, actor, on)` puts in the queue, once
 per pro and step, the step due that day for every open, billed pro with a balance, except:
 - disputed pros (an open issue of a dispute type) are left out;
 - a promise to pay (open, on the pro's item or an account item) or a payment received since
@@ -25,7 +25,6 @@ from sqlalchemy.sql import ColumnElement
 from arbench.domain.cadence import CadenceStep, due_window, step_due
 from arbench.domain.catalogue import ISSUE_TYPES, OPEN_STATUSES
 from arbench.services.base import (
-    SYSTEM,
     Actor,
     InvalidInput,
     NotFound,
@@ -143,7 +142,7 @@ def set_account_cadence(db: Database, actor: Actor, account_number: str, *, acco
               {"account_class": account.account_class, "cadence_id": account.cadence_id})  # fmt: skip
 
 
-def queue_reminders(db: Database, on: date, actor: Actor = SYSTEM) -> QueueReport:
+def queue_reminders(db: Database, actor: Actor, on: date) -> QueueReport:
     """Queue the day's due reminders of every active cadence (see the module docstring)."""
     report = QueueReport(on)
     with db.session() as s:
