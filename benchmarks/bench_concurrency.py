@@ -42,6 +42,7 @@ def collector(
 
     from arbench.services import items
     from arbench.services.base import Conflict, ServiceError, actor_for
+    from arbench.services.item_inputs import ContactLog
     from arbench.store.db import open_database
     from arbench.store.models import Issue
 
@@ -60,9 +61,19 @@ def collector(
             version = s.scalar(select(Issue.version).where(Issue.id == issue_id))
         started = time.perf_counter()
         try:
-            items.log_contact(db, actor, issue_id, version, kind="call", outcome="left voicemail",
-                              text="benchmark call", follow_up=ON + timedelta(days=rng.randint(1, 30)),
-                              on=ON)  # fmt: skip
+            items.log_contact(
+                db,
+                actor,
+                issue_id,
+                version,
+                ContactLog(
+                    kind="call",
+                    outcome="left voicemail",
+                    text="benchmark call",
+                    follow_up=ON + timedelta(days=rng.randint(1, 30)),
+                ),
+                on=ON,
+            )
         except Conflict:
             conflicts += 1
         except ServiceError:

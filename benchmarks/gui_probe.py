@@ -5,8 +5,10 @@
 - `start`:    the app's own start path (open the database, MainWindow, reload) until
               `worklist_loaded` has fired and the first row's detail is in the item panel;
 - `filter`:   type-ahead keystrokes on the pro-level worklist fed `--items N` WorkItems of the
-              whole team (items_for with no owner filter), each timed including the repaint;
-- `open`:     opening one item (`--issue ID`) through MainWindow.open_item, timed;
+              whole team (items_for with no owner filter, put straight into the controller's
+              pro-level list), each timed including the repaint;
+- `open`:     opening one item (`--issue ID`) through MainWindow.open_item_by_id, timed until
+              its detail (read off the GUI thread) is drawn in the item panel;
 - `watchdog`: a 10 ms QTimer measures the longest gap of the GUI thread while refreshes, KPI
               computation, imports and exports run off-thread through the window's TaskRunner.
 The parent (benchmarks/run.py) measures the wall time from spawning to the first JSON line for
@@ -76,6 +78,20 @@ def _wait_loaded(app: Any, window: Any) -> None:
     QTimer.singleShot(120_000, loop.quit)
     window.reload()
     loop.exec()
+    _wait_idle(app, window)  # the first row's detail is read off the GUI thread
+
+
+def _wait_idle(app: Any, window: Any, timeout_s: float = 120.0) -> None:
+    """Process events until the window's runner has delivered every result."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if not window.runner.busy:
+        return
+    loop = QEventLoop()
+    window.runner.idle.connect(loop.quit)
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    loop.exec()
+    window.runner.idle.disconnect(loop.quit)
 
 
 def start(args: argparse.Namespace) -> None:
@@ -89,7 +105,7 @@ def start(args: argparse.Namespace) -> None:
     ready = time.perf_counter() - T0
     _emit({
         "ready_s": ready, "imports_s": imported, "window_shown_s": shown,
-        "items": len(window.items), "rss_mb": _rss_mb(),
+        "items": len(window.controller.own_items()), "rss_mb": _rss_mb(),
         "modules": len(sys.modules), "pandas_loaded": "pandas" in sys.modules,
     })  # fmt: skip
 
@@ -141,7 +157,7 @@ def filter_(args: argparse.Namespace) -> None:
     on = date.fromisoformat(args.on)
     items = _team_items(window.db, on, args.items)
     t = time.perf_counter()
-    window.show_items(items)
+    window.controller.pro.reset(items)  # whoever owns them: the list the view shows
     app.processEvents()
     load_s = time.perf_counter() - t
     view = window.pro_view
@@ -174,8 +190,12 @@ def open_(args: argparse.Namespace) -> None:
     app.processEvents()
     times = []
     for _ in range(args.repeat):
+        window.panel.show_detail(None)
         t = time.perf_counter()
         window.open_item_by_id(args.issue)
+        _wait_idle(app, window)
+        if window.panel.detail is None or window.panel.detail.id != args.issue:
+            raise SystemExit("the item's detail was not shown")
         window.panel.repaint()
         app.processEvents()
         times.append(time.perf_counter() - t)

@@ -117,7 +117,11 @@ def kpis(book: Book, runs: int = 3) -> dict[str, Any] | None:
 def import_register(book: Book, runs: int = 1) -> dict[str, Any] | None:
     """Validate and plan (dry run) a register of every open pro of the book."""
     try:
+        from arbench.domain.catalogue import Role
+        from arbench.services.base import Actor
         from arbench.services.imports import import_invoices
+
+        NIGHTLY = Actor(0, "nightly", "Nightly jobs", Role.SUPERVISOR)  # import's service user
     except ImportError:
         return None
     from arbench.store.db import open_database
@@ -128,7 +132,9 @@ def import_register(book: Book, runs: int = 1) -> dict[str, Any] | None:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "register.csv"
             rows = register_csv(db, path)
-            result = _timed(lambda: import_invoices(db, path, dry_run=True, on=AS_OF), runs)
+            result = _timed(
+                lambda: import_invoices(db, path, dry_run=True, on=AS_OF, actor=NIGHTLY), runs
+            )
             result["rows"] = rows
             return result
     finally:

@@ -1,7 +1,7 @@
 """The GUI-thread watchdog: the longest gap between 10 ms timer ticks while heavy work runs.
 
 Each job goes through the main window's own code paths: `reload()` for a refresh (its result is
-shown on the GUI thread, so that part counts too) and the window's TaskRunner for KPIs, an
+shown on the GUI thread, so that part counts too) and the window's operation runner for KPIs, an
 import (validated and planned against the book, not applied: the cached book stays as built)
 and exports. A gap longer than the 100 ms target means the window froze that long.
 """
@@ -121,11 +121,15 @@ def jobs(db: Any, login: str, on: date, workdir: Path) -> dict[str, Callable[[],
     except ImportError:
         pass
     try:
+        from arbench.domain.catalogue import Role
+        from arbench.services.base import Actor
         from arbench.services.imports import import_invoices
+
+        NIGHTLY = Actor(0, "nightly", "Nightly jobs", Role.SUPERVISOR)  # import's service user
 
         register = workdir / "register.csv"
         register_csv(db, register)
-        found["import"] = lambda: import_invoices(db, register, dry_run=True, on=on)
+        found["import"] = lambda: import_invoices(db, register, dry_run=True, on=on, actor=NIGHTLY)
     except ImportError:
         pass
     try:

@@ -1,7 +1,8 @@
 """Shared fixtures: isolated data/config directories, a harmless keyring, demo databases.
 
 Every test runs with ARBENCH_DATA_DIR and ARBENCH_CONFIG_DIR in its own temporary directory,
-Qt offscreen, and an in-file keyring backend, so nothing touches the real user's files.
+Qt offscreen, and a keyring in memory (tests/memory_keyring.py, also named for the arbench
+processes tests start), so nothing touches the real user's files or keyring.
 """
 
 from __future__ import annotations
@@ -11,13 +12,20 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import keyring
 import pytest
 
+TESTS_DIR = Path(__file__).resolve().parent
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+# arbench processes started by tests load the same in-memory keyring from tests/
+os.environ["PYTHON_KEYRING_BACKEND"] = "memory_keyring.MemoryKeyring"
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(TESTS_DIR), os.environ.get("PYTHONPATH", "")) if p
+)
 
 from arbench.services.demo import create_demo  # noqa: E402
 from arbench.store.db import Database, open_database  # noqa: E402
+from memory_keyring import MemoryKeyring  # noqa: E402
 
 AS_OF = date(2026, 11, 24)
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -32,6 +40,16 @@ def _isolated_dirs(
     monkeypatch.setenv("ARBENCH_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "xdg-data"))
     monkeypatch.delenv("ARBENCH_DB", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """A fresh in-memory keyring for each test (no password outlives it, none is on disk)."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from arbench.store.db import Database
 from arbench.store.models import Issue, Pro, User
 from arbench.ui.book_search import BookSearchDialog
-from helpers import open_window
+from helpers import open_window, wait_idle
 
 ON = date(2026, 11, 24)
 
@@ -36,25 +36,27 @@ def test_type_ahead_offers_the_whole_book_and_opens_read_only(
     window = open_window(qtbot, demo_db, "agarcia")
     issue_id, pro, owner = someone_elses_pro(demo_db, "agarcia")
     view = window.pro_view
-    offer = window.book_search.offers[0]  # type: ignore[attr-defined]
+    offer = window.features.book_search.offers[0]
     qtbot.keyClicks(view.search, pro)
     assert view.model.rowCount() == 0
-    qtbot.waitUntil(offer.isVisible, timeout=5000)
+    qtbot.waitUntil(offer.isVisible, timeout=60000)
     assert "Not on your list — 1 open item" in offer.text() and pro in offer.text()
     qtbot.mouseClick(offer, Qt.MouseButton.LeftButton)
-    dialog = window.book_search.dialog  # type: ignore[attr-defined]
+    dialog = window.features.book_search.dialog
     assert isinstance(dialog, BookSearchDialog) and dialog.isVisible()
     assert [i.id for i in dialog.model.items] == [issue_id]
     collector = [c[0] for c in dialog.model.columns].index("Collector")
     assert dialog.model.index(0, collector).data() != "agarcia"
     qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
     assert not dialog.isVisible()
     assert window.panel.detail is not None and window.panel.detail.id == issue_id
-    actions = window.item_actions.actions  # type: ignore[attr-defined]
+    actions = window.features.item_actions.actions
     assert not actions["log"].isEnabled() and not actions["resolve"].isEnabled()
     assert f"on {owner}'s list — view only" in window.panel.header.text()
     view.search.clear()  # back to one's own list: actions come back
     view.select_row(0)
+    wait_idle(qtbot, window)
     assert window.panel.detail is not None and window.panel.detail.id == view.model.items[0].id
     assert actions["log"].isEnabled() and actions["email"].isEnabled()
     assert "view only" not in window.panel.header.text()
@@ -64,27 +66,30 @@ def test_menu_search_selects_an_item_on_ones_own_list(qtbot: QtBot, demo_db: Dat
     window = open_window(qtbot, demo_db, "agarcia")
     mine = window.pro_view.model.items[5]
     assert mine.pro is not None
-    action = window.book_search.action  # type: ignore[attr-defined]
+    action = window.features.book_search.action
     assert action in window.item_menu.actions() and "Ctrl+Shift+F" in action.toolTip()
     action.trigger()
-    dialog = window.book_search.dialog  # type: ignore[attr-defined]
+    dialog = window.features.book_search.dialog
+    assert dialog is not None
     qtbot.keyClicks(dialog.query, mine.account_name.upper()[:8])
     qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=60000)
     assert "on your list" in dialog.summary.text()
     dialog.table.selectRow(dialog.model.row_of(mine.id) or 0)
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
     assert window.pro_view.current_item() == mine
     assert window.panel.detail is not None and window.panel.detail.id == mine.id
-    assert window.item_actions.actions["log"].isEnabled()  # type: ignore[attr-defined]
+    assert window.features.item_actions.actions["log"].isEnabled()
 
 
 def test_a_supervisor_keeps_the_actions_on_anyones_item(qtbot: QtBot, demo_db: Database) -> None:
     window = open_window(qtbot, demo_db, "kwright")
     issue_id, pro, owner = someone_elses_pro(demo_db, "kwright")
-    dialog = window.book_search.open_dialog(pro)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
+    dialog = window.features.book_search.open_dialog(pro)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=60000)
     dialog.open_selected()
+    wait_idle(qtbot, window)
     assert window.panel.detail is not None and window.panel.detail.id == issue_id
-    assert window.item_actions.actions["log"].isEnabled()  # type: ignore[attr-defined]
+    assert window.features.item_actions.actions["log"].isEnabled()
     assert f"on {owner}'s list — you act as supervisor" in window.panel.header.text()

@@ -12,11 +12,13 @@ from pytestqt.qtbot import QtBot
 from arbench.services import items as service
 from arbench.services.base import actor_for
 from arbench.services.item_detail import item_detail
+from arbench.services.item_inputs import ContactLog
+from arbench.services.worklist import by_order
 from arbench.store.db import Database
 from arbench.ui.action_dialogs import ContactDialog, PromiseDialog, ResolveDialog, RouteDialog
 from arbench.ui.main_window import MainWindow
-from arbench.ui.models.worklist_model import worklist_order
 from helpers import open_window as shared_open_window
+from helpers import wait_idle
 
 ON = date(2026, 11, 24)
 
@@ -31,10 +33,16 @@ def click(qtbot: QtBot, widget: QWidget) -> None:
 
 def press(qtbot: QtBot, window: MainWindow, name: str) -> object:
     """Click the item panel's button for an action and return the dialog it opened."""
-    click(qtbot, window.item_actions.buttons[name])  # type: ignore[attr-defined]
-    dialog = window.item_actions.dialog  # type: ignore[attr-defined]
+    click(qtbot, window.features.item_actions.buttons[name])
+    dialog = window.features.item_actions.dialog
     assert dialog is not None and dialog.isVisible()
     return dialog
+
+
+def submit(qtbot: QtBot, window: MainWindow, dialog: object) -> None:
+    """Click the dialog's OK button and wait until the write is applied everywhere."""
+    click(qtbot, dialog.ok_button)  # type: ignore[attr-defined]
+    wait_idle(qtbot, window)
 
 
 def row_of(window: MainWindow, issue_id: int):  # type: ignore[no-untyped-def]
@@ -66,8 +74,9 @@ def test_collector_works_the_top_item_from_call_to_resolution(
     rect = view.table.visualRect(view.model.index(0, 0))
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
     assert window.panel.detail is not None and window.panel.detail.id == top.id
-    tip = window.item_actions.buttons["log"].toolTip()  # type: ignore[attr-defined]
+    tip = window.features.item_actions.buttons["log"].toolTip()
     assert "Ctrl+L" in tip
 
     # 1. Log a call.
@@ -75,11 +84,11 @@ def test_collector_works_the_top_item_from_call_to_resolution(
     assert isinstance(dialog, ContactDialog)
     dialog.outcome.setEditText("AP asked for POD copy")
     qtbot.keyClicks(dialog.text, "Called AP about the open balance")
-    click(qtbot, dialog.ok_button)
+    submit(qtbot, window, dialog)
     row = row_of(window, top.id)
     assert row is not None and row.follow_up == ON + timedelta(days=3)
     moved = view.model.row_of(top.id)  # moved to where it now ranks, without a reload
-    assert moved and view.model.items == sorted(view.model.items, key=worklist_order)
+    assert moved and view.model.items == sorted(view.model.items, key=by_order)
     assert view.current_item() == view.model.items[moved]  # the selection went with it
     assert (
         "Called AP about the open balance — AP asked for POD copy"
@@ -91,7 +100,7 @@ def test_collector_works_the_top_item_from_call_to_resolution(
     assert isinstance(dialog, PromiseDialog)
     dialog.amount.clear()
     qtbot.keyClicks(dialog.amount, "500.00")
-    click(qtbot, dialog.ok_button)
+    submit(qtbot, window, dialog)
     row = row_of(window, top.id)
     assert row is not None and row.follow_up == ON + timedelta(days=8)
     assert "Promise to pay $500.00 by 2026-12-01" in window.panel.timeline.toPlainText()
@@ -102,7 +111,7 @@ def test_collector_works_the_top_item_from_call_to_resolution(
     assert isinstance(dialog, RouteDialog)
     dialog.department.setCurrentIndex(dialog.department.findData("operations"))
     qtbot.keyClicks(dialog.request, "Send the signed POD")
-    click(qtbot, dialog.ok_button)
+    submit(qtbot, window, dialog)
     row = row_of(window, top.id)
     assert row is not None and row.status == "waiting"
     assert row.reason.startswith("Waiting on operations since 2026-11-24")
@@ -119,22 +128,25 @@ def test_collector_works_the_top_item_from_call_to_resolution(
     )
     with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
         window.reload()
+    wait_idle(qtbot, window)
     row = row_of(window, top.id)
     assert row is not None and row.bucket_label == "Department answered or overdue"
     assert row.reason.startswith("Operations answered")
     assert all(i.bucket <= row.bucket for i in view.model.items[: view.model.row_of(top.id)])
     view.select_row(view.model.row_of(top.id) or 0)
+    wait_idle(qtbot, window)
     assert "Operations answered: Signed POD attached" in window.panel.timeline.toPlainText()
 
     # 5. The collector works the resolution script (the #4 script runner), then resolves:
     #    the row leaves the list, the timeline keeps every step.
     work_script(demo_db, top.id)
     window.open_item_by_id(top.id)
+    wait_idle(qtbot, window)
     dialog = press(qtbot, window, "resolve")
     assert isinstance(dialog, ResolveDialog)
     dialog.code.setCurrentIndex(dialog.code.findData("paid_after_documents"))
-    click(qtbot, dialog.ok_button)
-    message = window.item_actions.message  # type: ignore[attr-defined]
+    submit(qtbot, window, dialog)
+    message = window.runner.message
     assert message is None or not message.isVisible(), message.text()
     assert row_of(window, top.id) is None
     assert window.panel.detail is not None and window.panel.detail.id != top.id
@@ -146,14 +158,21 @@ def test_conflict_offers_reload_and_keeps_what_was_typed(qtbot: QtBot, demo_db: 
     window = open_window(qtbot, demo_db)
     top = window.pro_view.model.items[0]
     window.pro_view.select_row(0)
+    wait_idle(qtbot, window)
     dialog = press(qtbot, window, "log")
     qtbot.keyClicks(dialog.text, "My notes from the call")  # type: ignore[attr-defined]
     # Meanwhile a supervisor works the same item in another session.
     seen = window.panel.detail.version  # type: ignore[union-attr]
-    service.log_contact(demo_db, actor_for(demo_db, "kwright"), top.id, seen, kind="note", text="Checked portal",
-                        follow_up=ON + timedelta(days=9), on=ON)  # fmt: skip
-    click(qtbot, dialog.ok_button)  # type: ignore[attr-defined]
-    box = window.item_actions.message  # type: ignore[attr-defined]
+    service.log_contact(
+        demo_db,
+        actor_for(demo_db, "kwright"),
+        top.id,
+        seen,
+        ContactLog(kind="note", text="Checked portal", follow_up=ON + timedelta(days=9)),
+        on=ON,
+    )
+    submit(qtbot, window, dialog)
+    box = window.runner.message
     assert box is not None and box.isVisible()
     assert (
         "changed by kwright" in box.text()
@@ -161,10 +180,11 @@ def test_conflict_offers_reload_and_keeps_what_was_typed(qtbot: QtBot, demo_db: 
     )
     reload_button = next(b for b in box.buttons() if b.text() == "Reload and reapply")
     click(qtbot, reload_button)
-    again = window.item_actions.dialog  # type: ignore[attr-defined]
+    wait_idle(qtbot, window)
+    again = window.features.item_actions.dialog
     assert isinstance(again, ContactDialog) and again is not dialog
     assert again.text.toPlainText() == "My notes from the call"
-    click(qtbot, again.ok_button)
+    submit(qtbot, window, again)
     timeline = window.panel.timeline.toPlainText()
     assert "My notes from the call" in timeline and "Checked portal" in timeline
 
@@ -174,13 +194,14 @@ def test_bad_promise_shows_the_error_and_reopens_with_the_amount(
 ) -> None:
     window = open_window(qtbot, demo_db)
     window.pro_view.select_row(0)
+    wait_idle(qtbot, window)
     dialog = press(qtbot, window, "promise")
     dialog.amount.setText("99999999.00")  # type: ignore[attr-defined]
-    click(qtbot, dialog.ok_button)  # type: ignore[attr-defined]
-    box = window.item_actions.message  # type: ignore[attr-defined]
+    submit(qtbot, window, dialog)
+    box = window.runner.message
     assert isinstance(box, QMessageBox) and "more than the open balance" in box.text()
     click(qtbot, box.button(QMessageBox.StandardButton.Ok))
-    again = window.item_actions.dialog  # type: ignore[attr-defined]
+    again = window.features.item_actions.dialog
     assert isinstance(again, PromiseDialog) and again.amount.text() == "99999999.00"
 
 
@@ -195,11 +216,12 @@ def test_account_issue_from_the_pro_panel_and_a_promotion_proposal(
     window = open_window(qtbot, demo_db)
     accounts_before = window.account_view.model.rowCount()
     window.pro_view.select_row(0)
+    wait_idle(qtbot, window)
     top = window.pro_view.model.items[0]
     dialog = press(qtbot, window, "account")
     assert isinstance(dialog, AccountIssueDialog)
     assert dialog.type.currentData() == "invoicing_requirements"  # what POD missing signals
-    click(qtbot, dialog.ok_button)
+    submit(qtbot, window, dialog)
     assert window.account_view.model.rowCount() == accounts_before + 1
     row = row_of(window, top.id)
     assert row is not None and row.parent_id is not None  # the pro row shows its new parent
@@ -216,12 +238,13 @@ def test_account_issue_from_the_pro_panel_and_a_promotion_proposal(
         service.set_root_cause(
             demo_db, actor_for(demo_db, "agarcia"), issue_id, None, code="rate_keyed_wrong", on=ON
         )
-    window.item_actions.actions["proposals"].trigger()  # type: ignore[attr-defined]
-    proposals = window.item_actions.dialog  # type: ignore[attr-defined]
+    window.features.item_actions.actions["proposals"].trigger()
+    wait_idle(qtbot, window)  # the proposals are read off the GUI thread
+    proposals = window.features.item_actions.dialog
     assert isinstance(proposals, ProposalsDialog)
     index = next(n for n, p in enumerate(proposals.proposals) if set(ids) <= set(p.issue_ids))
     proposals.list.item(index).setCheckState(_Qt.CheckState.Checked)
-    click(qtbot, proposals.ok_button)
+    submit(qtbot, window, proposals)
     assert window.account_view.model.rowCount() == accounts_before + 2
     for issue_id in ids:
         linked = row_of(window, issue_id)
@@ -235,18 +258,20 @@ def test_department_answer_typed_in_the_window_brings_the_item_back(
 
     window = open_window(qtbot, demo_db)
     window.pro_view.select_row(0)
+    wait_idle(qtbot, window)
     top = window.pro_view.model.items[0]
     dialog = press(qtbot, window, "route")
     qtbot.keyClicks(dialog.request, "Inspection certificate please")  # type: ignore[attr-defined]
-    click(qtbot, dialog.ok_button)  # type: ignore[attr-defined]
-    window.item_actions.actions["answer"].trigger()  # type: ignore[attr-defined]
-    answer = window.item_actions.dialog  # type: ignore[attr-defined]
+    submit(qtbot, window, dialog)
+    window.features.item_actions.actions["answer"].trigger()
+    wait_idle(qtbot, window)  # the open requests are read off the GUI thread
+    answer = window.features.item_actions.dialog
     assert (
         isinstance(answer, AnswerDialog)
         and "Inspection certificate please" in answer.request.currentText()
     )
     qtbot.keyClicks(answer.answer, "Certificate and photos attached")
-    click(qtbot, answer.ok_button)
+    submit(qtbot, window, answer)
     row = row_of(window, top.id)
     assert (
         row is not None

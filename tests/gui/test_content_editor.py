@@ -25,7 +25,8 @@ def test_supervisor_edits_previews_publishes_and_reads_the_diff(
     qtbot.addWidget(window)
     action = next(a for a in window.tools_menu.actions() if a.text() == "&Content editor…")
     action.trigger()
-    editor = window.content_editor  # type: ignore[attr-defined]
+    assert window.features.content_editor is not None
+    editor = window.features.content_editor.editor
     assert isinstance(editor, ContentEditor) and editor.isVisible()
     editor.kind.setCurrentIndex(editor.kind.findData("note"))
     row = next(
@@ -43,6 +44,7 @@ def test_supervisor_edits_previews_publishes_and_reads_the_diff(
     assert "Always check the POD date" in editor.preview.toPlainText()
     assert "edited, not published" in editor.status.text()
     qtbot.mouseClick(editor.publish_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=20000)  # published off-thread
     assert content.current(demo_db, "note", "glossary-pod").version == 2
     assert editor.history_model.rowCount() == 2 and "kwright" in editor.history_model.item(0).text()
     assert "+Always check the POD date against the bill." in editor.diff.toPlainText()

@@ -84,7 +84,7 @@ def _setup(db: Database, smtp: SmtpServer, imap: Dovecot) -> None:
     )
     company.set_profile(db, boss, company.ProfileChange(
         name="Great Lakes Freight Lines", address="1200 Harbor Road, Toledo OH 43604",
-        remit_to="Great Lakes Freight Lines\nPO Box 4410\nToledo OH 43601"))  # fmt: skip
+        remit_to_name="Great Lakes Freight Lines", remit_to_address="PO Box 4410\nToledo OH 43601"))  # fmt: skip
 
 
 def _a_pod_item(db: Database) -> tuple[int, str]:

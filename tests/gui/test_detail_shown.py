@@ -11,6 +11,7 @@ from arbench.store.db import Database
 from arbench.ui.item_panel import ItemPanel
 from arbench.ui.main_window import MainWindow
 from arbench.ui.settings import UserSettings
+from helpers import wait_idle
 
 ON = date(2026, 11, 24)
 
@@ -22,15 +23,17 @@ def test_detail_shown_follows_the_panel_and_drives_the_script_tab(
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
         window.reload()
+    wait_idle(qtbot, window)
     assert "show_detail" not in vars(window.panel)  # no per-instance wrapper
     second = window.pro_view.model.items[1]
-    with qtbot.waitSignal(window.panel.detail_shown, timeout=1000) as shown:
+    with qtbot.waitSignal(window.panel.detail_shown, timeout=60000) as shown:
         window.pro_view.select_row(1)
     assert shown.args is not None and shown.args[0].id == second.id
-    assert window.script_tab.issue_id == second.id  # type: ignore[attr-defined]
-    with qtbot.waitSignal(window.panel.detail_shown, timeout=1000) as cleared:
+    tab = window.features.script.tab
+    assert tab.issue_id == second.id
+    with qtbot.waitSignal(window.panel.detail_shown, timeout=60000) as cleared:
         window.panel.show_detail(None)
-    assert cleared.args == [None] and window.script_tab.issue_id is None  # type: ignore[attr-defined]
+    assert cleared.args == [None] and tab.issue_id is None
     assert isinstance(window.panel, ItemPanel)
 
 
@@ -40,6 +43,7 @@ def test_a_cleared_panel_shows_no_stale_counts(qtbot: QtBot, demo_db: Database) 
     with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
         window.reload()
     window.pro_view.select_row(0)
+    wait_idle(qtbot, window)
     assert window.panel.tabs.tabText(2).startswith("Timeline (")
     window.pro_view.search.setText("no such customer zzz")
     assert window.panel.detail is None and window.panel.tabs.tabText(2) == "Timeline"

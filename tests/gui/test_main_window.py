@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -15,7 +13,7 @@ from arbench.store.db import Database
 from arbench.store.models import Issue, User
 from arbench.ui import app as app_module
 from arbench.ui.settings import UserSettings
-from helpers import open_window
+from helpers import open_window, wait_idle
 
 ON = date(2026, 11, 24)
 OPEN = [s.value for s in OPEN_STATUSES]
@@ -47,6 +45,7 @@ def test_selecting_a_row_shows_its_details(qtbot: QtBot, demo_db: Database) -> N
     third = view.model.items[2]
     rect = view.table.visualRect(view.model.index(2, 1))
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    wait_idle(qtbot, window)  # the detail is read off the GUI thread
     assert window.panel.detail is not None and window.panel.detail.id == third.id
     assert f"PRO {third.pro}" in window.panel.header.text()
     assert third.pro in window.panel.bill.toPlainText()
@@ -58,6 +57,7 @@ def test_account_tab_shows_account_level_items(qtbot: QtBot, demo_db: Database) 
     window = open_window(qtbot, demo_db, login)
     window.tabs.setCurrentIndex(1)
     window.account_view.select_row(0)
+    wait_idle(qtbot, window)
     detail = window.panel.detail
     assert detail is not None and detail.level == "account" and detail.pro is None
     assert window.panel.tabs.tabText(0) == "Linked pros"
@@ -122,48 +122,29 @@ def test_keyboard_next_and_previous(qtbot: QtBot, demo_db: Database) -> None:
     next_action = next(a for a in window.item_menu.actions() if a.text() == "&Next item")
     assert "Ctrl+J" in next_action.toolTip()
     next_action.trigger()
+    wait_idle(qtbot, window)
     assert window.panel.detail.id == second.id
 
 
-def test_last_user_and_geometry_are_remembered(
-    qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    settings = UserSettings()
-    window = app_module.start_window(demo_db, "ekowalski", settings)
-    assert window is not None
-    qtbot.addWidget(window)
-    window.resize(1111, 777)
-    window.close()
-    again = UserSettings()
-    assert again.last_user == "ekowalski"
-    assert again.geometry() is not None
-
-
-def test_empty_database_offers_the_demo_book(
-    qtbot: QtBot, empty_db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    asked: list[str] = []
-
-    def answer_yes(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
-        asked.append(str(args[2]))
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", answer_yes)
-    from arbench.services import demo
-
-    real = demo.create_demo
-    monkeypatch.setattr(
-        app_module,
-        "create_demo",
-        lambda db, progress=None: real(db, accounts=15, pros=150, as_of=ON, progress=progress),
+def test_last_user_and_window_size_are_remembered(qtbot: QtBot, demo_db: Database) -> None:
+    first = app_module.start_window(demo_db, "ekowalski", UserSettings())
+    assert first is not None
+    qtbot.addWidget(first)
+    screen = (
+        first.screen().availableGeometry()
+    )  # a first start: 1400x820, or 94 % of a smaller screen
+    assert (first.width(), first.height()) == (
+        min(1400, int(screen.width() * 0.94)),
+        min(820, int(screen.height() * 0.94)),
     )
-    window = app_module.start_window(empty_db, "agarcia", UserSettings())
-    assert asked and "empty" in asked[0]
-    assert window is not None
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
-        pass
-    assert window.pro_view.model.rowCount() > 0
+    first.resize(720, 530)  # smaller than the offscreen screen (800x800)
+    first.close()
+    settings = UserSettings()  # read back from the ini file, as the next start does
+    assert settings.last_user == "ekowalski"  # the "who is working?" question offers them
+    again = app_module.start_window(demo_db, "ekowalski", settings)
+    assert again is not None
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (720, 530)  # opens as the user left it
 
 
 def test_a_supervisor_without_items_is_told_where_to_start(qtbot: QtBot, demo_db: Database) -> None:

@@ -18,6 +18,7 @@ from arbench.ui.main_window import MainWindow
 from arbench.ui.settings import UserSettings
 from arbench.ui.supervisor.console import SupervisorConsole
 from arbench.ui.supervisor.handover_dialog import HandoverDialog
+from helpers import wait_idle
 
 ON = date(2026, 11, 24)
 
@@ -27,7 +28,9 @@ def open_console(qtbot: QtBot, db: Database) -> tuple[MainWindow, SupervisorCons
     qtbot.addWidget(window)
     action = next(a for a in window.tools_menu.actions() if "Supervisor" in a.text())
     action.trigger()
-    console: SupervisorConsole = window.supervisor_console  # type: ignore[attr-defined]
+    assert window.features.supervisor is not None
+    console = window.features.supervisor.console
+    assert console is not None
     qtbot.waitUntil(lambda: console.team.model.rowCount() > 0, timeout=20000)
     return window, console
 
@@ -88,3 +91,46 @@ def test_kpi_export_is_formatted(qtbot: QtBot, demo_db: Database, tmp_path: Path
     assert units["CEI"] == "0.00%" and units["DSO (countback)"] == "#,##0.0"
     assert aging.column_dimensions["B"].width == 24
     window.runner.wait()
+
+
+def test_opening_the_window_ends_no_cover_the_menu_does(qtbot: QtBot, demo_db: Database) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from arbench.services.assignments import handover
+    from arbench.store.models import Account, AuditEvent, User
+
+    def held(login: str) -> int:
+        with demo_db.session() as s:
+            uid = s.scalar(select(User.id).where(User.login == login))
+            return int(s.scalar(select(func.count()).where(Account.collector_id == uid)) or 0)
+
+    accounts = held("ekowalski")
+    handover(demo_db, actor_for(demo_db, "kwright"), "ekowalski", ["fnguyen"],
+             until=ON - timedelta(days=1), on=ON - timedelta(days=8))  # fmt: skip
+    with demo_db.session() as s:
+        events = s.scalar(select(func.count()).select_from(AuditEvent))
+    trainee = MainWindow(demo_db, actor_for(demo_db, "nbrown"), UserSettings(), on=ON)
+    qtbot.addWidget(trainee)
+    qtbot.waitUntil(
+        lambda: (
+            "Cover ended, book not given back yet: ekowalski"
+            in trainee.statusBar().currentMessage()
+        ),
+        timeout=10000,
+    )
+    assert not any("End due covers" in a.text() for a in trainee.tools_menu.actions())
+    window = MainWindow(demo_db, actor_for(demo_db, "fnguyen"), UserSettings(), on=ON)
+    qtbot.addWidget(window)
+    with demo_db.session() as s:  # two windows opened: nothing written
+        assert s.scalar(select(func.count()).select_from(AuditEvent)) == events
+    assert held("ekowalski") == 0
+    wait_idle(qtbot, window)
+    action = next(a for a in window.tools_menu.actions() if "End due covers" in a.text())
+    action.trigger()
+    qtbot.waitUntil(
+        lambda: "Covers ended, books given back: ekowalski" in window.statusBar().currentMessage(),
+        timeout=20000,
+    )
+    assert held("ekowalski") == accounts

@@ -22,7 +22,7 @@ from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Pro
 from arbench.ui import email_dialog
 from arbench.ui.action_dialogs import AnswerDialog, ContactDialog, ResolveDialog, RouteDialog
-from helpers import open_window
+from helpers import open_window, wait_idle
 
 ON = date(2026, 11, 24)
 
@@ -56,8 +56,10 @@ def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
     window = open_window(qtbot, demo_db, "mlee")
     view = window.pro_view
     view.select_row(view.model.row_of(issue_id) or 0)
+    wait_idle(qtbot, window)  # the item and its script are read off the GUI thread
     assert window.panel.detail is not None and window.panel.detail.id == issue_id
-    tab = window.script_tab  # type: ignore[attr-defined]
+    tab = window.features.script.tab
+    actions = window.features.item_actions
     window.panel.tabs.setCurrentWidget(tab)
     assert (
         "POD requested before payment" in tab.header.text() and "Trainee mode" in tab.header.text()
@@ -68,29 +70,37 @@ def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
 
     # 1. Check the POD: read the note in the training center, "Read and understood", tick.
     click(qtbot, tab.row(1).note_button)
-    center = window.training_center  # type: ignore[attr-defined]
+    center = window.features.training.center
+    assert center is not None
     assert center.isVisible() and center.note.key == "glossary-pod"
     assert "Proof of delivery" in center.viewer.toPlainText()
     click(qtbot, center.ack_button)
+    wait_idle(qtbot, window)
     assert not center.ack_button.isEnabled() and "read and understood" in center.ack_state.text()
     center.close()
     click(qtbot, tab.row(1).check)
+    wait_idle(qtbot, window)
     assert tab.row(1).step.done and "1 of 6 steps done" in tab.header.text()
 
     # 2. Route to operations for the signed delivery receipt; 3. wait for the answer.
-    window.item_actions.route()  # type: ignore[attr-defined]
-    route = window.item_actions.dialog  # type: ignore[attr-defined]
+    actions.route()
+    route = actions.dialog
     assert isinstance(route, RouteDialog)
     route.department.setCurrentIndex(route.department.findData("operations"))
     qtbot.keyClicks(route.request, "Signed delivery receipt with printed name, please")
     click(qtbot, route.ok_button)
+    wait_idle(qtbot, window)
     click(qtbot, tab.row(2).check)
-    window.item_actions.answer()  # type: ignore[attr-defined]
-    answer = window.item_actions.dialog  # type: ignore[attr-defined]
+    wait_idle(qtbot, window)
+    actions.answer()
+    wait_idle(qtbot, window)
+    answer = actions.dialog
     assert isinstance(answer, AnswerDialog)
     qtbot.keyClicks(answer.answer, "Signed POD attached from the handheld")
     click(qtbot, answer.ok_button)
+    wait_idle(qtbot, window)
     click(qtbot, tab.row(3).check)
+    wait_idle(qtbot, window)
 
     # 4. Email the POD: the template is filled with the item's data, saved as .eml and logged.
     saved = tmp_path / "pod.eml"
@@ -104,6 +114,7 @@ def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
     assert pro is not None and f"PRO {pro.pro}" in compose.subject.text()
     assert "Accounts Receivable, Demo Freight Lines" in compose.body.toPlainText()
     click(qtbot, compose.save_button)
+    wait_idle(qtbot, window)  # logged, then the step ticked: two writes
     message = BytesParser(policy=policy.default).parsebytes(saved.read_bytes())
     assert (
         message["Subject"] == f"{compose.subject.text()} [AR#{window.panel.detail.id}]"
@@ -113,29 +124,37 @@ def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
     assert "saved as pod.eml" in window.panel.timeline.toPlainText()
 
     # 5. Call payables and log the answer; 6. decide on promotion.
-    window.item_actions.log_contact()  # type: ignore[attr-defined]
-    call = window.item_actions.dialog  # type: ignore[attr-defined]
+    actions.log_contact()
+    call = actions.dialog
     assert isinstance(call, ContactDialog)
     call.outcome.setEditText("AP has the POD, releasing for Friday's run")
     qtbot.keyClicks(call.text, "Confirmed receipt of the POD email")
     click(qtbot, call.ok_button)
+    wait_idle(qtbot, window)
     click(qtbot, tab.row(5).check)
+    wait_idle(qtbot, window)
     click(qtbot, tab.row(6).check)
+    wait_idle(qtbot, window)
     assert "6 of 6 steps done" in tab.header.text()
 
     # Resolve: above the trainee limit, so it waits for the supervisor.
-    window.item_actions.resolve()  # type: ignore[attr-defined]
-    resolve = window.item_actions.dialog  # type: ignore[attr-defined]
+    actions.resolve()
+    resolve = actions.dialog
     assert isinstance(resolve, ResolveDialog)
     resolve.code.setCurrentIndex(resolve.code.findData("paid_after_documents"))
     click(qtbot, resolve.ok_button)
+    wait_idle(qtbot, window)
     assert item_detail(demo_db, issue_id).status == "pending_approval"
+    assert "sent to a supervisor for approval" in window.statusBar().currentMessage()
 
     # The supervisor sees the progress and the approval, and approves.
     boss = open_window(qtbot, demo_db, "kwright")
     action = next(a for a in boss.tools_menu.actions() if a.text().startswith("&Approvals"))
     action.trigger()
-    dialog = boss.supervisor_dialog  # type: ignore[attr-defined]
+    wait_idle(qtbot, boss)
+    assert boss.features.approvals is not None
+    dialog = boss.features.approvals.dialog
+    assert dialog is not None
     progress = dialog.progress_model
     rows = [
         [progress.item(r, c).text() for c in range(progress.columnCount())]
@@ -146,6 +165,7 @@ def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
     assert dialog.approval_model.rowCount() == 1
     assert dialog.approval_model.item(0, 1).text() == "mlee"
     click(qtbot, dialog.approve_button)
+    wait_idle(qtbot, boss)
     assert dialog.approval_model.rowCount() == 0
     detail = item_detail(demo_db, issue_id)
     assert detail.status == "resolved"

@@ -129,9 +129,12 @@ def test_company_profile_is_set_by_a_supervisor_only(
         "arbench: error: only a supervisor can change the company profile; agarcia is a collector"
     ]
     code, out, err = run_cli(capsys, "--db", db, "--as", "kwright", "company", "set", "--name", "Great Lakes Freight",
-                             "--remit-to", "Great Lakes Freight\\nPO Box 4410\\nToledo OH 43601", "--format", "json")  # fmt: skip
+                             "--remit-to-name", "Great Lakes Freight", "--remit-to-address", "PO Box 4410\\nToledo OH 43601",
+                             "--format", "json")  # fmt: skip
     assert code == 0, err
-    assert json.loads(out)["remit_to"] == "Great Lakes Freight\nPO Box 4410\nToledo OH 43601"
+    shown = json.loads(out)
+    assert (shown["remit_to_name"], shown["remit_to_address"]) == (
+        "Great Lakes Freight", "PO Box 4410\nToledo OH 43601")  # fmt: skip
 
 
 def test_statement_send_for_three_pros_arrives_with_the_company_and_the_right_total(
@@ -157,7 +160,7 @@ def test_statement_send_for_three_pros_arrives_with_the_company_and_the_right_to
             .where(User.login == "agarcia")
             .values(email="ana@carrier.example")
         )
-    for args in (("company", "set", "--name", "Great Lakes Freight", "--remit-to", "PO Box 4410\\nToledo OH"),
+    for args in (("company", "set", "--name", "Great Lakes Freight", "--remit-to-address", "PO Box 4410\\nToledo OH"),
                  ("mail", "setup", "smtp", "--host", "127.0.0.1", "--port", str(smtp.port), "--security", "plain")):  # fmt: skip
         assert run_cli(capsys, "--db", db, "--as", "kwright", *args)[0] == 0
     pros = [r.pro for r in rows]

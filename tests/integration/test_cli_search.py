@@ -1,4 +1,5 @@
-"""`arbench search` finds open items on anyone's list; `worklist` and `search` end due covers."""
+"""`arbench search` finds open items on anyone's list; `worklist` and `search` only read (a cover
+whose date has come is given back by `covers end`, never by a read)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from tests.conftest import AS_OF
 
 from arbench.services.assignments import handover
 from arbench.services.base import actor_for
 from arbench.services.worklist import worklist
 from arbench.store.db import Database
-from arbench.store.models import Account, Issue, Pro, User
+from arbench.store.models import Account, AuditEvent, Issue, Pro, User
 from helpers import run_cli as run
 
 ON = AS_OF.isoformat()
@@ -70,28 +71,37 @@ def test_search_refuses_empty_text_and_bad_limit(
     assert code == 2 and "--limit" in err
 
 
-def test_worklist_gives_back_a_cover_that_ended_yesterday(
+def audit_count(db: Database) -> int:
+    with db.session() as s:
+        return int(s.scalar(select(func.count()).select_from(AuditEvent)) or 0)
+
+
+def test_reads_leave_an_ended_cover_to_the_daily_job(
     demo_db: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
     mine = {i.id for i in worklist(demo_db, "ekowalski", AS_OF)}
     sup = actor_for(demo_db, "kwright")
     handover(demo_db, sup, "ekowalski", ["fnguyen"], until=AS_OF - timedelta(days=1),
              on=AS_OF - timedelta(days=10))  # fmt: skip
+    events = audit_count(demo_db)
+    reads = [
+        ("worklist", "--user", "ekowalski", "--on", ON),
+        ("search", "C1", "--on", ON),
+        ("team", "--on", ON),
+        ("kpis", "--from", "2026-09-01", "--to", ON),
+    ]
+    for command in reads:
+        code, _out, err = run(capsys, "--db", demo_db.url, *command)
+        assert code == 0, err
+    assert audit_count(demo_db) == events  # nothing was written by reading
     assert worklist(demo_db, "ekowalski", AS_OF) == []
-    code, out, err = run(capsys, "--db", demo_db.url, "worklist", "--user", "ekowalski", "--on",
-                         ON, "--format", "json")  # fmt: skip
-    assert code == 0 and "cover for ekowalski ended" in err
-    assert {r["id"] for r in json.loads(out)} == mine
+    code, out, _ = run(capsys, "--db", demo_db.url, "covers", "--on", ON)
+    assert code == 0 and "ekowalski" in out and "ending" in out
+    code, out, err = run(capsys, "--db", demo_db.url, "--as", "fnguyen", "covers", "end",
+                         "--on", ON)  # fmt: skip
+    assert code == 0, err
+    assert "cover of ekowalski ended" in out and "1 cover(s) ended" in out
+    assert {i.id for i in worklist(demo_db, "ekowalski", AS_OF)} == mine
     assert not mine & {i.id for i in worklist(demo_db, "fnguyen", AS_OF)}
-
-
-def test_search_gives_back_ended_covers_too(
-    demo_db: Database, capsys: pytest.CaptureFixture[str]
-) -> None:
-    sup = actor_for(demo_db, "kwright")
-    handover(demo_db, sup, "ekowalski", ["fnguyen"], until=AS_OF, on=AS_OF - timedelta(days=3))
-    code, _out, err = run(
-        capsys, "--db", demo_db.url, "search", "C1", "--on", ON, "--format", "json"
-    )
-    assert code == 0 and "cover for ekowalski ended" in err
-    assert worklist(demo_db, "ekowalski", AS_OF) != []
+    code, out, _ = run(capsys, "--db", demo_db.url, "--as", "fnguyen", "covers", "end")
+    assert code == 0 and "0 cover(s) ended" in out

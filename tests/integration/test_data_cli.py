@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests.unit.test_imports import dump
 
 from arbench.store.db import Database
-from arbench.store.models import AuditEvent, MappingProfile, Pro
+from arbench.store.models import Account, AuditEvent, MappingProfile, Pro
 from helpers import run_cli as run
 
 ON = "2026-11-24"
@@ -31,7 +31,7 @@ def test_import_dry_run_then_apply_then_reimport(
 ) -> None:
     path = register(tmp_path / "r.csv", [["N1", "NEWACC", "100.00", "2026-11-01"],
                                          ["N2", "NEWACC", "-5.00", "2026-11-02"]])  # fmt: skip
-    db = ["--db", demo_db.url]
+    db = ["--db", demo_db.url, "--as", "kwright"]
     mapping = ["--map", "Payer=account_number", "--save-mapping", "payer"]
     code, out, _ = run(
         capsys, *db, "import", "invoices", str(path), *mapping, "--dry-run", "--format", "json"
@@ -59,7 +59,7 @@ def test_import_dry_run_then_apply_then_reimport(
         assert s.scalar(select(MappingProfile.name)) == "payer"
         assert (
             s.scalar(select(AuditEvent.user_login).where(AuditEvent.action == "import.invoices"))
-            == "import"
+            == "kwright"
         )
     code, out, _ = run(capsys, *db, "import", "invoices", str(path), "--mapping", "payer")
     assert code == 0 and "nothing changed" in out
@@ -72,8 +72,9 @@ def test_bad_register_exits_non_zero_with_every_error(
                     ["PRO", "Account", "Amount", "Invoice Date"])  # fmt: skip
     before = dump(demo_db)
     code, out, err = run(
-        capsys, "--db", demo_db.url, "import", "invoices", str(path), "--format", "json"
-    )
+        capsys, "--db", demo_db.url, "--as", "agarcia", "import", "invoices", str(path),
+        "--format", "json",
+    )  # fmt: skip
     summary = json.loads(out)
     assert code == 1 and [(e["row"], e["column"]) for e in summary["errors"]] == [
         (2, "Amount"), (3, "Invoice Date")]  # fmt: skip
@@ -87,12 +88,33 @@ def test_remittance_820_template_is_refused(
     before = dump(demo_db)
     path = shared_data / "edi/820_Example3_HomeDepot_template.txt"
     code, out, err = run(
-        capsys, "--db", demo_db.url, "import", "remittance", str(path), "--format", "json"
-    )
+        capsys, "--db", demo_db.url, "--as", "agarcia", "import", "remittance", str(path),
+        "--format", "json",
+    )  # fmt: skip
     assert code == 1 and json.loads(out)["errors"] and "nothing was written" in err
-    [error] = json.loads(out)["errors"]
-    assert (error["unit"], error["row"], error["column"]) == ("segment", 2, "GS")
-    assert "segment 2, GS:" in err  # X12 problems are named by segment, not row
+    errors = json.loads(out)["errors"]
+    assert len(errors) == 19  # every placeholder of the template, in one run
+    assert (errors[0]["unit"], errors[0]["row"], errors[0]["column"]) == ("segment", 2, "GS")
+    assert "segment 2, GS:" in err and "segment 23, RMR:" in err  # named by segment, not row
+    assert dump(demo_db) == before
+
+
+def test_imports_never_run_as_an_implicit_supervisor(
+    demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --as an import is refused; a trainee cannot close the book's missing pros."""
+    path = register(tmp_path / "r.csv", [["N1", "NEWACC", "100.00", "2026-11-01"]])
+    before = dump(demo_db)
+    for who, extra, message in (
+        ((), (), "`import invoices` needs --as LOGIN"),
+        (("--as", "nbrown"), ("--close-missing",), "a trainee cannot import files"),
+        (("--as", "agarcia"), ("--close-missing",), "only a supervisor can close pros absent"),
+    ):
+        code, out, err = run(capsys, "--db", demo_db.url, *who, "import", "invoices", str(path),
+                             "--map", "Payer=account_number", *extra)  # fmt: skip
+        assert code == 2 and out == "" and err.count("\n") == 1 and message in err, err
+    code, _, err = run(capsys, "--db", demo_db.url, "import", "remittance", str(path))
+    assert code == 2 and "`import remittance` needs --as LOGIN" in err
     assert dump(demo_db) == before
 
 
@@ -103,6 +125,7 @@ def test_remittance_json_summary(
         pro = s.scalars(
             select(Pro).where(Pro.status == "open", Pro.open_balance > 0).limit(1)
         ).one()
+        account = s.scalars(select(Account.number).limit(1)).one()
     path = tmp_path / "rem.csv"
     path.write_text(f"PRO,Paid\n{pro.pro},{pro.open_balance}\nUNKNOWN,10.00\n")
     code, out, _ = run(
@@ -114,13 +137,17 @@ def test_remittance_json_summary(
         "import",
         "remittance",
         str(path),
+        "--account",
+        account,
         "--format",
         "json",
     )
     summary = json.loads(out)
     assert code == 0 and summary["payments_applied"] == 1
-    assert summary["amount_applied"] == str(pro.open_balance) and summary["unapplied"] == "10.00"
-    assert {"short_pays", "errors"} <= summary.keys()
+    assert summary["applied"] == str(pro.open_balance) and summary["unapplied"] == "10.00"
+    assert summary["bank_amount"] == str(pro.open_balance + 10)  # the sum of the paid cells
+    assert (summary["adjustments"], summary["variance"]) == ("0.00", "0.00")
+    assert {"short_pays", "accounts", "warnings", "errors"} <= summary.keys()
 
 
 def test_preaudit_and_exports(

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from arbench.services.imports import import_invoices
 from arbench.store.db import Database
 from arbench.store.models import Activity, AuditEvent, Issue, Pro
+from helpers import NIGHTLY
 
 ON = date(2026, 11, 24)
 HEADERS = ["PRO", "Account", "Customer", "Invoice Date", "Due Date", "Amount", "Open Balance",
@@ -66,17 +67,17 @@ def book(db: Database) -> dict[str, Any]:
 
 def exercise(db: Database, tmp_path: Path) -> dict[str, Any]:
     first = register(tmp_path / "r1.xlsx", rows(60))
-    summary = import_invoices(db, first, on=ON)
+    summary = import_invoices(db, first, on=ON, actor=NIGHTLY)
     assert summary.ok, summary.errors
     assert (summary.created, summary.credits, summary.accounts_created) == (60, 12, 7)
     assert summary.issues_opened == 48
-    again = import_invoices(db, first, on=ON)
+    again = import_invoices(db, first, on=ON, actor=NIGHTLY)
     assert (again.created, again.updated, again.batch_id) == (0, 0, None)
     changed = rows(60)[:50]
     changed[2][6] = 0  # paid: closes the pro and resolves its item
     changed[1][7] = 999  # a new weight
     second = import_invoices(db, register(tmp_path / "r2.xlsx", changed), on=ON,
-                             close_missing=True)  # fmt: skip
+                             close_missing=True, actor=NIGHTLY)  # fmt: skip
     assert (second.updated, second.closed, second.absent) == (2, 1 + 10, 10)
     state = book(db)
     pro = next(p for p in state["pros"] if p[0] == "P00001")

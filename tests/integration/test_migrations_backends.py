@@ -21,7 +21,7 @@ from arbench.store import db as store_db
 from arbench.store.models import Base, User
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'm.sqlite3'}"
@@ -115,3 +115,38 @@ def test_sqlite_file_is_backed_up_before_a_migration(tmp_path: Path) -> None:
             assert conn.execute(text("SELECT count(*) FROM pros")).scalar_one() == 20
     finally:
         copy.dispose()
+
+
+def test_remittance_claim_migration_claims_each_file_once_and_leaves_registers_free(
+    empty_url: str,
+) -> None:
+    """Remittance batches applied twice by the old race keep their history: only the first of
+    each file gets remittance_sha256 under the new unique index; invoice batches get none."""
+    script = ScriptDirectory.from_config(store_db._alembic_config())
+    (claim,) = [r for r in script.walk_revisions() if "remittance_reconciliation" in r.path]
+    parent = claim.down_revision
+    assert isinstance(parent, str)
+    engine = store_db.make_engine(empty_url)
+    try:
+        _migrate(engine, "upgrade", parent)
+        rows = [(1, "820", "a" * 64), (2, "820", "a" * 64), (3, "remittance", "b" * 64),
+                (4, "invoices", "c" * 64), (5, "invoices", "c" * 64)]  # fmt: skip
+        with engine.begin() as conn:
+            for batch_id, kind, sha in rows:
+                conn.execute(
+                    text("INSERT INTO import_batches (id, kind, file_name, sha256, at, user_login) "
+                         "VALUES (:id, :kind, 'f', :sha, '2026-11-24 10:00:00', 'import')"),
+                    {"id": batch_id, "kind": kind, "sha": sha},
+                )  # fmt: skip
+        _migrate(engine, "upgrade", claim.revision)
+        with engine.connect() as conn:
+            claimed = conn.execute(
+                text("SELECT id, remittance_sha256 FROM import_batches ORDER BY id")
+            ).all()
+        assert [(i, s[:1] if s else None) for i, s in claimed] == [
+            (1, "a"), (2, None), (3, "b"), (4, None), (5, None)]  # fmt: skip
+        _migrate(engine, "downgrade", parent)
+        _migrate(engine, "upgrade", "head")
+        _assert_matches_models(engine)
+    finally:
+        engine.dispose()

@@ -77,14 +77,17 @@ def test_handover_empties_the_book_and_deactivates(capsys, demo_db: Database, db
         assert s.scalar(select(User.active).where(User.login == "dokafor")) is False
 
 
-def test_cover_with_until_is_given_back_when_the_book_is_read(
+def test_cover_with_until_is_given_back_by_the_daily_job_not_by_a_read(
     capsys, demo_db: Database, db_path: str
 ) -> None:  # type: ignore[no-untyped-def]
     before = held_by(demo_db, "ekowalski")
     code, _, _ = run(capsys, db_path, "--as", "lmartin", "handover", "--from", "ekowalski",
                      "--to", "fnguyen", "--on", ON, "--until", "2026-12-01")  # fmt: skip
     assert code == 0 and held_by(demo_db, "ekowalski") == (0, 0)
-    code, out, _ = run(capsys, db_path, "team", "--on", "2026-12-01", "--format", "json")
+    code, out, err = run(capsys, db_path, "team", "--on", "2026-12-01")
+    assert code == 0 and held_by(demo_db, "ekowalski") == (0, 0)  # a read changes nothing
+    assert "cover of ekowalski ended 2026-12-01" in err and "covers end" in err
+    code, out, _ = run(capsys, db_path, "--as", "kwright", "covers", "end", "--on", "2026-12-01")
     assert code == 0 and held_by(demo_db, "ekowalski") == before
     assert "given back" in out.splitlines()[0]
 

@@ -1,8 +1,8 @@
 """Team-mode secrets: the server password lives in the keyring and nowhere else arbench writes.
 
-The keyring backend is keyrings.alt's PlaintextKeyring with its file in this test's own
-XDG_DATA_HOME (set in tests/conftest.py); that file is the keyring's, and is left out of the
-search of what arbench wrote.
+The keyring is the tests' own MemoryKeyring (tests/memory_keyring.py): nothing it holds is
+on disk, so every file under the test's home, data, config and XDG directories is searched for
+the password. Plaintext and null backends are refused before a password is stored or read.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from arbench.store import db as store_db
 from arbench.store import secrets
 from arbench.store.db import Database
+from memory_keyring import seeded_env
 
 
 def url_without_password(url: str) -> str:
@@ -30,14 +31,16 @@ def password_of(url: str) -> str:
     return str(make_url(url).password)
 
 
-def arbench(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def arbench(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "arbench", *args],
         input=stdin,
         capture_output=True,
         text=True,
         timeout=120,
-        env=os.environ.copy(),
+        env=env or os.environ.copy(),
     )
 
 
@@ -56,13 +59,8 @@ class BrokenKeyring(KeyringBackend):
         raise RuntimeError("the collection is locked")
 
 
-def files_written(*roots: Path, skip: Path) -> list[Path]:
-    found = []
-    for root in roots:
-        for path in root.rglob("*"):
-            if path.is_file() and skip not in path.parents:
-                found.append(path)
-    return found
+def files_written(*roots: Path) -> list[Path]:
+    return [path for root in roots if root.exists() for path in root.rglob("*") if path.is_file()]
 
 
 def test_password_round_trip_through_the_cli_and_nowhere_else(
@@ -70,24 +68,29 @@ def test_password_round_trip_through_the_cli_and_nowhere_else(
 ) -> None:
     url = url_without_password(pg_demo_db.url)
     secret = password_of(pg_demo_db.url)
-    stored = arbench("--db", url, "db", "password", "--stdin", stdin=secret + "\n")
+    home = tmp_path / "home"
+    env = os.environ.copy()
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / ".local/share"),
+               XDG_CONFIG_HOME=str(home / ".config"))  # fmt: skip
+    stored = arbench("--db", url, "db", "password", "--stdin", stdin=secret + "\n", env=env)
     assert stored.returncode == 0, stored.stderr
-    assert "stored in the keyring (file PlaintextKeyring)" in stored.stdout
-    assert "connected to postgresql://arbench@" in stored.stdout
+    assert "stored in the keyring (test MemoryKeyring)" in stored.stdout
+    assert "connected to postgresql://arbench@" in stored.stdout  # read back from the keyring
     key = secrets.service_key_for(url)
-    assert keyring.get_password(key, "arbench") == secret
-    assert secrets.get_password(key, "arbench") == secret
 
-    users = arbench("--db", url, "users", "--format", "json")
+    env.update(seeded_env((key, "arbench", secret)))  # what that keyring now holds
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / ".local/share"))
+    users = arbench("--db", url, "users", "--format", "json", env=env)
     assert users.returncode == 0, users.stderr
     assert '"login": "agarcia"' in users.stdout
-    backup = arbench("--db", url, "db", "backup", str(tmp_path / "x.sqlite3"))
+    backup = arbench("--db", url, "db", "backup", str(tmp_path / "x.sqlite3"), env=env)
     assert backup.returncode == 2 and "pg_dump" in backup.stderr
 
-    keyring_dir = Path(os.environ["XDG_DATA_HOME"])
     roots = [Path(os.environ["ARBENCH_DATA_DIR"]), Path(os.environ["ARBENCH_CONFIG_DIR"])]
-    roots.append(tmp_path)
-    for path in files_written(*roots, skip=keyring_dir):
+    roots += [Path(os.environ["XDG_DATA_HOME"]), tmp_path]
+    written = files_written(*roots)
+    assert not [p for p in written if "python_keyring" in str(p)]
+    for path in written:
         assert secret.encode() not in path.read_bytes(), f"the password is in {path}"
     for run in (stored, users, backup):
         assert secret not in run.stdout + run.stderr
@@ -95,8 +98,8 @@ def test_password_round_trip_through_the_cli_and_nowhere_else(
 
 def test_wrong_password_is_an_authentication_failure(pg_db: Database) -> None:
     url = url_without_password(pg_db.url)
-    secrets.store_password(secrets.service_key_for(url), "arbench", "not-the-password")
-    result = arbench("--db", url, "users")
+    key = secrets.service_key_for(url)
+    result = arbench("--db", url, "users", env=seeded_env((key, "arbench", "not-the-password")))
     assert result.returncode == 2
     assert 'authentication failed for user "arbench"' in result.stderr
     assert "keyring" not in result.stderr.split("(store")[0]
@@ -104,9 +107,7 @@ def test_wrong_password_is_an_authentication_failure(pg_db: Database) -> None:
 
 
 def test_missing_password_says_the_keyring_holds_none(pg_db: Database) -> None:
-    with pytest.raises(
-        store_db.DatabaseError, match=r"keyring \(file PlaintextKeyring\) holds none"
-    ):
+    with pytest.raises(store_db.DatabaseError, match=r"keyring \(test MemoryKeyring\) holds none"):
         store_db.open_database(url_without_password(pg_db.url))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from arbench.domain.catalogue import OPEN_STATUSES
 from arbench.services import assignments as A
 from arbench.services import users as user_service
-from arbench.services.base import InvalidInput, PermissionDenied, actor_for
+from arbench.services.base import Conflict, InvalidInput, PermissionDenied, actor_for
 from arbench.services.team import team_view
 from arbench.store.db import Database
 from arbench.store.models import (
@@ -25,6 +25,7 @@ from arbench.store.models import (
     Promise,
     User,
 )
+from helpers import NIGHTLY
 
 ON = date(2026, 11, 24)
 OPEN = [s.value for s in OPEN_STATUSES]
@@ -118,11 +119,11 @@ def test_cover_reverts_on_its_date(demo_db: Database) -> None:
     assert result.coverage_id is not None
     assert owned(demo_db, "ekowalski")["accounts"] == 0
     assert [c.absent_login for c in A.active_covers(demo_db)] == ["ekowalski"]
-    assert A.revert_due_covers(demo_db, until - timedelta(days=1)) == []
-    reverted = A.revert_due_covers(demo_db, until)
+    assert A.end_due_covers(demo_db, NIGHTLY, until - timedelta(days=1)) == []
+    reverted = A.end_due_covers(demo_db, NIGHTLY, until)
     assert reverted[0].accounts == before["accounts"]
     assert owned(demo_db, "ekowalski") == before
-    assert A.active_covers(demo_db) == [] and A.revert_due_covers(demo_db, until) == []
+    assert A.active_covers(demo_db) == [] and A.end_due_covers(demo_db, NIGHTLY, until) == []
 
 
 def test_assign_moves_the_account_and_its_open_items(demo_db: Database) -> None:
@@ -164,7 +165,7 @@ def test_assign_by_rule_and_rebalance(demo_db: Database) -> None:
     spread = lambda loads: max(x.open_balance for x in loads) - min(x.open_balance for x in loads)  # noqa: E731
     assert plan.moves and spread(plan.after) < spread(plan.before)
     A.apply_rebalance(demo_db, sup, plan)
-    with pytest.raises(Exception, match="since the preview"):
+    with pytest.raises(Conflict, match="since the preview; preview the rebalance again"):
         A.apply_rebalance(demo_db, sup, plan)
 
 

@@ -12,6 +12,7 @@ from arbench.cli import main
 from arbench.services import items as actions
 from arbench.services.base import actor_for
 from arbench.services.item_detail import item_detail
+from arbench.services.item_inputs import PromiseToPay
 from arbench.services.worklist import worklist
 from arbench.store.db import Database
 from arbench.store.models import Promise
@@ -27,7 +28,12 @@ def test_settle_reports_and_marks_broken_promises(
     )
     version = item_detail(demo_db, item.id).version
     actions.record_promise(
-        demo_db, actor_for(demo_db, "agarcia"), item.id, version, amount="50.00", due_on=ON, on=ON
+        demo_db,
+        actor_for(demo_db, "agarcia"),
+        item.id,
+        version,
+        PromiseToPay(amount="50.00", due_on=ON),
+        on=ON,
     )
     with demo_db.session() as s:
         open_before = s.scalar(
@@ -38,6 +44,8 @@ def test_settle_reports_and_marks_broken_promises(
             [
                 "--db",
                 demo_db.url,
+                "--as",
+                "kwright",
                 "promises",
                 "settle",
                 "--on",

@@ -29,14 +29,12 @@ from arbench.domain.content import (
     Script,
     Step,
     Template,
-    check_directory,
     dump_bundle,
     dump_note,
     dump_onboarding,
     dump_script,
     dump_template,
     glossary,
-    load_bundle,
     parse_note,
     parse_onboarding,
     parse_script,
@@ -45,6 +43,7 @@ from arbench.domain.content import (
     render_text,
     validate_bundle,
 )
+from arbench.io.content_files import check_directory, load_bundle
 
 CONTENT = Path(__file__).resolve().parents[2] / "resources" / "content"
 PARSERS: dict[str, Callable[[str, str], Any]] = {

@@ -56,7 +56,11 @@ def test_changed_shipped_file_is_a_new_version_but_a_local_edit_is_kept(
     assert content.current(demo_db, "note", "glossary-pro").version == 2
 
     kwright = actor_for(demo_db, "kwright")
-    ours = content.publish(demo_db, kwright, "note", "glossary-pro", note.read_text() + "Ours.\n")
+    published = content.publish(
+        demo_db, kwright, "note", "glossary-pro", note.read_text() + "Ours.\n"
+    )
+    assert published.content == {"note/glossary-pro"}
+    ours = content.current(demo_db, "note", "glossary-pro")
     note.write_text(note.read_text() + "Another shipped line.\n")
     summary = content.load_shipped(demo_db, folder)
     assert (summary.added, summary.kept_local) == (0, 1)
@@ -73,7 +77,10 @@ def test_publish_new_version_leaves_items_in_progress_on_theirs(demo_db: Databas
         "## Talk track",
         "7. [check] Confirm the POD requirement is on the account.\n\n## Talk track",
     )
-    new = content.publish(demo_db, kwright, "script", "pod_requested", text)
+    assert content.publish(demo_db, kwright, "script", "pod_requested", text).content == {
+        "script/pod_requested"
+    }
+    new = content.current(demo_db, "script", "pod_requested")
     assert (new.version, new.current, new.published_by) == (2, True, "kwright")
 
     mine = scripts.script_for_issue(demo_db, started.id)
@@ -114,7 +121,8 @@ def test_publish_refuses_non_supervisors_and_bad_text(demo_db: Database) -> None
         content.publish(demo_db, kwright, "script", "past_due", broken)
     assert content.current(demo_db, "script", "past_due").version == 1
     same = content.publish(demo_db, kwright, "note", "glossary-pod", body)
-    assert same.version == 1
+    assert not same.content  # the same text publishes nothing
+    assert content.current(demo_db, "note", "glossary-pod").version == 1
 
 
 def test_export_import_round_trip(demo_db: Database, tmp_path: Path) -> None:

@@ -31,15 +31,24 @@ def _pro_of(db: Database, login: str) -> str:
 def test_pod_on_file_follows_the_pod_documents_and_bytes_are_kept_once(demo_db: Database) -> None:
     ana, boss = actor_for(demo_db, "agarcia"), actor_for(demo_db, "kwright")
     pro = _pro_of(demo_db, "agarcia")
-    one = documents.attach(demo_db, ana, NewDocument(b"%PDF pod", f"POD {pro}.pdf", "pod", pro=pro))
-    two = documents.attach(demo_db, boss, NewDocument(b"%PDF pod", "again.pdf", "pod", pro=pro))
+    attached = documents.attach(
+        demo_db, ana, NewDocument(b"%PDF pod", f"POD {pro}.pdf", "pod", pro=pro)
+    )
+    one = attached.document
+    two = documents.attach(
+        demo_db, boss, NewDocument(b"%PDF pod", "again.pdf", "pod", pro=pro)
+    ).document
     assert one.sha256 == two.sha256 == hashlib.sha256(b"%PDF pod").hexdigest()
     with demo_db.session() as s:
         assert s.scalar(select(func.count()).select_from(DocumentBlob)) == 1
         assert s.scalar(select(Pro.pod_on_file).where(Pro.pro == pro)) is True
+        items = set(
+            s.scalars(select(Issue.id).join(Pro, Pro.id == Issue.pro_id).where(Pro.pro == pro))
+        )
+    assert attached.changes.touched == items  # the pro's items are redrawn (POD on file)
     with pytest.raises(PermissionDenied, match="only who attached it or a supervisor"):
         documents.remove(demo_db, ana, two.id)
-    documents.remove(demo_db, ana, one.id)
+    assert documents.remove(demo_db, ana, one.id).touched == items
     with demo_db.session() as s:
         assert s.scalar(select(Pro.pod_on_file).where(Pro.pro == pro)) is True  # one POD is left
     documents.remove(demo_db, boss, two.id)

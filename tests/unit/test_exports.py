@@ -112,23 +112,37 @@ def test_every_row_keeps_its_own_values_and_formats(tmp_path: Path) -> None:
 
 
 def test_aging_summed_in_sql_matches_the_domain_buckets_pro_by_pro(demo_db: Database) -> None:
-    """The SQL bucket bounds are the domain's: every open pro bucketed in Python by
-    kpi_financial.aging_bucket (due date, else invoice date, else the day) gives the same
-    aging per account, at several dates (so every bucket boundary is crossed)."""
+    """The SQL bucket bounds are the domain's: what every billed pro owed at the end of a day
+    (its amount less the payments received by then), bucketed in Python by
+    kpi_financial.aging_bucket (due date, else invoice date), gives the same aging per account,
+    at several dates (so every bucket boundary is crossed)."""
     from arbench.domain.kpi_financial import aging_bucket, empty_aging
+    from arbench.store.models import Payment
 
     with demo_db.session() as s:
         pros = s.execute(
-            select(Account.number, Pro.due_date, Pro.invoice_date, Pro.open_balance)
+            select(Pro.id, Account.number, Pro.due_date, Pro.invoice_date, Pro.amount)
             .join(Account, Account.id == Pro.account_id)
-            .where(Pro.status == "open")
+            .where(Pro.billing_status == "billed")
+        ).all()
+        payments = s.execute(
+            select(Payment.pro_id, Payment.received_on, Payment.amount).where(
+                Payment.pro_id.is_not(None)
+            )
         ).all()
     used: set[str] = set()
     for on in (ON, date(2026, 10, 1), date(2026, 8, 15)):
+        paid: dict[int, Decimal] = {}
+        for pro_id, received, amount in payments:
+            if received <= on:
+                paid[pro_id] = paid.get(pro_id, Decimal(0)) + amount
         expected: dict[str, dict[str, Decimal]] = {}
-        for number, due, invoiced, balance in pros:
+        for pro_id, number, due, invoiced, amount in pros:
+            owed = amount - paid.get(pro_id, Decimal(0))
+            if (invoiced or due) > on or not owed:
+                continue
             buckets = expected.setdefault(number, empty_aging())
-            buckets[aging_bucket(due or invoiced or on, on)] += balance
+            buckets[aging_bucket(due or invoiced, on)] += owed
         found = {row.key: row.buckets for row in aging_by_account(demo_db, on)}
         assert found == expected
         used |= {b for row in found.values() for b, v in row.items() if v}

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from arbench.services.base import PermissionDenied, actor_for
 from arbench.services.imports import (
-    IMPORT_ACTOR,
     ImportCancelled,
     get_mapping,
     import_invoices,
@@ -33,6 +32,7 @@ from arbench.store.models import (
     Issue,
     Pro,
 )
+from helpers import NIGHTLY
 
 ON = date(2026, 11, 24)
 HEADERS = [
@@ -85,7 +85,7 @@ def full_row(pro: str, **over: Any) -> list[Any]:
 
 def test_every_canonical_field_lands_on_the_pro(empty_db: Database, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "reg.csv", [full_row("P100")])
-    summary = import_invoices(empty_db, path, on=ON)
+    summary = import_invoices(empty_db, path, on=ON, actor=NIGHTLY)
     assert summary.ok and (summary.created, summary.accounts_created, summary.issues_opened) == (
         1,
         1,
@@ -134,7 +134,7 @@ def test_each_date_format_is_detected(
     empty_db: Database, tmp_path: Path, cell: str, expected: date
 ) -> None:
     path = write_csv(tmp_path / "d.csv", [full_row("P1", **{"Invoice Date": cell, "Due Date": ""})])
-    summary = import_invoices(empty_db, path, on=ON)
+    summary = import_invoices(empty_db, path, on=ON, actor=NIGHTLY)
     assert summary.ok, summary.errors
     with empty_db.session() as s:
         pro = s.scalars(select(Pro)).one()
@@ -144,7 +144,9 @@ def test_each_date_format_is_detected(
 
 def test_xlsx_with_real_dates_and_numbers(empty_db: Database, tmp_path: Path) -> None:
     row = full_row("P7", **{"Invoice Date": datetime(2026, 5, 2), "Amount": 99.5, "Open Bal": None})
-    summary = import_invoices(empty_db, write_xlsx(tmp_path / "r.xlsx", [row]), on=ON)
+    summary = import_invoices(
+        empty_db, write_xlsx(tmp_path / "r.xlsx", [row]), on=ON, actor=NIGHTLY
+    )
     assert summary.ok, summary.errors
     with empty_db.session() as s:
         pro = s.scalars(select(Pro)).one()
@@ -154,7 +156,7 @@ def test_xlsx_with_real_dates_and_numbers(empty_db: Database, tmp_path: Path) ->
 
 def test_credits_are_kept_without_an_issue(empty_db: Database, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "c.csv", [full_row("CM1", Amount="-45.00", **{"Open Bal": ""})])
-    summary = import_invoices(empty_db, path, on=ON)
+    summary = import_invoices(empty_db, path, on=ON, actor=NIGHTLY)
     assert (summary.created, summary.credits, summary.issues_opened) == (1, 1, 0)
     with empty_db.session() as s:
         assert s.scalars(select(Pro.open_balance)).one() == Decimal("-45.00")
@@ -164,15 +166,15 @@ def test_credits_are_kept_without_an_issue(empty_db: Database, tmp_path: Path) -
 def test_mapping_profiles_and_map_overrides(empty_db: Database, tmp_path: Path) -> None:
     headers = ["Freight Bill", "Payer", "Amount Billed", "Dt"]
     path = write_csv(tmp_path / "odd.csv", [["X1", "ACC9", "10.00", "2026-01-05"]], headers)
-    first = import_invoices(empty_db, path, dry_run=True)
+    first = import_invoices(empty_db, path, dry_run=True, actor=NIGHTLY)
     assert not first.ok  # 'Payer' and 'Dt' are not guessed as account and date
     overrides = {"Payer": "account_number", "Dt": "invoice_date"}
     data = read_for_import(empty_db, path, overrides=overrides)
     assert data.mapping == {"Freight Bill": "pro", "Amount Billed": "amount", **overrides}
-    save_mapping(empty_db, IMPORT_ACTOR, "payer-export", data.mapping)
+    save_mapping(empty_db, NIGHTLY, "payer-export", data.mapping)
     assert get_mapping(empty_db, "payer-export") == data.mapping
     assert [p.name for p in list_mappings(empty_db, "invoices")] == ["payer-export"]
-    summary = import_invoices(empty_db, path, mapping_name="payer-export", on=ON)
+    summary = import_invoices(empty_db, path, mapping_name="payer-export", on=ON, actor=NIGHTLY)
     assert summary.ok and summary.created == 1
 
 
@@ -214,7 +216,7 @@ def test_every_kind_of_bad_file_is_rejected_and_writes_nothing(
         "GS",
     )
     for name, (path, expected) in cases.items():
-        summary = import_invoices(demo_db, path, on=ON)
+        summary = import_invoices(demo_db, path, on=ON, actor=NIGHTLY)
         assert not summary.ok, name
         described = " ".join(f"row {e['row']} {e['column']} {e['message']}" for e in summary.errors)
         assert expected.lower() in described.lower(), (name, described)
@@ -222,7 +224,9 @@ def test_every_kind_of_bad_file_is_rejected_and_writes_nothing(
 
 
 def test_the_210_samples_import_with_their_charges(empty_db: Database, shared_data: Path) -> None:
-    summary = import_invoices(empty_db, shared_data / "edi/210_CN_FreightInvoiceSample1.txt", on=ON)
+    summary = import_invoices(
+        empty_db, shared_data / "edi/210_CN_FreightInvoiceSample1.txt", on=ON, actor=NIGHTLY
+    )
     assert summary.ok and (summary.kind, summary.created) == ("210", 1)
     with empty_db.session() as s:
         pro = s.scalars(select(Pro)).one()
@@ -239,13 +243,15 @@ def test_the_210_samples_import_with_their_charges(empty_db: Database, shared_da
         ("linehaul", Decimal("2510.00")),
         ("fuel", Decimal("244.33")),
     ]
-    again = import_invoices(empty_db, shared_data / "edi/210_CN_FreightInvoiceSample1.txt", on=ON)
+    again = import_invoices(
+        empty_db, shared_data / "edi/210_CN_FreightInvoiceSample1.txt", on=ON, actor=NIGHTLY
+    )
     assert (again.created, again.updated, again.unchanged, again.batch_id) == (0, 0, 1, None)
 
 
 def test_reimporting_the_same_file_changes_nothing(demo_db: Database, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "r.csv", [full_row(f"Q{i}") for i in range(5)])
-    first = import_invoices(demo_db, path, on=ON)
+    first = import_invoices(demo_db, path, on=ON, actor=NIGHTLY)
     assert first.created == 5 and first.batch_id is not None
     with demo_db.session() as s:
         assert (
@@ -253,7 +259,7 @@ def test_reimporting_the_same_file_changes_nothing(demo_db: Database, tmp_path: 
             == first.sha256
         )
     before = dump(demo_db)
-    second = import_invoices(demo_db, path, on=ON)
+    second = import_invoices(demo_db, path, on=ON, actor=NIGHTLY)
     assert (second.created, second.updated, second.unchanged, second.batch_id) == (0, 0, 5, None)
     assert dump(demo_db) == before
 
@@ -261,9 +267,14 @@ def test_reimporting_the_same_file_changes_nothing(demo_db: Database, tmp_path: 
 def test_a_changed_balance_updates_and_a_zero_balance_closes(
     demo_db: Database, tmp_path: Path
 ) -> None:
-    import_invoices(demo_db, write_csv(tmp_path / "a.csv", [full_row("Z1"), full_row("Z2")]), on=ON)
+    import_invoices(
+        demo_db,
+        write_csv(tmp_path / "a.csv", [full_row("Z1"), full_row("Z2")]),
+        on=ON,
+        actor=NIGHTLY,
+    )
     rows = [full_row("Z1", **{"Open Bal": "500.00"}), full_row("Z2", **{"Open Bal": "0"})]
-    summary = import_invoices(demo_db, write_csv(tmp_path / "b.csv", rows), on=ON)
+    summary = import_invoices(demo_db, write_csv(tmp_path / "b.csv", rows), on=ON, actor=NIGHTLY)
     assert (summary.updated, summary.closed, summary.issues_resolved) == (2, 1, 1)
     with demo_db.session() as s:
         z1 = s.scalar(select(Pro).where(Pro.pro == "Z1"))
@@ -290,7 +301,7 @@ def test_close_missing_closes_absent_pros_after_a_dry_run_count(
     keep = open_pros[:10]
     rows = [full_row(pro, **{"Cust No": numbers[aid]}) for pro, aid in keep]
     path = write_csv(tmp_path / "full.csv", rows)
-    preview = import_invoices(demo_db, path, dry_run=True, close_missing=True, on=ON)
+    preview = import_invoices(demo_db, path, dry_run=True, close_missing=True, on=ON, actor=NIGHTLY)
     assert preview.absent == len(open_pros) - 10 and preview.batch_id is None
     trainee = actor_for(demo_db, "mlee")
     with pytest.raises(PermissionDenied):
@@ -323,6 +334,7 @@ def test_cancel_mid_import_leaves_the_database_unchanged(demo_db: Database, tmp_
             on=ON,
             progress=lambda d, t: seen.append(d),
             cancelled=lambda: len(seen) >= 2,
+            actor=NIGHTLY,
         )
     assert seen[:2] == [2000, 4000]
     assert dump(demo_db) == before

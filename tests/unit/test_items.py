@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from arbench.services import items as actions
 from arbench.services.base import Conflict, InvalidInput, PermissionDenied, actor_for
 from arbench.services.item_detail import item_detail
+from arbench.services.item_inputs import ContactLog, PromiseToPay, Resolution, RouteRequest
 from arbench.services.settings import set_setting
 from arbench.services.worklist import WorkItem, worklist
 from arbench.store.db import Database
@@ -24,6 +25,7 @@ from arbench.store.models import (
     Promise,
     User,
 )
+from helpers import NIGHTLY
 
 ON = date(2026, 11, 24)
 
@@ -58,10 +60,24 @@ def test_log_call_sets_follow_up_and_lands_on_timeline_and_audit(demo_db: Databa
     me = actor_for(demo_db, "agarcia")
     item, version = _top(demo_db)
     assert item.bucket_label == "Follow-up due"
-    after = actions.log_contact(demo_db, me, item.id, version, kind="call", contact="Pat AP",
-                                outcome="Promised to check", text="Called AP", follow_up=ON + timedelta(days=3), on=ON)  # fmt: skip
-    assert after is not None and after.follow_up == ON + timedelta(days=3)
-    assert after.bucket_label != "Follow-up due"
+    after = actions.log_contact(
+        demo_db,
+        me,
+        item.id,
+        version,
+        ContactLog(
+            kind="call",
+            contact="Pat AP",
+            outcome="Promised to check",
+            text="Called AP",
+            follow_up=ON + timedelta(days=3),
+        ),
+        on=ON,
+    )
+    assert after.touched == {item.id} and not after.removed
+    row = after.item(item.id)
+    assert row is not None and row.follow_up == ON + timedelta(days=3)
+    assert row.bucket_label != "Follow-up due"
     detail = item_detail(demo_db, item.id)
     assert detail.version == version + 1
     top = detail.timeline[0]
@@ -83,7 +99,12 @@ def test_other_collectors_item_is_refused_and_nothing_written(demo_db: Database)
         PermissionDenied, match="bchen cannot log a call on PRO .*only its owner or a supervisor"
     ):
         actions.log_contact(
-            demo_db, actor_for(demo_db, "bchen"), item.id, version, kind="call", text="hi", on=ON
+            demo_db,
+            actor_for(demo_db, "bchen"),
+            item.id,
+            version,
+            ContactLog(kind="call", text="hi"),
+            on=ON,
         )
     assert _count(demo_db, Activity, Activity.issue_id == item.id) == before
     assert item_detail(demo_db, item.id).version == version
@@ -92,15 +113,24 @@ def test_other_collectors_item_is_refused_and_nothing_written(demo_db: Database)
 def test_supervisor_and_trainee_on_own_item_may_act(demo_db: Database) -> None:
     item, version = _top(demo_db)
     boss = actor_for(demo_db, "kwright")
-    assert actions.log_contact(demo_db, boss, item.id, version, kind="note", text="checked", on=ON)
+    assert actions.log_contact(
+        demo_db, boss, item.id, version, ContactLog(kind="note", text="checked"), on=ON
+    )
     _give_to_trainee(demo_db)
     trainee_item, trainee_version = _top(demo_db, "mlee")
     trainee = actor_for(demo_db, "mlee")
     assert actions.log_contact(
-        demo_db, trainee, trainee_item.id, trainee_version, kind="email", text="sent POD", on=ON
+        demo_db,
+        trainee,
+        trainee_item.id,
+        trainee_version,
+        ContactLog(kind="email", text="sent POD"),
+        on=ON,
     )
     with pytest.raises(PermissionDenied):
-        actions.log_contact(demo_db, trainee, item.id, None, kind="note", text="not mine", on=ON)
+        actions.log_contact(
+            demo_db, trainee, item.id, None, ContactLog(kind="note", text="not mine"), on=ON
+        )
 
 
 @pytest.mark.parametrize(
@@ -117,8 +147,13 @@ def test_bad_contact_values_are_named(
     item, version = _top(demo_db)
     with pytest.raises(InvalidInput, match=message):
         actions.log_contact(
-            demo_db, actor_for(demo_db, "agarcia"), item.id, version, on=ON, **kwargs
-        )  # type: ignore[arg-type]
+            demo_db,
+            actor_for(demo_db, "agarcia"),
+            item.id,
+            version,
+            ContactLog(**kwargs),
+            on=ON,  # type: ignore[arg-type]
+        )
 
 
 # ----- conflicts -------------------------------------------------------------------------------
@@ -131,14 +166,17 @@ def test_stale_version_is_a_conflict_naming_what_changed(demo_db: Database) -> N
         boss,
         item.id,
         seen,
-        kind="call",
-        text="Spoke to AP",
-        follow_up=ON + timedelta(days=7),
+        ContactLog(kind="call", text="Spoke to AP", follow_up=ON + timedelta(days=7)),
         on=ON,
     )
     with pytest.raises(Conflict) as caught:
         actions.record_promise(
-            demo_db, me, item.id, seen, amount="10.00", due_on=ON + timedelta(days=5), on=ON
+            demo_db,
+            me,
+            item.id,
+            seen,
+            PromiseToPay(amount="10.00", due_on=ON + timedelta(days=5)),
+            on=ON,
         )
     exc = caught.value
     assert exc.changes["follow_up"] == (
@@ -150,7 +188,12 @@ def test_stale_version_is_a_conflict_naming_what_changed(demo_db: Database) -> N
     # Reload and reapply: with the new version the same change goes through.
     fresh = item_detail(demo_db, item.id).version
     assert actions.record_promise(
-        demo_db, me, item.id, fresh, amount="10.00", due_on=ON + timedelta(days=5), on=ON
+        demo_db,
+        me,
+        item.id,
+        fresh,
+        PromiseToPay(amount="10.00", due_on=ON + timedelta(days=5)),
+        on=ON,
     )
 
 
@@ -159,12 +202,23 @@ def test_promise_sets_follow_up_and_replaces_an_earlier_one(demo_db: Database) -
     me = actor_for(demo_db, "agarcia")
     item, version = _top(demo_db)
     after = actions.record_promise(
-        demo_db, me, item.id, version, amount="$1,000.00", due_on=date(2026, 12, 1), on=ON
+        demo_db,
+        me,
+        item.id,
+        version,
+        PromiseToPay(amount="$1,000.00", due_on=date(2026, 12, 1)),
+        on=ON,
     )
-    assert after is not None and after.follow_up == date(2026, 12, 2)
+    row = after.item(item.id)
+    assert row is not None and row.follow_up == date(2026, 12, 2)
     version = item_detail(demo_db, item.id).version
     actions.record_promise(
-        demo_db, me, item.id, version, amount=Decimal("500"), due_on=date(2026, 12, 5), on=ON
+        demo_db,
+        me,
+        item.id,
+        version,
+        PromiseToPay(amount=Decimal("500"), due_on=date(2026, 12, 5)),
+        on=ON,
     )
     with demo_db.session() as s:
         rows = s.execute(
@@ -192,8 +246,7 @@ def test_bad_promises_are_refused(demo_db: Database, amount: str, message: str) 
             actor_for(demo_db, "agarcia"),
             item.id,
             version,
-            amount=amount,
-            due_on=ON,
+            PromiseToPay(amount=amount, due_on=ON),
             on=ON,
         )
     assert item_detail(demo_db, item.id).version == version
@@ -205,13 +258,18 @@ def test_settle_marks_promises_kept_and_broken(demo_db: Database) -> None:
     for item in (first, second):
         version = item_detail(demo_db, item.id).version
         actions.record_promise(
-            demo_db, me, item.id, version, amount="100.00", due_on=ON + timedelta(days=2), on=ON
+            demo_db,
+            me,
+            item.id,
+            version,
+            PromiseToPay(amount="100.00", due_on=ON + timedelta(days=2)),
+            on=ON,
         )
     with demo_db.session() as s:  # cash arrives on the first pro only
         pro_id = s.get(Issue, first.id).pro_id  # type: ignore[union-attr]
         s.add(Payment(pro_id=pro_id, kind="payment", amount=Decimal("100.00"), received_on=ON + timedelta(days=1),
                       reference="ACH1", created_at=datetime(2026, 11, 25)))  # fmt: skip
-    summary = actions.settle_promises(demo_db, ON + timedelta(days=3))
+    summary = actions.settle_promises(demo_db, NIGHTLY, ON + timedelta(days=3))
     with demo_db.session() as s:
         status = dict(
             s.execute(
@@ -220,14 +278,11 @@ def test_settle_marks_promises_kept_and_broken(demo_db: Database) -> None:
                 )
             ).all()
         )  # type: ignore[arg-type]
-        system_events = s.scalars(
-            select(AuditEvent.action).where(AuditEvent.user_login == "system")
+        job_events = s.scalars(
+            select(AuditEvent.action).where(AuditEvent.user_login == "nightly")
         ).all()
     assert status == {first.id: "kept", second.id: "broken"}
-    assert (
-        Counter(system_events)["promise.kept"] >= 1
-        and Counter(system_events)["promise.broken"] >= 1
-    )
+    assert Counter(job_events)["promise.kept"] >= 1 and Counter(job_events)["promise.broken"] >= 1
     assert len(summary.kept) >= 1 and len(summary.broken) >= 1
     assert (
         item_detail(demo_db, second.id)
@@ -246,7 +301,8 @@ def test_root_cause_must_be_of_the_items_level(demo_db: Database) -> None:
         demo_db, me, item.id, version, code="inspection_correction", on=ON
     )
     assert (
-        after is not None and after.root_cause_name == "Carrier inspection changed weight or class"
+        after.item(item.id) is not None
+        and after.item(item.id).root_cause_name == "Carrier inspection changed weight or class"
     )
     assert "X12 426 code 22" in item_detail(demo_db, item.id).timeline[0].text
 
@@ -258,27 +314,51 @@ def test_route_waits_then_answer_brings_it_back_and_next_action_closes_it(
     item, version = _top(demo_db)
     with pytest.raises(InvalidInput, match="department must be one of"):
         actions.route(
-            demo_db, me, item.id, version, department="legal", request="x", due_on=ON, on=ON
+            demo_db,
+            me,
+            item.id,
+            version,
+            RouteRequest(department="legal", request="x", due_on=ON),
+            on=ON,
         )
-    waiting = actions.route(demo_db, me, item.id, version, department="operations", request="Send the POD",
-                            owner="Ops desk", due_on=ON + timedelta(days=3), on=ON)  # fmt: skip
-    assert waiting is not None and waiting.status == "waiting"
-    assert waiting.reason.startswith("Waiting on operations since 2026-11-24")
+    waiting = actions.route(
+        demo_db,
+        me,
+        item.id,
+        version,
+        RouteRequest(
+            department="operations",
+            request="Send the POD",
+            owner="Ops desk",
+            due_on=ON + timedelta(days=3),
+        ),
+        on=ON,
+    )
+    row = waiting.item(item.id)
+    assert row is not None and row.status == "waiting"
+    assert row.reason.startswith("Waiting on operations since 2026-11-24")
     [(request_id, department, _, _)] = actions.open_requests(demo_db, item.id)
     back = actions.answer_request(
         demo_db, me, request_id, answer="POD attached", on=ON + timedelta(days=1)
     )
+    row = back.item(item.id)
     assert (
-        back is not None
-        and back.status == "open"
-        and back.bucket_label == "Department answered or overdue"
+        row is not None
+        and row.status == "open"
+        and row.bucket_label == "Department answered or overdue"
     )
-    assert back.reason.startswith("Operations answered")
+    assert row.reason.startswith("Operations answered")
     version = item_detail(demo_db, item.id).version
     later = actions.log_contact(
-        demo_db, me, item.id, version, kind="email", text="Sent POD", on=ON + timedelta(days=1)
+        demo_db,
+        me,
+        item.id,
+        version,
+        ContactLog(kind="email", text="Sent POD"),
+        on=ON + timedelta(days=1),
     )
-    assert later is not None and later.bucket_label != "Department answered or overdue"
+    row = later.item(item.id)
+    assert row is not None and row.bucket_label != "Department answered or overdue"
     with demo_db.session() as s:
         assert (
             s.scalar(select(DepartmentRequest.status).where(DepartmentRequest.id == request_id))
@@ -294,14 +374,27 @@ def test_resolve_needs_a_cause_and_a_known_code(demo_db: Database) -> None:
     item = next(i for i in _pro_items(demo_db) if i.root_cause is None)
     version = item_detail(demo_db, item.id).version
     with pytest.raises(InvalidInput, match="unknown resolution code 'paid'"):
-        actions.resolve(demo_db, me, item.id, version, code="paid", root_cause_fixed=True, on=ON)
+        actions.resolve(
+            demo_db, me, item.id, version, Resolution(code="paid", root_cause_fixed=True), on=ON
+        )
     with pytest.raises(InvalidInput, match="set the root cause of PRO .* before resolving"):
         actions.resolve(
-            demo_db, me, item.id, version, code="paid_in_full", root_cause_fixed=True, on=ON
+            demo_db,
+            me,
+            item.id,
+            version,
+            Resolution(code="paid_in_full", root_cause_fixed=True),
+            on=ON,
         )
-    result = actions.resolve(demo_db, me, item.id, version, code="paid_in_full", root_cause_fixed=True,
-                             root_cause="slow_pay", on=ON)  # fmt: skip
-    assert (result.status, result.item) == ("resolved", None)
+    result = actions.resolve(
+        demo_db,
+        me,
+        item.id,
+        version,
+        Resolution(code="paid_in_full", root_cause_fixed=True, root_cause="slow_pay"),
+        on=ON,
+    )
+    assert result.removed == {item.id} and result.items == () and result.notice == ""
     assert item.id not in {i.id for i in worklist(demo_db, "agarcia", ON)}
     detail = item_detail(demo_db, item.id)
     assert (detail.status, detail.resolved_on, detail.root_cause) == ("resolved", ON, "slow_pay")
@@ -311,10 +404,17 @@ def test_trainee_resolution_above_the_limit_waits_for_approval(demo_db: Database
     trainee = actor_for(demo_db, "mlee")
     [item] = _give_to_trainee(demo_db)
     version = item_detail(demo_db, item.id).version
-    result = actions.resolve(demo_db, trainee, item.id, version, code="paid_in_full", root_cause_fixed=False,
-                             root_cause="slow_pay", on=ON)  # fmt: skip
-    assert result.status == "pending_approval"
-    assert result.item is not None and result.item.status == "pending_approval"
+    result = actions.resolve(
+        demo_db,
+        trainee,
+        item.id,
+        version,
+        Resolution(code="paid_in_full", root_cause_fixed=False, root_cause="slow_pay"),
+        on=ON,
+    )
+    row = result.item(item.id)
+    assert row is not None and row.status == "pending_approval"
+    assert result.notice == "sent to a supervisor for approval"
 
 
 def test_reopen_counts_a_reopen_and_a_recurrence(demo_db: Database) -> None:
@@ -325,9 +425,7 @@ def test_reopen_counts_a_reopen_and_a_recurrence(demo_db: Database) -> None:
         me,
         item.id,
         version,
-        code="rebilled",
-        root_cause_fixed=True,
-        root_cause="bol_incomplete",
+        Resolution(code="rebilled", root_cause_fixed=True, root_cause="bol_incomplete"),
         on=ON,
     )
     version = item_detail(demo_db, item.id).version
@@ -341,7 +439,8 @@ def test_reopen_counts_a_reopen_and_a_recurrence(demo_db: Database) -> None:
         reason="Customer short-paid the rebill",
         on=ON + timedelta(days=10),
     )
-    assert back is not None and back.status == "open" and back.follow_up == ON + timedelta(days=10)
+    row = back.item(item.id)
+    assert row is not None and row.status == "open" and row.follow_up == ON + timedelta(days=10)
     with demo_db.session() as s:
         issue = s.get(Issue, item.id)
         assert issue is not None
@@ -378,29 +477,46 @@ def test_account_issue_links_pros_and_resolves_them_together(demo_db: Database) 
         actions.create_account_issue(
             demo_db, actor_for(demo_db, "bchen"), account_id, "invoicing_requirements", on=ON
         )
-    parent = actions.create_account_issue(
+    opened = actions.create_account_issue(
         demo_db, me, account_id, "invoicing_requirements", pro_issue_ids=ids, on=ON
     )
+    [parent_id] = opened.created
+    parent = opened.item(parent_id)
     assert (
         parent is not None
         and parent.level == "account"
         and parent.root_cause == "requirements_not_set_up"
     )
+    assert opened.touched == {parent_id, *ids}  # the pros' rows show their new parent
+    assert all(row.parent_id == parent_id for row in opened.items if row.id in ids)
     assert {i.id for i in item_detail(demo_db, parent.id).linked_pros} == set(ids)
     version = item_detail(demo_db, parent.id).version
     actions.unlink_pro_issues(demo_db, me, parent.id, version, [ids[2]], on=ON)
     version = item_detail(demo_db, parent.id).version
     offered = actions.resolve(
-        demo_db, me, parent.id, version, code="agreement_fixed", root_cause_fixed=True, on=ON
+        demo_db,
+        me,
+        parent.id,
+        version,
+        Resolution(code="agreement_fixed", root_cause_fixed=True),
+        on=ON,
     )
-    assert offered.linked_open == ids[:2] and offered.linked_resolved == []
+    assert offered.removed == {parent.id} and offered.items == ()
+    assert offered.notice == "2 linked pro issue(s) are still open"
     # The linked pros can be resolved together from the pro list after a reopen of the parent.
     version = item_detail(demo_db, parent.id).version
     actions.reopen(demo_db, me, parent.id, version, reason="resolve the pros with it", on=ON)
     version = item_detail(demo_db, parent.id).version
-    together = actions.resolve(demo_db, me, parent.id, version, code="agreement_fixed", root_cause_fixed=True,
-                               with_linked=True, on=ON)  # fmt: skip
-    assert together.linked_resolved == ids[:2] and together.linked_open == []
+    together = actions.resolve(
+        demo_db,
+        me,
+        parent.id,
+        version,
+        Resolution(code="agreement_fixed", root_cause_fixed=True, with_linked=True),
+        on=ON,
+    )
+    assert together.removed == {parent.id, *ids[:2]}
+    assert together.notice == "2 linked pro issue(s) resolved with it"
     with demo_db.session() as s:
         codes = dict(
             s.execute(select(Issue.id, Issue.resolution_code).where(Issue.id.in_(ids))).all()
@@ -424,11 +540,11 @@ def test_promotion_proposal_is_accepted_as_a_promoted_account_issue(demo_db: Dat
     assert proposal.issue_type == "invoicing_requirements" and proposal.existing_issue_id is None
     assert "pros with 'POD missing or unsigned'" in proposal.summary
     created = actions.accept_proposal(demo_db, me, proposal, on=ON)
-    assert created is not None
+    [created_id] = created.created
     with demo_db.session() as s:
-        issue = s.get(Issue, created.id)
+        issue = s.get(Issue, created_id)
         assert issue is not None and issue.promoted and issue.level == "account"
-        linked = s.scalars(select(Issue.id).where(Issue.parent_id == created.id)).all()
+        linked = s.scalars(select(Issue.id).where(Issue.parent_id == created_id)).all()
     assert sorted(linked) == sorted(proposal.issue_ids)
     assert not [
         p

@@ -55,6 +55,7 @@ from sqlalchemy import func
 
 from arbench.domain.kpis import Period
 from arbench.services import kpis
+from arbench.services.base import NotFound
 from arbench.store.db import Database
 from arbench.store.models import (
     Account,
@@ -240,7 +241,7 @@ def test_trend_has_one_point_per_month(book: Database) -> None:
 
 
 def test_unknown_user_is_refused(book: Database) -> None:
-    with pytest.raises(Exception, match="unknown user 'zed'"):
+    with pytest.raises(NotFound, match="^unknown user 'zed'$"):
         kpis.kpi_report(book, OCTOBER, "zed")
 
 

@@ -75,7 +75,8 @@ def test_guess_mapping_understands_the_headers_exports_use() -> None:
     headers = [
         "PRO #", "Cust No", "Customer Name", "BOL #", "Invoice #", "Inv Date", "Due Date",
         "Amount", "Open Bal", "Ship Date", "Delivered", "Shipper", "Consignee", "Origin",
-        "Dest", "Weight (lbs)", "Class", "Pcs", "Terms", "POD?", "Notes",
+        "Dest", "Weight (lbs)", "Class", "Pcs", "Terms", "POD?", "Paid Date", "Disputed",
+        "Payment Terms", "Currency", "Notes",
     ]  # fmt: skip
     mapping = guess_mapping(headers)
     assert list(mapping.values()) == list(CANONICAL_FIELDS)
@@ -252,7 +253,6 @@ def test_codes_and_quantities_are_normalised(
         ("Amount", "N/A", "expected an amount such as 1,234.56 or -50.00"),
         ("Amount", "see attached", "expected an amount such as 1,234.56 or -50.00"),
         ("Amount", "#VALUE!", "expected an amount such as 1,234.56 or -50.00"),
-        ("Amount", "12.345", "expected at most 2 decimal places (cents)"),
         ("Amount", "", "Amount is required"),
         ("Inv Date", "2024-02-30", "expected a date like 2024-03-14 (YYYY-MM-DD, as in this column)"),
         ("Inv Date", "", "a date is required: invoice date or due date"),
@@ -429,8 +429,10 @@ def test_a_remittance_csv_becomes_remittance_lines(tmp_path: Path) -> None:
             ["7741201", "462.34", "512.34", "", "22", "CHK 10045", "1/31/2024", "ACME01"],
             ["7741202", "1,000.00", "1000", "0", "", "CHK 10045", "1/31/2024", "ACME01"],
             ["7741201", "-50.00", "", "", "19", "CHK 10045", "1/31/2024", "ACME01"]]  # fmt: skip
-    lines = read_remittance_table(write_csv(tmp_path / "remit.csv", rows))
-    first, second, third = lines
+    table = read_remittance_table(write_csv(tmp_path / "remit.csv", rows))
+    first, second, third = table.lines
+    # no total row and no payment total column: the bank amount is the sum of the paid amounts
+    assert table.bank_amount == Decimal("462.34") + Decimal("1000.00") - Decimal("50.00")
     assert (first.reference, first.paid, first.short_paid) == (
         "7741201",
         Decimal("462.34"),

@@ -12,11 +12,13 @@ from sqlalchemy import func, select
 from tests.unit.test_imports import dump
 
 from arbench.services.base import SYSTEM
+from arbench.services.item_inputs import PromiseToPay
 from arbench.services.items import record_promise
 from arbench.services.remittance import apply_remittance
-from arbench.services.remittance_apply import root_cause_for
+from arbench.services.remittance_items import root_cause_for
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Payment, Pro, Promise
+from helpers import NIGHTLY
 
 ON = date(2026, 11, 24)
 HEADERS = ["PRO", "Paid", "Invoice Amount", "Discount", "Reason Code", "Check Number",
@@ -76,15 +78,22 @@ def test_payments_short_pays_overpayments_and_unapplied_cash(
         ["NO-SUCH-PRO", "77.00", "", "", "", "CHK9", "2026-11-20", account.number],
         ["ALSO-UNKNOWN", "12.00", "", "", "", "CHK9", "2026-11-20", ""],
     ]
-    summary = apply_remittance(demo_db, write(tmp_path / "r.csv", rows), on=ON)
+    path = write(tmp_path / "r.csv", rows)
+    before = dump(demo_db)
+    refused = apply_remittance(demo_db, path, on=ON, actor=NIGHTLY)  # ALSO-UNKNOWN names no account
+    (error,) = refused.errors
+    assert (error["row"], error["value"]) == (8, "ALSO-UNKNOWN")
+    assert "names no account" in error["message"] and dump(demo_db) == before
+    summary = apply_remittance(demo_db, path, on=ON, account=account.number, actor=NIGHTLY)
     assert summary.ok, summary.errors
     assert summary.payments_applied == 4
     expected = full.open_balance + short.open_balance - 40 + over.open_balance + 15 + 10
-    assert summary.amount_applied == expected
+    assert summary.applied == expected + 55  # the payment on the closed pro is applied to it too
+    assert summary.bank_amount == summary.applied + Decimal("89.00")  # the sum of the paid cells
     assert (summary.short_pays, summary.short_paid_amount) == (1, Decimal("40.00"))
     assert (summary.overpayments, summary.duplicate_payments) == (1, 1)
     assert (summary.unapplied, summary.unapplied_lines) == (Decimal("89.00"), 2)
-    assert summary.unidentified == [{"reference": "ALSO-UNKNOWN", "amount": "12.00", "row": "8"}]
+    assert (summary.adjustments, summary.variance) == (0, 0)
     assert summary.pros_closed == 1
     # the paid pro is closed and its past-due issue resolved
     assert [(i.type, i.status, i.resolution_code) for i in issues_on(demo_db, full.id)] == [
@@ -104,24 +113,25 @@ def test_payments_short_pays_overpayments_and_unapplied_cash(
         unapplied = s.scalar(
             select(Issue).where(Issue.account_id == account.id, Issue.type == "unapplied_cash",
                                 Issue.status == "open"))  # fmt: skip
-        orphan = s.scalar(
-            select(Payment).where(Payment.account_id.is_(None), Payment.kind == "unapplied")
-        )
+        parked = s.scalars(
+            select(Payment.amount).where(Payment.account_id == account.id, Payment.kind == "unapplied",
+                                         Payment.batch_id == summary.batch_id)
+        ).all()  # fmt: skip
     assert dup is not None and dup.amount == Decimal("55.00")
     assert (
         unapplied is not None
         and unapplied.level == "account"
         and unapplied.amount >= Decimal("77.00")
     )
-    assert orphan is not None and orphan.amount == Decimal("12.00")
+    assert sorted(parked) == [Decimal("12.00"), Decimal("77.00")]
 
 
 def test_the_same_remittance_is_never_applied_twice(demo_db: Database, tmp_path: Path) -> None:
     (pro,) = open_pros(demo_db, 1)
     path = write(tmp_path / "r.csv", [[pro.pro, "5.00", "", "", "", "", "2026-11-20", ""]])
-    assert apply_remittance(demo_db, path, on=ON).ok
+    assert apply_remittance(demo_db, path, on=ON, actor=NIGHTLY).ok
     before = dump(demo_db)
-    again = apply_remittance(demo_db, path, on=ON)
+    again = apply_remittance(demo_db, path, on=ON, actor=NIGHTLY)
     assert not again.ok and "already applied" in again.errors[0]["message"]
     assert dump(demo_db) == before
 
@@ -132,7 +142,7 @@ def test_bad_remittances_write_nothing(
     before = dump(demo_db)
     bad = write(tmp_path / "bad.csv", [["P1", "NET AMOUNT PAID", "", "", "", "", "", ""]])
     for path in (bad, shared_data / "edi/820_Example3_HomeDepot_template.txt"):
-        summary = apply_remittance(demo_db, path, on=ON)
+        summary = apply_remittance(demo_db, path, on=ON, actor=NIGHTLY)
         assert not summary.ok and summary.errors[0]["row"] > 0
     assert dump(demo_db) == before
 
@@ -142,7 +152,8 @@ def test_discounts_inside_and_outside_terms(demo_db: Database, tmp_path: Path) -
     rows = [
         [late.pro, late.open_balance - 20, late.open_balance, "20.00", "", "", "2026-11-20", ""]
     ]
-    summary = apply_remittance(demo_db, write(tmp_path / "d.csv", rows), on=ON)
+    summary = apply_remittance(demo_db, write(tmp_path / "d.csv", rows), on=ON, actor=NIGHTLY)
+    # the demo's accounts state no discount terms: no discount is earned, however prompt
     assert summary.unearned_discounts == 1 and summary.short_pays == 0
     types = {i.type: i for i in issues_on(demo_db, late.id)}
     assert types["unearned_discount"].amount == Decimal("20.00")
@@ -153,10 +164,10 @@ def test_discounts_inside_and_outside_terms(demo_db: Database, tmp_path: Path) -
 def test_a_payment_keeps_the_promise(demo_db: Database, tmp_path: Path) -> None:
     (pro,) = open_pros(demo_db, 1)
     (issue,) = issues_on(demo_db, pro.id)
-    record_promise(demo_db, SYSTEM, issue.id, issue.version, amount=pro.open_balance,
-                   due_on=date(2026, 11, 28), on=date(2026, 11, 18))  # fmt: skip
+    record_promise(demo_db, SYSTEM, issue.id, issue.version,
+                   PromiseToPay(pro.open_balance, date(2026, 11, 28)), on=date(2026, 11, 18))  # fmt: skip
     rows = [[pro.pro, pro.open_balance, "", "", "", "ACH1", "2026-11-21", ""]]
-    summary = apply_remittance(demo_db, write(tmp_path / "p.csv", rows), on=ON)
+    summary = apply_remittance(demo_db, write(tmp_path / "p.csv", rows), on=ON, actor=NIGHTLY)
     assert summary.promises_kept == 1
     with demo_db.session() as s:
         promise = s.scalars(select(Promise).where(Promise.issue_id == issue.id)).one()
@@ -191,10 +202,11 @@ def test_an_820_applies_lines_adjustments_and_group_deductions(
     ]  # fmt: skip
     path = tmp_path / "ach.820"
     path.write_text(_x12(body))
-    summary = apply_remittance(demo_db, path, on=ON)
+    summary = apply_remittance(demo_db, path, on=ON, actor=NIGHTLY)
     assert summary.ok, summary.errors
     assert (summary.kind, summary.payments_applied, summary.short_pays) == ("820", 2, 1)
-    assert summary.deductions == Decimal("25")
+    assert summary.adjustments == Decimal("-25") and summary.variance == 0
+    assert summary.bank_amount == paid + second.open_balance - 25
     (issue,) = issues_on(demo_db, first.id)
     assert (issue.type, issue.reason_code, issue.root_cause) == (
         "short_pay",
@@ -209,7 +221,8 @@ def test_an_820_applies_lines_adjustments_and_group_deductions(
             select(func.count()).select_from(Payment).where(Payment.batch_id == summary.batch_id)
         )
     assert deduction is not None and deduction.amount == Decimal("25.00")
-    assert methods == {"ACH"} and count == 2
+    assert deduction.reason_code == "54" and deduction.reference == "CN CLAIM77"
+    assert methods == {"ACH"} and count == 3  # two payments and the group deduction
 
 
 def test_reason_codes_map_to_pro_level_root_causes() -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from arbench.services import approvals, content, scripts, settings
 from arbench.services.base import Actor, InvalidInput, PermissionDenied, actor_for
+from arbench.services.item_inputs import Resolution
 from arbench.services.items import resolve
 from arbench.store.db import Database
 from arbench.store.models import Approval, AuditEvent, Issue, User
@@ -62,9 +63,16 @@ def _status(db: Database, issue_id: int) -> tuple[str, str | None]:
 
 def _resolve(db: Database, actor: Actor, issue_id: int, code: str = "paid_after_documents",
              override: str | None = None) -> str:  # fmt: skip
-    result = resolve(db, actor, issue_id, None, code=code, root_cause_fixed=True,
-                     root_cause="pod_missing", override_reason=override)  # fmt: skip
-    return result.status
+    result = resolve(
+        db,
+        actor,
+        issue_id,
+        None,
+        Resolution(
+            code=code, root_cause_fixed=True, root_cause="pod_missing", override_reason=override
+        ),
+    )
+    return _status(db, issue_id)[0] if result.touched == {issue_id} else "?"
 
 
 def _audits(db: Database, action: str) -> list[AuditEvent]:
@@ -82,7 +90,8 @@ def test_required_steps_gate_resolution_for_a_collector(db: Database) -> None:
     required = [s.number for s in state.steps if s.required]
     assert 3 not in required and len(required) == len(state.steps) - 1  # step 3 is optional
     for number in required:
-        state = scripts.mark_step(db, agarcia, issue_id, number, True)
+        assert scripts.mark_step(db, agarcia, issue_id, number, True).touched == {issue_id}
+    state = scripts.script_for_issue(db, issue_id, agarcia)
     assert state.started and state.missing_required == []
     assert _resolve(db, agarcia, issue_id) == "resolved"
     assert len(_audits(db, "script.step")) == len(required)
@@ -94,10 +103,10 @@ def test_only_the_owner_or_a_supervisor_marks_steps(db: Database) -> None:
         scripts.mark_step(db, actor_for(db, "bchen"), issue_id, 1, True)
     with pytest.raises(InvalidInput, match="has no step 99"):
         scripts.mark_step(db, actor_for(db, "kwright"), issue_id, 99, True)
-    state = scripts.mark_step(db, actor_for(db, "kwright"), issue_id, 1, True)
-    assert state.steps[0].done_by == "kwright"
-    state = scripts.mark_step(db, actor_for(db, "kwright"), issue_id, 1, False)
-    assert not state.steps[0].done
+    scripts.mark_step(db, actor_for(db, "kwright"), issue_id, 1, True)
+    assert scripts.script_for_issue(db, issue_id).steps[0].done_by == "kwright"
+    scripts.mark_step(db, actor_for(db, "kwright"), issue_id, 1, False)
+    assert not scripts.script_for_issue(db, issue_id).steps[0].done
 
 
 def test_supervisor_override_is_audited_and_refused_to_others(db: Database) -> None:
@@ -148,7 +157,9 @@ def test_trainee_must_do_every_step_and_waits_for_approval(db: Database) -> None
     with pytest.raises(PermissionDenied):
         approvals.approve(db, actor_for(db, "agarcia"), waiting.id)
     done = approvals.approve(db, kwright, waiting.id)
-    assert (done.status, done.decided_by) == ("approved", "kwright")
+    assert done.removed == {issue_id} and done.notice == "approved: the item is resolved"
+    [decided] = approvals.for_issue(db, issue_id)
+    assert (decided.status, decided.decided_by) == ("approved", "kwright")
     assert _status(db, issue_id) == ("resolved", "paid_after_documents")
     assert approvals.pending(db, kwright) == []
     assert [e.after["status"] for e in _audits(db, "approval.approved") if e.after] == ["approved"]
@@ -170,7 +181,10 @@ def test_trainee_below_the_limit_resolves_and_rejection_reopens(db: Database) ->
     assert waiting.kind == "write_off" and waiting.resolution_code == "written_off"
     with pytest.raises(InvalidInput, match="reason is empty"):
         approvals.reject(db, kwright, waiting.id, " ")
-    rejected = approvals.reject(db, kwright, waiting.id, "Call them once more first")
+    back = approvals.reject(db, kwright, waiting.id, "Call them once more first")
+    row = back.item(second)
+    assert row is not None and row.status == "open"  # back on its owner's list
+    [rejected] = approvals.for_issue(db, second)
     assert rejected.status == "rejected" and rejected.reason == "Call them once more first"
     assert _status(db, second) == ("open", None)
     with db.session() as s:

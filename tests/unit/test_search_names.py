@@ -13,6 +13,7 @@ from arbench.services.search import owner_logins, search_open_items
 from arbench.store import db as store_db
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, User
+from helpers import NIGHTLY
 
 
 def test_name_key_folds_case_and_spacing() -> None:
@@ -100,7 +101,7 @@ def test_an_imported_customer_is_found_by_name_in_any_case(
         writer.writerow(
             ["P900", "NEW-9", "McKinley  Freight BUYERS", "2026-10-01", "2026-10-31", "100", "100"]
         )
-    assert import_invoices(empty_db, path, on=AS_OF).ok
+    assert import_invoices(empty_db, path, on=AS_OF, actor=NIGHTLY).ok
     with empty_db.session() as s:
         assert (
             s.scalar(select(Account.name_key).where(Account.number == "NEW-9"))

@@ -65,7 +65,7 @@ def test_a_60_page_statement_repeats_headers_and_page_numbers_and_adds_up(
     rows = _big_account(empty_db)
     company.set_profile(empty_db, actor_for(empty_db, "boss"), company.ProfileChange(
         name="Great Lakes Freight Lines", address="1200 Harbor Road, Toledo OH 43604",
-        remit_to="Great Lakes Freight Lines\nPO Box 4410\nToledo OH 43601", phone="(419) 555-0100"))  # fmt: skip
+        remit_to_name="Great Lakes Freight Lines", remit_to_address="PO Box 4410\nToledo OH 43601", phone="(419) 555-0100"))  # fmt: skip
     name = exports.statement_file_name("C777001", ON)
     assert name == "statement-C777001-2026-11-24.pdf"
     exports.export_statement(empty_db, "C777001", ON, tmp_path / name)

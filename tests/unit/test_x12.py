@@ -12,8 +12,15 @@ import pytest
 
 from arbench.domain.catalogue import Terms
 from arbench.io import codes
-from arbench.io.errors import FileRejected
-from arbench.io.x12 import X12Error, parse_210, parse_820, read_interchange, read_x12_file
+from arbench.io.x12 import (
+    X12Error,
+    parse_210,
+    parse_820,
+    read_210,
+    read_820,
+    read_interchange,
+    read_x12_file,
+)
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 EDI = SHARED_DATA / "edi"
@@ -147,39 +154,30 @@ def test_the_997_sample_is_not_taken_for_a_210() -> None:
     assert caught.value.segment_number == 3
 
 
-def test_the_820_template_is_rejected_at_its_first_placeholder() -> None:
+def test_the_820_template_is_rejected_with_every_placeholder_in_one_pass() -> None:
+    text = TEMPLATE_820.read_text(encoding="utf-8-sig")
+    placeholders = [
+        (n, e)
+        for n, segment in enumerate(text.replace("\n", "").split("~"), start=1)
+        for e in segment.strip().split("*")[1:]
+        if any(w in e for w in ("AMOUNT", "AMT", "CCYYMMDD", "(Group"))
+    ]  # (segment number, element), found by splitting the file by hand
     with pytest.raises(X12Error) as caught:
         parse_820(TEMPLATE_820)
     error = caught.value
     assert (error.segment_number, error.segment_id) == (2, "GS")
     assert "44 (Group Control Number)" in error.message
-    assert str(error).startswith("820_Example3_HomeDepot_template.txt rejected: segment 2 (GS)")
-    assert isinstance(error, FileRejected) and error.errors[0].row == 2
-
-
-@pytest.mark.parametrize(
-    ("fixes", "segment", "words"),
-    [
-        ({"44 (Group Control Number)": "44"}, 4, "TOTAL DOLLAR AMT OF CHECK"),
-        ({"44 (Group Control Number)": "44", "TOTAL DOLLAR AMT OF CHECK": "100"}, 8, "CCYYMMDD"),
-        (
-            {"44 (Group Control Number)": "44", "TOTAL DOLLAR AMT OF CHECK": "100",
-             "*CCYYMMDD": "*20040316"},
-            13,
-            "NET AMOUNT PAID",
-        ),
-    ],
-)  # fmt: skip
-def test_every_placeholder_in_the_820_template_names_its_segment(
-    fixes: dict[str, str], segment: int, words: str
-) -> None:
-    text = TEMPLATE_820.read_text(encoding="utf-8-sig")
-    for placeholder, value in fixes.items():
-        text = text.replace(placeholder, value)
-    with pytest.raises(X12Error) as caught:
-        parse_820(text, source="template")
-    assert caught.value.segment_number == segment
-    assert words in caught.value.message
+    assert str(error).startswith(
+        f"820_Example3_HomeDepot_template.txt rejected: {len(placeholders)} errors in 11 segments; "
+        "first: segment 2, GS"
+    )
+    assert [(e.row, e.value.strip()) for e in error.errors] == [
+        (n, v.strip()) for n, v in placeholders
+    ]
+    assert all(isinstance(e.row, int) and e.unit == "segment" for e in error.errors)
+    messages = " | ".join(e.message for e in error.errors)
+    for element in ("GS06", "BPR02", "DTM02", "RMR04", "RMR05", "RMR06"):
+        assert element in messages
 
 
 # --- hand-built interchanges -----------------------------------------------------------------
@@ -229,7 +227,8 @@ def test_an_820_reads_payment_trace_groups_lines_and_adjustments() -> None:
     (discounted,) = second.lines
     assert (discounted.discount, discounted.short_paid) == (Decimal("26.84"), Decimal(0))
     assert discounted.entity == "2" and discounted.source_row == 17
-    assert remittance.lines_total == Decimal("1830.50")
+    assert remittance.lines_total == Decimal("462.34") + 1000 + Decimal("393.16")
+    assert remittance.explained == remittance.lines_total - 25 == remittance.amount
 
 
 def test_several_transaction_sets_in_one_group() -> None:
@@ -406,3 +405,42 @@ def test_read_interchange_returns_sets_with_their_envelope() -> None:
     assert (tset.sender_id, tset.receiver_id) == ("SHIPPERAP", "CARRIERAR")
     assert tset.body[0].element(2) == "PRO7741201"
     assert tset.body[0].element(99) == ""
+
+
+# --- collecting, lenient reading, references -------------------------------------------------
+
+
+def test_six_digit_dates_are_deviations_read_with_a_century_pivot() -> None:
+    text = interchange(("210", [s.replace("*20240112*", "*240112*") for s in LTL_210]))
+    with pytest.raises(X12Error) as caught:
+        parse_210(text)
+    assert "B306 (billing date) '240112' is a six-digit date" in caught.value.message
+    assert "lenient mode accepts it: read as 2024-01-12" in caught.value.message
+    read = read_210(text, lenient=True)
+    assert read.items[0].invoice_date == date(2024, 1, 12)
+    assert [w.row for w in read.warnings] == [4]
+    old = interchange(("210", [s.replace("*20240112*", "*990112*") for s in LTL_210]))
+    assert parse_210(old, lenient=True)[0].invoice_date == date(1999, 1, 12)
+
+
+def test_adx_references_take_the_ref_segments_that_follow_them() -> None:
+    body = [*REMITTANCE_820[:8], "REF*CM*CM-1188", "REF*PO*PO-77", *REMITTANCE_820[8:]]
+    (remittance,) = parse_820(interchange(("820", body)))
+    (claim,) = remittance.groups[0].adjustments
+    assert claim.references == ("CN CLAIM77", "CM CM-1188", "PO PO-77")
+    assert claim.level == "group" and claim.reference_values == ("CLAIM77", "CM-1188", "PO-77")
+    short = remittance.groups[0].lines[0]
+    assert short.references == ("PO PO-9031",) and short.adjustments[0].level == "line"
+
+
+def test_bad_currency_codes_and_lone_qualifiers() -> None:
+    body = [
+        s.replace("CUR*PR*USD", "CUR*PR*DOLLARS").replace("*91*BB100", "*91")
+        for s in REMITTANCE_820
+    ]
+    with pytest.raises(X12Error, match="CUR02 \\(currency\\) 'DOLLARS' is not an ISO 4217 code"):
+        parse_820(interchange(("820", body)))
+    ok = [s.replace("*91*BB100", "*91") for s in REMITTANCE_820]
+    read = read_820(interchange(("820", ok)))
+    assert read.items[0].payer_id is None
+    assert read.warnings[0].message.startswith("N103 '91' without N104")

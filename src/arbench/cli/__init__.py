@@ -1,6 +1,7 @@
 """The `arbench` command: the GUI by default, sub-commands for batch work.
 
-Global options: `--db URL` (or ARBENCH_DB) chooses the database, `--as LOGIN` says who acts.
+Global options: `--db URL` (or ARBENCH_DB) chooses the database, `--as LOGIN` says who acts
+(in team mode only your own login), `--act-for LOGIN` lets a supervisor act for someone else.
 Each sub-command lives in a module of this package with a `register(subparsers)` function.
 Errors users can act on print one line on stderr and exit non-zero, without a traceback.
 """
@@ -15,6 +16,7 @@ from typing import NoReturn
 from arbench import __version__
 from arbench.cli import (
     about_cmd,
+    alias_cmds,
     book,
     content_cmds,
     daily_cmds,
@@ -25,12 +27,14 @@ from arbench.cli import (
     team_cmds,
 )
 from arbench.cli.common import CliError
+from arbench.output_files import OutputError
 from arbench.services.base import ServiceError
 from arbench.store.db import DatabaseError
 
 # Each module adds its sub-commands; add new command modules to this tuple.
 COMMAND_MODULES = (
-    book, search_cmd, content_cmds, items, data_cmds, team_cmds, mail_cmds, daily_cmds, about_cmd,
+    book, search_cmd, content_cmds, items, data_cmds, alias_cmds, team_cmds, mail_cmds, daily_cmds,
+    about_cmd,
 )  # fmt: skip
 
 
@@ -49,7 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="database URL or SQLite file (default: ARBENCH_DB or the embedded file)",
     )
-    parser.add_argument("--as", dest="as_login", metavar="LOGIN", help="the user who acts")
+    parser.add_argument(
+        "--as",
+        dest="as_login",
+        metavar="LOGIN",
+        help="the user who acts (in team mode: your own database login)",
+    )
+    parser.add_argument(
+        "--act-for",
+        dest="act_for",
+        metavar="LOGIN",
+        help="a supervisor acting for this user (audited with both names)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(sub)
@@ -61,11 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command is None:
-            from arbench.ui.app import run_gui
+            from arbench.ui.app import display_problem, run_gui
 
+            problem = display_problem()
+            if problem:
+                raise CliError(problem)
             return run_gui(args.db, args.as_login)
         return int(args.func(args) or 0)
-    except (ServiceError, DatabaseError, CliError) as exc:
+    except (ServiceError, DatabaseError, CliError, OutputError) as exc:
         print(f"arbench: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

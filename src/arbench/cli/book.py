@@ -1,17 +1,16 @@
-"""Sub-commands for the book itself: demo, db upgrade, users, worklist."""
+"""Sub-commands for the book itself: init, demo, db upgrade, users, worklist."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
 from arbench.cli import db_tools
 from arbench.cli.common import CliError, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
+from arbench.output_files import check_output_file
 from arbench.services import users as user_service
-from arbench.services.assignments import revert_due_covers
 from arbench.services.content import load_shipped
 from arbench.services.demo import create_demo
 from arbench.services.worklist import worklist
@@ -24,6 +23,13 @@ WORKLIST_COLUMNS = (
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("init", help="start your own book: the schema and its first supervisor")
+    p.add_argument("--supervisor", required=True, metavar="LOGIN", help="the first supervisor")
+    p.add_argument("--name", required=True, metavar='"FULL NAME"', help="the supervisor's name")
+    p.add_argument("--email", metavar="ADDRESS")
+    p.add_argument("--company", metavar='"NAME"', help="your company's name (statements)")
+    p.set_defaults(func=cmd_init)
+
     p = sub.add_parser("demo", help="create the demo book in an empty database")
     p.add_argument("--accounts", type=int, default=2000)
     p.add_argument("--pros", type=int, default=40000)
@@ -54,6 +60,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: today)")
     p.add_argument("--out", required=True, metavar="FILE.png")
     p.set_defaults(func=cmd_screenshot)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from arbench.services.company import ProfileChange
+    from arbench.services.first_run import start_book
+
+    url = store_db.resolve_url(args.db)
+    db = store_db.open_database(url, create=True)
+    try:
+        user = start_book(db, args.supervisor, args.name, ProfileChange(name=args.company),
+                          args.email)  # fmt: skip
+    finally:
+        db.dispose()
+    print(f"book ready in {store_db.display_url(url)}: {user.login} ({user.display_name}) is its "
+          f"first supervisor")  # fmt: skip
+    print(f"next: arbench --db {args.db or store_db.display_url(url)} --as {user.login} "
+          "import invoices YOUR-REGISTER.xlsx (see docs/getting-started.md)")  # fmt: skip
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -154,7 +178,6 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
     db = open_db(args)
     try:
-        revert_covers(db, on or date.today())
         items = worklist(db, args.user, on)
     finally:
         db.dispose()
@@ -168,13 +191,6 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     return 0
 
 
-def revert_covers(db: store_db.Database, on: date) -> None:
-    """Give back the books of covers that have ended (on stderr: stdout stays data)."""
-    for cover in revert_due_covers(db, on):
-        print(f"cover for {cover.absent_login} ended {cover.until}: {cover.accounts} account(s) "
-              "given back", file=sys.stderr)  # fmt: skip
-
-
 def cmd_screenshot(args: argparse.Namespace) -> int:
     import os
 
@@ -182,9 +198,10 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     from arbench.ui.screenshot import render_main_window
 
     on = parse_date(args.on, "--on")
+    out = check_output_file(args.out, "--out")
     db = open_db(args)
     try:
-        path = render_main_window(db, args.user, Path(args.out), on)
+        path = render_main_window(db, args.user, out, on)
     finally:
         db.dispose()
     print(f"main window of {args.user} saved to {path}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from arbench.services.base import Actor, actor_for
+from arbench.services.base import Actor
+from arbench.services.identity import sign_in
 from arbench.store.db import Database, open_database
 
 
@@ -28,7 +29,9 @@ def open_db(args: argparse.Namespace) -> Database:
 
 
 def acting_user(args: argparse.Namespace, db: Database, command: str) -> Actor:
-    """The user named by --as; commands that change things need one."""
-    if not args.as_login:
+    """The user who acts: the team database's login, else --as; commands that change things
+    need one (nothing runs as an implicit supervisor; a nightly job names its service user)."""
+    actor = sign_in(db, args.as_login, getattr(args, "act_for", None))
+    if actor is None:
         raise CliError(f"`{command}` needs --as LOGIN (the user who acts)")
-    return actor_for(db, args.as_login)
+    return actor

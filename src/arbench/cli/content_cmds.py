@@ -8,6 +8,7 @@ from pathlib import Path
 
 from arbench.cli.common import acting_user, open_db
 from arbench.cli.output import print_rows
+from arbench.output_files import check_output_dir
 from arbench.services import content
 from arbench.services.content import ContentImportError
 
@@ -66,6 +67,7 @@ def cmd_notes(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    check_output_dir(args.dir, "DIR")
     db = open_db(args)
     try:
         content.ensure_loaded(db)

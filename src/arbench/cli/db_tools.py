@@ -1,7 +1,9 @@
 """`arbench db password | backup | restore`: team-mode secrets and SQLite backups.
 
 `db password` stores a PostgreSQL password in the OS keyring; it is read from a prompt (or from
-stdin with --stdin), never from the command line, where process lists would show it.
+stdin with --stdin), never from the command line, where process lists would show it. Backup and
+restore are supervisor work (`--as SUPERVISOR`), audited by services/backups.py; a restore
+checks the backup's schema and every page before anything is replaced.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from arbench.cli.common import CliError
+from arbench.cli.common import CliError, acting_user, open_db
 from arbench.store import backup as store_backup
 from arbench.store import db as store_db
 from arbench.store import secrets
@@ -28,16 +30,41 @@ def register_db(db_sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     p.add_argument("--no-check", action="store_true", help="do not try to connect afterwards")
     p.set_defaults(func=cmd_db_password)
 
-    p = db_sub.add_parser("backup", help="copy the SQLite database to FILE (online backup)")
+    p = db_sub.add_parser(
+        "grant", help="give a PostgreSQL login what the app needs (the database owner runs it)"
+    )
+    p.add_argument("login", metavar="LOGIN")
+    p.set_defaults(func=cmd_db_grant)
+
+    p = db_sub.add_parser(
+        "backup", help="copy the SQLite database to FILE (online backup; supervisors)"
+    )
     p.add_argument("file", metavar="FILE", type=Path)
     p.add_argument("--overwrite", action="store_true", help="replace FILE when it exists")
     p.set_defaults(func=cmd_db_backup)
 
     p = db_sub.add_parser(
-        "restore", help="replace the SQLite database with the backup FILE (current one kept)"
+        "restore",
+        help="replace the SQLite database with the backup FILE, checked first (current one kept; "
+        "supervisors)",
     )
     p.add_argument("file", metavar="FILE", type=Path)
     p.set_defaults(func=cmd_db_restore)
+
+
+def cmd_db_grant(args: argparse.Namespace) -> int:
+    from arbench.services.grants import grant_login
+
+    db = open_db(args)
+    try:
+        result = grant_login(db, args.login)
+    finally:
+        db.dispose()
+    print(f"{result.login} may now use arbench on {store_db.display_url(db.url)} as a "
+          f"{result.role} (tables the app needs; audit insert-only)")  # fmt: skip
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
 
 
 def server_url(db: str | None) -> str:
@@ -88,12 +115,18 @@ def cmd_db_password(args: argparse.Namespace) -> int:
 
 
 def cmd_db_backup(args: argparse.Namespace) -> int:
+    from arbench.services.backups import back_up
+
     url = store_db.resolve_url(args.db)
-    engine = store_db.make_engine(url)
+    if make_url(url).get_backend_name() != "sqlite":
+        raise CliError(store_backup.PG_DUMP_HINT)
+    db = open_db(args)
     try:
-        result = store_backup.backup_database(engine, args.file, overwrite=args.overwrite)
+        result = back_up(
+            db, acting_user(args, db, "db backup"), args.file, overwrite=args.overwrite
+        )
     finally:
-        engine.dispose()
+        db.dispose()
     print(
         f"backup of {store_db.display_url(url)} written to {result.file} (schema {result.schema})"
     )
@@ -101,12 +134,16 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_db_restore(args: argparse.Namespace) -> int:
+    from arbench.services.backups import restore
+
     url = store_db.resolve_url(args.db)
-    engine = store_db.make_engine(url)
+    if make_url(url).get_backend_name() != "sqlite":
+        raise CliError(store_backup.PG_DUMP_HINT)
+    db = open_db(args)
     try:
-        result = store_backup.restore_database(engine, args.file)
+        result = restore(db, acting_user(args, db, "db restore"), args.file)
     finally:
-        engine.dispose()
+        db.dispose()
     print(f"{store_db.display_url(url)} restored from {args.file} (schema {result.schema})")
     if result.safety_copy:
         print(f"the database as it was before the restore: {result.safety_copy}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from arbench.cli.common import open_db, parse_date
+from arbench.cli.common import acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
 from arbench.services import items as item_service
 
@@ -35,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_settle(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
-        summary = item_service.settle_promises(db, parse_date(args.on, "--on"))
+        actor = acting_user(args, db, "promises settle")
+        summary = item_service.settle_promises(db, actor, parse_date(args.on, "--on"))
     finally:
         db.dispose()
     print(

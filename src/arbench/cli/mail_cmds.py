@@ -10,8 +10,8 @@ arbench --as SUP mail auto-send on|off
 arbench --as LOGIN mail send --item ID --template KEY [--to ADDR] [--attach invoice,statement,doc:N]
 arbench [--as LOGIN] mail fetch · mail import FILE... · mail inbox [--format json]
 arbench --as LOGIN mail assign MAIL_ID --item ID
-arbench company · arbench --as SUP company set [--name ...] [--address ...] [--remit-to ...]
-                                               [--phone ...] [--email ...] [--logo FILE]
+arbench company · arbench --as SUP company set [--name ...] [--address ...] [--remit-to-name ...]
+                               [--remit-to-address ...] [--phone ...] [--email ...] [--logo FILE]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 from arbench.cli.common import CliError, acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
 from arbench.domain.documents import DOCUMENT_KINDS
+from arbench.output_files import check_output_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -50,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _register_mail(sub)
     p = sub.add_parser("company", help="the company profile on statements (show; set: supervisors)")
     p.add_argument("action", nargs="?", choices=("show", "set"), default="show")
-    for option in ("name", "address", "remit-to", "phone", "email"):
+    for option in ("name", "address", "remit-to-name", "remit-to-address", "phone", "email"):
         p.add_argument(f"--{option}", help="\\n in the text starts a new line")
     p.add_argument("--logo", metavar="FILE", help="a .png or .jpg logo")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -124,25 +125,25 @@ def cmd_attach(args: argparse.Namespace) -> int:
 def cmd_documents(args: argparse.Namespace) -> int:
     from arbench.services import documents
 
+    if args.action == "remove" and args.document_id is None:
+        raise CliError("`documents remove` needs the document ID")
+    if args.action == "list" and not (args.pro or args.account):
+        raise CliError("say whose documents: --pro PRO or --account NUMBER")
+    folder = check_output_dir(args.export, "--export") if args.export else None
     db = open_db(args)
     try:
         if args.action == "remove":
-            if args.document_id is None:
-                raise CliError("`documents remove` needs the document ID")
             documents.remove(db, acting_user(args, db, "documents remove"), args.document_id)
             print(f"document {args.document_id} removed")
             return 0
-        if not (args.pro or args.account):
-            raise CliError("say whose documents: --pro PRO or --account NUMBER")
         found = documents.documents_of(
             db, pro=args.pro, account_number=args.account, include_pros=True
         )
         rows = [asdict(d) for d in found]
-        if args.export:
-            target = Path(args.export)
-            target.mkdir(parents=True, exist_ok=True)
+        if folder is not None:
+            folder.mkdir(exist_ok=True)
             for row, d in zip(rows, found, strict=True):
-                row["exported_to"] = str(documents.export(db, d.id, target))
+                row["exported_to"] = str(documents.export(db, d.id, folder))
     finally:
         db.dispose()
     if args.format == "json":
@@ -317,7 +318,8 @@ def cmd_company(args: argparse.Namespace) -> int:
     try:
         if args.action == "set":
             change = company.ProfileChange(
-                _lines(args.name), _lines(args.address), _lines(args.remit_to), args.phone, args.email,
+                _lines(args.name), _lines(args.address), _lines(args.remit_to_name),
+                _lines(args.remit_to_address), args.phone, args.email,
                 Path(args.logo) if args.logo else None,
             )  # fmt: skip
             profile = company.set_profile(db, acting_user(args, db, "company set"), change)
@@ -325,13 +327,14 @@ def cmd_company(args: argparse.Namespace) -> int:
             profile = company.get_profile(db)
     finally:
         db.dispose()
-    shown = {"name": profile.name, "address": profile.address, "remit_to": profile.remit_to,
+    shown = {"name": profile.name, "address": profile.address,
+             "remit_to_name": profile.remit_to_name, "remit_to_address": profile.remit_to_address,
              "phone": profile.phone, "email": profile.email, "logo": profile.logo is not None}  # fmt: skip
     if args.format == "json":
         print_json(shown)
     else:
         for key, value in shown.items():
-            print(f"{key:9} {str(value).replace(chr(10), ' / ')}")
+            print(f"{key:16} {str(value).replace(chr(10), ' / ')}")
     return 0
 
 

@@ -10,6 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from arbench.io.formula_guard import formula_safe
+
 
 def _text(value: Any) -> str:
     if value is None:
@@ -29,20 +31,28 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+def _csv_cell(value: Any) -> str:
+    """A CSV cell: text a spreadsheet would run as a formula gets a leading ' (numbers stay)."""
+    return formula_safe(value) if isinstance(value, str) else _text(value)
+
+
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, indent=2, default=_default)
     sys.stdout.write("\n")
 
 
 def print_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> None:
-    """Print rows as table, csv or json (json keeps every key of each row)."""
+    """Print rows as table, csv or json (json keeps every key of each row).
+
+    CSV text cells go through `formula_safe`, as the xlsx exports do: a customer name such as
+    '=HYPERLINK(...)' opens as text, not as a formula."""
     if fmt == "json":
         print_json(list(rows))
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = csv.writer(sys.stdout, lineterminator="\r\n")  # RFC 4180: a \r in text is quoted
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_text(row.get(c)) for c in columns])
+            writer.writerow([_csv_cell(row.get(c)) for c in columns])
     else:
         cells = [[_text(row.get(c)) for c in columns] for row in rows]
         widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]

@@ -2,7 +2,7 @@
 
 For the customer who calls about a bill that is on someone else's list. The JSON objects have
 the same keys as `arbench worklist`; the table and CSV add the collector who owns each item.
-Covers whose end date has come are given back first, as `arbench worklist` does.
+Reads only: a cover whose date has come is given back by `arbench covers end`, not here.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import argparse
 import sys
 from datetime import date
 
-from arbench.cli.book import WORKLIST_COLUMNS, revert_covers
+from arbench.cli.book import WORKLIST_COLUMNS
 from arbench.cli.common import CliError, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
 from arbench.services import search as search_service
@@ -39,7 +39,6 @@ def cmd_search(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on") or date.today()
     db = open_db(args)
     try:
-        revert_covers(db, on)
         items = search_service.search_open_items(db, args.text, on, args.limit)
         owners = search_service.owner_logins(db, [i.id for i in items])
     finally:

@@ -1,18 +1,21 @@
 """Supervisor sub-commands: assign, handover, rebalance, team, kpis, and user management.
 
 Writes need `--as LOGIN` and are refused (exit 2, reason on stderr) unless that user is a
-supervisor; the refusal comes from the services layer, the same one the GUI uses. Commands
-that read the book first give back accounts whose temporary cover has ended.
+supervisor; the refusal comes from the services layer, the same one the GUI uses. Reads never
+write: a cover whose date has come is shown as ending, and `covers end` (the daily job) gives
+the book back.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from arbench.cli.common import CliError, acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
+from arbench.output_files import check_output_file
 from arbench.services import assignments as assign_service
 from arbench.services import kpis as kpi_service
 from arbench.services import users as user_service
@@ -65,6 +68,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--xlsx", metavar="FILE", help="also write the report as a formatted workbook")
     p.set_defaults(func=cmd_kpis)
+
+    p = sub.add_parser("covers", help="temporary covers: list them, or end those due (daily job)")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: today)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_covers)
+    actions = p.add_subparsers(dest="covers_command", metavar="ACTION")
+    end = actions.add_parser("end", help="give back the books of covers whose date has come")
+    end.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: today)")
+    end.set_defaults(func=cmd_covers_end)
 
     _register_user(sub)
 
@@ -179,16 +191,43 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
     return 0
 
 
-def _revert_covers(db: Database, on: date) -> None:
-    for cover in assign_service.revert_due_covers(db, on):
-        print(f"cover for {cover.absent_login} ended {cover.until}: {cover.accounts} account(s) "
+def _ending_covers(db: Database, on: date) -> None:
+    """Covers whose date has come, on stderr (stdout stays data); reading ends none."""
+    for cover in assign_service.active_covers(db, on):
+        if cover.ending:
+            print(f"cover of {cover.absent_login} ended {cover.until}: its {cover.accounts} "
+                  "account(s) go back at the next `arbench covers end` (the daily job)",
+                  file=sys.stderr)  # fmt: skip
+
+
+def cmd_covers(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    covers = assign_service.active_covers(db, _today(args))
+    rows = [
+        {"id": c.id, "absent": c.absent_login, "until": c.until, "accounts": c.accounts,
+         "state": "ending" if c.ending else "active"}
+        for c in covers
+    ]  # fmt: skip
+    print_rows(rows, ("id", "absent", "until", "accounts", "state"), args.format)
+    return 0
+
+
+def cmd_covers_end(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    actor = acting_user(args, db, "covers end")
+    ended = assign_service.end_due_covers(db, actor, _today(args))
+    for cover in ended:
+        print(f"cover of {cover.absent_login} ended {cover.until}: {cover.accounts} account(s) "
               "given back")  # fmt: skip
+    print(f"{len(ended)} cover(s) ended")
+    return 0
 
 
 def cmd_team(args: argparse.Namespace) -> int:
     db = open_db(args)
     on = _today(args)
-    _revert_covers(db, on)
+    if args.format == "table":
+        _ending_covers(db, on)
     members = [m.to_json() for m in team_view(db, on)]
     if args.format == "json":
         print_json(members)
@@ -198,14 +237,11 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
+    end, start = parse_date(args.end, "--to"), parse_date(args.start, "--from")
+    if args.xlsx:
+        check_output_file(args.xlsx, "--xlsx")
     db = open_db(args)
-    period = kpi_service.default_period(
-        parse_date(args.end, "--to"), parse_date(args.start, "--from")
-    )
-    if args.format != "json":
-        _revert_covers(db, period.end)
-    else:
-        assign_service.revert_due_covers(db, period.end)
+    period = kpi_service.default_period(end, start)
     report = kpi_service.kpi_report(db, period, args.user)
     data = report.to_json_dict()
     if args.xlsx:
@@ -230,12 +266,15 @@ def _rate(value: dict) -> str:  # type: ignore[type-arg]
 
 def _print_kpis(d: dict) -> None:  # type: ignore[type-arg]
     print(f"KPIs for {d['user'] or 'the team'}, {d['period']['from']} to {d['period']['to']}")
-    for bucket, amount in d["aging"].items():
-        print(f"  aging {bucket:<16}{amount:>14,.2f}")
-    print(f"  DSO (countback)       {d['dso']['days']} days")
-    print(f"  CEI                   {d['cei']}%")
-    print(f"  ADD                   {d['add']['days']} days (best possible DSO "
-          f"{d['add']['best_possible_dso']})")  # fmt: skip
+    for currency, money in d["by_currency"].items():
+        if len(d["by_currency"]) > 1:
+            print(f"  in {currency} (never added to another currency)")
+        for bucket, amount in money["aging"].items():
+            print(f"  aging {bucket:<16}{amount:>14,.2f}")
+        print(f"  DSO (countback)       {money['dso']['days']} days")
+        print(f"  CEI                   {money['cei']}%")
+        print(f"  ADD                   {money['add']['days']} days (best possible DSO "
+              f"{money['add']['best_possible_dso']})")  # fmt: skip
     for key in ("promise_kept_rate", "root_cause_fixed_rate", "reopen_rate", "recurrence_rate"):
         print(f"  {key.replace('_', ' '):<22}{_rate(d[key])}")
     cycle = d["dispute_cycle_days"]["overall"]

@@ -54,6 +54,45 @@ class PromiseStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class RequestStatus(StrEnum):
+    """A department request: open, answered (waiting for the collector), closed."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class ApprovalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class PaymentKind(StrEnum):
+    """What a row of the payments table records: every change of a pro's balance is one dated
+    row. Cash kinds add up to a remittance's bank amount (see `CASH_KINDS` and
+    docs/data-in-and-out.md); the others credit a pro without cash.
+    """
+
+    PAYMENT = "payment"  # cash credited to a pro
+    UNAPPLIED = "unapplied"  # cash parked on an account (no pro matched)
+    DEDUCTION = "deduction"  # a remittance adjustment (ADX) that lowered the payment
+    ADDITION = "addition"  # a remittance adjustment (ADX) that raised the payment
+    VARIANCE = "variance"  # bank amount the remittance's lines and adjustments do not explain
+    DISCOUNT = "discount"  # an earned prompt-payment discount credited to a pro (no cash)
+    ADJUSTMENT = "adjustment"  # another credit to a pro without cash
+    CREDIT_MEMO = "credit_memo"
+    # a balance change a register reports without saying why (a zero balance, a lower or
+    # higher balance, a pro absent with close-missing, a pro that reopens: negative)
+    REGISTER = "register"
+
+
+CASH_KINDS = frozenset(
+    {PaymentKind.PAYMENT, PaymentKind.UNAPPLIED, PaymentKind.DEDUCTION, PaymentKind.ADDITION,
+     PaymentKind.VARIANCE}
+)  # fmt: skip
+
+
 class ActivityKind(StrEnum):
     CALL = "call"
     EMAIL = "email"
@@ -86,7 +125,7 @@ class IssueType:
     level: Level
     name: str
     department: Department | None  # the department this type is usually routed to
-    default_root_cause: str
+    default_root_cause: str | None  # None: the collector finds and sets the cause
     dispute: bool  # a dispute (counts for dispute cycle time), not a plain past-due
 
 
@@ -125,6 +164,7 @@ ISSUE_TYPES: dict[str, IssueType] = {
             "discount_outside_terms", True,
         ),
         IssueType("past_due", _P, "Past due, no dispute", None, "slow_pay", False),
+        IssueType("customer_dispute", _P, "Disputed, cause to find", None, None, True),
         IssueType("rebill_requested", _P, "Rebill requested", _D.BILLING, "bol_incomplete", True),
         IssueType("duplicate_payment", _P, "Duplicate payment / overpayment", _D.BILLING, "paid_twice", False),
         IssueType(

@@ -3,19 +3,17 @@
 Content is kept as readable Markdown files with a small front matter block (see
 docs/content-format.md). This module is the public API: it re-exports the model
 (content_model) and the text format's parse/dump functions (content_format), and adds the merge
-fields, template rendering, the glossary, reading a content directory and the bundle checks
+fields, template rendering, the glossary and the bundle checks
 (every issue type has a script, every link resolves, every code and merge field exists).
 
-Pure Python: no Qt, no database. The only I/O is reading a content directory
+Pure Python: no Qt, no database, no files. Reading a content directory is `io.content_files`
 (`load_bundle`, `check_directory`); writing is left to the caller (`dump_bundle` gives the texts).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import TypeVar
+from collections.abc import Mapping
 
 from arbench.domain.catalogue import ISSUE_TYPES, RESOLUTION_CODES
 from arbench.domain.content_format import (
@@ -60,8 +58,8 @@ __all__ = [
     "ONBOARDING_FILE", "SCRIPT_SECTIONS", "SCRIPTS_DIR", "STEP_KINDS", "TEMPLATES_DIR",
     "CloseOption", "ContentBundle", "ContentError", "ContentProblem", "MergeError", "Note",
     "Onboarding", "OnboardingDay", "Script", "Step", "Template",
-    "check_directory", "dump_bundle", "dump_note", "dump_onboarding", "dump_script",
-    "dump_template", "glossary", "load_bundle", "parse_note", "parse_onboarding", "parse_script",
+    "dump_bundle", "dump_note", "dump_onboarding", "dump_script",
+    "dump_template", "glossary", "parse_note", "parse_onboarding", "parse_script",
     "parse_template", "render_template", "render_text", "template_fields", "validate_bundle",
 ]  # fmt: skip
 
@@ -149,76 +147,6 @@ def glossary(bundle: ContentBundle) -> dict[str, tuple[str, str]]:
         for term in note.glossary:
             terms.setdefault(term, (key, note.definition or ""))
     return terms
-
-
-# --- reading a directory ---------------------------------------------------------------------------
-
-_T = TypeVar("_T")
-
-
-def _read_folder(
-    directory: Path,
-    folder: str,
-    parse: Callable[[str, str, str], _T],
-    problems: list[ContentProblem],
-) -> dict[str, _T]:
-    found: dict[str, _T] = {}
-    if not (directory / folder).is_dir():
-        problems.append(ContentProblem(f"{folder}/", 0, f"folder missing from {directory}"))
-        return found
-    for path in sorted((directory / folder).iterdir()):
-        file = f"{folder}/{path.name}"
-        if path.suffix != ".md" or not path.is_file() or not KEY_RE.match(path.stem):
-            problems.append(ContentProblem(file, 0, "not a content file: name files <key>.md, "
-                                           "with a key of lowercase letters, digits, '-' and '_'"))  # fmt: skip
-            continue
-        try:
-            found[path.stem] = parse(path.stem, _read_text(path, file), file)
-        except ContentError as error:
-            problems.append(ContentProblem(error.file, error.line, error.message))
-    return found
-
-
-def _read_text(path: Path, file: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ContentError(file, 0, "not UTF-8 text: save the file as UTF-8") from error
-
-
-def _read(directory: Path) -> tuple[ContentBundle, list[ContentProblem]]:
-    problems: list[ContentProblem] = []
-    bundle = ContentBundle(
-        _read_folder(directory, SCRIPTS_DIR, parse_script, problems),
-        _read_folder(directory, NOTES_DIR, parse_note, problems),
-        _read_folder(directory, TEMPLATES_DIR, parse_template, problems),
-    )
-    path = directory / ONBOARDING_FILE
-    if path.is_file():
-        try:
-            bundle.onboarding = parse_onboarding(_read_text(path, ONBOARDING_FILE))
-        except ContentError as error:
-            problems.append(ContentProblem(error.file, error.line, error.message))
-    return bundle, problems
-
-
-def load_bundle(directory: Path) -> ContentBundle:
-    """Read a content directory; raises the first ContentError if any file cannot be parsed.
-
-    Cross-references are not checked here: call validate_bundle (or use check_directory).
-    """
-    bundle, problems = _read(directory)
-    if problems:
-        first = problems[0]
-        raise ContentError(first.file, first.line, first.message)
-    return bundle
-
-
-def check_directory(directory: Path) -> tuple[ContentBundle, list[ContentProblem]]:
-    """Read and validate a content directory, collecting every problem (for import: all or nothing)."""
-    bundle, problems = _read(directory)
-    unreadable = {p.file for p in problems}  # a file that failed to parse is not also "missing"
-    return bundle, problems + [p for p in validate_bundle(bundle) if p.file not in unreadable]
 
 
 # --- checking a bundle -------------------------------------------------------------------------------

@@ -27,6 +27,14 @@ class Bucket(IntEnum):
     WAITING = 6  # waiting on a department, not yet due back: off today's list
 
 
+_LAST_DUE_TODAY = int(Bucket.DEPARTMENT)
+
+
+def needs_attention(bucket: int) -> bool:
+    """Whether an item in this bucket is due today (follow-up, promise, new, department)."""
+    return bucket <= _LAST_DUE_TODAY
+
+
 BUCKET_LABELS = {
     Bucket.FOLLOW_UP_DUE: "Follow-up due",
     Bucket.BROKEN_PROMISE: "Broken promise",
@@ -129,6 +137,12 @@ def _bucket(facts: ItemFacts, on: date) -> tuple[Bucket, str]:
     return Bucket.PRIORITY, ""
 
 
+def work_order(bucket: int, priority: float, item_id: int) -> tuple[int, float, int]:
+    """The worklist's order, the one place it is defined: bucket, then priority (high first),
+    then id for a stable tie-break. Every list and every live update sorts by it."""
+    return (int(bucket), -priority, item_id)
+
+
 def sort_key(ranking: Ranking, item_id: int) -> tuple[int, float, int]:
-    """Worklist order: bucket, then priority (high first), then id for a stable tie-break."""
-    return (int(ranking.bucket), -ranking.priority, item_id)
+    """Worklist order of a ranking (see work_order)."""
+    return work_order(ranking.bucket, ranking.priority, item_id)

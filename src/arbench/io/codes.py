@@ -65,6 +65,15 @@ ADJUSTMENT_REASONS: dict[str, str] = {
     "46": "Transportation charge wrong",
     "54": "Freight deducted",
     "73": "Bill of lading not received",
+    "09": "Terms of sale wrong",
+    "24": "Incorrect discount taken",
+    "50": "Late charge",
+    "53": "Remittance for an earlier underpayment",
+    "72": "Authorized return",
+    "86": "Duplicate payment",
+    "CM": "Covered by a credit memo",
+    "D3": "Unauthorized deduction",
+    "ZZ": "Mutually defined",
 }
 
 

@@ -15,8 +15,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from arbench.io.errors import RowError
+from arbench.io.formula_guard import FORMULA_STARTS, formula_safe
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["FORMULA_STARTS", "MAX_CELL_TEXT", "neutralize", "write_error_report"]
 MAX_CELL_TEXT = 32_000  # Excel keeps at most 32,767 characters in a cell
 HEADERS = ("Row", "Column", "Value", "Error")
 _WIDTHS = (8, 24, 32, 70)
@@ -29,7 +30,7 @@ def neutralize(text: str) -> str:
     characters a workbook cannot hold are replaced by '?', and very long text is cut.
     """
     clean: str = ILLEGAL_CHARACTERS_RE.sub("?", text)[:MAX_CELL_TEXT]
-    return "'" + clean if clean.startswith(FORMULA_STARTS) else clean
+    return formula_safe(clean)
 
 
 def write_error_report(errors: Iterable[RowError], path: str | Path) -> Path:

@@ -61,6 +61,6 @@ def _summarize(source: str, errors: list[RowError]) -> str:
         return f"{source} rejected"
     rows = {error.row for error in errors}
     count = f"{len(errors)} error" + ("s" if len(errors) != 1 else "")
-    spread = "" if len(rows) == 1 else f" in {len(rows)} rows"
+    spread = "" if len(rows) == 1 else f" in {len(rows)} {errors[0].unit}s"
     first = " ".join(str(errors[0]).split())
     return f"{source} rejected: {count}{spread}; first: {first}"

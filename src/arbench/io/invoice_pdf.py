@@ -14,7 +14,8 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from arbench.io.statement_pdf import _ensure_app, money
+from arbench.io.statement_pdf import ensure_app, is_pdf, money
+from arbench.output_files import OutputError, check_output_file, written
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,19 @@ Account {escape(copy.account_number)}</td><td valign='top'><table>{facts}</table
 
 
 def write_invoice_pdf(copy: InvoiceCopy, path: str | Path) -> Path:
-    """Write the freight bill copy as a one-page PDF and return its path."""
-    _ensure_app()
-    target = Path(path)
-    writer = QPdfWriter(str(target))
+    """Write the freight bill copy as a one-page PDF and return its path (complete, or
+    OutputError and no file)."""
+    target = check_output_file(path)
+    ensure_app()
+    with written(target) as partial:
+        _print(copy, partial)
+        if not is_pdf(partial):
+            raise OutputError(f"could not write the PDF {target}: Qt wrote no PDF there")
+    return target
+
+
+def _print(copy: InvoiceCopy, path: Path) -> None:
+    writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
     writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
     writer.setResolution(96)
@@ -73,5 +83,4 @@ def write_invoice_pdf(copy: InvoiceCopy, path: str | Path) -> Path:
     document.setHtml(invoice_html(copy))
     rect = writer.pageLayout().paintRectPixels(writer.resolution())
     document.setPageSize(QSizeF(rect.width(), rect.height()))
-    document.print_(writer)
-    return target
+    document.print_(writer)  # the painter ends here: the file is complete and closed

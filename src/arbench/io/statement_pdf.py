@@ -5,6 +5,9 @@ account, "Page N of M" and the column headers; the first page also the customer'
 address; the last the totals, the aging summary and where to remit. Letter size, points as
 units. Works without a screen: with no Qt application running (the CLI), an offscreen
 QGuiApplication is started for the fonts.
+
+Qt reports a file it could not open only as a console warning ("QPainter::begin(): Returned
+false"), so the writer checks that a PDF really is on disk, and raises `OutputError` if not.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
 )
+
+from arbench.output_files import OutputError, check_output_file, written
 
 _APP: QGuiApplication | None = None
 
@@ -75,7 +80,8 @@ class StatementPage:
         return sum((line.open_balance for line in self.lines), Decimal(0))
 
 
-def _ensure_app() -> None:
+def ensure_app() -> None:
+    """A Qt application for the fonts (an offscreen one when none runs, e.g. the CLI)."""
     global _APP
     if QGuiApplication.instance() is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -242,11 +248,19 @@ class _Drawer:
                   True, Qt.AlignmentFlag.AlignRight)  # fmt: skip
 
 
-def write_statement_pdf(page: StatementPage, path: str | Path) -> int:
-    """Write the statement as a PDF at `path`; returns the number of pages."""
-    _ensure_app()
-    target = Path(path)
-    writer = QPdfWriter(str(target))
+def write_statement_pdf(page: StatementPage, path: str | Path) -> Path:
+    """Write the statement as a PDF and return its path (replaced whole, or left as it was)."""
+    target = check_output_file(path)
+    ensure_app()
+    with written(target) as partial:
+        _print(page, partial)
+        if not is_pdf(partial):
+            raise OutputError(f"could not write the PDF {target}: Qt wrote no PDF there")
+    return target
+
+
+def _print(page: StatementPage, path: Path) -> None:
+    writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
     writer.setPageMargins(QMarginsF(15, 15, 15, 12), QPageLayout.Unit.Millimeter)
     writer.setResolution(72)  # painter units are points
@@ -257,7 +271,7 @@ def write_statement_pdf(page: StatementPage, path: str | Path) -> int:
     plan = plan_pages(len(page.lines), height)
     painter = QPainter()
     if not painter.begin(writer):
-        raise OSError(f"cannot write {target}")
+        return  # Qt could not open the file (it only warns): the caller finds no PDF
     try:
         drawer = _Drawer(painter, page, width, height)
         count = len(plan.pages)
@@ -273,4 +287,11 @@ def write_statement_pdf(page: StatementPage, path: str | Path) -> int:
             drawer.footer(index + 1, count)
     finally:
         painter.end()
-    return len(plan.pages)
+
+
+def is_pdf(path: Path) -> bool:
+    """Whether a PDF (not an empty or missing file) is at `path`."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    with path.open("rb") as handle:
+        return handle.read(5) == b"%PDF-"

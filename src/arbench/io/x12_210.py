@@ -5,7 +5,9 @@ with 2 implied decimals, SCAC), C3 currency, N9 references (BM bill of lading, P
 order, CN carrier reference), G62 dates, N1/N3/N4 parties, and the LX lading lines with
 L5 description, L0 weight and pieces, L7 freight class and L1 charges (L1-04 with 2 implied
 decimals, L1-08 special charge code named from `codes.SPECIAL_CHARGES`), L3 totals.
-Segments that matter to no collector are skipped; bad numbers and dates are rejected.
+Segments that matter to no collector are skipped; bad numbers and dates are errors, and every
+problem of the file is collected before it is rejected (a G62 without its date is a deviation:
+skipped in lenient mode).
 """
 
 from __future__ import annotations
@@ -15,16 +17,11 @@ from datetime import date
 from decimal import Decimal
 
 from arbench.domain.catalogue import Terms
+from arbench.domain.terms import normal_currency
 from arbench.io.cell_values import normalize_freight_class
 from arbench.io.codes import SHIPMENT_PAYMENT_TERMS, special_charge_name
-from arbench.io.x12_reader import (
-    Segment,
-    TransactionSet,
-    date_element,
-    decimal_element,
-    require_code,
-    text_element,
-)
+from arbench.io.x12_elements import SetReader
+from arbench.io.x12_reader import Segment, TransactionSet, accept_set
 
 _SHIP_DATE_QUALIFIERS = ("86", "11")  # actual pickup, shipped on this date
 _DELIVERY_DATE_QUALIFIERS = ("35",)  # delivered on this date
@@ -48,6 +45,7 @@ class Party:
     state: str = ""
     postal_code: str = ""
     country: str = ""
+    segment_number: int = 0  # the N1's number in the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +88,7 @@ class FreightInvoice:
     scac: str = ""
     shipment_id: str = ""
     currency: str | None = None
+    currency_segment: int = 0  # the C3's number in the file
     ship_date: date | None = None
     delivery_date: date | None = None
     references: list[Reference] = field(default_factory=list)
@@ -143,22 +142,24 @@ class FreightInvoice:
 
 
 def freight_invoices(transaction_sets: list[TransactionSet]) -> list[FreightInvoice]:
-    """Turn 210 transaction sets into freight invoices, or raise `X12Error`."""
+    """Turn 210 transaction sets into freight invoices; problems go to the sets' findings."""
     invoices = []
     for tset in transaction_sets:
-        require_code(tset, "210", "a freight invoice")
-        invoices.append(_Invoice210(tset).read())
+        if accept_set(tset, "210", "a freight invoice"):
+            invoice = _Invoice210(tset).read()
+            if invoice is not None:
+                invoices.append(invoice)
     return invoices
 
 
-class _Invoice210:
+class _Invoice210(SetReader):
     def __init__(self, tset: TransactionSet) -> None:
-        self.tset = tset
+        super().__init__(tset)
         self.invoice: FreightInvoice | None = None
         self.line: FreightLine | None = None
         self.party_segments: list[Segment] = []
 
-    def read(self) -> FreightInvoice:
+    def read(self) -> FreightInvoice | None:
         for segment in self.tset.body:
             if segment.id == "B3":
                 self.begin(segment)
@@ -167,24 +168,27 @@ class _Invoice210:
             else:
                 self.dispatch(segment)
         if self.invoice is None:
-            raise self.tset.error(self.tset.segments[0], "a 210 needs a B3 segment")
+            self.error(self.tset.segments[0], "a 210 needs a B3 segment")
+            return None
         self.close_party()
         return self.invoice
 
     def begin(self, b3: Segment) -> None:
-        t = self.tset
         if self.invoice is not None:
-            raise t.error(b3, "a second B3 in one 210")
+            self.error(b3, "a second B3 in one 210")
+            return
+        billed = self.day(b3, 6, "billing date", required=True)
+        amount = self.number(b3, 7, "net amount due", implied_decimals=2, required=True)
         self.invoice = FreightInvoice(
-            invoice_number=text_element(t, b3, 2, "invoice number"),
-            method_of_payment=text_element(t, b3, 4, "shipment method of payment"),
-            invoice_date=_required_date(t, b3, 6, "billing date"),
-            net_amount=_required_amount(t, b3, 7, "net amount due"),
+            invoice_number=self.text(b3, 2, "invoice number", required=True),
+            method_of_payment=self.text(b3, 4, "shipment method of payment", required=True),
+            invoice_date=billed or date.min,
+            net_amount=amount if amount is not None else Decimal(0),
             scac=b3.element(11).strip(),
             shipment_id=b3.element(3).strip(),
-            delivery_date=date_element(t, b3, 9, "delivery date"),
-            control_number=t.control_number,
-            segment_number=t.segments[0].number,
+            delivery_date=self.day(b3, 9, "delivery date"),
+            control_number=self.tset.control_number,
+            segment_number=self.tset.segments[0].number,
         )
 
     def dispatch(self, segment: Segment) -> None:
@@ -197,7 +201,11 @@ class _Invoice210:
     # -- heading ---------------------------------------------------------------------------
     def on_c3(self, segment: Segment) -> None:
         assert self.invoice is not None
-        self.invoice.currency = segment.element(1).strip() or None
+        raw = segment.element(1).strip()
+        code = normal_currency(raw)
+        if raw and code is None:
+            self.error(segment, f"C301 (currency) {raw!r} is not an ISO 4217 code", raw)
+        self.invoice.currency, self.invoice.currency_segment = code, segment.number
 
     def on_n9(self, segment: Segment) -> None:
         assert self.invoice is not None
@@ -209,7 +217,11 @@ class _Invoice210:
     def on_g62(self, segment: Segment) -> None:
         assert self.invoice is not None
         qualifier = segment.element(1).strip()
-        when = date_element(self.tset, segment, 2, "date")
+        if not segment.element(2).strip():
+            message = f"G6202 (date) is missing after qualifier {qualifier!r}"
+            self.deviation(segment, message, "the G62 is skipped")
+            return
+        when = self.day(segment, 2, "date")
         if qualifier in _SHIP_DATE_QUALIFIERS and self.invoice.ship_date is None:
             self.invoice.ship_date = when
         elif qualifier in _DELIVERY_DATE_QUALIFIERS and self.invoice.delivery_date is None:
@@ -235,7 +247,7 @@ class _Invoice210:
     # -- detail ----------------------------------------------------------------------------
     def on_lx(self, segment: Segment) -> None:
         assert self.invoice is not None
-        number = _int_element(self.tset, segment, 1, "assigned number")
+        number = self.whole(segment, 1, "assigned number")
         self.line = FreightLine(number=number if number is not None else len(self.invoice.lines))
         self.invoice.lines.append(self.line)
 
@@ -245,8 +257,8 @@ class _Invoice210:
             self.line.commodity_code = segment.element(3).strip()
 
     def on_l0(self, segment: Segment) -> None:
-        weight = decimal_element(self.tset, segment, 4, "weight")
-        pieces = _int_element(self.tset, segment, 8, "lading quantity")
+        weight = self.number(segment, 4, "weight")
+        pieces = self.whole(segment, 8, "lading quantity")
         line = self.line
         if line is None or line.weight is not None or weight is None:
             return
@@ -261,13 +273,12 @@ class _Invoice210:
 
     def on_l1(self, segment: Segment) -> None:
         assert self.invoice is not None
-        t = self.tset
         code = segment.element(8).strip() or None
         charge = Charge(
-            amount=decimal_element(t, segment, 4, "charge", implied_decimals=2),
+            amount=self.number(segment, 4, "charge", implied_decimals=2),
             code=code,
             name=special_charge_name(code),
-            rate=decimal_element(t, segment, 2, "freight rate"),
+            rate=self.number(segment, 2, "freight rate"),
             rate_qualifier=segment.element(3).strip(),
             line_number=self.line.number if self.line else None,
             description=segment.element(12).strip(),
@@ -279,9 +290,18 @@ class _Invoice210:
     def on_l3(self, segment: Segment) -> None:
         assert self.invoice is not None
         self.line = None
-        self.invoice.total_weight = decimal_element(self.tset, segment, 1, "weight")
-        total = decimal_element(self.tset, segment, 5, "charge", implied_decimals=2)
-        self.invoice.total_charges = total
+        self.invoice.total_weight = self.number(segment, 1, "weight")
+        self.invoice.total_charges = self.number(segment, 5, "charge", implied_decimals=2)
+
+    def whole(self, segment: Segment, position: int, name: str) -> int | None:
+        value = self.number(segment, position, name)
+        if value is None:
+            return None
+        if value != value.to_integral_value():
+            message = f"{segment.ref(position)} ({name}) {value} is not a whole number"
+            self.error(segment, message, str(value))
+            return None
+        return int(value)
 
 
 def _party(segments: list[Segment]) -> Party:
@@ -306,26 +326,5 @@ def _party(segments: list[Segment]) -> Party:
         state=state,
         postal_code=postal,
         country=country,
+        segment_number=n1.number,
     )
-
-
-def _required_amount(t: TransactionSet, segment: Segment, position: int, name: str) -> Decimal:
-    value = decimal_element(t, segment, position, name, implied_decimals=2, required=True)
-    assert value is not None
-    return value
-
-
-def _required_date(t: TransactionSet, segment: Segment, position: int, name: str) -> date:
-    value = date_element(t, segment, position, name, required=True)
-    assert value is not None
-    return value
-
-
-def _int_element(t: TransactionSet, segment: Segment, position: int, name: str) -> int | None:
-    value = decimal_element(t, segment, position, name)
-    if value is None:
-        return None
-    if value != value.to_integral_value():
-        message = f"{segment.id}{position:02d} ({name}) {value} is not a whole number"
-        raise t.error(segment, message, str(value))
-    return int(value)

@@ -5,46 +5,41 @@ component separator and the character after ISA16 the segment terminator. The IS
 by counting its 16 element separators, so a short ISA (a sender that trimmed ISA06 or ISA08)
 still reads. Tolerated on input: a UTF-8 byte-order mark, CR/LF or spaces around segments
 (indented files), several functional groups and transaction sets, newline or control-character
-terminators. Everything else that is wrong is rejected with an `X12Error` naming the segment
-number (ISA is segment 1; with one segment per line it is the line number) and the reason:
-bad envelopes, control numbers or counts that do not match, truncated files, stray bytes.
+terminators. Segment numbers count from the ISA (segment 1; with one segment per line it is the
+line number).
+
+Problems are collected in a `Findings` (see `x12_findings`), not raised one at a time: counts
+and control numbers that disagree are deviations (errors in strict mode, warnings in lenient
+mode); a missing trailer stops the walk, and the complete sets read until then are still
+checked by the 210/820 readers so that one rejection lists everything.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
 
-from arbench.io.errors import FileRejected, RowError
+from arbench.io.x12_findings import Findings, X12Error
+
+__all__ = [
+    "Delimiters",
+    "Findings",
+    "Segment",
+    "TransactionSet",
+    "X12Error",
+    "accept_set",
+    "read_interchange",
+    "read_sets",
+]
 
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _LAYOUT = " \t\r\n"  # whitespace allowed around segments
-_REAL = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
 _DIGITS = re.compile(r"\d{1,9}")
-_MAX_DIGITS = 18  # no X12 numeric element is longer
-
-
-class X12Error(FileRejected):
-    """Malformed or unusable X12: which segment, which segment id and why."""
-
-    def __init__(
-        self,
-        segment_number: int,
-        segment_id: str,
-        message: str,
-        *,
-        source: str = "X12 input",
-        value: str = "",
-    ) -> None:
-        self.segment_number = segment_number
-        self.segment_id = segment_id
-        self.message = message
-        where = f"segment {segment_number}" + (f" ({segment_id})" if segment_id else "")
-        error = RowError(segment_number, segment_id, value, message, unit="segment")
-        super().__init__(source, [error], f"{source} rejected: {where}: {message}")
+SUPPORTED_VERSIONS = ("004", "005")  # GS08 families read: 004010, 004060, 005010X..., ...
+OLDER_VERSIONS = ("002", "003")  # real releases whose segments differ (an 820 began with BPS)
+READ_AS = "004010"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +63,10 @@ class Segment:
         """The element at a 1-based position (`seg.element(2)` is XX02), '' when absent."""
         return self.elements[position - 1] if 0 < position <= len(self.elements) else ""
 
+    def ref(self, position: int) -> str:
+        """The element's X12 reference, e.g. 'B306'."""
+        return f"{self.id}{position:02d}"
+
     def text(self) -> str:
         return "*".join((self.id, *self.elements))
 
@@ -85,6 +84,8 @@ class TransactionSet:
     receiver_id: str  # ISA08, trimmed
     delimiters: Delimiters
     source: str
+    group_segment: int = 0  # the GS segment's number
+    findings: Findings = field(default_factory=lambda: Findings("X12 input"), compare=False)
 
     @property
     def body(self) -> tuple[Segment, ...]:
@@ -92,18 +93,32 @@ class TransactionSet:
         return self.segments[1:-1]
 
     def error(self, segment: Segment, message: str, value: str = "") -> X12Error:
+        """An error to raise at once (a reader that cannot go on)."""
         return X12Error(segment.number, segment.id, message, source=self.source, value=value)
 
 
-def read_interchange(data: str | bytes, *, source: str = "X12 input") -> list[TransactionSet]:
-    """Read one interchange into its transaction sets, or raise `X12Error`."""
-    text = _decode(data, source)
-    delimiters = _delimiters(text, source)
-    segments = _segments(text, delimiters, source)
-    return _Envelope(segments, delimiters, source).read()
+def read_interchange(
+    data: str | bytes, *, source: str = "X12 input", lenient: bool = False
+) -> list[TransactionSet]:
+    """Read one interchange into its transaction sets, or raise `X12Error` with every problem."""
+    findings = Findings(source, lenient=lenient)
+    sets = read_sets(data, findings)
+    findings.check()
+    return sets
 
 
-def _decode(data: str | bytes, source: str) -> str:
+def read_sets(data: str | bytes, findings: Findings) -> list[TransactionSet]:
+    """The transaction sets of an interchange; envelope problems go to `findings`.
+
+    Raises `X12Error` only when nothing can be read (no ISA, no delimiters, a bad segment id).
+    """
+    text = _decode(data, findings)
+    delimiters = _delimiters(text, findings)
+    segments = _segments(text, delimiters, findings)
+    return _Envelope(segments, delimiters, findings).read()
+
+
+def _decode(data: str | bytes, findings: Findings) -> str:
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
@@ -113,38 +128,32 @@ def _decode(data: str | bytes, source: str) -> str:
         text = data.removeprefix("\ufeff")
     text = text.lstrip(_LAYOUT)
     if not text:
-        raise X12Error(0, "", "the file is empty", source=source)
+        raise findings.fatal(0, "", "the file is empty")
     if not text.startswith("ISA"):
-        raise X12Error(
-            1, "", "an X12 file starts with an ISA segment", source=source, value=text[:20]
-        )
+        raise findings.fatal(1, "", "an X12 file starts with an ISA segment", text[:20])
     return text
 
 
-def _delimiters(text: str, source: str) -> Delimiters:
+def _delimiters(text: str, findings: Findings) -> Delimiters:
     element = text[3:4]
     if not element or element.isalnum() or element in _LAYOUT:
-        raise X12Error(1, "ISA", "the 4th character must be the element separator", source=source)
+        raise findings.fatal(1, "ISA", "the 4th character must be the element separator")
     position = 3
     for _ in range(15):
         position = text.find(element, position + 1)
         if position < 0:
-            raise X12Error(1, "ISA", "truncated ISA: 16 elements expected", source=source)
+            raise findings.fatal(1, "ISA", "truncated ISA: 16 elements expected")
     component, segment = text[position + 1 : position + 2], text[position + 2 : position + 3]
     if not segment:
-        raise X12Error(1, "ISA", "truncated ISA: no segment terminator", source=source)
+        raise findings.fatal(1, "ISA", "truncated ISA: no segment terminator")
     chosen = {element, component, segment}
     if len(chosen) < 3 or any(c.isalnum() or c == " " for c in chosen):
-        raise X12Error(
-            1,
-            "ISA",
-            "separators must be three different non-alphanumeric characters",
-            source=source,
-        )
+        message = "separators must be three different non-alphanumeric characters"
+        raise findings.fatal(1, "ISA", message)
     return Delimiters(element, component, segment)
 
 
-def _segments(text: str, delimiters: Delimiters, source: str) -> list[Segment]:
+def _segments(text: str, delimiters: Delimiters, findings: Findings) -> list[Segment]:
     allowed = {delimiters.element, delimiters.component, delimiters.segment}
     segments: list[Segment] = []
     for piece in text.split(delimiters.segment):
@@ -155,35 +164,39 @@ def _segments(text: str, delimiters: Delimiters, source: str) -> list[Segment]:
         elements = raw.split(delimiters.element)
         seg_id = elements[0]
         if not _SEGMENT_ID.fullmatch(seg_id):
-            raise X12Error(number, "", "not a segment identifier", source=source, value=raw[:40])
+            raise findings.fatal(number, "", "not a segment identifier", raw[:40])
         stray = [c for c in _CONTROL_CHARS.findall(raw) if c not in allowed]
         if stray:
             message = f"control character {stray[0]!r} inside the segment"
-            raise X12Error(number, seg_id, message, source=source, value=raw[:40])
+            raise findings.fatal(number, seg_id, message, raw[:40])
         segments.append(Segment(number, seg_id, tuple(elements[1:])))
     return segments
+
+
+class _Stop(Exception):
+    """The envelope cannot be walked further (the error is already in the findings)."""
 
 
 class _Envelope:
     """Walks ISA / GS / ST..SE / GE / IEA and checks every count and control number."""
 
-    def __init__(self, segments: list[Segment], delimiters: Delimiters, source: str) -> None:
+    def __init__(self, segments: list[Segment], delimiters: Delimiters, findings: Findings):
         self.segments = segments
         self.delimiters = delimiters
-        self.source = source
+        self.findings = findings
         self.position = 0
-
-    def error(self, segment: Segment, message: str) -> X12Error:
-        return X12Error(segment.number, segment.id, message, source=self.source)
+        self.sets: list[TransactionSet] = []
 
     def take(self, expected: str, context: str) -> Segment:
         if self.position >= len(self.segments):
             last = self.segments[-1]
             message = f"the file ends after segment {last.number} without {expected} ({context})"
-            raise X12Error(last.number, last.id, message, source=self.source)
+            self.findings.error(last.number, last.id, message)
+            raise _Stop
         segment = self.segments[self.position]
         if segment.id != expected:
-            raise self.error(segment, f"{expected} expected here ({context})")
+            self.findings.error(segment.number, segment.id, f"{expected} expected here ({context})")
+            raise _Stop
         self.position += 1
         return segment
 
@@ -191,139 +204,135 @@ class _Envelope:
         return self.segments[self.position].id if self.position < len(self.segments) else ""
 
     def read(self) -> list[TransactionSet]:
+        with contextlib.suppress(_Stop):  # the error is in the findings already
+            self.interchange()
+        return self.sets
+
+    def interchange(self) -> None:
         isa = self.take("ISA", "interchange header")
         if len(isa.elements) != 16:
-            raise self.error(isa, f"ISA has {len(isa.elements)} elements; 16 expected")
+            message = f"ISA has {len(isa.elements)} elements; 16 expected"
+            self.findings.error(isa.number, "ISA", message)
         control = self.control_number(isa, 13)
-        sets: list[TransactionSet] = []
         groups = 0
         while self.peek() == "TA1":
             self.position += 1
         while self.peek() == "GS":
-            sets.extend(self.group(isa))
+            self.group(isa)
             groups += 1
         iea = self.take("IEA", "interchange trailer")
         self.check_count(iea, 1, groups, "functional groups")
-        if self.control_number(iea, 2) != control:
-            raise self.error(iea, f"IEA02 does not match ISA13 control number {control}")
+        self.check_control(iea, 2, control, "ISA13")
         if self.position < len(self.segments):
             extra = self.segments[self.position]
-            raise self.error(extra, "data after the interchange trailer (IEA)")
-        return sets
+            self.findings.error(extra.number, extra.id, "data after the interchange trailer (IEA)")
 
-    def group(self, isa: Segment) -> list[TransactionSet]:
+    def group(self, isa: Segment) -> None:
         gs = self.take("GS", "functional group header")
         control = self.control_number(gs, 6)
-        sets: list[TransactionSet] = []
+        _compare_versions(isa, gs, self.findings)
+        count = 0
         while self.peek() == "ST":
-            sets.append(self.transaction_set(isa, gs))
+            self.transaction_set(isa, gs)
+            count += 1
         ge = self.take("GE", "functional group trailer")
-        self.check_count(ge, 1, len(sets), "transaction sets")
-        if self.control_number(ge, 2) != control:
-            raise self.error(ge, f"GE02 does not match GS06 group control number {control}")
-        return sets
+        self.check_count(ge, 1, count, "transaction sets")
+        self.check_control(ge, 2, control, "GS06")
 
-    def transaction_set(self, isa: Segment, gs: Segment) -> TransactionSet:
+    def transaction_set(self, isa: Segment, gs: Segment) -> None:
         st = self.take("ST", "transaction set header")
-        if not st.element(1) or not st.element(2):
-            raise self.error(st, "ST01 (set code) and ST02 (control number) are required")
+        if not st.element(1).strip() or not st.element(2).strip():
+            message = "ST01 (set code) and ST02 (control number) are required"
+            self.findings.error(st.number, "ST", message)
         start = self.position - 1
         while self.peek() not in ("SE", "ST", "GE", "GS", "IEA", "ISA", ""):
             self.position += 1
-        se = self.take("SE", f"trailer of transaction set {st.element(2)} from segment {st.number}")
+        context = f"trailer of transaction set {st.element(2).strip()} from segment {st.number}"
+        se = self.take("SE", context)  # a set cut short is not read further: its end is unknown
         segments = tuple(self.segments[start : self.position])
         self.check_count(se, 1, len(segments), "segments from ST to SE")
-        if se.element(2) != st.element(2):
-            raise self.error(se, f"SE02 does not match ST02 control number {st.element(2)}")
+        self.check_control(se, 2, st.element(2).strip(), "ST02")
+        self.sets.append(self.make_set(isa, gs, st, segments))
+
+    def make_set(
+        self, isa: Segment, gs: Segment, st: Segment, segments: tuple[Segment, ...]
+    ) -> TransactionSet:
         return TransactionSet(
-            code=st.element(1),
-            control_number=st.element(2),
+            code=st.element(1).strip(),
+            control_number=st.element(2).strip(),
             segments=segments,
-            functional_id=gs.element(1),
-            version=gs.element(8),
+            functional_id=gs.element(1).strip(),
+            version=gs.element(8).strip(),
             sender_id=isa.element(6).strip(),
             receiver_id=isa.element(8).strip(),
             delimiters=self.delimiters,
-            source=self.source,
+            source=self.findings.source,
+            group_segment=gs.number,
+            findings=self.findings,
         )
 
-    def control_number(self, segment: Segment, position: int) -> str:
+    def control_number(self, segment: Segment, position: int) -> str | None:
+        """A header's control number (1-9 digits), or None (an error) when it is not one."""
         value = segment.element(position).strip()
         if not value.isdigit() or len(value) > 9:
-            message = f"{segment.id}{position:02d} control number {value!r} is not 1-9 digits"
-            raise self.error(segment, message)
-        return value.lstrip("0") or "0"
+            message = f"{segment.ref(position)} control number {value!r} is not 1-9 digits"
+            self.findings.error(segment.number, segment.id, message, value)
+            return None
+        return value
+
+    def check_control(
+        self, trailer: Segment, position: int, header: str | None, header_ref: str
+    ) -> None:
+        """The trailer repeats the header's control number: the same text, or a deviation."""
+        value = trailer.element(position).strip()
+        if header is None or value == header:
+            return
+        ref = trailer.ref(position)
+        if value.isdigit() and header.isdigit() and int(value) == int(header):
+            message = f"{ref} {value!r} equals {header_ref} {header!r} only as a number"
+            accepted = "compared as numbers"
+        else:
+            message = f"{ref} does not match {header_ref} control number {header!r} ({value!r})"
+            accepted = "the trailer's control number is ignored"
+        self.findings.deviation(trailer.number, trailer.id, message, accepted, value)
 
     def check_count(self, segment: Segment, position: int, actual: int, what: str) -> None:
-        declared = segment.element(position)
-        if not _DIGITS.fullmatch(declared) or int(declared) != actual:
-            message = f"{segment.id}{position:02d} says {declared!r} {what}; the file has {actual}"
-            raise self.error(segment, message)
+        declared = segment.element(position).strip()
+        if _DIGITS.fullmatch(declared) and int(declared) == actual:
+            return
+        message = f"{segment.ref(position)} says {declared!r} {what}; the file has {actual}"
+        accepted = f"the {actual} in the file are read"
+        self.findings.deviation(segment.number, segment.id, message, accepted, declared)
 
 
-# --- element values -----------------------------------------------------------------------
+def _compare_versions(isa: Segment, gs: Segment, findings: Findings) -> None:
+    """ISA12 (the envelope's version) disagreeing with GS08 (the sets' version) is noted."""
+    envelope, sets = isa.element(12).strip(), gs.element(8).strip()
+    if envelope and sets and not sets.startswith(envelope):
+        message = (f"ISA12 interchange version {envelope!r} and GS08 version {sets!r} disagree; "
+                   "the transaction sets are read as GS08 says")  # fmt: skip
+        findings.warning(gs.number, "GS", message, envelope)
 
 
-def text_element(tset: TransactionSet, segment: Segment, position: int, name: str) -> str:
-    """A required text element, stripped; missing raises `X12Error`."""
-    value = segment.element(position).strip()
-    if not value:
-        raise tset.error(segment, f"{segment.id}{position:02d} ({name}) is required")
-    return value
+def accept_set(tset: TransactionSet, code: str, what: str) -> bool:
+    """Whether `tset` is a set this reader reads: the right ST01 and a supported GS08 version.
 
-
-def decimal_element(
-    tset: TransactionSet,
-    segment: Segment,
-    position: int,
-    name: str,
-    *,
-    implied_decimals: int = 0,
-    required: bool = False,
-) -> Decimal | None:
-    """A numeric element as Decimal: R type, or N2 when `implied_decimals` is 2.
-
-    An N2 value without a decimal point has its last two digits as cents ('275433' is
-    2754.33); a value with an explicit point is taken as written. Words, commas, exponents and
-    other text are rejected naming the segment.
+    A wrong set code or an older release is an error; a version string that is no release
+    arbench knows (e.g. '001010') is a deviation read as 004010.
     """
-    value = segment.element(position).strip()
-    if not value:
-        if required:
-            raise tset.error(segment, f"{segment.id}{position:02d} ({name}) is required")
-        return None
-    if not _REAL.fullmatch(value) or sum(c.isdigit() for c in value) > _MAX_DIGITS:
-        message = f"{segment.id}{position:02d} ({name}) {value!r} is not a number"
-        raise tset.error(segment, message, value[:40])
-    try:
-        number = Decimal(value)
-    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only numbers
-        raise tset.error(segment, f"{segment.id}{position:02d} ({name}) is unreadable") from exc
-    if implied_decimals and "." not in value:
-        number = number.scaleb(-implied_decimals)
-    return number
-
-
-def date_element(
-    tset: TransactionSet, segment: Segment, position: int, name: str, *, required: bool = False
-) -> date | None:
-    """A CCYYMMDD date element; anything else (placeholders, YYMMDD) raises `X12Error`."""
-    value = segment.element(position).strip()
-    if not value:
-        if required:
-            raise tset.error(segment, f"{segment.id}{position:02d} ({name}) is required")
-        return None
-    try:
-        if len(value) != 8 or not value.isdigit():
-            raise ValueError(value)
-        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
-    except ValueError:
-        message = f"{segment.id}{position:02d} ({name}) {value!r} is not a CCYYMMDD date"
-        raise tset.error(segment, message, value) from None
-
-
-def require_code(tset: TransactionSet, code: str, what: str) -> None:
-    """Reject a transaction set that is not of the expected kind (e.g. a 997 given as a 210)."""
+    findings, st = tset.findings, tset.segments[0]
     if tset.code != code:
-        st = tset.segments[0]
-        raise tset.error(st, f"transaction set {tset.code} is not {what} ({code})", tset.code)
+        message = f"transaction set {tset.code} is not {what} ({code})"
+        findings.error(st.number, st.id, message, tset.code)
+        return False
+    family = tset.version[:3]
+    if family in SUPPORTED_VERSIONS:
+        return True
+    message = (
+        f"version {tset.version or '(none)'} is not supported; arbench reads 004010 and 005010"
+    )
+    if family in OLDER_VERSIONS:
+        findings.error(tset.group_segment, "GS", f"GS08 {message}", tset.version)
+        return False
+    accepted = f"read as {READ_AS}"
+    return findings.deviation(tset.group_segment, "GS", f"GS08 {message}", accepted, tset.version)

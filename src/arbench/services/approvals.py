@@ -15,7 +15,14 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from arbench.domain.catalogue import ISSUE_TYPES, RESOLUTION_CODES, ActivityKind, IssueStatus
+from arbench.domain.catalogue import (
+    ISSUE_TYPES,
+    RESOLUTION_CODES,
+    ActivityKind,
+    ApprovalStatus,
+    IssueStatus,
+    PromiseStatus,
+)
 from arbench.services.base import (
     Actor,
     InvalidInput,
@@ -26,6 +33,8 @@ from arbench.services.base import (
     require_supervisor,
 )
 from arbench.services.item_base import record, snapshot, touch
+from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import SUPERVISORS, service
 from arbench.store.db import Database
 from arbench.store.models import Account, Approval, Issue, Pro, Promise, User
 
@@ -49,11 +58,12 @@ class ApprovalInfo:
     reason: str | None = None
 
 
+@service(SUPERVISORS, "see pending approvals", writes=False)
 def pending(db: Database, actor: Actor) -> list[ApprovalInfo]:
     """Approvals waiting for a supervisor, oldest first (supervisors only)."""
     require_supervisor(actor, "see pending approvals")
     with db.session() as s:
-        return _infos(s, Approval.status == "pending")
+        return _infos(s, Approval.status == ApprovalStatus.PENDING)
 
 
 def _infos(session: Session, *where: object) -> list[ApprovalInfo]:
@@ -90,7 +100,7 @@ def _pending(session: Session, approval_id: int) -> tuple[Approval, Issue]:
     approval = session.get(Approval, approval_id)
     if approval is None:
         raise NotFound(f"no approval with id {approval_id}")
-    if approval.status != "pending":
+    if approval.status != ApprovalStatus.PENDING:
         raise InvalidInput(f"approval #{approval_id} is already {approval.status}")
     issue = session.get(Issue, approval.issue_id)
     assert issue is not None
@@ -100,18 +110,19 @@ def _pending(session: Session, approval_id: int) -> tuple[Approval, Issue]:
 
 
 def _decide(
-    session: Session, actor: Actor, approval: Approval, status: str, reason: str | None
+    session: Session, actor: Actor, approval: Approval, status: ApprovalStatus, reason: str | None
 ) -> None:
     before = {"status": approval.status}
-    approval.status, approval.decided_by_id, approval.decided_at = status, actor.id or None, now()
-    approval.reason = reason
-    audit(session, actor, f"approval.{status}", "approval", approval.id, before,
-          {"status": status, "issue_id": approval.issue_id, "reason": reason})  # fmt: skip
+    approval.status, approval.decided_by_id = status.value, actor.id or None
+    approval.decided_at, approval.reason = now(), reason
+    audit(session, actor, f"approval.{status.value}", "approval", approval.id, before,
+          {"status": status.value, "issue_id": approval.issue_id, "reason": reason})  # fmt: skip
 
 
+@service(SUPERVISORS, "approve resolutions")
 def approve(
     db: Database, actor: Actor, approval_id: int, reason: str | None = None, on: date | None = None
-) -> ApprovalInfo:
+) -> Changes:
     """Approve: the item's stored resolution takes effect (resolved today). Supervisors only."""
     require_supervisor(actor, "approve resolutions")
     on = on or date.today()
@@ -121,10 +132,12 @@ def approve(
         issue.status, issue.resolved_on = IssueStatus.RESOLVED.value, on
         touch(s, issue)
         for promise in s.scalars(
-            select(Promise).where(Promise.issue_id == issue.id, Promise.status == "open")
+            select(Promise).where(
+                Promise.issue_id == issue.id, Promise.status == PromiseStatus.OPEN
+            )
         ):
-            promise.status, promise.settled_on = "cancelled", on
-        _decide(s, actor, approval, "approved", (reason or "").strip() or None)
+            promise.status, promise.settled_on = PromiseStatus.CANCELLED.value, on
+        _decide(s, actor, approval, ApprovalStatus.APPROVED, (reason or "").strip() or None)
         code = issue.resolution_code or ""
         add_activity(s, actor, issue.account_id, ActivityKind.APPROVAL,
                      f"Approved by {actor.display_name}: {RESOLUTION_CODES.get(code, code)}"
@@ -132,12 +145,13 @@ def approve(
                      issue_id=issue.id)  # fmt: skip
         record(s, actor, "issue.approve", issue, before,
                {"status": issue.status, "resolved_on": issue.resolved_on})  # fmt: skip
-        return _infos(s, Approval.id == approval_id)[0]
+        return changes_after(s, [issue.id], on, notice="approved: the item is resolved")
 
 
+@service(SUPERVISORS, "reject resolutions")
 def reject(
     db: Database, actor: Actor, approval_id: int, reason: str, on: date | None = None
-) -> ApprovalInfo:
+) -> Changes:
     """Reject with a reason: the item goes back to open for its owner. Supervisors only."""
     require_supervisor(actor, "reject resolutions")
     if not reason.strip():
@@ -153,9 +167,9 @@ def reject(
         )
         issue.follow_up = on
         touch(s, issue)
-        _decide(s, actor, approval, "rejected", reason.strip())
+        _decide(s, actor, approval, ApprovalStatus.REJECTED, reason.strip())
         add_activity(s, actor, issue.account_id, ActivityKind.APPROVAL,
                      f"Returned by {actor.display_name}: {reason.strip()}", issue_id=issue.id)  # fmt: skip
         record(s, actor, "issue.reject", issue, before,
                {"status": issue.status, "resolution_code": None, "follow_up": on})  # fmt: skip
-        return _infos(s, Approval.id == approval_id)[0]
+        return changes_after(s, [issue.id], on, notice="returned to its collector")

@@ -27,10 +27,11 @@ from arbench.services.handover import (
     HandoverPlan,
     HandoverResult,
     active_covers,
+    end_due_covers,
     handover,
     handover_preview,
-    revert_due_covers,
 )
+from arbench.services.permissions import SUPERVISORS, service
 from arbench.store.db import Database
 from arbench.store.models import Account, User
 
@@ -51,7 +52,7 @@ __all__ = [
     "handover",
     "handover_preview",
     "rebalance_preview",
-    "revert_due_covers",
+    "end_due_covers",
 ]
 
 
@@ -111,10 +112,11 @@ def accounts(db: Database, on: date, rule: AccountRule | None = None) -> list[Ac
 def _move_all(
     db: Database, actor: Actor, numbers: Sequence[str], to_login: str, reason: str
 ) -> AssignResult:
-    loads = {a.number: a for a in _loads_for(db, numbers)}
     moved: list[Move] = []
     unchanged: list[str] = []
-    with db.session() as session:
+    with db.exclusive("assignments") as session:
+        where = [Account.number.in_(list(numbers))]
+        loads = {a.number: a for a in account_loads(session, date.today(), where)}
         target = find_user(session, to_login)
         for account in find_accounts(session, numbers):
             before = loads[account.number]
@@ -125,17 +127,13 @@ def _move_all(
     return AssignResult(moved, unchanged)
 
 
-def _loads_for(db: Database, numbers: Sequence[str]) -> list[AccountLoad]:
-    with db.session() as session:
-        return account_loads(session, date.today(), [Account.number.in_(list(numbers))])
-
-
 def _move(load: AccountLoad, to_login: str) -> Move:
     return Move(
         load.number, load.name, load.collector, to_login, load.open_items, load.open_balance
     )
 
 
+@service(SUPERVISORS, "assign accounts")
 def assign_accounts(
     db: Database, actor: Actor, numbers: Sequence[str], to_login: str
 ) -> AssignResult:
@@ -147,6 +145,7 @@ def assign_accounts(
     return _move_all(db, actor, numbers, to_login, "assign")
 
 
+@service(SUPERVISORS, "assign accounts")
 def assign_by_rule(
     db: Database, actor: Actor, rule: AccountRule, to_login: str, on: date | None = None
 ) -> AssignResult:
@@ -158,6 +157,7 @@ def assign_by_rule(
     return _move_all(db, actor, picked, to_login, "rule")
 
 
+@service(SUPERVISORS, "rebalance books", writes=False)
 def rebalance_preview(
     db: Database, actor: Actor, logins: Sequence[str] | None = None, on: date | None = None
 ) -> RebalancePlan:
@@ -197,14 +197,18 @@ def _collectors(session: Session, logins: Sequence[str] | None) -> list[User]:
     return users
 
 
+@service(SUPERVISORS, "rebalance books")
 def apply_rebalance(db: Database, actor: Actor, plan: RebalancePlan) -> AssignResult:
     """Carry out a previewed rebalance, all or nothing.
 
-    Refused with a Conflict when an account in the plan changed collector since the preview.
+    Refused with a Conflict when an account in the plan changed collector since the preview
+    (so the same plan applied twice, even at once, moves the accounts once).
     """
     require_supervisor(actor, "rebalance books")
     moved: list[Move] = []
-    with db.session() as session:
+    if not plan.moves:  # the books were already even when previewed: nothing to write
+        return AssignResult([], [])
+    with db.exclusive("assignments") as session:
         accounts_ = find_accounts(session, [m.account_number for m in plan.moves])
         for move, account in zip(plan.moves, accounts_, strict=True):
             holder = session.get(User, account.collector_id) if account.collector_id else None

@@ -1,8 +1,18 @@
-"""What every service shares: the acting user, the errors users see, the audit record."""
+"""What every service shares: the acting user, the errors users see, the audit record.
+
+`ServiceError`, `Conflict` and `Unreachable` are defined in `arbench.errors` (the store raises
+the last two itself) and used from here like the others.
+
+`audit` records who acted (the arbench user), who was connected to the database (`db_login`:
+the PostgreSQL login, or the OS account on a SQLite file) and, when a supervisor acts for
+someone else, that supervisor (`acted_by`). It refuses to write outside a service declared in
+services/permissions.py, so a write nobody gave a role rule cannot leave an audit record.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,12 +22,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import Role
-from arbench.store.db import Database, set_connection_lost_error, set_stale_write_error
+from arbench.errors import Conflict, ServiceError, Unreachable
+from arbench.store.db import Database
 from arbench.store.models import Activity, AuditEvent, User
 
-
-class ServiceError(Exception):
-    """An error a user can act on; its message is shown as is."""
+__all__ = [
+    "SYSTEM", "Actor", "Conflict", "InvalidInput", "NotFound", "PermissionDenied",
+    "ServiceError", "Unreachable", "actor_for", "add_activity", "audit", "jsonable", "now",
+    "require_supervisor",
+]  # fmt: skip
 
 
 class NotFound(ServiceError):
@@ -32,45 +45,32 @@ class InvalidInput(ServiceError):
     pass
 
 
-class Conflict(ServiceError):
-    """Someone else changed the record first; `changes` says what they changed."""
-
-    def __init__(self, message: str, changes: Mapping[str, tuple[Any, Any]] | None = None):
-        super().__init__(message)
-        self.changes = dict(changes or {})
-
-
-def _stale_write(detail: str) -> Conflict:
-    table = detail.split("table '", 1)[1].split("'", 1)[0] if "table '" in detail else "record"
-    return Conflict(
-        f"someone else saved a change to the same {table.rstrip('s')} at the same moment; "
-        "nothing was saved: reload it and apply your change again"
-    )
-
-
-class Unreachable(ServiceError):
-    """The database did not answer; nothing was saved and the action can be tried again."""
-
-
-set_stale_write_error(_stale_write)  # a lost optimistic-lock race is a Conflict, not a crash
-set_connection_lost_error(Unreachable)  # a dropped connection: the UI keeps the typed text
-
-
 @dataclass(frozen=True)
 class Actor:
-    """The person acting: every service call says who it is for."""
+    """The person acting: every service call says who it is for.
+
+    `db_login` is who was connected when the actor was signed in (services/identity.py);
+    `acted_by` the supervisor acting for this user through an explicit, audited "act for".
+    """
 
     id: int
     login: str
     display_name: str
     role: Role
+    db_login: str | None = None
+    acted_by: str | None = None
 
     @property
     def is_supervisor(self) -> bool:
         return self.role == Role.SUPERVISOR
 
 
+# The setup actor: only for what the database owner's setup writes (shipped content, the demo
+# book), never a default for a command: jobs and imports run as a named user.
 SYSTEM = Actor(id=0, login="system", display_name="arbench", role=Role.SUPERVISOR)
+
+# The declared service a write runs in (set by services/permissions.py); None outside one.
+WRITING: ContextVar[str | None] = ContextVar("arbench_writing", default=None)
 
 
 def now() -> datetime:
@@ -116,10 +116,17 @@ def audit(
     after: Mapping[str, Any] | None = None,
 ) -> None:
     """Record who changed what, with the before and after values, in the caller's transaction."""
+    if WRITING.get() is None:
+        raise RuntimeError(
+            f"audit of {action} outside a declared service: declare the public service that "
+            "writes with @service or @setup (services/permissions.py)"
+        )
     session.add(
         AuditEvent(
             at=now(),
             user_login=actor.login,
+            db_login=actor.db_login,
+            acted_by=actor.acted_by,
             action=action,
             entity=entity,
             entity_id=entity_id,

@@ -2,8 +2,8 @@
 
 Every write leaves an audit event, so "what changed since I last looked" is the audit events
 after the last one seen. `ChangeCursor.poll()` reads them (cheap: a primary-key range) and
-says which issues they touch; `worklist_delta()` turns those into rows for one user's
-worklist. On SQLite the GUI polls every few seconds; on PostgreSQL a `ChangeListener` thread
+says which issues they touch; `changes_of()` turns those into one `Changes` record (the
+rows as they are now, whoever owns them: each screen's lists decide what they show). On SQLite the GUI polls every few seconds; on PostgreSQL a `ChangeListener` thread
 LISTENs on the channel the store NOTIFYs on each commit and wakes the GUI at once.
 
 PostgreSQL hands out ids before commit, so a transaction can commit after a later id was
@@ -22,8 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from arbench.services.base import NotFound
-from arbench.services.worklist import WorkItem, items_for
+from arbench.services.op_changes import Changes, changes_after
 from arbench.store.db import Database, DatabaseError, describe_error
 from arbench.store.models import (
     Activity,
@@ -33,7 +32,6 @@ from arbench.store.models import (
     Issue,
     IssueStep,
     Promise,
-    User,
 )
 from arbench.store.notify import CHANNEL
 
@@ -76,14 +74,6 @@ class ChangeSet:
     @property
     def empty(self) -> bool:
         return not self.changes and not self.reload_all
-
-
-@dataclass(frozen=True)
-class WorklistDelta:
-    """Rows of one user's worklist to update or add, and item ids to remove."""
-
-    items: tuple[WorkItem, ...]
-    removed: frozenset[int]
 
 
 class ChangeCursor:
@@ -186,19 +176,10 @@ def _issues_of(session: Session, kind: str, ids: set[int]) -> set[int] | None:
     return None  # an entity this screen cannot map (assignments, handovers...): reload
 
 
-def worklist_delta(
-    db: Database, login: str, issue_ids: Iterable[int], on: date | None = None
-) -> WorklistDelta:
-    """The current rows of `login`'s worklist for these issues; the others are to be removed."""
-    wanted = sorted(set(issue_ids))
-    on = on or date.today()
+def changes_of(db: Database, issue_ids: Iterable[int], on: date | None = None) -> Changes:
+    """The record of changes to these issues: their rows now, or removed when not open."""
     with db.session() as session:
-        user_id = session.scalar(select(User.id).where(User.login == login))
-        if user_id is None:
-            raise NotFound(f"unknown user '{login}'")
-        items = items_for(session, [Issue.id.in_(wanted), Issue.owner_id == user_id], on)
-    present = {item.id for item in items}
-    return WorklistDelta(tuple(items), frozenset(set(wanted) - present))
+        return changes_after(session, issue_ids, on or date.today())
 
 
 class ChangeListener:

@@ -32,13 +32,13 @@ from arbench.domain.content import (
     Onboarding,
     Script,
     Template,
-    check_directory,
     parse_note,
     parse_onboarding,
     parse_script,
     parse_template,
     validate_bundle,
 )
+from arbench.io.content_files import check_directory
 from arbench.services.base import (
     SYSTEM,
     Actor,
@@ -48,6 +48,8 @@ from arbench.services.base import (
     now,
     require_supervisor,
 )
+from arbench.services.op_changes import Changes
+from arbench.services.permissions import SUPERVISORS, service, setup
 from arbench.store.db import Database
 from arbench.store.models import ContentVersion, User
 
@@ -308,6 +310,7 @@ def _add_version(
     return _info(row, None if actor is SYSTEM else actor.login)
 
 
+@setup("load the shipped content")
 def load_shipped(db: Database, directory: Path | None = None) -> LoadSummary:
     """Load the shipped content files as versions; idempotent (same text: no new version).
 
@@ -316,7 +319,7 @@ def load_shipped(db: Database, directory: Path | None = None) -> LoadSummary:
     """
     directory = directory or shipped_dir()
     added = unchanged = kept = 0
-    with db.session() as s:
+    with db.exclusive("content") as s:
         for kind, key, path in _files(directory):
             text = path.read_text(encoding="utf-8")
             rows = list(
@@ -342,10 +345,11 @@ def _problems_for(bundle: ContentBundle, file: str) -> list[ContentProblem]:
     return [p for p in validate_bundle(bundle) if p.file == file]
 
 
-def publish(db: Database, actor: Actor, kind: str, key: str, text: str) -> ContentVersionInfo:
+@service(SUPERVISORS, "publish content")
+def publish(db: Database, actor: Actor, kind: str, key: str, text: str) -> Changes:
     """Publish `text` as the new current version (supervisors only); checked before it is stored.
 
-    The same text as the current version publishes nothing and returns the current version.
+    The same text as the current version publishes nothing. `current` reads what is published.
     """
     require_supervisor(actor, "publish content")
     file = file_for(kind, key)
@@ -353,11 +357,11 @@ def publish(db: Database, actor: Actor, kind: str, key: str, text: str) -> Conte
         obj = parse(kind, key, text)
     except ContentError as error:
         raise InvalidInput(f"not published: {error}") from None
-    with db.session() as s:
+    with db.exclusive("content") as s:
+        published = Changes(content=frozenset({f"{kind}/{key}"}))
         try:
-            active = current_in(s, kind, key)
-            if active.body == text:
-                return active
+            if current_in(s, kind, key).body == text:
+                return Changes()
         except NotFound:
             pass
         bundle = bundle_in(s)
@@ -365,7 +369,8 @@ def publish(db: Database, actor: Actor, kind: str, key: str, text: str) -> Conte
         problems = _problems_for(bundle, file)
         if problems:
             raise InvalidInput("not published: " + "; ".join(str(p) for p in problems))
-        return _add_version(s, actor, kind, key, text)
+        _add_version(s, actor, kind, key, text)
+        return published
 
 
 def _put(bundle: ContentBundle, key: str, obj: Script | Note | Template | Onboarding) -> None:
@@ -390,6 +395,7 @@ def export_content(db: Database, directory: Path) -> list[Path]:
     return written
 
 
+@service(SUPERVISORS, "import content")
 def import_content(
     db: Database,
     actor: Actor,
@@ -400,7 +406,8 @@ def import_content(
 
     Every file is parsed and the bundle checked first; any problem raises ContentImportError
     listing each file and line, and nothing is written. Otherwise each file whose text differs
-    from the current version is published as a new version.
+    from the current version is published as a new version. Imports run one at a time (the
+    same folder imported twice at once is published once; the second finds it unchanged).
     """
     require_supervisor(actor, "import content")
     if not directory.is_dir():
@@ -410,7 +417,7 @@ def import_content(
         raise ContentImportError(problems)
     published: list[str] = []
     unchanged = 0
-    with db.session() as s:
+    with db.exclusive("content") as s:
         for kind, key, path in _files(directory):
             text = path.read_text(encoding="utf-8")
             try:
@@ -424,6 +431,7 @@ def import_content(
             published.append(file_for(kind, key))
             if progress:
                 progress(file_for(kind, key))
-        audit(s, actor, "content.import", "content_version", None, None,
-              {"folder": str(directory), "published": len(published)})  # fmt: skip
+        if published:  # an import that changes nothing leaves no event (audit = changes)
+            audit(s, actor, "content.import", "content_version", None, None,
+                  {"folder": str(directory), "published": len(published)})  # fmt: skip
     return ImportSummary(published, unchanged)

@@ -5,8 +5,9 @@ claimed by inserting its (day, step) row into `daily_runs` (unique), so a second
 machines starting at the same moment, skip what is done; a run that finds a step running
 elsewhere stops there and leaves the later steps to that run, so steps always run in order.
 A step that failed is claimed again by the next run (a guarded UPDATE failed -> running).
-Steps are plain functions `(db, actor, on) -> dict`: add one to STEPS to extend the run. `run_if_nobody_has(db, actor, on)` is
-what the app calls on its first start of the day.
+Steps are plain functions `(db, actor, on) -> dict`: add one to STEPS to extend the run.
+`run_if_nobody_has(db, actor, on)` is what the app calls on its first start of the day. Only
+collectors and supervisors (or the team's jobs user) run them, never trainees.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from arbench.domain.catalogue import Role
 from arbench.services import mail_in, reminder_approval, reminders
-from arbench.services.base import Actor, PermissionDenied, ServiceError, audit, now
+from arbench.services.base import Actor, ServiceError, audit, now
 from arbench.services.mail_settings import get_mail_settings
+from arbench.services.permissions import STAFF, service
 from arbench.store.correspondence_models import DailyRun
 from arbench.store.db import Database
 
@@ -32,14 +33,14 @@ Step = Callable[[Database, Actor, date], dict[str, Any]]
 def _settle(db: Database, actor: Actor, on: date) -> dict[str, Any]:
     from arbench.services.promises import settle_promises
 
-    summary = settle_promises(db, on)
+    summary = settle_promises(db, actor, on)
     return {"checked": summary.checked, "kept": len(summary.kept), "broken": len(summary.broken)}
 
 
 def _end_covers(db: Database, actor: Actor, on: date) -> dict[str, Any]:
-    from arbench.services.assignments import revert_due_covers
+    from arbench.services.handover import end_due_covers
 
-    return {"covers_ended": len(revert_due_covers(db, on, actor))}
+    return {"covers_ended": len(end_due_covers(db, actor, on))}
 
 
 def _queue(db: Database, actor: Actor, on: date) -> dict[str, Any]:
@@ -59,7 +60,7 @@ def _send(db: Database, actor: Actor, on: date) -> dict[str, Any]:
 def _fetch(db: Database, actor: Actor, on: date) -> dict[str, Any]:
     if get_mail_settings(db).imap is None:
         return {"skipped": "no IMAP mailbox set up"}
-    report = mail_in.fetch_mail(db, actor)
+    report = mail_in.fetch_mail(db, actor, on=on)
     return {"fetched": report.fetched, "matched": len(report.matched), "inbox": len(report.inbox)}
 
 
@@ -126,12 +127,11 @@ def _finish(
         )
 
 
+@service(STAFF, "run the daily jobs")
 def run_daily(db: Database, actor: Actor, on: date | None = None,
               steps: list[str] | None = None) -> DailyReport:  # fmt: skip
     """Run the day's steps that nobody ran yet (see the module docstring), as `actor` (a named
     collector or supervisor, or the team's service user: a trainee does not run the jobs)."""
-    if actor.role == Role.TRAINEE:
-        raise PermissionDenied(f"a trainee cannot run the daily jobs; {actor.login} is a trainee")
     on = on or date.today()
     report = DailyReport(on)
     for name in steps or list(STEPS):
@@ -160,6 +160,7 @@ def has_run(db: Database, on: date) -> bool:
         return s.scalar(select(DailyRun.id).where(DailyRun.run_on == on).limit(1)) is not None
 
 
+@service(STAFF, "run the daily jobs")
 def run_if_nobody_has(db: Database, actor: Actor, on: date | None = None) -> DailyReport | None:
     """The app's first start of the day: run the daily steps unless a run already began today."""
     on = on or date.today()

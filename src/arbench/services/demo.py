@@ -18,6 +18,8 @@ from sqlalchemy import Connection, func, insert, select, text
 from arbench.domain.catalogue import ISSUE_TYPES, RESOLUTION_CODES, Level
 from arbench.services import demo_names as N
 from arbench.services.base import SYSTEM, Actor, InvalidInput
+from arbench.services.demo_promises import PromiseStories
+from arbench.services.permissions import setup
 from arbench.store.db import Database, sync_sequences
 from arbench.store.models import (
     Account,
@@ -102,6 +104,7 @@ def _weighted(rng: random.Random, pairs: tuple[tuple[Any, ...], ...], weight_ind
     return pairs[-1]
 
 
+@setup("build the demo book")
 def create_demo(
     db: Database,
     *,
@@ -128,7 +131,7 @@ def create_demo(
             raise InvalidInput(
                 "this database already holds a book; use an empty one (--db NEW_FILE) or --replace"
             )
-        gen = _Generator(conn, random.Random(seed), as_of, progress, collectors)
+        gen = _Generator(conn, random.Random(seed), as_of, progress, collectors, seed)
         summary = gen.run(accounts, pros, seed)
         audit_row = {
             "at": datetime.combine(as_of, datetime.min.time()), "user_login": actor.login,
@@ -149,6 +152,7 @@ class _Generator:
         as_of: date,
         progress: Callable[[int, int], None] | None,
         collectors: int = 10,
+        seed: int = 7,
     ):
         self.n_collectors = collectors
         self.w = _Writer(conn)
@@ -159,6 +163,8 @@ class _Generator:
         self.now = datetime.combine(as_of, datetime.min.time()).replace(hour=8)
         self.open_issues = 0
         self.account_issues = 0
+        self.paid_on: date | None = None  # the last payment day of the pro being written
+        self.stories = PromiseStories(seed, as_of)
 
     # ----- team and accounts -------------------------------------------------------------
     def run(self, n_accounts: int, n_pros: int, seed: int) -> DemoSummary:
@@ -356,8 +362,17 @@ class _Generator:
                     "amount": value,
                 },
             )
-        if paid:
-            self._payment(aid, pid, paid, invoice_date, amount, status)
+        story = None
+        if paid and status == "closed" and not ISSUE_TYPES[issue_type].dispute:
+            story = self.stories.pick()
+        parts, story = (
+            self._payment(aid, pid, paid, invoice_date, amount, status, story)
+            if paid
+            else ([], None)
+        )
+        self.paid_on = parts[-1][0] if parts else None
+        if story:
+            self.stories.write(self, story, aid, pid, owner, amount, invoice_date, parts)
         if status == "open" and amount - paid > 0:
             self._open_pro_issue(
                 aid, pid, owner, issue_type, cause, invoice_date, terms_days, amount - paid, parent
@@ -418,16 +433,25 @@ class _Generator:
         return Decimal(0)
 
     def _payment(
-        self, aid: int, pid: int, paid: Decimal, invoice_date: date, amount: Decimal, status: str
-    ) -> None:
+        self, aid: int, pid: int, paid: Decimal, invoice_date: date, amount: Decimal, status: str,
+        story: str | None,
+    ) -> tuple[list[tuple[date, Decimal]], str | None]:  # fmt: skip
+        """The pro's payment rows (two when a promise was partly kept): (day, amount) each,
+        and the promise story the dates allow."""
         received = min(self.as_of, invoice_date + timedelta(days=self.rng.randint(10, 60)))
         short = paid < amount and status == "open"
-        self.w.add(_PAYMENTS, {
-            "id": self.ids("payment"), "account_id": aid, "pro_id": pid, "kind": "payment", "amount": paid,
-            "received_on": received, "reference": f"CHK{self.rng.randint(100000, 999999)}",
+        row = {
+            "account_id": aid, "pro_id": pid, "kind": "payment",
+            "reference": f"CHK{self.rng.randint(100000, 999999)}",
             "reason_code": self.rng.choice(("22", "23", "46", "54", "24")) if short else None,
             "method": self.rng.choice(("ACH", "CHK")), "batch_id": None, "created_at": self.now,
-        })  # fmt: skip
+        }  # fmt: skip
+        story = self.stories.fit(story, invoice_date, received)
+        parts = self.stories.payments(story, paid, received)
+        for day, value in parts:
+            self.w.add(_PAYMENTS, {"id": self.ids("payment"), **row, "amount": value,
+                                   "received_on": day})  # fmt: skip
+        return parts, story
 
     # ----- issues and their history ----------------------------------------------------------
     def _issue(self, aid: int, pid: int | None, owner: int, level: str, issue_type: str, cause: str | None,
@@ -510,8 +534,15 @@ class _Generator:
             })  # fmt: skip
 
     def _promise(self, aid: int, iid: int, balance: Decimal, opened: date) -> None:
-        made = min(self.as_of, opened + timedelta(days=self.rng.randint(0, 10)))
+        """The latest promise on an unpaid pro, made in the last ten days (an older broken one
+        would have been followed by a new call): broken once its day passed, else still open;
+        made after the pro's last payment, so that payment does not count toward it."""
+        made = max(opened, self.as_of - timedelta(days=self.rng.randint(0, 10)))
+        if self.paid_on is not None and made <= self.paid_on:
+            made = self.paid_on + timedelta(days=1)
         due = made + timedelta(days=self.rng.randint(3, 21))
+        if made > self.as_of:  # paid today: the promise would be made tomorrow
+            return
         status = "broken" if due < self.as_of - timedelta(days=1) else "open"
         self.w.add(_PROMISES, {
             "id": self.ids("promise"), "issue_id": iid, "amount": balance, "due_on": due, "made_on": made,

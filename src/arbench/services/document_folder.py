@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from arbench.domain.documents import guess_kind, reference_tokens
 from arbench.services.base import Actor, InvalidInput, ServiceError
-from arbench.services.documents import NewDocument, add_document, check_kind
+from arbench.services.documents import ATTACH_NOTE, NewDocument, add_document, check_kind
+from arbench.services.permissions import ANYONE, service
 from arbench.store.correspondence_models import Document
 from arbench.store.db import Database
 from arbench.store.models import Pro
@@ -66,6 +67,7 @@ def _find_pro(s: Session, name: str) -> tuple[Pro | None, str, str]:
     return pros[0], by, ""
 
 
+@service(ANYONE, "attach documents", note=ATTACH_NOTE)
 def attach_folder(
     db: Database, actor: Actor, directory: Path, kind: str | None = None
 ) -> FolderReport:

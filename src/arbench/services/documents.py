@@ -6,20 +6,24 @@ and when. Files larger than the team's limit (setting `documents.max_mb`, 20 MB 
 refused with one line. Attaching a document of kind 'pod' to a pro sets its "POD on file"; removing
 the last one clears it. Anyone who works the book may attach evidence; a trainee only on items
 they own. The person who attached a document, or a supervisor, may remove it.
+
+`attach` and `remove` return the change record of the items the document concerns (the pro's
+items, or an account's account-level items), so the item panel shows the new "POD on file".
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from arbench.domain.catalogue import Role
+from arbench.domain.catalogue import Level, Role
 from arbench.domain.documents import DOCUMENT_KINDS, media_type, safe_file_name
+from arbench.output_files import check_output_dir, written
 from arbench.services.base import (
     Actor,
     InvalidInput,
@@ -28,6 +32,8 @@ from arbench.services.base import (
     audit,
     now,
 )
+from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import ANYONE, SUPERVISORS, service
 from arbench.store.correspondence_models import Document, DocumentBlob
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Pro, Setting, User
@@ -52,6 +58,14 @@ class DocumentInfo:
 
 
 @dataclass(frozen=True)
+class Attached:
+    """A document attached, and the change record of the items it concerns."""
+
+    document: DocumentInfo
+    changes: Changes
+
+
+@dataclass(frozen=True)
 class NewDocument:
     """A file to attach: its bytes, its name and kind, and where it goes (a pro or an account)."""
 
@@ -72,12 +86,11 @@ def max_bytes(session: Session) -> int:
     return int(mb * 1024 * 1024)
 
 
+@service(SUPERVISORS, "change the document size limit")
 def set_max_mb(db: Database, actor: Actor, mb: float) -> None:
     """Change the size limit of one document (supervisors)."""
-    from arbench.services.base import require_supervisor
     from arbench.services.company import write_values
 
-    require_supervisor(actor, "change the document size limit")
     if not 0 < mb <= 512:
         raise InvalidInput(f"the document size limit must be between 0 and 512 MB, not {mb}")
     with db.session() as s:
@@ -165,21 +178,35 @@ def add_document(
     return row
 
 
-def attach(db: Database, actor: Actor, doc: NewDocument) -> DocumentInfo:
-    """Attach one file to a pro or an account; returns what was stored."""
+ATTACH_NOTE = "a trainee only to their own items"
+
+
+@service(ANYONE, "attach documents", note=ATTACH_NOTE)
+def attach(db: Database, actor: Actor, doc: NewDocument, *, on: date | None = None) -> Attached:
+    """Attach one file to a pro or an account; returns what was stored and the items' changes."""
     with db.session() as s:
         row = add_document(s, actor, doc)
-        return _info(s, row)
+        return Attached(_info(s, row), concerned(s, row.account_id, row.pro_id, on))
 
 
+@service(ANYONE, "attach documents", note=ATTACH_NOTE)
 def attach_file(db: Database, actor: Actor, path: Path, kind: str, *, pro: str | None = None,
-                account_number: str | None = None) -> DocumentInfo:  # fmt: skip
+                account_number: str | None = None, on: date | None = None) -> Attached:  # fmt: skip
     """Attach a file from disk (one line naming the file when it cannot be read)."""
     try:
         content = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
-    return attach(db, actor, NewDocument(content, path.name, kind, pro, account_number))
+    return attach(db, actor, NewDocument(content, path.name, kind, pro, account_number), on=on)
+
+
+def concerned(s: Session, account_id: int, pro_id: int | None, on: date | None) -> Changes:
+    """The change record of the items a document of this pro (or account) shows on."""
+    if pro_id is not None:
+        where = Issue.pro_id == pro_id
+    else:
+        where = (Issue.account_id == account_id) & (Issue.level == Level.ACCOUNT)
+    return changes_after(s, s.scalars(select(Issue.id).where(where)), on or date.today())
 
 
 def documents_of(db: Database, *, pro: str | None = None, account_number: str | None = None,
@@ -212,22 +239,23 @@ def content_of(db: Database, document_id: int) -> tuple[DocumentInfo, bytes]:
 
 
 def export(db: Database, document_id: int, directory: Path) -> Path:
-    """Write a document into a directory under its own name (a number added if taken)."""
+    """Write a document into an existing folder under its own name (a number added if taken);
+    the file is complete or absent (OutputError names a folder that cannot be written)."""
+    folder = check_output_dir(directory)
     info, content = content_of(db, document_id)
-    target = directory / info.file_name
+    target = folder / info.file_name
     stem, suffix, n = target.stem, target.suffix, 1
     while target.exists():
         n += 1
-        target = directory / f"{stem} ({n}){suffix}"
-    try:
-        target.write_bytes(content)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {target}: {exc.strerror or exc}") from None
+        target = folder / f"{stem} ({n}){suffix}"
+    with written(target) as partial:
+        partial.write_bytes(content)
     return target
 
 
-def remove(db: Database, actor: Actor, document_id: int) -> None:
-    """Remove a document (who attached it, or a supervisor); its bytes go when nothing uses them."""
+@service(ANYONE, "remove documents", note="who attached it, or a supervisor")
+def remove(db: Database, actor: Actor, document_id: int, *, on: date | None = None) -> Changes:
+    """Remove a document (who attached it, or a supervisor); the items' change record."""
     with db.session() as s:
         row = s.get(Document, document_id, with_for_update=True)
         if row is None:
@@ -238,8 +266,8 @@ def remove(db: Database, actor: Actor, document_id: int) -> None:
             raise PermissionDenied(
                 f"{actor.login} cannot remove {row.file_name}: only who attached it or a supervisor can"
             )
-        info = _info(s, row)
-        pro = s.get(Pro, row.pro_id) if row.pro_id else None
+        info, account_id, pro_id = _info(s, row), row.account_id, row.pro_id
+        pro = s.get(Pro, pro_id) if pro_id else None
         s.delete(row)
         s.flush()
         if pro is not None and row.kind == "pod" and _pods(s, pro.id) == 0:
@@ -247,6 +275,7 @@ def remove(db: Database, actor: Actor, document_id: int) -> None:
         audit(s, actor, "document.remove", "document", document_id,
               {"kind": info.kind, "file_name": info.file_name, "sha256": info.sha256,
                "pro": info.pro, "account": info.account_number}, None)  # fmt: skip
+        return concerned(s, account_id, pro_id, on)
 
 
 def _pods(s: Session, pro_id: int) -> int:

@@ -30,6 +30,8 @@ from arbench.services.base import (
 )
 from arbench.services.company import read_profile
 from arbench.services.item_base import open_balance
+from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import ANYONE, service
 from arbench.store.db import Database
 from arbench.store.models import Account, Contact, Issue, Payment, Pro, Promise, User
 
@@ -115,6 +117,7 @@ def _account_values(session: Session, issue: Issue) -> dict[str, str]:
     return values
 
 
+@service(ANYONE, "fill an email template", writes=False)
 def merge_values(
     db: Database, actor: Actor, issue_id: int, on: date | None = None
 ) -> dict[str, str]:
@@ -153,6 +156,7 @@ def _merge_values(session: Session, actor: Actor, issue: Issue, on: date) -> dic
     return {k: v for k, v in values.items() if k in MERGE_FIELDS and v}
 
 
+@service(ANYONE, "compose an email", writes=False)
 def compose(
     db: Database, actor: Actor, issue_id: int, template_key: str, on: date | None = None
 ) -> EmailDraft:
@@ -213,9 +217,16 @@ def mailto_url(draft: EmailDraft) -> str:
     return f"mailto:{quote(draft.to, safe='@.+')}?{query}"
 
 
+@service(ANYONE, "log an email", note="on their own items (a supervisor on any)")
 def log_email(
-    db: Database, actor: Actor, issue_id: int, draft: EmailDraft, how: str = "sent"
-) -> None:
+    db: Database,
+    actor: Actor,
+    issue_id: int,
+    draft: EmailDraft,
+    how: str = "sent",
+    *,
+    on: date | None = None,
+) -> Changes:
     """Put the email on the item's timeline (kind email) and audit it. Owner or supervisor."""
     with db.session() as s:
         issue = _issue(s, issue_id)
@@ -235,8 +246,10 @@ def log_email(
         audit(s, actor, "issue.email", "issue", issue.id, None,
               {"template": draft.template, "to": draft.to, "subject": draft.subject,
                "how": how, "activity_id": activity.id})  # fmt: skip
+        return changes_after(s, [issue.id], on or date.today())
 
 
+@service(ANYONE, "compose a statement email", writes=False)
 def compose_statement(db: Database, actor: Actor, account_number: str, pros: list[tuple[str, Decimal]],
                       on: date, template_key: str = "statement_of_account") -> EmailDraft:  # fmt: skip
     """The statement email of an account for the given (PRO, open balance) lines; issue_id 0."""

@@ -78,17 +78,18 @@ def export_worklist(
 def _aging_columns(first: str, second: str) -> list[Column]:
     return [Column(first, width=14), Column(second, width=32), Column("Collector", width=14),
             Column("Items", "int", 8)] + [Column(b, "money", 13) for b in AGING_BUCKETS] + [
-            Column("Total", "money", 14)]  # fmt: skip
+            Column("Total", "money", 14), Column("Currency", width=9)]  # fmt: skip
 
 
 def _aging_rows(rows: list[AgingRow]) -> list[list[object]]:
-    return [[r.key, r.name, r.collector, r.items, *(r.buckets[b] for b in AGING_BUCKETS), r.total]
-            for r in rows]  # fmt: skip
+    return [[r.key, r.name, r.collector, r.items, *(r.buckets[b] for b in AGING_BUCKETS), r.total,
+             r.currency] for r in rows]  # fmt: skip
 
 
 def export_aging(db: Database, on: date, path: str | Path, login: str | None = None,
                  progress: Progress = None) -> ExportResult:  # fmt: skip
-    """Aging by account (one collector's with `login`) and, for the whole book, by collector."""
+    """What was owed at the end of `on`, by account (one collector's with `login`) and, for the
+    whole book, by collector; each row in its account's currency (see services.reports)."""
     target = Path(path)
     _format(target, (".xlsx",))
     accounts = aging_by_account(db, on, login)
@@ -129,10 +130,7 @@ def export_statement(db: Database, account_number: str, on: date, path: str | Pa
     if kind == ".pdf":
         from arbench.io.statement_pdf import write_statement_pdf
 
-        try:
-            write_statement_pdf(_page(data, profile), target)
-        except OSError as exc:
-            raise InvalidInput(f"cannot write {target}: {exc}") from None
+        write_statement_pdf(_page(data, profile), target)
         return ExportResult(target, len(data.lines))
     rows = [(x.pro, x.invoice_number or "", x.bol or "", x.invoice_date, x.due_date, x.amount,
              x.open_balance, x.days_past_due) for x in data.lines]  # fmt: skip

@@ -4,7 +4,12 @@
 open balance and open items (domain.book_balance.split_evenly), carrying the open issues
 with their follow-ups, promises and pending department requests, and writes a handover
 summary on each account's timeline. With `until`, it is a temporary cover (a `coverages`
-row): `revert_due_covers` gives the accounts back on that date. Supervisors only.
+row): `end_due_covers`, the daily job, gives the accounts back once that date has come. Reads
+never end a cover; `active_covers(db, on)` shows a cover past its date as ending.
+
+Race-safe: handovers, assignments, rebalances and cover ends are serialized
+(`Database.exclusive("assignments")`) and each reads the book inside its own transaction, so
+a handover run twice at once moves the book once and the second says there is nothing left.
 """
 
 from __future__ import annotations
@@ -12,14 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from arbench.domain.book_balance import Parcel, split_evenly
 from arbench.domain.catalogue import ActivityKind
 from arbench.services.account_moves import OPEN, Move, find_user, move_account, move_issues
 from arbench.services.base import (
-    SYSTEM,
     Actor,
     InvalidInput,
     add_activity,
@@ -29,6 +34,7 @@ from arbench.services.base import (
 )
 from arbench.services.book_stats import CollectorLoad, account_loads, collector_loads
 from arbench.services.handover_summary import account_summaries
+from arbench.services.permissions import STAFF, SUPERVISORS, service
 from arbench.store.db import Database
 from arbench.store.models import Account, Assignment, Coverage, DepartmentRequest, Issue, Promise
 from arbench.store.models import User as UserRow
@@ -72,6 +78,7 @@ class CoverInfo:
     until: date
     accounts: int
     reverted: bool
+    ending: bool = False  # `until` has come: the book goes back at the next daily job
 
 
 def _carried(session: Session, user_id: int) -> Carried:
@@ -135,6 +142,7 @@ def _plan(
     return plan, source, targets
 
 
+@service(SUPERVISORS, "hand over a book", writes=False)
 def handover_preview(
     db: Database,
     actor: Actor,
@@ -149,6 +157,7 @@ def handover_preview(
         return _plan(session, from_login, to_logins, until, on or date.today())[0]
 
 
+@service(SUPERVISORS, "hand over a book")
 def handover(
     db: Database,
     actor: Actor,
@@ -166,8 +175,13 @@ def handover(
     """
     require_supervisor(actor, "hand over a book")
     on = on or date.today()
-    with db.session() as session:
+    with db.exclusive("assignments") as session:
         plan, source, targets = _plan(session, from_login, to_logins, until, on)
+        if not plan.moves and not plan.carried.open_items and not plan.stray_items:
+            raise InvalidInput(
+                f"{plan.from_login} holds no accounts and no open items: nothing to hand over "
+                "(already handed over?)"
+            )
         coverage = _coverage(session, actor, source, until)
         by_login = {t.login: t for t in targets}
         numbers = [m.account_number for m in plan.moves]
@@ -221,19 +235,33 @@ def _move_strays(session: Session, source_id: int, fallback_id: int) -> None:
         move_issues(session, [Issue.owner_id == source_id, Issue.account_id == account_id], to)
 
 
-def revert_due_covers(db: Database, on: date, actor: Actor = SYSTEM) -> list[CoverInfo]:
-    """Give covered accounts back to their collector once the cover's `until` date is reached.
+@service(STAFF, "end covers", note="gives books back on the date the supervisor set")
+def end_due_covers(db: Database, actor: Actor, on: date | None = None) -> list[CoverInfo]:
+    """Give covered accounts back to their collector once the cover's `until` date has come.
 
-    Accounts moved again since the cover started stay where they are. Idempotent: run it at
-    app start and before commands that read the book.
-    """
+    The daily job. Accounts moved again since the cover started stay where they are.
+    Idempotent and race-safe: each cover is claimed by a guarded update (`reverted_at IS
+    NULL`), so two runs at once end it once."""
+    on = on or date.today()
     reverted = []
-    with db.session() as session:
+    with db.exclusive("assignments") as session:
         due = session.scalars(
             select(Coverage).where(Coverage.until <= on, Coverage.reverted_at.is_(None))
         ).all()
         for cover in due:
-            reverted.append(_revert(session, actor, cover))
+            stamp = now()
+            claimed = (
+                session.connection()
+                .execute(
+                    update(Coverage)
+                    .where(Coverage.id == cover.id, Coverage.reverted_at.is_(None))
+                    .values(reverted_at=stamp)
+                )
+                .rowcount
+            )
+            if claimed == 1:
+                set_committed_value(cover, "reverted_at", stamp)
+                reverted.append(_revert(session, actor, cover))
     return reverted
 
 
@@ -248,13 +276,13 @@ def _revert(session: Session, actor: Actor, cover: Coverage) -> CoverInfo:
         note = f"Cover ended on {cover.until.isoformat()}: back to {absent.display_name}."
         move_account(session, actor, account, absent, "cover", coverage_id=cover.id, note=note)
         moved += 1
-    cover.reverted_at = now()
     audit(session, actor, "coverage.revert", "coverage", cover.id, None, {"accounts": moved})
     return CoverInfo(cover.id, absent.login, cover.until, moved, True)
 
 
-def active_covers(db: Database) -> list[CoverInfo]:
-    """Covers not yet reverted, soonest end first."""
+def active_covers(db: Database, on: date | None = None) -> list[CoverInfo]:
+    """Covers not yet ended, soonest end first; as of `on`, those past `until` are `ending`."""
+    on = on or date.today()
     with db.session() as session:
         rows = session.execute(
             select(Coverage, UserRow.login, func.count(Assignment.id))
@@ -264,4 +292,6 @@ def active_covers(db: Database) -> list[CoverInfo]:
             .group_by(Coverage.id, UserRow.login)
             .order_by(Coverage.until)
         ).all()
-        return [CoverInfo(c.id, login, c.until, int(n), False) for c, login, n in rows]
+        return [
+            CoverInfo(c.id, login, c.until, int(n), False, c.until <= on) for c, login, n in rows
+        ]

@@ -1,12 +1,14 @@
 """Write an import plan in the caller's one transaction, in chunks that can be cancelled.
 
 New accounts are created unassigned (collector_id NULL: a supervisor assigns them; their new
-issues are unowned until then). New pros are inserted in bulk; each new open pro with a
-positive balance gets an open pro-level `past_due` issue owned by the account's collector and a
-timeline entry; credits (negative amounts) are kept as open credits with no issue. Changed pros
-are updated in place (version + 1). Pros closed by the file (zero balance) or, with
-close-missing, absent from a full register are closed with a zero balance, and their open
-issues resolved as `paid_in_full` with a timeline entry and an audit event each.
+issues are unowned until then), with the payment terms and currency the file states; existing
+accounts take the terms the file states. New pros are inserted in bulk; items are opened,
+resolved, reopened and turned into disputes as `import_issues` plans them; credits (negative
+amounts) are kept as open credits with no issue. Changed pros are updated in place
+(version + 1). Pros closed by the file (zero balance or a paid date) or, with close-missing,
+absent from a full register are closed with a zero balance on their paid date (else the import
+date). Every change of a pro's paid part is written as a dated `payments` row (see
+`import_plan`), so what the KPIs rebuild from payments is what the open balances say.
 
 Between chunks `checkpoint` reports progress and raises `ImportCancelled` when the user
 cancelled: the exception leaves the transaction, which rolls back everything.
@@ -19,25 +21,33 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, Table, delete, func, select, update
+from sqlalchemy import Column, Table, delete, func, select
 from sqlalchemy.orm import Session
 
-from arbench.domain.catalogue import OPEN_STATUSES, ActivityKind, IssueStatus, Level
+from arbench.domain.catalogue import PaymentKind
 from arbench.services.base import Actor, ServiceError
 from arbench.services.bulk_sql import (
     dialect_of,
-    execute,
+    execute_many,
     fetch,
     insert_rows,
+    stored,
     stored_one,
-    typed_mark,
     update_rows,
 )
+from arbench.services.import_accounts import write_account_changes
+from arbench.services.import_issues import (
+    Writing,
+    convert_disputes,
+    open_items,
+    reopen_items,
+    resolve_items,
+)
 from arbench.services.import_plan import ImportPlan
-from arbench.store.models import Account, Activity, AuditEvent, ChargeLine, Issue, Pro
+from arbench.services.settings import read_settings
+from arbench.store.models import Account, AuditEvent, ChargeLine, Payment, Pro
 
 CHUNK = 2000
-OPEN = [s.value for s in OPEN_STATUSES]
 T = TypeVar("T")
 
 
@@ -73,8 +83,12 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 @dataclass
 class Applied:
     accounts_created: int = 0
+    accounts_updated: int = 0
     issues_opened: int = 0
     issues_resolved: int = 0
+    issues_reopened: int = 0
+    disputes_opened: int = 0
+    movements: int = 0
     closed: int = 0
 
 
@@ -87,20 +101,30 @@ def apply_plan(
     on: date,
     stamp: datetime,
     file_name: str,
+    batch_id: int,
     progress: Progress,
 ) -> Applied:
-    """Write the plan (accounts, pros, charges, issues, closes); the caller owns the transaction."""
+    """Write the plan (accounts, pros, charges, items, closes, money movements); the caller
+    owns the transaction."""
     applied = Applied()
+    w = Writing(session, actor, on, stamp, file_name)
     applied.accounts_created = _create_accounts(session, actor, plan, stamp)
+    applied.accounts_updated = write_account_changes(session, actor, plan.accounts)
     new_ids = _insert_pros(session, plan, on, progress)
     _update_pros(session, plan, on, progress)
     _write_charges(session, plan, _ids_of(session, plan.charges))
-    applied.issues_opened = _open_issues(
-        session, actor, plan, new_ids, on, stamp, file_name, progress
-    )
-    close = plan.close_ids + (plan.missing_ids if close_missing else [])
-    applied.closed = len(close)
-    applied.issues_resolved = close_pros(session, actor, close, on, stamp, f"register {file_name}")
+    applied.movements = _write_movements(w, plan, new_ids, close_missing, batch_id)
+    progress.step(0)
+    applied.issues_opened = open_items(w, plan, new_ids)
+    applied.issues_reopened = reopen_items(w, plan)
+    convert_disputes(w, plan)
+    applied.closed = _close_pros(w, plan, close_missing)
+    why = f"register {file_name}"
+    applied.issues_resolved = resolve_items(w, plan.issues.closing, why)
+    if close_missing:
+        applied.issues_resolved += resolve_items(w, plan.issues.missing, f"{why} (absent)")
+    counts = plan.issues.counts(plan.columns.values["disputed"], close_missing)
+    applied.disputes_opened = counts["disputes_opened"]  # new, reopened and converted items
     progress.step(progress.total)
     return applied
 
@@ -109,23 +133,27 @@ def _create_accounts(session: Session, actor: Actor, plan: ImportPlan, stamp: da
     if not plan.new_accounts:
         return 0
     top = session.scalar(select(func.max(Account.id))) or 0
+    home = read_settings(session).company_currency
     rows = [
         {"number": number, "name": (name or number)[:200], "collector_id": None,
-         "payment_terms_days": 30, "credit_limit": 0, "risk_score": 0, "credit_hold": False,
-         "po_required": False, "pod_required": False, "edi_210": False, "version": 1}
+         "credit_limit": 0, "risk_score": 0, "credit_hold": False, "po_required": False,
+         "pod_required": False, "edi_210": False, "version": 1}
+        | plan.accounts.new_account_values(number, plan.new_currencies.get(number, home))
         for number, name in sorted(plan.new_accounts.items())
     ]  # fmt: skip
     session.execute(_table(Account).insert(), rows)
     created = session.execute(
         select(Account.id, Account.number, Account.name).where(Account.id > top)
     ).all()
+    currency = {row["number"]: row["currency"] for row in rows}
     events = []
     for account_id, number, name in created:
         plan.account_ids[number] = account_id
         events.append(
             {"at": stamp, "user_login": actor.login, "action": "account.create",
              "entity": "account", "entity_id": account_id, "before": None,
-             "after": {"number": number, "name": name, "collector_id": None}}
+             "after": {"number": number, "name": name, "collector_id": None,
+                       "currency": currency[number]}}
         )  # fmt: skip
     session.execute(_table(AuditEvent).insert(), events)
     return len(created)
@@ -148,7 +176,11 @@ def _insert_pros(
     cols = plan.columns.values
     names = [n for n in plan.values if n != "pod_on_file"]
     fixed = ("billed", "import", 1)
-    closed_on = stored_one(dialect, _column(Pro, "closed_on"), on)
+    paid = cols["paid_date"]
+    closed_on = stored(
+        dialect, _column(Pro, "closed_on"), [paid[i] or on for i in plan.new_positions]
+    )
+    closed_at = dict(zip(plan.new_positions, closed_on, strict=True))
     pod = plan.values.get("pod_on_file") or [False] * len(plan.columns)
     pod_stored = {v: stored_one(dialect, _column(Pro, "pod_on_file"), v) for v in (True, False)}
     account_ids = plan.account_ids
@@ -158,7 +190,7 @@ def _insert_pros(
             [cols["pro"][i] for i in part],
             [account_ids[cols["account_number"][i]] for i in part],
             ["open" if b else "closed" for b in balances],
-            [None if b else closed_on for b in balances],
+            [None if b else closed_at[i] for b, i in zip(balances, part, strict=True)],
             [pod_stored[bool(pod[i])] for i in part],
             *([plan.values[n][i] for i in part] for n in names),
             strict=True,
@@ -224,112 +256,48 @@ def _write_charges(session: Session, plan: ImportPlan, ids: dict[str, int]) -> N
         session.execute(_table(ChargeLine).insert(), rows)
 
 
-def _open_issues(
-    session: Session, actor: Actor, plan: ImportPlan, new_ids: dict[str, int],
-    on: date, stamp: datetime, file_name: str, progress: Progress,
-) -> int:  # fmt: skip
-    """A past-due item and its timeline entry for each new pro with a positive balance."""
-    cols = plan.columns.values
-    owing = [i for i in plan.new_positions if cols["open_balance"][i] > 0]
-    if not owing:
-        return 0
-    dialect = dialect_of(session)
-    at = stored_one(dialect, _column(Issue, "created_at"), stamp)
-    no = stored_one(dialect, _column(Issue, "recurrence"), False)
-    constants = (Level.PRO.value, "past_due", IssueStatus.OPEN.value,
-                 stored_one(dialect, _column(Issue, "opened_on"), on), "import", at, at, 1, 0,
-                 no, no)  # fmt: skip
-    marks = ", ".join(typed_mark(dialect, t) for t in _ISSUE_CONSTANT_TYPES)
-    sql = (f"INSERT INTO issues ({', '.join(_ISSUE_COLUMNS)}) "
-           f"SELECT p.account_id, p.id, a.collector_id, {marks} "
-           "FROM pros p JOIN accounts a ON a.id = p.account_id WHERE p.id IN ({keys})")  # fmt: skip
-    pros = cols["pro"]
-    top = session.scalar(select(func.max(Issue.id))) or 0
-    for part in chunks([new_ids[pros[i]] for i in owing], 900):
-        execute(session, sql, constants, part)
-        progress.step(0)
-    balance_of = {pros[i]: cols["open_balance"][i] for i in owing}
-    pro_of = {pro_id: pro for pro, pro_id in new_ids.items()}
-    created = fetch(session, "SELECT id, account_id, pro_id FROM issues WHERE id > {mark}", [top])
-    user, kind = actor.id or None, ActivityKind.IMPORT.value
-    activities = [
-        (account_id, issue_id, user, at, kind,
-         f"PRO {pro} imported from {file_name}: ${_dollars(balance_of[pro])} open, "
-         "past due item opened")
-        for issue_id, account_id, pro_id in created
-        if (pro := pro_of.get(pro_id)) is not None
-    ]  # fmt: skip
-    for part_rows in chunks(activities):
-        insert_rows(session, _table(Activity), _ACTIVITY_COLUMNS, part_rows)
-        progress.step(0)
-    return len(activities)
+def _close_pros(w: Writing, plan: ImportPlan, close_missing: bool) -> int:
+    """Close pros with a zero balance, on their paid date when the file gives one."""
+    dialect = dialect_of(w.session)
+    ids = plan.close_ids + (plan.missing_ids if close_missing else [])
+    days = [plan.close_days.get(pro_id, w.on) for pro_id in ids]
+    stored_days = stored(dialect, _column(Pro, "closed_on"), days)
+    sql = ("UPDATE pros SET status = 'closed', open_balance = 0, closed_on = {mark}, "
+           "version = version + 1 WHERE id = {mark}")  # fmt: skip
+    rows = list(zip(stored_days, ids, strict=True))
+    for part in chunks(rows):
+        execute_many(w.session, sql, 2, part)
+    return len(ids)
 
 
-_ISSUE_COLUMNS = ("account_id", "pro_id", "owner_id", "level", "type", "status", "opened_on",
-                  "source", "created_at", "updated_at", "version", "reopen_count", "recurrence",
-                  "promoted")  # fmt: skip
-_ISSUE_CONSTANT_TYPES = ("VARCHAR", "VARCHAR", "VARCHAR", "DATE", "VARCHAR", "TIMESTAMP",
-                         "TIMESTAMP", "INTEGER", "INTEGER", "BOOLEAN", "BOOLEAN")  # fmt: skip
-_ACTIVITY_COLUMNS = ("account_id", "issue_id", "user_id", "at", "kind", "text")
+_PAYMENT_COLUMNS = ("account_id", "pro_id", "kind", "amount", "received_on", "reference",
+                    "batch_id", "created_at")  # fmt: skip
 
 
-def _dollars(cents: int) -> str:
-    """Cents as 1,234.56 (a positive balance)."""
-    return f"{cents // 100:,}.{cents % 100:02d}"
-
-
-def close_pros(
-    session: Session, actor: Actor, pro_ids: Sequence[int], on: date, stamp: datetime, why: str
+def _write_movements(
+    w: Writing, plan: ImportPlan, new_ids: dict[str, int], close_missing: bool, batch_id: int
 ) -> int:
-    """Close pros with a zero balance and resolve their open issues as paid in full."""
-    if not pro_ids:
+    """One dated `payments` row per change of a pro's paid part (see import_plan), and one
+    for the open balance of each pro closed as absent from the register."""
+    cols = plan.columns.values
+    pros, numbers = cols["pro"], cols["account_number"]
+    reference = f"register {w.file_name}"[:64]
+    rows: list[tuple[Any, ...]] = [
+        (plan.account_ids[numbers[i]], new_ids[pros[i]] if pro_id is None else pro_id, kind,
+         cents, day or w.on, reference)
+        for pro_id, i, cents, day, kind in plan.movements
+    ]  # fmt: skip
+    if close_missing:
+        absent = f"absent from {w.file_name}"[:64]
+        register = PaymentKind.REGISTER.value
+        rows += [(account_id, pro_id, register, cents, w.on, absent)
+                 for pro_id, account_id, cents in plan.missing if cents]  # fmt: skip
+    if not rows:
         return 0
-    issues: list[tuple[int, int, int, str]] = []
-    for part in chunks(list(pro_ids), 900):
-        session.execute(
-            update(Pro)
-            .where(Pro.id.in_(part))
-            .values(status="closed", open_balance=0, closed_on=on, version=Pro.version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        issues += session.execute(
-            select(Issue.id, Issue.account_id, Issue.version, Issue.status).where(
-                Issue.pro_id.in_(part), Issue.status.in_(OPEN)
-            )
-        ).all()
-    _resolve(session, actor, issues, on, stamp, why)
-    return len(issues)
-
-
-def _resolve(
-    session: Session, actor: Actor, issues: list[tuple[int, int, int, str]],
-    on: date, stamp: datetime, why: str,
-) -> None:  # fmt: skip
-    for part in chunks([i[0] for i in issues], 900):
-        session.execute(
-            update(Issue)
-            .where(Issue.id.in_(part))
-            .values(
-                status=IssueStatus.RESOLVED.value,
-                resolved_on=on,
-                resolution_code="paid_in_full",
-                updated_at=stamp,
-                version=Issue.version + 1,
-            )  # fmt: skip
-            .execution_options(synchronize_session=False)
-        )
-    if not issues:
-        return
-    text = f"Closed: paid in full per {why}"
-    session.execute(_table(Activity).insert(), [
-        {"account_id": account_id, "issue_id": issue_id, "user_id": actor.id or None,
-         "at": stamp, "kind": ActivityKind.RESOLVE.value, "text": text}
-        for issue_id, account_id, _, _ in issues
-    ])  # fmt: skip
-    session.execute(_table(AuditEvent).insert(), [
-            {"at": stamp, "user_login": actor.login, "action": "issue.resolve", "entity": "issue",
-             "entity_id": issue_id, "before": {"status": status, "version": version},
-             "after": {"status": "resolved", "resolution_code": "paid_in_full",
-                       "resolved_on": on.isoformat(), "version": version + 1, "by": why}}
-            for issue_id, _, version, status in issues
-        ])  # fmt: skip
+    dialect = dialect_of(w.session)
+    days = stored(dialect, _column(Payment, "received_on"), [row[4] for row in rows])
+    at = stored_one(dialect, _column(Payment, "created_at"), w.stamp)
+    final = [(*row[:4], day, row[5], batch_id, at) for row, day in zip(rows, days, strict=True)]
+    for part in chunks(final):
+        insert_rows(w.session, _table(Payment), _PAYMENT_COLUMNS, part)
+    return len(final)

@@ -18,16 +18,21 @@ from pathlib import Path
 
 from arbench.io.errors import FILE_ROW, FileRejected, RowError
 from arbench.io.registers import (
+    IGNORE,
     RegisterColumns,
     RegisterRow,
     guess_mapping,
-    parse_register,
+    parse_guessed,
     read_raw_table,
 )
-from arbench.io.x12 import Charge, FreightInvoice, parse_210
+from arbench.io.x12 import Charge, FreightInvoice, read_210
+from arbench.services.aliases import PartyRef
 
 FUEL_CODES = frozenset({"405", "FUE", "ENS", "FSC"})
 LINEHAUL_CODES = frozenset({"400"})
+# taxes are neither freight nor accessorials: GST, VAT, sales and excise taxes (X12 element 150)
+TAX_CODES = frozenset({"GST", "750", "SST", "SSX", "CBX", "LLS", "PPT", "FAB", "AAT", "CGT", "REG"})
+_TAX_WORDS = frozenset({"GST", "HST", "PST", "QST", "TPS", "TVQ", "TVH", "VAT", "TAX"})
 SAMPLE_ROWS = 8
 
 
@@ -36,7 +41,7 @@ class ChargeRow:
     """One charge line of a freight bill (from an L1 segment)."""
 
     seq: int
-    kind: str  # linehaul | fuel | accessorial
+    kind: str  # linehaul | fuel | accessorial | tax
     code: str | None
     description: str
     amount: Decimal
@@ -56,8 +61,18 @@ class InvoiceFile:
     date_formats: dict[str, str] = field(default_factory=dict)
     charges: dict[str, list[ChargeRow]] = field(default_factory=dict)  # by PRO (210 only)
     bill_to: dict[str, str] = field(default_factory=dict)  # by PRO (210 only)
+    parties: dict[str, list[PartyRef]] = field(default_factory=dict)  # by PRO: N1*BT, N1*PR
+    currencies: dict[str, tuple[str | None, int]] = field(default_factory=dict)  # PRO: C301, seg
+    account_currencies: dict[str, str] = field(default_factory=dict)  # new account -> currency
+    learned: list[tuple[str, PartyRef]] = field(default_factory=list)  # aliases to record
+    lenient: bool = False
+    warnings: list[RowError] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     sample: list[list[str]] = field(default_factory=list)  # the first rows, as text (registers)
+    unused_columns: list[str] = field(default_factory=list)  # headers nothing was read from
+    rounded_amounts: int = 0  # rows whose amounts were rounded half-even to cents
+    notes: list[str] = field(default_factory=list)  # how the mapping was read, in words
+    rejected_guesses: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def rows(self) -> list[RegisterRow]:
@@ -106,9 +121,16 @@ def is_x12(path: Path) -> bool:
 
 
 def read_invoice_file(
-    path: Path, mapping: dict[str, str] | None = None, overrides: dict[str, str] | None = None
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    overrides: dict[str, str] | None = None,
+    *,
+    lenient: bool = False,
 ) -> InvoiceFile:
-    """Read a register or 210 file; `mapping` replaces the guess, `overrides` adjust it."""
+    """Read a register or 210 file; `mapping` replaces the guess, `overrides` adjust it.
+
+    A 210's accounts are not known yet: `services.bill_to.resolve_bill_to` sets them.
+    """
     path = Path(path)
     try:
         sha = file_sha256(path)
@@ -117,17 +139,19 @@ def read_invoice_file(
         return InvoiceFile(path.name, "", "invoices", errors=[error])
     with collector_paused():
         if is_x12(path):
-            return _read_210(path, sha)
+            return _read_210(path, sha, lenient)
         return _read_register(path, sha, mapping, overrides or {})
 
 
 def effective_mapping(
     headers: list[str], mapping: dict[str, str] | None, overrides: dict[str, str]
 ) -> dict[str, str]:
-    """The mapping used: a given one as is, else the guess; `overrides` win over either."""
+    """The mapping used: a given one as is, else the guess; `overrides` win over either
+    (`COLUMN=ignore` keeps a column out; several columns may be ignored)."""
     result = dict(mapping) if mapping is not None else guess_mapping(headers)
     for source, target in overrides.items():
-        result = {h: f for h, f in result.items() if f != target and h != source}
+        result = {h: f for h, f in result.items()
+                  if h != source and (f != target or target == IGNORE)}  # fmt: skip
         result[source] = target
     return {h: f for h, f in result.items() if f}
 
@@ -143,14 +167,31 @@ def _read_register(
         return result
     result.headers = list(table.headers)
     result.sample = table.text_rows(SAMPLE_ROWS)
-    result.mapping = effective_mapping(result.headers, mapping, overrides)
-    parsed = parse_register(table, result.mapping)
+    chosen = effective_mapping(result.headers, mapping, overrides)
+    guessed = set() if mapping is not None else set(chosen) - set(overrides)
+    parsed, result.mapping = parse_guessed(table, chosen, guessed)
     result.errors = parsed.errors
     result.date_formats = parsed.date_formats
+    result.notes, result.rejected_guesses = parsed.notes, parsed.rejected_guesses
+    used = {h for h, f in result.mapping.items() if f != IGNORE and h in table.headers}
+    result.unused_columns = [h for h in result.headers if h not in used]
     if not parsed.errors:
         result.columns = parsed.columns
-        result.fields = frozenset(result.mapping.values())
+        result.rounded_amounts = parsed.rounded_amounts
+        result.fields = frozenset(f for f in result.mapping.values() if f != IGNORE)
+        result.fields |= _stand_ins(result.fields)
     return result
+
+
+def _stand_ins(fields: frozenset[str]) -> frozenset[str]:
+    """Fields read from another field's column (no PRO column: the invoice number; no amount
+    column: the open balance), so the import compares and writes them too."""
+    extra = set()
+    if "pro" not in fields and "invoice_number" in fields:
+        extra.add("pro")
+    if "amount" not in fields and "open_balance" in fields:
+        extra.add("amount")
+    return frozenset(extra)
 
 
 _FIELDS_210 = frozenset(
@@ -160,41 +201,55 @@ _FIELDS_210 = frozenset(
 )  # fmt: skip
 
 
-def _read_210(path: Path, sha: str) -> InvoiceFile:
-    result = InvoiceFile(path.name, sha, "210")
+def _read_210(path: Path, sha: str, lenient: bool) -> InvoiceFile:
+    result = InvoiceFile(path.name, sha, "210", lenient=lenient)
     try:
-        invoices = parse_210(path)
+        read = read_210(path, lenient=lenient, collect=True)
     except FileRejected as exc:
         result.errors = exc.errors
         return result
+    result.warnings, result.errors = read.warnings, list(read.errors)
     seen: dict[str, int] = {}
     rows: list[RegisterRow] = []
-    for invoice in invoices:
-        row, error = _row_210(invoice)
-        if error is None and row.pro.upper() in seen:
+    for invoice in read.items:
+        row = _row_210(invoice)
+        if row.pro.upper() in seen:
             message = f"duplicate PRO: also in the set at segment {seen[row.pro.upper()]}"
-            error = RowError(invoice.segment_number, "B3", row.pro, message, unit="segment")
-        if error is not None:
-            result.errors.append(error)
+            result.errors.append(
+                RowError(invoice.segment_number, "B3", row.pro, message, unit="segment")
+            )
             continue
         seen[row.pro.upper()] = invoice.segment_number
         rows.append(row)
         result.charges[row.pro] = _charges(invoice.charges)
+        result.parties[row.pro] = _parties(invoice)
+        result.currencies[row.pro] = (invoice.currency, invoice.currency_segment)
         party = invoice.bill_to or invoice.party("PR")
         if party is not None:
             result.bill_to[row.pro] = party.name
-    if result.errors:
-        rows, result.charges = [], {}
+    # rows are kept even with errors: resolving the bill-tos adds its own problems to the same
+    # rejection (services.bill_to), then a file with errors keeps no rows
     result.columns = RegisterColumns.from_rows(rows)
     result.fields = _FIELDS_210
     return result
+
+
+def _parties(invoice: FreightInvoice) -> list[PartyRef]:
+    """The bill-to (N1*BT) and the payer (N1*PR) of a 210, as identifiers to resolve."""
+    return [
+        PartyRef(f"N1*{p.role}", p.name or None, p.id_qualifier if p.id else "", p.id or None,
+                 p.segment_number)
+        for role in ("BT", "PR")
+        if (p := invoice.party(role)) is not None
+    ]  # fmt: skip
 
 
 def _place(city: str, state: str) -> str | None:
     return ", ".join(p for p in (city, state) if p) or None
 
 
-def _row_210(invoice: FreightInvoice) -> tuple[RegisterRow, RowError | None]:
+def _row_210(invoice: FreightInvoice) -> RegisterRow:
+    """The invoice as a register row; its account number is set once the bill-to resolves."""
     payer = invoice.bill_to or invoice.party("PR")
     shipper, consignee = invoice.shipper, invoice.consignee
     weight = invoice.total_weight
@@ -203,10 +258,10 @@ def _row_210(invoice: FreightInvoice) -> tuple[RegisterRow, RowError | None]:
         weight = sum(weights, Decimal(0)) if weights else None
     pieces = [line.pieces for line in invoice.lines if line.pieces is not None]
     classes = [line.freight_class for line in invoice.lines if line.freight_class]
-    row = RegisterRow(
+    return RegisterRow(
         row=invoice.segment_number,
         pro=invoice.pro,
-        account_number=payer.id if payer and payer.id else "",
+        account_number="",
         amount=invoice.net_amount,
         open_balance=invoice.net_amount,
         invoice_date=invoice.invoice_date,
@@ -224,24 +279,25 @@ def _row_210(invoice: FreightInvoice) -> tuple[RegisterRow, RowError | None]:
         pieces=sum(pieces) if pieces else None,
         terms=invoice.terms,
     )
-    if not row.account_number:
-        message = "no bill-to (N1*BT) or payer (N1*PR) with an id: the account is unknown"
-        return row, RowError(
-            invoice.segment_number, "N1", invoice.invoice_number, message, unit="segment"
-        )
-    return row, None
+
+
+def charge_kind(code: str | None, description: str = "") -> str:
+    """linehaul, fuel, tax (GST, HST, VAT, sales taxes) or accessorial, from an L1's code."""
+    if code is None or code in LINEHAUL_CODES:
+        return "linehaul"
+    if code in FUEL_CODES:
+        return "fuel"
+    words = set(description.upper().replace("/", " ").split())
+    if code in TAX_CODES or code.upper() in _TAX_WORDS or words & _TAX_WORDS:
+        return "tax"
+    return "accessorial"
 
 
 def _charges(charges: list[Charge]) -> list[ChargeRow]:
     rows = []
     for seq, charge in enumerate(charges, start=1):
         code = charge.code
-        if code is None or code in LINEHAUL_CODES:
-            kind = "linehaul"
-        elif code in FUEL_CODES:
-            kind = "fuel"
-        else:
-            kind = "accessorial"
+        kind = charge_kind(code, charge.description)
         name = (charge.name or charge.description or kind)[:120]
         rows.append(ChargeRow(seq, kind, code, name, charge.amount or Decimal(0)))
     return rows

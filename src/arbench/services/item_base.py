@@ -3,13 +3,14 @@
 An action loads the issue with `guarded_issue` (permission, then version: a stale version
 raises `Conflict` naming each field the other person changed, theirs vs yours), changes it,
 calls `touch` (bumps the version, closes answered department requests) and `record` (audit
-event with before/after), all in the caller's one transaction, and returns `item_after`.
+event with before/after), all in the caller's one transaction, and returns the `Changes` of
+`services.op_changes.changes_after`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from arbench.domain.catalogue import OPEN_STATUSES, Level
+from arbench.domain.catalogue import OPEN_STATUSES, Level, RequestStatus
 from arbench.services.base import (
     Actor,
     Conflict,
@@ -27,7 +28,6 @@ from arbench.services.base import (
     audit,
     jsonable,
 )
-from arbench.services.worklist import WorkItem, items_for
 from arbench.store.models import AuditEvent, DepartmentRequest, Issue, Pro, User
 
 OPEN = [s.value for s in OPEN_STATUSES]
@@ -130,10 +130,11 @@ def touch(session: Session, issue: Issue, *, collector_action: bool = True) -> N
     if collector_action:
         for request in session.scalars(
             select(DepartmentRequest).where(
-                DepartmentRequest.issue_id == issue.id, DepartmentRequest.status == "answered"
+                DepartmentRequest.issue_id == issue.id,
+                DepartmentRequest.status == RequestStatus.ANSWERED,
             )
         ):
-            request.status = "closed"
+            request.status = RequestStatus.CLOSED.value
 
 
 def record(
@@ -148,13 +149,6 @@ def record(
     session.flush()
     after = {"version": issue.version, **after_fields}
     audit(session, actor, action, "issue", issue.id, before, after)
-
-
-def item_after(session: Session, issue_id: int, on: date) -> WorkItem | None:
-    """The issue as a worklist row after the change (None when it left the open list)."""
-    session.flush()
-    items = items_for(session, [Issue.id == issue_id], on)
-    return items[0] if items else None
 
 
 def open_balance(session: Session, issue: Issue) -> Decimal:

@@ -9,7 +9,13 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from arbench.domain.catalogue import ISSUE_TYPES, OPEN_STATUSES, ROOT_CAUSES
+from arbench.domain.catalogue import (
+    ISSUE_TYPES,
+    OPEN_STATUSES,
+    ROOT_CAUSES,
+    PromiseStatus,
+    RequestStatus,
+)
 from arbench.services.base import NotFound
 from arbench.store.db import Database
 from arbench.store.models import (
@@ -125,7 +131,7 @@ class ItemDetail:
     root_cause: str | None
     root_cause_name: str | None
     status: str
-    owner: str | None
+    owner: str | None  # the owner's display name
     follow_up: date | None
     opened_on: date
     resolved_on: date | None
@@ -140,6 +146,9 @@ class ItemDetail:
     account_issues: list[RelatedIssue] = field(default_factory=list)
     linked_pros: list[RelatedIssue] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    owner_id: int | None = None
+    reason_code: str | None = None  # X12 426 code the payer gave
+    reference: str | None = None  # the payer's references (credit memos, REF values)
 
 
 def item_detail(db: Database, issue_id: int) -> ItemDetail:
@@ -154,12 +163,15 @@ def item_detail(db: Database, issue_id: int) -> ItemDetail:
         pro = s.get(Pro, issue.pro_id) if issue.pro_id else None
         promise = s.scalars(
             select(Promise)
-            .where(Promise.issue_id == issue.id, Promise.status == "open")
+            .where(Promise.issue_id == issue.id, Promise.status == PromiseStatus.OPEN)
             .order_by(Promise.id.desc())
         ).first()
         request = s.scalars(
             select(DepartmentRequest)
-            .where(DepartmentRequest.issue_id == issue.id, DepartmentRequest.status == "open")
+            .where(
+                DepartmentRequest.issue_id == issue.id,
+                DepartmentRequest.status == RequestStatus.OPEN,
+            )
             .order_by(DepartmentRequest.id.desc())
         ).first()
         itype, cause = ISSUE_TYPES.get(issue.type), ROOT_CAUSES.get(issue.root_cause or "")
@@ -173,8 +185,9 @@ def item_detail(db: Database, issue_id: int) -> ItemDetail:
             waiting_on=(request.department, request.created_on) if request else None,
             other_open_items=_related(s, [Issue.account_id == account.id, Issue.id != issue.id, Issue.level == "pro"], 50),
             account_issues=_related(s, [Issue.account_id == account.id, Issue.level == "account"], 20),
+            reason_code=issue.reason_code, reference=issue.reference,
             linked_pros=_related(s, [Issue.parent_id == issue.id], 200),
-            timeline=_timeline(s, issue.id, account.id),
+            timeline=_timeline(s, issue.id, account.id), owner_id=issue.owner_id,
         )  # fmt: skip
 
 

@@ -4,7 +4,9 @@ re-exported here, so `services.items` is the one place the GUI and CLI call.
 
 Every action: permission (the item's owner or a supervisor), optimistic lock (the caller passes
 the `version` it saw; a stale one raises `Conflict` and writes nothing), the change, a timeline
-entry and an audit event, in one transaction. Each returns the item's updated `WorkItem`.
+entry and an audit event, in one transaction. Each takes its input as a typed value
+(`services.item_inputs`) and returns one `Changes` record (`services.op_changes`): the item's
+row as it is now, or its id among `removed` when it left the open list.
 """
 
 from __future__ import annotations
@@ -14,19 +16,35 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
-from arbench.domain.catalogue import ROOT_CAUSES, ActivityKind, Department, IssueStatus
+from arbench.domain.catalogue import (
+    ROOT_CAUSES,
+    ActivityKind,
+    Department,
+    IssueStatus,
+    PromiseStatus,
+    RequestStatus,
+)
 from arbench.domain.rules import promise_problem
 from arbench.services.base import Actor, InvalidInput, NotFound, add_activity, audit
 from arbench.services.item_base import (
     describe,
     guarded_issue,
-    item_after,
     open_balance,
     record,
     require_open,
     snapshot,
     touch,
 )
+from arbench.services.item_inputs import (
+    AccountIssueRequest,
+    ContactLog,
+    DepartmentAnswer,
+    PromiseToPay,
+    Resolution,
+    RouteRequest,
+)
+from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import ANYONE, service
 from arbench.services.promises import SettleSummary, settle_promises
 from arbench.services.promotion import (
     PromotionProposal,
@@ -36,8 +54,7 @@ from arbench.services.promotion import (
     promotion_proposals,
     unlink_pro_issues,
 )
-from arbench.services.resolution import ResolveResult, reopen, resolve
-from arbench.services.worklist import WorkItem, items_for
+from arbench.services.resolution import reopen, resolve
 from arbench.store.db import Database
 from arbench.store.models import DepartmentRequest, Issue, Pro, Promise
 
@@ -45,8 +62,14 @@ CONTACT_KINDS = (ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.NOTE)
 
 __all__ = [
     "CONTACT_KINDS",
+    "AccountIssueRequest",
+    "Changes",
+    "ContactLog",
+    "DepartmentAnswer",
+    "PromiseToPay",
     "PromotionProposal",
-    "ResolveResult",
+    "Resolution",
+    "RouteRequest",
     "SettleSummary",
     "accept_proposal",
     "answer_request",
@@ -61,62 +84,59 @@ __all__ = [
     "set_root_cause",
     "settle_promises",
     "unlink_pro_issues",
-    "work_items",
     "find_issue",
     "open_requests",
 ]
 
 
+@service(ANYONE, "log a contact", note="own items (a supervisor: any)")
 def log_contact(
     db: Database,
     actor: Actor,
     issue_id: int,
     version: int | None,
+    entry: ContactLog,
     *,
-    kind: str,
-    contact: str | None = None,
-    outcome: str | None = None,
-    text: str = "",
-    follow_up: date | None = None,
     on: date | None = None,
-) -> WorkItem | None:
-    """Log a call, email or note on the item; `follow_up` sets the next follow-up date."""
+) -> Changes:
+    """Log a call, email or note on the item; `entry.follow_up` sets the next follow-up date."""
     on = on or date.today()
+    kind, outcome = entry.kind, (entry.outcome or "").strip() or None
     if kind not in CONTACT_KINDS:
         raise InvalidInput(f"contact kind must be call, email or note, not '{kind}'")
-    if not (text.strip() or (outcome or "").strip()):
+    if not (entry.text.strip() or outcome):
         raise InvalidInput("say what happened: the contact needs a note or an outcome")
-    if follow_up is not None and follow_up < on:
-        raise InvalidInput(f"the next follow-up {follow_up} is before today ({on})")
+    if entry.follow_up is not None and entry.follow_up < on:
+        raise InvalidInput(f"the next follow-up {entry.follow_up} is before today ({on})")
     with db.session() as s:
         issue = guarded_issue(s, actor, issue_id, version, f"log a {kind} on")
         before = snapshot(issue, "follow_up")
-        if follow_up is not None:
-            issue.follow_up = follow_up
+        if entry.follow_up is not None:
+            issue.follow_up = entry.follow_up
         touch(s, issue)
-        add_activity(s, actor, issue.account_id, kind, text.strip(), issue_id=issue.id,
-                     contact=(contact or "").strip() or None, outcome=(outcome or "").strip() or None)  # fmt: skip
+        add_activity(s, actor, issue.account_id, kind, entry.text.strip(), issue_id=issue.id,
+                     contact=(entry.contact or "").strip() or None, outcome=outcome)  # fmt: skip
         record(s, actor, f"issue.{kind}", issue, before,
-               {"follow_up": issue.follow_up, "logged": f"{kind}: {outcome or text}".strip()})  # fmt: skip
-        return item_after(s, issue.id, on)
+               {"follow_up": issue.follow_up, "logged": f"{kind}: {outcome or entry.text}".strip()})  # fmt: skip
+        return changes_after(s, [issue.id], on)
 
 
+@service(ANYONE, "record a promise", note="own items (a supervisor: any)")
 def record_promise(
     db: Database,
     actor: Actor,
     issue_id: int,
     version: int | None,
+    promise: PromiseToPay,
     *,
-    amount: Decimal | str,
-    due_on: date,
     on: date | None = None,
-) -> WorkItem | None:
-    """Record a promise to pay `amount` by `due_on`; the follow-up moves to the day after.
+) -> Changes:
+    """Record a promise to pay; the follow-up moves to the day after the promised date.
 
     An earlier open promise on the item is replaced (marked cancelled).
     """
     on = on or date.today()
-    value = _money(amount)
+    value, due_on = _money(promise.amount), promise.due_on
     with db.session() as s:
         issue = guarded_issue(s, actor, issue_id, version, "record a promise on")
         require_open(s, issue, "record a promise on")
@@ -125,18 +145,20 @@ def record_promise(
             raise InvalidInput(f"cannot record the promise on {describe(s, issue)}: {problem}")
         before = snapshot(issue, "follow_up")
         for old in s.scalars(
-            select(Promise).where(Promise.issue_id == issue.id, Promise.status == "open")
+            select(Promise).where(
+                Promise.issue_id == issue.id, Promise.status == PromiseStatus.OPEN
+            )
         ):
-            old.status, old.settled_on = "cancelled", on
-        s.add(Promise(issue_id=issue.id, amount=value, due_on=due_on, made_on=on, status="open",
-                      made_by_id=actor.id or None))  # fmt: skip
+            old.status, old.settled_on = PromiseStatus.CANCELLED.value, on
+        s.add(Promise(issue_id=issue.id, amount=value, due_on=due_on, made_on=on,
+                      status=PromiseStatus.OPEN.value, made_by_id=actor.id or None))  # fmt: skip
         issue.follow_up = due_on + timedelta(days=1)
         touch(s, issue)
         add_activity(s, actor, issue.account_id, ActivityKind.PROMISE,
                      f"Promise to pay ${value:,.2f} by {due_on.isoformat()}", issue_id=issue.id)  # fmt: skip
         record(s, actor, "issue.promise", issue, before,
                {"follow_up": issue.follow_up, "promise": f"${value:,.2f} by {due_on.isoformat()}"})  # fmt: skip
-        return item_after(s, issue.id, on)
+        return changes_after(s, [issue.id], on)
 
 
 def _money(amount: Decimal | str) -> Decimal:
@@ -151,10 +173,11 @@ def _money(amount: Decimal | str) -> Decimal:
     return value
 
 
+@service(ANYONE, "set a root cause", note="own items (a supervisor: any)")
 def set_root_cause(
     db: Database, actor: Actor, issue_id: int, version: int | None, *, code: str,
     on: date | None = None,
-) -> WorkItem | None:  # fmt: skip
+) -> Changes:  # fmt: skip
     """Set the item's root cause to a catalogue cause of the item's level."""
     on = on or date.today()
     with db.session() as s:
@@ -169,57 +192,52 @@ def set_root_cause(
         add_activity(s, actor, issue.account_id, ActivityKind.ROOT_CAUSE,
                      f"Root cause: {cause.name}{x12}", issue_id=issue.id)  # fmt: skip
         record(s, actor, "issue.root_cause", issue, before, {"root_cause": code})
-        return item_after(s, issue.id, on)
+        return changes_after(s, [issue.id], on)
 
 
+@service(ANYONE, "route an item", note="own items (a supervisor: any)")
 def route(
     db: Database,
     actor: Actor,
     issue_id: int,
     version: int | None,
+    request: RouteRequest,
     *,
-    department: str,
-    request: str,
-    owner: str | None = None,
-    due_on: date,
     on: date | None = None,
-) -> WorkItem | None:
+) -> Changes:
     """Send a request to a department; the item waits on it until answered or overdue."""
     on = on or date.today()
+    department, text = request.department, request.request.strip()
+    owner = (request.owner or "").strip() or None
     if department not in {d.value for d in Department}:
         names = ", ".join(d.value for d in Department)
         raise InvalidInput(f"department must be one of {names}, not '{department}'")
-    if not request.strip():
+    if not text:
         raise InvalidInput("say what you need from the department: the request is empty")
-    if due_on < on:
-        raise InvalidInput(f"the request's due date {due_on} is before today ({on})")
+    if request.due_on < on:
+        raise InvalidInput(f"the request's due date {request.due_on} is before today ({on})")
     with db.session() as s:
         issue = guarded_issue(s, actor, issue_id, version, "route")
         require_open(s, issue, "route")
         before = snapshot(issue, "status")
         touch(s, issue)
-        s.add(DepartmentRequest(issue_id=issue.id, department=department, request=request.strip(),
-                                owner=(owner or "").strip() or None, due_on=due_on, created_on=on,
-                                created_by_id=actor.id or None, status="open"))  # fmt: skip
+        s.add(DepartmentRequest(issue_id=issue.id, department=department, request=text, owner=owner,
+                                due_on=request.due_on, created_on=on, created_by_id=actor.id or None,
+                                status=RequestStatus.OPEN.value))  # fmt: skip
         issue.status = IssueStatus.WAITING.value
-        to = f" ({owner.strip()})" if owner and owner.strip() else ""
+        to = f" ({owner})" if owner else ""
         add_activity(s, actor, issue.account_id, ActivityKind.ROUTE,
-                     f"Routed to {department}{to}, due {due_on.isoformat()}: {request.strip()}",
+                     f"Routed to {department}{to}, due {request.due_on.isoformat()}: {text}",
                      issue_id=issue.id)  # fmt: skip
-        record(
-            s,
-            actor,
-            "issue.route",
-            issue,
-            before,
-            {"status": issue.status, "waiting_on": department},
-        )
-        return item_after(s, issue.id, on)
+        record(s, actor, "issue.route", issue, before,
+               {"status": issue.status, "waiting_on": department})  # fmt: skip
+        return changes_after(s, [issue.id], on)
 
 
+@service(ANYONE, "record a department's answer", note="own items (a supervisor: any)")
 def answer_request(
     db: Database, actor: Actor, request_id: int, *, answer: str, on: date | None = None
-) -> WorkItem | None:
+) -> Changes:
     """Record a department's answer: the item comes back to its collector's list.
 
     The item's owner or a supervisor records it (departments answer by mail or phone).
@@ -232,13 +250,14 @@ def answer_request(
         if req is None:
             raise NotFound(f"no department request with id {request_id}")
         issue = guarded_issue(s, actor, req.issue_id, None, "record an answer on")
-        if req.status != "open":
+        if req.status != RequestStatus.OPEN:
             raise InvalidInput(f"the {req.department} request #{req.id} is already {req.status}")
         before = snapshot(issue, "status")
-        req.status, req.answer, req.answered_on = "answered", answer.strip(), on
+        req.status, req.answer, req.answered_on = RequestStatus.ANSWERED.value, answer.strip(), on
         still_open = s.scalars(
             select(DepartmentRequest.id).where(
-                DepartmentRequest.issue_id == issue.id, DepartmentRequest.status == "open",
+                DepartmentRequest.issue_id == issue.id,
+                DepartmentRequest.status == RequestStatus.OPEN,
                 DepartmentRequest.id != req.id,
             )
         ).first()  # fmt: skip
@@ -255,9 +274,10 @@ def answer_request(
             before,
             {"status": issue.status, "answered_by": req.department},
         )
-        audit(s, actor, "request.answer", "department_request", req.id, {"status": "open"},
-              {"status": "answered", "answer": req.answer})  # fmt: skip
-        return item_after(s, issue.id, on)
+        audit(s, actor, "request.answer", "department_request", req.id,
+              {"status": RequestStatus.OPEN.value},
+              {"status": RequestStatus.ANSWERED.value, "answer": req.answer})  # fmt: skip
+        return changes_after(s, [issue.id], on)
 
 
 def open_requests(db: Database, issue_id: int) -> list[tuple[int, str, str, date]]:
@@ -266,18 +286,13 @@ def open_requests(db: Database, issue_id: int) -> list[tuple[int, str, str, date
         rows = s.execute(
             select(DepartmentRequest.id, DepartmentRequest.department, DepartmentRequest.request,
                    DepartmentRequest.due_on)
-            .where(DepartmentRequest.issue_id == issue_id, DepartmentRequest.status == "open")
+            .where(
+                DepartmentRequest.issue_id == issue_id,
+                DepartmentRequest.status == RequestStatus.OPEN,
+            )
             .order_by(DepartmentRequest.id)
         ).all()  # fmt: skip
         return [(r[0], r[1], r[2], r[3]) for r in rows]
-
-
-def work_items(db: Database, issue_ids: list[int], on: date | None = None) -> list[WorkItem]:
-    """The worklist rows of the given open issues (to redraw rows an action touched)."""
-    if not issue_ids:
-        return []
-    with db.session() as s:
-        return items_for(s, [Issue.id.in_(issue_ids)], on or date.today())
 
 
 def find_issue(db: Database, text: str) -> int:

@@ -1,13 +1,17 @@
 """The SQL behind the KPIs: every money figure and every count is summed in the database.
 
 A receivable at a date D is rebuilt from history, so past periods can be measured: each
-billed pro invoiced on or before D, less the payments, adjustments and credit memos applied
-to it with `received_on` on or before D. Cash on account (no pro) is not in the receivable.
+billed pro invoiced on or before D (due on or before D when the register gave no invoice
+date), less the payments, adjustments and credit memos applied to it with `received_on` on or
+before D. Cash on account (no pro) is not in the receivable. Every change of a pro's balance is
+such a dated row (imports and remittances write them), so at any D this is what the open
+balances were: `reports.aging_by_account` reads the same rows.
 The database sums amounts and payments per (invoice date, due date) at every date a report
 needs (`dated_sums`: one pass over a narrow index of the pros, one over the payments); the
 aging buckets, monthly sales and totals are folded from those sums in domain.kpi_receivables.
 
-A scope is a collector (accounts they hold, issues they own) or the whole team (None).
+A scope is a collector (accounts they hold, issues they own) or the whole team (None), and
+for money a currency (the accounts kept in it; None: every account, for a one-currency book).
 """
 
 from __future__ import annotations
@@ -32,18 +36,38 @@ ZERO = Decimal(0)
 DISPUTE_TYPES = [code for code, t in ISSUE_TYPES.items() if t.dispute]
 
 
+def booked_by(day: date) -> ColumnElement[bool]:
+    """The pro is in the receivable by `day`: invoiced by then, or (a register gave no invoice
+    date) due by then. Written so SQLite still walks ix_pros_billed_dates in (invoice date,
+    due date) order: the GROUP BY needs no sort."""
+    return or_(Pro.invoice_date <= day, and_(Pro.invoice_date.is_(None), Pro.due_date <= day))
+
+
+def _booked_rows(
+    rows: Sequence[Any],
+) -> list[tuple[date, date | None, Any]]:
+    """(invoice date or, without one, due date; due date; the rest) of grouped rows."""
+    return [(day or due, due, rest) for day, due, *rest in rows if (day or due) is not None]
+
+
 @dataclass(frozen=True)
 class Scope:
-    """Whose numbers: one collector (user id) or the team (None)."""
+    """Whose numbers: one collector (user id) or the team (None); money in one currency (None:
+    no filter, for a book kept in one currency)."""
 
     user_id: int | None = None
+    currency: str | None = None
 
     def pros(self) -> list[ColumnElement[bool]]:
         """The scope's pros: those of the accounts the collector holds (every pro for the team:
-        pros.account_id is a non-null foreign key, so no join is needed)."""
-        if self.user_id is None:
+        pros.account_id is a non-null foreign key, so no join is needed), in the currency."""
+        held = select(Account.id)
+        if self.user_id is not None:
+            held = held.where(Account.collector_id == self.user_id)
+        if self.currency is not None:
+            held = held.where(Account.currency == self.currency)
+        if self.user_id is None and self.currency is None:
             return []
-        held = select(Account.id).where(Account.collector_id == self.user_id)
         return [Pro.account_id.in_(held)]
 
     def issues(self) -> list[ColumnElement[bool]]:
@@ -70,7 +94,7 @@ def dated_sums(session: Session, cutoffs: Sequence[date], scope: Scope) -> Dated
     Two grouped passes over narrow covering indexes (ix_pros_billed_dates over the pros,
     ix_payments_received over the payments), whatever the number of dates measured."""
     cutoffs = sorted(cutoffs)
-    billed = (Pro.billing_status == "billed", Pro.invoice_date <= cutoffs[-1], *scope.pros())
+    billed = (Pro.billing_status == "billed", booked_by(cutoffs[-1]), *scope.pros())
     keys = (Pro.invoice_date, Pro.due_date)
     invoiced = session.execute(
         select(*keys, type_coerce(func.sum(Pro.amount), Money)).where(*billed).group_by(*keys)
@@ -88,15 +112,20 @@ def dated_sums(session: Session, cutoffs: Sequence[date], scope: Scope) -> Dated
     ).all()  # fmt: skip
     return DatedSums(
         cutoffs,
-        [(day, due, amount or ZERO) for day, due, amount in invoiced if day is not None],
-        [(row[0], row[1], [amount or ZERO for amount in row[2:]]) for row in paid],
+        [(day, due, rest[0] or ZERO) for day, due, rest in _booked_rows(invoiced)],
+        [(day, due, [amount or ZERO for amount in rest]) for day, due, rest in _booked_rows(paid)],
     )
 
 
-def dated_sums_by_collector(session: Session, on: date) -> dict[int | None, DatedSums]:
-    """`dated_sums` at one date for each collector (None: accounts nobody holds)."""
-    keys = (Account.collector_id, Pro.invoice_date, Pro.due_date)
-    billed = (Pro.billing_status == "billed", Pro.invoice_date <= on)
+def currencies(session: Session) -> list[str]:
+    """The currencies the book's accounts are kept in, sorted."""
+    return sorted(session.scalars(select(Account.currency).distinct()))
+
+
+def dated_sums_by_collector(session: Session, on: date) -> dict[tuple[int | None, str], DatedSums]:
+    """`dated_sums` at one date for each collector (None: accounts nobody holds) and currency."""
+    keys = (Account.collector_id, Account.currency, Pro.invoice_date, Pro.due_date)
+    billed = (Pro.billing_status == "billed", booked_by(on))
     invoiced = session.execute(
         select(*keys, type_coerce(func.sum(Pro.amount), Money))
         .join(Account, Account.id == Pro.account_id)
@@ -111,16 +140,18 @@ def dated_sums_by_collector(session: Session, on: date) -> dict[int | None, Date
         .where(Payment.received_on <= on, *billed)
         .group_by(*keys)
     ).all()
-    invoiced_by: dict[int | None, list[tuple[date, date | None, Decimal]]] = defaultdict(list)
-    paid_by: dict[int | None, list[tuple[date, date | None, Sequence[Decimal]]]] = defaultdict(list)
-    for collector, day, due, amount in invoiced:
-        if day is not None:  # never: invoice_date <= on
-            invoiced_by[collector].append((day, due, amount or ZERO))
-    for collector, day, due, amount in paid:
-        paid_by[collector].append((day, due, [amount or ZERO]))
+    Key = tuple[int | None, str]
+    invoiced_by: dict[Key, list[tuple[date, date | None, Decimal]]] = defaultdict(list)
+    paid_by: dict[Key, list[tuple[date, date | None, Sequence[Decimal]]]] = defaultdict(list)
+    for collector, currency, day, due, amount in invoiced:
+        if (booked := day or due) is not None:  # always: booked by `on`
+            invoiced_by[(collector, currency)].append((booked, due, amount or ZERO))
+    for collector, currency, day, due, amount in paid:
+        if (booked := day or due) is not None:
+            paid_by[(collector, currency)].append((booked, due, [amount or ZERO]))
     return {
-        collector: DatedSums([on], invoiced_by.get(collector, []), paid_by.get(collector, []))
-        for collector in invoiced_by.keys() | paid_by.keys()
+        key: DatedSums([on], invoiced_by.get(key, []), paid_by.get(key, []))
+        for key in invoiced_by.keys() | paid_by.keys()
     }
 
 

@@ -2,7 +2,9 @@
 
 `kpi_report` measures one collector's book (`login`) or the team's (None) for a period;
 `kpi_trend` repeats it month by month for the charts; `aging_by_collector` splits the
-receivable at a date by collector and bucket. Money is summed in SQL per (invoice date, due
+receivable at a date by collector and bucket. A book with accounts in several currencies has
+its money figures (aging, DSO, CEI, ADD) measured per currency, never added: the report's own
+are those of the team's currency (setting company_currency) and `by_currency` has each. Money is summed in SQL per (invoice date, due
 date) at every date the report needs (kpi_queries.dated_sums: one pass over the pros, one
 over the payments, even for a trend) and folded in domain.kpi_receivables; no row loops over
 pros in Python. What each number is computed from is written in docs/supervisor-guide.md.
@@ -17,17 +19,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arbench.domain.kpi_financial import CURRENT
 from arbench.domain.kpi_receivables import DatedSums, cutoffs_for, receivable_at, snapshot
 from arbench.domain.kpis import (
     KpiReport,
+    MoneyFigures,
     Period,
-    add,
-    aging_from_totals,
-    best_possible_dso,
-    cei,
     dispute_cycle_days_from_durations,
-    dso_countback_detail,
+    money_figures,
     promotions,
     trend_periods,
     waiting_on_departments,
@@ -35,6 +33,7 @@ from arbench.domain.kpis import (
 from arbench.io.pacing import Pacer
 from arbench.services import kpi_queries as q
 from arbench.services.base import InvalidInput, NotFound
+from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import User
 
@@ -64,6 +63,7 @@ class CollectorAging:
     login: str | None  # None: accounts nobody holds
     display_name: str
     buckets: dict[str, Decimal]
+    currency: str = "USD"
 
     @property
     def total(self) -> Decimal:
@@ -83,32 +83,43 @@ def default_period(end: date | None = None, start: date | None = None) -> Period
     return Period(start, end)
 
 
-def _scope(session: Session, login: str | None) -> q.Scope:
+def _scope(session: Session, login: str | None, currency: str | None = None) -> q.Scope:
     if login is None:
-        return q.Scope()
+        return q.Scope(currency=currency)
     uid = session.scalar(select(User.id).where(User.login == login))
     if uid is None:
         raise NotFound(f"unknown user '{login}'")
-    return q.Scope(uid)
+    return q.Scope(uid, currency)
+
+
+def _currencies(session: Session) -> tuple[str, list[str]]:
+    """The team's currency (the one the report leads with) and the book's currencies; a book
+    in one currency needs no filter by currency."""
+    found = q.currencies(session)
+    home = read_settings(session).company_currency
+    main = home if home in found or not found else found[0]
+    return main, found
 
 
 def _report(
     session: Session, period: Period, login: str | None, sums: DatedSums | None = None
 ) -> KpiReport:
-    """The report of one period; `sums` (from q.dated_sums) may cover several periods.
+    """The report of one period; `sums` (from q.dated_sums, of the scope's one currency or of
+    the team's currency) may cover several periods.
 
     Off the GUI thread, `Pacer` lets the window run between the queries (their first
     compilation in a process is ~60 ms of pure Python that otherwise froze the window)."""
     pace = Pacer().pause
-    scope = _scope(session, login)
-    if sums is None:
-        sums = q.dated_sums(session, cutoffs_for([period]), scope)
+    main, found = _currencies(session)
+    several = len(found) > 1
+    figures = []
+    for currency in found if several else [main]:
+        scope = _scope(session, login, currency if several else None)
+        given = sums if currency == main else None
+        figures.append(_money(session, period, scope, currency, given))
         pace()
-    money = snapshot(sums, period)
-    buckets = aging_from_totals(money.aging.items())
-    ending = sum(buckets.values(), ZERO)
-    dso = dso_countback_detail(ending, money.monthly_sales)
-    best = best_possible_dso(buckets[CURRENT], money.credit_sales, period.days)
+    money = next(f for f in figures if f.currency == main)
+    scope = _scope(session, login)
     ratios = q.issue_ratios(session, period, scope)
     pace()
     kept = q.promise_counts(session, period, scope)
@@ -121,11 +132,11 @@ def _report(
     return KpiReport(
         period=period,
         user=login,
-        aging=buckets,
-        dso=dso,
-        cei=cei(money.beginning_receivables, money.credit_sales, ending, buckets[CURRENT]),
-        best_possible_dso=best,
-        add=None if best is None else add(dso.days, best),
+        aging=money.aging,
+        dso=money.dso,
+        cei=money.cei,
+        best_possible_dso=money.best_possible_dso,
+        add=money.add,
         promise_kept_rate=kept,
         dispute_cycle_days=disputes,
         root_cause_fixed_rate=ratios["root_cause_fixed_rate"],
@@ -133,7 +144,18 @@ def _report(
         recurrence_rate=ratios["recurrence_rate"],
         promotions=promoted,
         waiting_on_departments=waits,
+        currency=main,
+        by_currency=tuple(figures) if several else (),
     )
+
+
+def _money(
+    session: Session, period: Period, scope: q.Scope, currency: str, sums: DatedSums | None
+) -> MoneyFigures:
+    """The money figures of the scope's receivable (kept in `currency`)."""
+    if sums is None:
+        sums = q.dated_sums(session, cutoffs_for([period]), scope)
+    return money_figures(currency, snapshot(sums, period), period)
 
 
 def kpi_report(db: Database, period: Period, login: str | None = None) -> KpiReport:
@@ -149,7 +171,9 @@ def kpi_trend(
     points = []
     parts = trend_periods(period.start, period.end, step)
     with db.session() as session:
-        sums = q.dated_sums(session, cutoffs_for(parts), _scope(session, login))
+        main, found = _currencies(session)
+        scope = _scope(session, login, main if len(found) > 1 else None)
+        sums = q.dated_sums(session, cutoffs_for(parts), scope)
         for part in parts:
             r = _report(session, part, login, sums)
             points.append(
@@ -170,15 +194,15 @@ def kpi_trend(
 
 
 def aging_by_collector(db: Database, on: date) -> list[CollectorAging]:
-    """The receivable at `on` by collector and aging bucket, by login (unheld accounts last)."""
+    """The receivable at `on` by collector, currency and aging bucket, by login (unheld
+    accounts last)."""
     with db.session() as session:
         names = {uid: (login, name) for uid, login, name in session.execute(
             select(User.id, User.login, User.display_name))}  # fmt: skip
         sums = q.dated_sums_by_collector(session, on)
-    found = {collector_id: receivable_at(s, on) for collector_id, s in sums.items()}
     result = [
-        CollectorAging(*names[uid], buckets) if uid is not None
-        else CollectorAging(None, "(no collector)", buckets)
-        for uid, buckets in found.items()
+        CollectorAging(*names[uid], receivable_at(s, on), currency) if uid is not None
+        else CollectorAging(None, "(no collector)", receivable_at(s, on), currency)
+        for (uid, currency), s in sums.items()
     ]  # fmt: skip
-    return sorted(result, key=lambda c: (c.login is None, c.login or ""))
+    return sorted(result, key=lambda c: (c.login is None, c.login or "", c.currency))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -38,6 +38,8 @@ from arbench.services.base import (
 )
 from arbench.services.company import write_values
 from arbench.services.documents import NewDocument, add_document, store_blob
+from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import ANYONE, STAFF, service
 from arbench.store.correspondence_models import MailAttachment, MailMessage
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Pro, Setting
@@ -55,6 +57,7 @@ class Received:
     issue_id: int | None = None
     matched_by: str | None = None
     attachments: tuple[str, ...] = ()
+    changes: Changes = Changes()  # of the item it landed on (assign)
 
 
 @dataclass
@@ -63,6 +66,14 @@ class FetchReport:
     matched: list[Received] = field(default_factory=list)
     inbox: list[Received] = field(default_factory=list)
     duplicates: int = 0
+    changes: Changes = Changes()  # the items replies landed on
+
+    def with_changes(self, db: Database, on: date | None) -> FetchReport:
+        """The report with the change record of the items its replies landed on."""
+        ids = [r.issue_id for r in self.matched if r.issue_id is not None]
+        with db.session() as s:
+            self.changes = changes_after(s, ids, on or date.today())
+        return self
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,10 @@ def match(s: Session, parsed: wire.Incoming) -> tuple[Issue | None, str | None, 
     return None, None, [p.pro for p in pros]
 
 
+FILE_NOTE = "a matched reply's attachments become documents (a trainee: on their own items)"
+
+
+@service(ANYONE, "file received mail", note=FILE_NOTE)
 def receive(
     db: Database, actor: Actor, raw: bytes, source: str, parsed: wire.Incoming | None = None
 ) -> Received:
@@ -201,7 +216,10 @@ def _blob(s: Session, sha256: str) -> bytes:
     return bytes(blob.content)
 
 
-def import_files(db: Database, actor: Actor, paths: Sequence[Path]) -> FetchReport:
+@service(ANYONE, "file received mail", note=FILE_NOTE)
+def import_files(
+    db: Database, actor: Actor, paths: Sequence[Path], *, on: date | None = None
+) -> FetchReport:
     """File .eml and .msg files (dropped on the window or named on the command line)."""
     report = FetchReport()
     parsed_files = []
@@ -216,7 +234,7 @@ def import_files(db: Database, actor: Actor, paths: Sequence[Path]) -> FetchRepo
             report,
             receive(db, actor, raw, "msg" if path.suffix.lower() == ".msg" else "eml", parsed),
         )
-    return report
+    return report.with_changes(db, on)
 
 
 def _count(report: FetchReport, got: Received) -> None:
@@ -227,7 +245,8 @@ def _count(report: FetchReport, got: Received) -> None:
         (report.matched if got.status == "matched" else report.inbox).append(got)
 
 
-def fetch_mail(db: Database, actor: Actor) -> FetchReport:
+@service(STAFF, "fetch mail")
+def fetch_mail(db: Database, actor: Actor, *, on: date | None = None) -> FetchReport:
     """Read the new messages of the team's IMAP folder and file each one."""
     settings = mail_settings.get_mail_settings(db)
     server = settings.imap
@@ -250,7 +269,7 @@ def fetch_mail(db: Database, actor: Actor) -> FetchReport:
         last = max(last, uid)
     with db.session() as s:
         write_values(s, actor, {STATE_KEY: f"{new_validity}:{last}"}, "mail.fetch")
-    return report
+    return report.with_changes(db, on)
 
 
 def _state(db: Database) -> tuple[int, int]:
@@ -280,7 +299,12 @@ def inbox(db: Database) -> list[InboxMessage]:
         return out
 
 
-def assign(db: Database, actor: Actor, mail_id: int, issue_id: int) -> Received:
+@service(
+    ANYONE, "put mail on an item", note="the item's owner, the account's collector or a supervisor"
+)
+def assign(
+    db: Database, actor: Actor, mail_id: int, issue_id: int, *, on: date | None = None
+) -> Received:
     """Put a waiting message on an item (its collector, the item's owner or a supervisor)."""
     with db.session() as s:
         row = s.get(MailMessage, mail_id, with_for_update=True)
@@ -307,6 +331,5 @@ def assign(db: Database, actor: Actor, mail_id: int, issue_id: int) -> Received:
         _land(s, actor, row, issue, names)
         audit(s, actor, "mail.assign", "mail", row.id, {"status": "inbox"},
               {"status": "assigned", "issue_id": issue.id})  # fmt: skip
-        return Received(
-            row.id, row.subject, row.sender, row.status, issue.id, "person", tuple(names)
-        )
+        return Received(row.id, row.subject, row.sender, row.status, issue.id, "person",
+                        tuple(names), changes_after(s, [issue.id], on or date.today()))  # fmt: skip

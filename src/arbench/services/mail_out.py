@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from email.message import EmailMessage
 from email.utils import getaddresses
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from arbench.domain.catalogue import ActivityKind
 from arbench.domain.documents import DOCUMENT_KINDS, safe_file_name, with_item_token
 from arbench.io import mail as wire
+from arbench.output_files import check_output_file, written
 from arbench.services import mail_settings
 from arbench.services.base import (
     Actor,
@@ -38,6 +39,8 @@ from arbench.services.base import (
 from arbench.services.company import read_profile
 from arbench.services.documents import store_blob
 from arbench.services.exports import export_statement, statement_file_name
+from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import ANYONE, service
 from arbench.store.correspondence_models import Document, DocumentBlob, MailAttachment, MailMessage
 from arbench.store.db import Database
 from arbench.store.models import Account, ChargeLine, Issue, Payment, Pro
@@ -76,6 +79,7 @@ class SentMail:
     message_id: str = ""
     eml: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    changes: Changes = Changes()  # the item whose timeline has the sent copy
 
 
 def addresses(text: str) -> tuple[str, ...]:
@@ -216,19 +220,25 @@ def _message(db: Database, actor: Actor, email: ItemEmail, on: date, work: Path,
     return wire.build(outgoing), files
 
 
+EMAIL_NOTE = "the item's owner, the account's collector or a supervisor"
+
+
+@service(ANYONE, "email customers", note=EMAIL_NOTE)
 def send_item_email(
     db: Database, actor: Actor, email: ItemEmail, on: date | None = None
 ) -> SentMail:
-    """Send an item's email over the team's SMTP server and record the sent copy."""
+    """Send an item's email over the team's SMTP server and record the sent copy; the result
+    carries the item's change record (its timeline)."""
     on = on or date.today()
     with tempfile.TemporaryDirectory(prefix="arbench-mail-") as tmp:
         message, files = _message(db, actor, email, on, Path(tmp), draft=False)
     deliver(db, message)
     with db.session() as s:
         issue = _issue(s, email.issue_id)
-        return record_sent(
+        sent = record_sent(
             s, actor, message, files, issue.account_id, issue, email.template, "sent"
         )
+        return replace(sent, changes=changes_after(s, [issue.id], on))
 
 
 def deliver(db: Database, message: EmailMessage) -> None:
@@ -245,26 +255,25 @@ def deliver(db: Database, message: EmailMessage) -> None:
         raise MailNotSent(f"{exc}; nothing was sent") from None
 
 
+@service(ANYONE, "email customers", note=EMAIL_NOTE)
 def save_item_eml(db: Database, actor: Actor, email: ItemEmail, directory: Path,
                   on: date | None = None, file_name: str | None = None) -> SentMail:  # fmt: skip
     """The offline fallback: write the email with its attachments as an .eml a mail client
-    opens as a draft, named after the PRO or account; logged on the timeline as saved."""
+    opens as a draft, named after the PRO or account (or `file_name`); logged on the timeline
+    as saved. The file is checked before any work and is complete or absent."""
     on = on or date.today()
+    check_output_file(directory / safe_file_name(file_name or "email.eml"))  # before any work
     with tempfile.TemporaryDirectory(prefix="arbench-mail-") as tmp:
         message, files = _message(db, actor, email, on, Path(tmp), draft=True)
     with db.session() as s:
         issue = _issue(s, email.issue_id)
-        name = eml_name(s, issue, email.template)
-        target = directory / (safe_file_name(file_name) if file_name else name)
-        try:
-            target.write_bytes(bytes(message))
-        except OSError as exc:
-            raise InvalidInput(f"cannot write {target}: {exc.strerror or exc}") from None
+        name = safe_file_name(file_name) if file_name else eml_name(s, issue, email.template)
+        target = check_output_file(directory / name)
         sent = record_sent(s, actor, message, files, issue.account_id, issue, email.template,
                            f"saved as {target.name}", status="saved")  # fmt: skip
-    return SentMail(
-        sent.mail_id, sent.subject, sent.to, sent.attachments, sent.how, sent.message_id, target
-    )
+        with written(target) as partial:  # recorded only once the file is there
+            partial.write_bytes(bytes(message))
+        return replace(sent, eml=target, changes=changes_after(s, [issue.id], on))
 
 
 def suggested_eml_name(db: Database, issue_id: int, template: str) -> str:

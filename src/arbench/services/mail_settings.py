@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from arbench.services.base import Actor, InvalidInput, NotFound, audit, require_supervisor
 from arbench.services.company import write_values
+from arbench.services.permissions import ANYONE, SUPERVISORS, service
 from arbench.store import secrets
 from arbench.store.db import Database
 from arbench.store.models import Setting, User
@@ -76,11 +77,11 @@ def get_mail_settings(db: Database) -> MailSettings:
         return read_mail_settings(s)
 
 
+@service(SUPERVISORS, "set up the team's mail account")
 def set_server(
     db: Database, actor: Actor, server: MailServer, password: str | None = None
 ) -> MailServer:
     """Set the SMTP or IMAP server (supervisors only); the password goes to the keyring."""
-    require_supervisor(actor, "set up the team's mail account")
     if server.protocol not in ("smtp", "imap"):
         raise InvalidInput(f"unknown mail protocol '{server.protocol}': use smtp or imap")
     if server.security not in SECURITIES:
@@ -103,9 +104,9 @@ def set_server(
     return result
 
 
+@service(SUPERVISORS, "allow automatic reminders")
 def set_auto_send(db: Database, actor: Actor, allowed: bool) -> None:
     """Allow or stop automatic sending of the reminders of automatic cadences (supervisors)."""
-    require_supervisor(actor, "allow automatic reminders")
     with db.session() as s:
         write_values(s, actor, {"mail.auto_send": "yes" if allowed else "no"}, "mail.auto_send")
 
@@ -137,6 +138,7 @@ def sender_of(session: Session, actor: Actor) -> Sender:
     return Sender(user.display_name, user.email)
 
 
+@service(ANYONE, "set a sender address", note="their own; a supervisor anyone's")
 def set_sender(db: Database, actor: Actor, address: str, login: str | None = None) -> str:
     """Set the address a user sends from (their own; a supervisor may set anyone's)."""
     from email.utils import parseaddr

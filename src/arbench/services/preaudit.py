@@ -89,11 +89,14 @@ def _draft(pro: Pro, account: Account, codes: frozenset[str]) -> InvoiceDraft:
 
 
 def _billed_codes(session: Session, pro_ids: list[int]) -> dict[int, frozenset[str]]:
+    """The accessorial codes billed on each pro (linehaul, fuel and tax lines left out)."""
     found: dict[int, set[str]] = defaultdict(set)
     for start in range(0, len(pro_ids), 900):
         for pro_id, code in session.execute(
             select(ChargeLine.pro_id, ChargeLine.code).where(
-                ChargeLine.pro_id.in_(pro_ids[start : start + 900]), ChargeLine.code.is_not(None)
+                ChargeLine.pro_id.in_(pro_ids[start : start + 900]),
+                ChargeLine.code.is_not(None),
+                ChargeLine.kind == "accessorial",  # fuel and taxes (GST, HST ...) are not
             )
         ):
             if code:

@@ -1,7 +1,12 @@
 """Settle promises to pay: mark each open promise kept or broken from payments and dates.
 
-Run daily (and before the worklist is worked) as the system user. A promise on a pro counts the
-customer's payments on that pro; on an account-level issue, payments anywhere on the account.
+Run daily (and before the worklist is worked) as a named user: a collector, a supervisor or the
+service user a supervisor chose for the nightly jobs. A promise on a pro counts the customer's
+payments on that pro; on an account-level issue, payments anywhere on the account.
+
+Race-safe: runs of the job are serialized (`Database.exclusive`), and each verdict is written by
+an update guarded by `status = 'open'`, so a promise settled meanwhile (by another run, or by a
+remittance) is neither settled again nor logged twice.
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from arbench.domain.catalogue import ActivityKind
 from arbench.domain.rules import PromiseVerdict, evaluate_promise
-from arbench.services.base import SYSTEM, Actor, add_activity, audit
+from arbench.services.base import Actor, add_activity, audit
+from arbench.services.permissions import STAFF, service
 from arbench.store.db import Database
 from arbench.store.models import Issue, Payment, Promise
 
@@ -29,10 +36,13 @@ class SettleSummary:
     broken: list[int] = field(default_factory=list)
 
 
-def settle_promises(db: Database, on: date | None = None) -> SettleSummary:
-    """Mark open promises kept or broken as of `on`; audited and logged as the system user."""
+@service(STAFF, "settle promises")
+def settle_promises(db: Database, actor: Actor, on: date | None = None) -> SettleSummary:
+    """Mark open promises kept or broken as of `on`; audited and logged as `actor`.
+
+    Run twice at once, the second run waits for the first and finds those promises settled."""
     on = on or date.today()
-    with db.session() as s:
+    with db.exclusive("promises.settle") as s:
         rows = s.execute(
             select(Promise, Issue)
             .join(Issue, Issue.id == Promise.issue_id)
@@ -48,16 +58,31 @@ def settle_promises(db: Database, on: date | None = None) -> SettleSummary:
             )
             if verdict.status == "open":
                 continue
-            settle_one(s, SYSTEM, promise, issue, verdict)
-            (kept if verdict.status == "kept" else broken).append(promise.id)
+            if settle_one(s, actor, promise, issue, verdict):
+                (kept if verdict.status == "kept" else broken).append(promise.id)
         return SettleSummary(on, len(rows), kept, broken)
 
 
 def settle_one(
     session: Session, actor: Actor, promise: Promise, issue: Issue, verdict: PromiseVerdict
-) -> None:
-    """Write one verdict: the promise's status, a timeline entry and an audit event."""
-    promise.status, promise.settled_on = verdict.status, verdict.settled_on
+) -> bool:
+    """Write one verdict: the promise's status, a timeline entry and an audit event.
+
+    The status changes only while the promise is still open in the database (a guarded update);
+    False, and nothing written, when someone else settled it first."""
+    changed = (
+        session.connection()
+        .execute(
+            update(Promise)
+            .where(Promise.id == promise.id, Promise.status == "open")
+            .values(status=verdict.status, settled_on=verdict.settled_on)
+        )
+        .rowcount
+    )
+    if changed != 1:
+        return False
+    set_committed_value(promise, "status", verdict.status)  # the row holds it already
+    set_committed_value(promise, "settled_on", verdict.settled_on)
     if verdict.status == "kept":
         text = f"Promise kept: ${verdict.received:,.2f} received by {verdict.settled_on}"
     else:
@@ -69,6 +94,7 @@ def settle_one(
     audit(session, actor, f"promise.{verdict.status}", "promise", promise.id,
           {"status": "open"}, {"status": verdict.status, "settled_on": verdict.settled_on,
                                "received": verdict.received})  # fmt: skip
+    return True
 
 
 def _payments(

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arbench.domain.catalogue import ISSUE_TYPES, ROOT_CAUSES, ActivityKind, Level
+from arbench.domain.catalogue import ISSUE_TYPES, ROOT_CAUSES, ActivityKind, IssueStatus, Level
 from arbench.domain.rules import ProIssueFact
 from arbench.domain.rules import promotion_proposals as proposals_rule
 from arbench.services.base import (
@@ -30,7 +30,6 @@ from arbench.services.base import (
 from arbench.services.item_base import (
     OPEN,
     guarded_issue,
-    item_after,
     may_act,
     record,
     require_level,
@@ -38,8 +37,9 @@ from arbench.services.item_base import (
     snapshot,
     touch,
 )
+from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import ANYONE, service
 from arbench.services.settings import read_settings
-from arbench.services.worklist import WorkItem
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Pro, User
 
@@ -129,9 +129,10 @@ def _describe(
     )  # fmt: skip
 
 
+@service(ANYONE, "accept a promotion proposal", note="the account's collector or a supervisor")
 def accept_proposal(
     db: Database, actor: Actor, proposal: PromotionProposal, on: date | None = None
-) -> WorkItem | None:
+) -> Changes:
     """Open the proposed account-level issue (marked promoted) with its pros linked, or link
     the pros to the account's existing open issue of that type."""
     if proposal.existing_issue_id is not None:
@@ -144,6 +145,7 @@ def accept_proposal(
     )  # fmt: skip
 
 
+@service(ANYONE, "open an account-level issue", note="the account's collector or a supervisor")
 def create_account_issue(
     db: Database,
     actor: Actor,
@@ -154,7 +156,7 @@ def create_account_issue(
     *,
     promoted: bool = False,
     on: date | None = None,
-) -> WorkItem | None:
+) -> Changes:
     """Open an account-level issue on the account and link the given pro issues to it."""
     on = on or date.today()
     itype = ISSUE_TYPES.get(issue_type)
@@ -173,7 +175,7 @@ def create_account_issue(
                 "only its collector or a supervisor can"
             )
         stamp = now()
-        issue = Issue(level=Level.ACCOUNT.value, type=issue_type, root_cause=cause, status="open",
+        issue = Issue(level=Level.ACCOUNT.value, type=issue_type, root_cause=cause, status=IssueStatus.OPEN.value,
                       account_id=account.id, owner_id=account.collector_id or actor.id or None, follow_up=on,
                       opened_on=on, promoted=promoted, source="promotion" if promoted else "manual",
                       created_at=stamp, updated_at=datetime.now())  # fmt: skip
@@ -187,13 +189,16 @@ def create_account_issue(
               {"version": issue.version, "level": "account", "type": issue_type, "root_cause": cause,
                "promoted": promoted})  # fmt: skip
         _link(s, actor, issue, pro_issue_ids)
-        return item_after(s, issue.id, on)
+        return changes_after(s, [issue.id, *pro_issue_ids], on, created=[issue.id])
 
 
+@service(
+    ANYONE, "link pros to an account-level issue", note="the account's collector or a supervisor"
+)
 def link_pro_issues(
     db: Database, actor: Actor, account_issue_id: int, version: int | None,
     pro_issue_ids: Sequence[int], *, on: date | None = None,
-) -> WorkItem | None:  # fmt: skip
+) -> Changes:  # fmt: skip
     """Link open pro-level issues of the same account to an account-level issue."""
     on = on or date.today()
     with db.session() as s:
@@ -204,13 +209,18 @@ def link_pro_issues(
         _link(s, actor, parent, pro_issue_ids)
         touch(s, parent)
         record(s, actor, "issue.link", parent, before, {"linked": sorted(pro_issue_ids)})
-        return item_after(s, parent.id, on)
+        return changes_after(s, [parent.id, *pro_issue_ids], on)
 
 
+@service(
+    ANYONE,
+    "unlink pros from an account-level issue",
+    note="the account's collector or a supervisor",
+)
 def unlink_pro_issues(
     db: Database, actor: Actor, account_issue_id: int, version: int | None,
     pro_issue_ids: Sequence[int], *, on: date | None = None,
-) -> WorkItem | None:  # fmt: skip
+) -> Changes:  # fmt: skip
     """Take pro issues off an account-level issue (they stay open on their own)."""
     on = on or date.today()
     with db.session() as s:
@@ -229,7 +239,7 @@ def unlink_pro_issues(
             record(s, actor, "issue.unlink", pro_issue, pro_before, {"parent_id": None})
         touch(s, parent)
         record(s, actor, "issue.unlink", parent, before, {"unlinked": sorted(pro_issue_ids)})
-        return item_after(s, parent.id, on)
+        return changes_after(s, [parent.id, *pro_issue_ids], on)
 
 
 def _pro_issues(s: Session, ids: Sequence[int], parent: Issue) -> list[Issue]:

@@ -27,6 +27,8 @@ from arbench.services.base import (
     now,
 )
 from arbench.services.mail_settings import get_mail_settings
+from arbench.services.op_changes import Changes
+from arbench.services.permissions import ANYONE, STAFF, service
 from arbench.store.correspondence_models import Reminder, ReminderCadence, ReminderStep
 from arbench.store.db import Database
 from arbench.store.models import Account, Pro, User
@@ -52,8 +54,13 @@ class ReminderInfo:
 class SendReport:
     sent: list[int] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
+    changes: Changes = Changes()  # the items whose timeline has a sent reminder
 
 
+COLLECTOR_NOTE = "the account's collector (a supervisor: any)"
+
+
+@service(ANYONE, "see reminders", writes=False)
 def reminder_queue(db: Database, actor: Actor, on: date | None = None,
                    statuses: Sequence[str] = ("queued", "failed")) -> list[ReminderInfo]:  # fmt: skip
     """The reminders waiting for approval: a collector's accounts, or every one for a supervisor."""
@@ -76,6 +83,7 @@ def reminder_queue(db: Database, actor: Actor, on: date | None = None,
                 for r, pro, number, name, login, offset, template, balance in s.execute(query)]  # fmt: skip
 
 
+@service(ANYONE, "skip reminders", note=COLLECTOR_NOTE)
 def skip(db: Database, actor: Actor, ids: Sequence[int]) -> int:
     """Leave reminders unsent (the collector decided against them); returns how many."""
     done = 0
@@ -108,6 +116,7 @@ def _check_may(s: Session, actor: Actor, reminder: Reminder) -> None:
         )
 
 
+@service(ANYONE, "send reminders", note=COLLECTOR_NOTE)
 def approve(db: Database, actor: Actor, ids: Sequence[int], on: date) -> SendReport:
     """Send these reminders now, from the approving collector (one click for the day's queue)."""
     report = SendReport()
@@ -121,6 +130,7 @@ def approve(db: Database, actor: Actor, ids: Sequence[int], on: date) -> SendRep
     return report
 
 
+@service(STAFF, "send automatic reminders")
 def send_automatic(db: Database, actor: Actor, on: date) -> SendReport:
     """Send the queued reminders of automatic cadences, if the supervisor allows it, each from
     the account's collector."""
@@ -176,6 +186,7 @@ def _send_one(
         return
     _finish(db, actor, reminder_id, on, "sent", sent.mail_id, None)
     report.sent.append(reminder_id)
+    report.changes = report.changes.merge(sent.changes)
 
 
 def _finish(db: Database, actor: Actor, reminder_id: int, on: date, status: str,

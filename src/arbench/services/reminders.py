@@ -23,15 +23,21 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from arbench.domain.cadence import CadenceStep, due_window, step_due
-from arbench.domain.catalogue import ISSUE_TYPES, OPEN_STATUSES
+from arbench.domain.catalogue import (
+    CASH_KINDS,
+    ISSUE_TYPES,
+    OPEN_STATUSES,
+    Level,
+    PromiseStatus,
+)
 from arbench.services.base import (
     Actor,
     InvalidInput,
     NotFound,
     audit,
     now,
-    require_supervisor,
 )
+from arbench.services.permissions import STAFF, SUPERVISORS, service
 from arbench.store.correspondence_models import Reminder, ReminderCadence, ReminderStep
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Payment, Pro, Promise
@@ -57,9 +63,9 @@ class QueueReport:
     superseded: list[int] = field(default_factory=list)
 
 
+@service(SUPERVISORS, "define reminder cadences")
 def define_cadence(db: Database, actor: Actor, spec: CadenceSpec) -> int:
     """Create or change a cadence (supervisors); returns its id."""
-    require_supervisor(actor, "define reminder cadences")
     if not spec.steps:
         raise InvalidInput(f"cadence '{spec.name}' needs at least one step")
     offsets = [o for o, _ in spec.steps]
@@ -117,10 +123,10 @@ def _describe(s: Session, cadence: ReminderCadence) -> dict[str, object]:
             "auto_send": cadence.auto_send, "steps": [f"{st.offset_days:+d}:{st.template}" for st in steps]}  # fmt: skip
 
 
+@service(SUPERVISORS, "choose an account's reminder cadence")
 def set_account_cadence(db: Database, actor: Actor, account_number: str, *, account_class: str | None = None,
                         cadence: str | None = None) -> None:  # fmt: skip
     """Give an account a class, or a cadence of its own ('' clears it) (supervisors)."""
-    require_supervisor(actor, "choose an account's reminder cadence")
     with db.session() as s:
         account = s.scalar(select(Account).where(Account.number == account_number))
         if account is None:
@@ -142,6 +148,7 @@ def set_account_cadence(db: Database, actor: Actor, account_number: str, *, acco
               {"account_class": account.account_class, "cadence_id": account.cadence_id})  # fmt: skip
 
 
+@service(STAFF, "queue reminders")
 def queue_reminders(db: Database, actor: Actor, on: date) -> QueueReport:
     """Queue the day's due reminders of every active cadence (see the module docstring)."""
     report = QueueReport(on)
@@ -208,10 +215,10 @@ def _disputed() -> ColumnElement[bool]:
 
 def _promised() -> ColumnElement[bool]:
     on_pro = exists().where(
-        Promise.status == "open", Promise.issue_id == Issue.id, Issue.pro_id == Pro.id
+        Promise.status == PromiseStatus.OPEN, Promise.issue_id == Issue.id, Issue.pro_id == Pro.id
     )
-    on_account = exists().where(Promise.status == "open", Promise.issue_id == Issue.id,
-                                Issue.level == "account", Issue.account_id == Pro.account_id,
+    on_account = exists().where(Promise.status == PromiseStatus.OPEN, Promise.issue_id == Issue.id,
+                                Issue.level == Level.ACCOUNT, Issue.account_id == Pro.account_id,
                                 Issue.status.in_(OPEN))  # fmt: skip
     return or_(on_pro, on_account)
 
@@ -240,8 +247,8 @@ def _paid_since_start(s: Session, pro_id: int) -> bool:
     start = _start(s, pro_id)
     if start is None:
         return False
-    paid = select(Payment.id).where(
-        Payment.pro_id == pro_id, Payment.kind == "payment", Payment.received_on >= start
+    paid = select(Payment.id).where(  # cash credited to the pro (not a discount or a register)
+        Payment.pro_id == pro_id, Payment.kind.in_(CASH_KINDS), Payment.received_on >= start
     )
     return s.scalar(paid.limit(1)) is not None
 

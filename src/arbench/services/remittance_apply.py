@@ -1,73 +1,80 @@
-"""Cash application, one remittance line at a time, inside the caller's transaction.
+"""Cash application, one payment of a remittance file at a time, inside the caller's transaction.
 
 The rules (documented for collectors in docs/data-in-and-out.md):
-- A line is matched to a pro by PRO number, else by invoice number (case-insensitive).
-- The payment is recorded on the pro and lowers its open balance.
-- Short pay: the payer says the invoice amount, or gives an adjustment reason, and paid less
-  than it (net of any discount). The pro's open `short_pay` issue is updated, else its open
-  `past_due` issue becomes a short pay, else a new one opens; the X12 426 reason code is
-  kept and mapped to a root cause through `ROOT_CAUSES.x12_426`; `amount` is the short amount.
-- Discount: earned when paid within DISCOUNT_DAYS of the invoice date (and credited as an
-  adjustment); otherwise an `unearned_discount` issue for the discount amount.
+- Every cent of the bank amount becomes a dated row of the payments table, of a cash kind
+  (`PaymentKind`): a line that matches a pro (by PRO number, else invoice number) is a
+  `payment` on that pro; a line that matches none is `unapplied` on its account (the row's
+  account, else the payer's); a group-level adjustment (ENT-level ADX) is a `deduction` or an
+  `addition`, on the pro its references name, else on the payer's account; what is left is the
+  `variance`, on the payer's account. Their sum is the bank amount, to the cent, and
+  `domain.reconciliation` keeps the four totals, per account.
+- Line-level adjustments (an ADX inside an RMR, RMR07/RMR08) explain a line's amount paid: each
+  becomes an item carrying its amount, reason and references, but no second amount of cash.
+- Short pay without adjustments: the payer states the invoice amount, or a reason, and paid
+  less; the pro's short pay item is updated, else its past-due item becomes one, else one opens.
+- Discount: judged against the account's terms (`domain.discounts`): the earned part is a
+  `discount` row credited to the pro; the rest opens an `unearned_discount` item.
 - Overpayment (more than the open balance) and payment on a closed pro (duplicate payment):
-  recorded, the pro shows a credit, and a `duplicate_payment` issue opens for the excess.
-- No matching pro: the cash is recorded as unapplied on the account named by the line (or the
-  payer of the 820) and an account-level `unapplied_cash` issue opens or grows; a deduction
-  not tied to a pro opens or grows an `unidentified_deduction` issue. Cash from an unknown
-  payer is recorded with no account and listed in the summary.
+  recorded, the pro shows a credit, and a `duplicate_payment` item opens for the excess.
+- Unmatched cash grows the account's `unapplied_cash` item; a negative unmatched line (a credit
+  memo or deduction not on file) opens an `unidentified_deduction` item; a variance opens a
+  `remittance_mismatch` item that says why.
+- One currency per file: the 820's CUR02 (or, without one, the first account's currency) must
+  be the currency of every account the money lands on; otherwise the file is refused.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from arbench.domain.catalogue import OPEN_STATUSES, ROOT_CAUSES, ActivityKind, IssueStatus, Level
-from arbench.io.remittance import RemittanceLine
-from arbench.services.base import Actor, add_activity, audit
-from arbench.store.models import Account, Issue, Payment, Pro
+from arbench.domain.catalogue import CASH_KINDS, ActivityKind, PaymentKind
+from arbench.domain.discounts import account_terms, judge_discount
+from arbench.domain.reconciliation import Reconciliation, variance_reason
+from arbench.domain.terms import DEFAULT_CURRENCY
+from arbench.io.errors import FILE_ROW, RowError
+from arbench.io.remittance import Adjustment, RemittanceLine
+from arbench.services.aliases import PartyRef, resolve_party
+from arbench.services.base import Actor, ServiceError, add_activity
+from arbench.services.remittance_items import ItemWriter, root_cause_for
+from arbench.services.remittance_read import IncomingPayment
+from arbench.store.models import Account, Payment, Pro
 
-DISCOUNT_DAYS = 10  # prompt-payment discount window from the invoice date
-OPEN = [s.value for s in OPEN_STATUSES]
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+__all__ = ["CashApplication", "RemittanceRefused", "Tally", "root_cause_for"]
 
 
-def root_cause_for(reason_code: str | None) -> str | None:
-    """The pro-level root cause whose X12 426 code is `reason_code`, if the catalogue has one."""
-    if not reason_code:
-        return None
-    for cause in ROOT_CAUSES.values():
-        if cause.level == Level.PRO and cause.x12_426 == reason_code:
-            return cause.code
-    return None
+class RemittanceRefused(ServiceError):
+    """The file cannot be applied as it stands (unresolved payer, another currency ...)."""
+
+    def __init__(self, errors: list[RowError], payers: list[dict[str, object]] | None = None):
+        super().__init__(str(errors[0].message))
+        self.errors = errors
+        self.payers = payers or []
 
 
 @dataclass
 class Tally:
     payments_applied: int = 0
-    amount_applied: Decimal = ZERO
     short_pays: int = 0
     short_paid_amount: Decimal = ZERO
+    discounts_earned: Decimal = ZERO
     unearned_discounts: int = 0
     overpayments: int = 0
     duplicate_payments: int = 0
-    unapplied: Decimal = ZERO
     unapplied_lines: int = 0
-    deductions: Decimal = ZERO
-    issues_opened: int = 0
-    issues_updated: int = 0
-    pros_closed: int = 0
-    unidentified: list[dict[str, str]] = field(default_factory=list)
     touched_pros: set[int] = field(default_factory=set)
 
 
 @dataclass
 class CashApplication:
-    """Applies lines of one remittance file; holds what the lines share."""
+    """Applies the payments of one remittance file; holds what they share."""
 
     session: Session
     actor: Actor
@@ -75,11 +82,18 @@ class CashApplication:
     on: date
     stamp: datetime
     source: str
+    items: ItemWriter
+    recon: Reconciliation = field(default_factory=Reconciliation)
     tally: Tally = field(default_factory=Tally)
+    unresolved: list[RowError] = field(default_factory=list)
+    payment: IncomingPayment | None = None
+    payer: Account | None = None
 
     # ----- matching -----------------------------------------------------------------------
     def find_pro(self, reference: str) -> Pro | None:
         text = reference.strip()
+        if not text:
+            return None
         for column in (Pro.pro, Pro.invoice_number):
             for condition in (column == text, func.upper(column) == text.upper()):
                 pro = self.session.scalars(select(Pro).where(condition).limit(1)).first()
@@ -87,193 +101,224 @@ class CashApplication:
                     return pro
         return None
 
-    def find_account(self, number: str | None) -> Account | None:
-        if not number:
-            return None
-        return self.session.scalar(select(Account).where(Account.number == number.strip()))
+    def account_of(self, pro: Pro) -> Account:
+        account = self.session.get(Account, pro.account_id)
+        assert account is not None
+        return account
 
-    # ----- one line -----------------------------------------------------------------------
-    def apply(self, line: RemittanceLine, payer_account: str | None, method: str | None) -> None:
-        received = line.payment_date or self.on
+    def line_account(self, line: RemittanceLine) -> Account | None:
+        """The account a line names (by number or alias), else the payer's."""
+        if line.account_number:
+            party = PartyRef(
+                "account column", None, "", line.account_number, line.source_row, "row"
+            )
+            found = resolve_party(self.session, party)
+            if found is not None:
+                return found
+            if self.payer is None:
+                message = (
+                    f"account {line.account_number!r} is not in the book and no alias names it"
+                )
+                self.unresolved.append(
+                    RowError(line.source_row, "account", line.account_number, message)
+                )
+                return None
+        if self.payer is None:
+            message = (f"{line.reference!r} matches no pro and the row names no account: name the "
+                       "paying account (--account NUMBER, or in the import dialog)")  # fmt: skip
+            self.unresolved.append(RowError(line.source_row, "account", line.reference, message))
+        return self.payer
+
+    # ----- one payment ----------------------------------------------------------------------
+    def apply(self, payment: IncomingPayment, payer: Account | None) -> None:
+        """Apply every line and adjustment of `payment`, then book what they do not explain."""
+        self.payment, self.payer = payment, payer
+        self.recon.bank_amount += payment.bank_amount
+        if payment.currency and self.recon.currency is None:
+            self.recon.currency = payment.currency
+        for line in payment.lines:
+            self.apply_line(line)
+        for adjustment in payment.adjustments:
+            self.group_adjustment(adjustment)
+        self.book_variance(payment)
+
+    def apply_line(self, line: RemittanceLine) -> None:
         pro = self.find_pro(line.reference)
         if pro is None:
-            self._unmatched(line, payer_account, received, method)
+            self._unmatched(line)
             return
-        self._payment(pro.account_id, pro.id, "payment", line.paid, received, line, method)
+        account = self.account_of(pro)
+        received = self.received(line)
+        self.row(account, pro, PaymentKind.PAYMENT, line.paid, received, line.payer_reference
+                 or line.reference, line.reason_code)  # fmt: skip
         self.tally.touched_pros.add(pro.id)
-        if pro.status == "closed" or pro.open_balance <= 0:
-            self._duplicate(pro, line.paid, "paid a closed or fully paid bill")
+        if line.paid > 0 and (pro.status == "closed" or pro.open_balance <= 0):
+            self.tally.duplicate_payments += 1
+            self.items.pro_issue(pro, "duplicate_payment", line.paid, "86", "paid_twice",
+                                 "paid a closed or fully paid bill", new=True)  # fmt: skip
             pro.open_balance -= line.paid
+            self._line_adjustments(line, account, pro)
             return
         before = pro.open_balance
-        discount = line.discount or ZERO
-        earned = discount if discount > 0 and self._discount_earned(pro, received) else ZERO
-        if earned:
-            self._payment(pro.account_id, pro.id, "adjustment", earned, received, line, method)
-        elif discount > 0:
-            self._pro_issue(pro, "unearned_discount", discount, "24", line)
-            self.tally.unearned_discounts += 1
+        earned = self._discount(line, pro, account, received)
         pro.open_balance = before - line.paid - earned
+        if pro.status == "closed" and pro.open_balance > 0:  # the payer took money back
+            pro.status, pro.closed_on = "open", None
         self.tally.payments_applied += 1
-        self.tally.amount_applied += line.paid
-        self._short_or_over(pro, line, before, discount)
+        self._short_or_over(pro, line, account, before)
         add_activity(self.session, self.actor, pro.account_id, ActivityKind.PAYMENT,
                      f"Payment ${line.paid:,.2f} on PRO {pro.pro} from {self.source}; "
-                     f"open ${pro.open_balance:,.2f}", issue_id=self._any_issue(pro))  # fmt: skip
+                     f"open ${pro.open_balance:,.2f}", issue_id=self.items.any_issue(pro))  # fmt: skip
 
-    def _discount_earned(self, pro: Pro, received: date) -> bool:
-        start = pro.invoice_date or received
-        return received <= start + timedelta(days=DISCOUNT_DAYS)
+    def received(self, line: RemittanceLine) -> date:
+        assert self.payment is not None
+        return line.payment_date or self.payment.payment_date or self.on
+
+    def _discount(
+        self, line: RemittanceLine, pro: Pro, account: Account, received: date
+    ) -> Decimal:
+        """Credit the earned part of the discount taken; open an item for the unearned part."""
+        taken = line.discount or ZERO
+        if taken <= 0:
+            return ZERO
+        terms = account_terms(account.payment_terms, account.discount_percent,
+                              account.discount_days, account.payment_terms_days)  # fmt: skip
+        base = line.invoice_amount if line.invoice_amount is not None else pro.amount
+        verdict = judge_discount(taken, base, pro.invoice_date, received, terms)
+        if verdict.earned:
+            self.row(
+                account, pro, PaymentKind.DISCOUNT, verdict.earned, received, line.reference, None
+            )
+            self.tally.discounts_earned += verdict.earned
+        if verdict.unearned:
+            self.items.pro_issue(pro, "unearned_discount", verdict.unearned, "24",
+                                 "discount_outside_terms", verdict.reason)  # fmt: skip
+            self.tally.unearned_discounts += 1
+        return verdict.earned
 
     def _short_or_over(
-        self, pro: Pro, line: RemittanceLine, before: Decimal, discount: Decimal
+        self, pro: Pro, line: RemittanceLine, account: Account, before: Decimal
     ) -> None:
-        reason = line.reason_code or next((a.reason_code for a in line.adjustments), None)
+        discount = line.discount or ZERO
         expected = line.invoice_amount if line.invoice_amount is not None else before
         short = expected - line.paid - discount
-        if short > 0 and (line.invoice_amount is not None or reason):
-            self._short_pay(pro, short, reason, line)
-        elif pro.open_balance < 0:
-            self._duplicate(pro, -pro.open_balance, "paid more than the open balance")
+        if line.adjustments:
+            explained = -sum((a.amount for a in line.adjustments), ZERO)
+            self._line_adjustments(line, account, pro)
+            if short > 0 and line.invoice_amount is not None:
+                self._count_short(short)
+                if short - explained >= CENT:
+                    self.items.pro_issue(pro, "short_pay", short - explained, None, None,
+                                         "not explained by the adjustments", new=True)  # fmt: skip
+        elif short > 0 and (line.invoice_amount is not None or line.reason_code):
+            self._count_short(short)
+            self.items.short_pay(pro, short, line.reason_code)
+        if pro.open_balance < 0:
             self.tally.overpayments += 1
-            self.tally.duplicate_payments -= 1
+            self.items.pro_issue(pro, "duplicate_payment", -pro.open_balance, "86", "paid_twice",
+                                 "paid more than the open balance")  # fmt: skip
 
-    def _short_pay(
-        self, pro: Pro, short: Decimal, reason: str | None, line: RemittanceLine
-    ) -> None:
+    def _count_short(self, short: Decimal) -> None:
         self.tally.short_pays += 1
         self.tally.short_paid_amount += short
-        issue = self._open_issue(pro, "short_pay") or self._open_issue(pro, "past_due")
-        cause = root_cause_for(reason)
-        if issue is None:
-            self._pro_issue(pro, "short_pay", short, reason, line, cause)
-            return
-        before = {"type": issue.type, "amount": issue.amount, "reason_code": issue.reason_code,
-                  "root_cause": issue.root_cause, "version": issue.version}  # fmt: skip
-        issue.type, issue.amount, issue.reason_code = "short_pay", short, reason
-        issue.root_cause = cause or issue.root_cause
-        issue.updated_at = self.stamp
-        self.session.flush()
-        audit(self.session, self.actor, "issue.short_pay", "issue", issue.id, before,
-              {"type": "short_pay", "amount": short, "reason_code": reason,
-               "root_cause": issue.root_cause, "version": issue.version})  # fmt: skip
-        self._note(issue, f"Short paid ${short:,.2f}" + (f" (reason {reason})" if reason else ""))
-        self.tally.issues_updated += 1
 
-    def _duplicate(self, pro: Pro, amount: Decimal, why: str) -> None:
-        self.tally.duplicate_payments += 1
-        self._pro_issue(pro, "duplicate_payment", amount, "86", None, "paid_twice", why)
-
-    # ----- unmatched cash and deductions -------------------------------------------------
-    def _unmatched(
-        self, line: RemittanceLine, payer: str | None, received: date, method: str | None
-    ) -> None:
-        account = self.find_account(line.account_number) or self.find_account(payer)
-        account_id = account.id if account else None
-        if line.paid:
-            self._payment(account_id, None, "unapplied", line.paid, received, line, method)
-            self.tally.unapplied += line.paid
-            self.tally.unapplied_lines += 1
-        if account is None:
-            self.tally.unidentified.append(
-                {"reference": line.reference, "amount": str(line.paid), "row": str(line.source_row)}
-            )
-        elif line.paid:
-            self.account_issue(account, "unapplied_cash", line.paid,
-                               f"${line.paid:,.2f} received for {line.reference!r}, which matches no pro")  # fmt: skip
+    def _line_adjustments(self, line: RemittanceLine, account: Account, pro: Pro | None) -> None:
         for adjustment in line.adjustments:
-            if adjustment.amount < 0:
-                self.deduction(account, -adjustment.amount, adjustment.reason_code, line.reference)
+            references = list(adjustment.references)
+            if pro is None:
+                references = [f"{line.reference_qualifier} {line.reference}".strip(), *references]
+            self.items.adjustment_item(adjustment, account, pro, references)
 
-    def deduction(
-        self, account: Account | None, amount: Decimal, reason: str, reference: str
-    ) -> None:
-        self.tally.deductions += amount
+    # ----- unmatched cash, group adjustments, variance -------------------------------------
+    def _unmatched(self, line: RemittanceLine) -> None:
+        account = self.line_account(line)
         if account is None:
-            self.tally.unidentified.append(
-                {"reference": reference, "amount": str(-amount), "row": ""}
+            return
+        if line.paid:
+            self.row(account, None, PaymentKind.UNAPPLIED, line.paid, self.received(line),
+                     line.payer_reference or line.reference, line.reason_code)  # fmt: skip
+            self.tally.unapplied_lines += 1
+        if line.paid > 0:
+            self.items.account_issue(account, "unapplied_cash", line.paid,
+                                     f"${line.paid:,.2f} received for {line.reference!r}, which matches no pro")  # fmt: skip
+        elif line.paid < 0:
+            reference = f"{line.reference_qualifier} {line.reference}".strip()
+            issue = self.items.new_issue(account, None, "unidentified_deduction", -line.paid,
+                                         line.reason_code, None, reference)  # fmt: skip
+            self.items.note(issue, f"{reference} took ${-line.paid:,.2f} off the payment from "
+                                   f"{self.source} and matches no pro (row/segment {line.source_row})")  # fmt: skip
+        self._line_adjustments(line, account, None)
+
+    def group_adjustment(self, adjustment: Adjustment) -> None:
+        """An ENT-level ADX: a dated row of the payment's cash, and an item."""
+        pro = next(filter(None, map(self.find_pro, adjustment.reference_values)), None)
+        account = self.account_of(pro) if pro is not None else self.payer
+        if account is None:
+            message = "a group adjustment names no pro and the payer is not resolved"
+            self.unresolved.append(
+                RowError(adjustment.segment_number, "ADX", adjustment.reference, message)
             )
             return
-        self.account_issue(account, "unidentified_deduction", amount,
-                           f"Deduction ${amount:,.2f} (reason {reason or 'none'}) {reference}".strip())  # fmt: skip
+        kind = PaymentKind.DEDUCTION if adjustment.amount < 0 else PaymentKind.ADDITION
+        assert self.payment is not None
+        self.row(account, pro, kind, adjustment.amount, self.payment.payment_date or self.on,
+                 adjustment.reference or None, adjustment.reason_code)  # fmt: skip
+        if pro is not None:
+            pro.open_balance -= adjustment.amount
+            self.tally.touched_pros.add(pro.id)
+            if pro.status == "closed" and pro.open_balance > 0:
+                pro.status, pro.closed_on = "open", None
+        self.items.adjustment_item(adjustment, account, pro, list(adjustment.references))
 
-    def account_issue(self, account: Account, issue_type: str, amount: Decimal, text: str) -> None:
-        issue = self.session.scalar(
-            select(Issue).where(
-                Issue.account_id == account.id,
-                Issue.pro_id.is_(None),
-                Issue.type == issue_type,
-                Issue.status.in_(OPEN),
-            )  # fmt: skip
+    def book_variance(self, payment: IncomingPayment) -> None:
+        lines, adjustments = payment.lines_total, payment.adjustments_total
+        gap = payment.bank_amount - lines - adjustments
+        if not gap:
+            return
+        why = variance_reason(payment.bank_amount, lines, adjustments, payment.bank_source)
+        if self.payer is None:
+            message = f"{why}; the difference needs the paying account (--account NUMBER)"
+            self.unresolved.append(
+                RowError(FILE_ROW, "bank amount", str(payment.bank_amount), message)
+            )
+            return
+        self.row(self.payer, None, PaymentKind.VARIANCE, gap, payment.payment_date or self.on,
+                 payment.trace, None)  # fmt: skip
+        reference = "; ".join(
+            filter(None, [payment.bank_source, payment.trace and f"trace {payment.trace}"])
         )
-        if issue is None:
-            issue = self._new_issue(account.id, None, account.collector_id, issue_type, amount)
-            issue.level = Level.ACCOUNT.value
-        else:
-            before = {"amount": issue.amount, "version": issue.version}
-            issue.amount = (issue.amount or ZERO) + amount
-            issue.updated_at = self.stamp
-            self.session.flush()
-            audit(self.session, self.actor, "issue.amount", "issue", issue.id, before,
-                  {"amount": issue.amount, "version": issue.version})  # fmt: skip
-            self.tally.issues_updated += 1
-        self._note(issue, text)
+        issue = self.items.new_issue(self.payer, None, "remittance_mismatch", abs(gap), None,
+                                     "remittance_format", reference[:200])  # fmt: skip
+        self.items.note(issue, f"{why} ({self.source})")
 
-    # ----- writing -----------------------------------------------------------------------
-    def _payment(self, account_id: int | None, pro_id: int | None, kind: str, amount: Decimal,
-                 received: date, line: RemittanceLine, method: str | None) -> None:  # fmt: skip
-        reason = line.reason_code or next((a.reason_code for a in line.adjustments), None)
+    # ----- writing ----------------------------------------------------------------------------
+    def row(self, account: Account, pro: Pro | None, kind: PaymentKind, amount: Decimal,
+            received: date, reference: str | None, reason: str | None) -> None:  # fmt: skip
+        """One dated row of the payments table; cash kinds count in the reconciliation."""
+        self._check_currency(account)
+        assert self.payment is not None
         self.session.add(Payment(
-            account_id=account_id, pro_id=pro_id, kind=kind, amount=amount, received_on=received,
-            reference=(line.payer_reference or line.reference or "")[:64] or None,
-            reason_code=(reason or None) and reason[:4], method=(method or None) and method[:8],
+            account_id=account.id, pro_id=pro.id if pro is not None else None, kind=kind.value,
+            amount=amount, received_on=received, reference=(reference or "")[:64] or None,
+            reason_code=(reason or None) and reason[:4],
+            method=(self.payment.method or None) and self.payment.method[:8],
             batch_id=self.batch_id, created_at=self.stamp,
         ))  # fmt: skip
+        if kind in CASH_KINDS:
+            self.recon.record(account.number, kind, amount)
+            self.recon.names[account.number] = account.name
 
-    def _open_issue(self, pro: Pro, issue_type: str) -> Issue | None:
-        return self.session.scalar(
-            select(Issue)
-            .where(Issue.pro_id == pro.id, Issue.type == issue_type, Issue.status.in_(OPEN))
-            .limit(1)  # fmt: skip
-        )
-
-    def _any_issue(self, pro: Pro) -> int | None:
-        return self.session.scalar(
-            select(Issue.id).where(Issue.pro_id == pro.id, Issue.status.in_(OPEN)).limit(1)
-        )
-
-    def _pro_issue(self, pro: Pro, issue_type: str, amount: Decimal, reason: str | None,
-                   line: RemittanceLine | None, cause: str | None = None, why: str = "") -> None:  # fmt: skip
-        existing = self._open_issue(pro, issue_type)
-        if existing is not None:
-            existing.amount = amount
-            existing.updated_at = self.stamp
-            self.tally.issues_updated += 1
-            self._note(existing, f"{issue_type.replace('_', ' ')} ${amount:,.2f} {why}".strip())
+    def _check_currency(self, account: Account) -> None:
+        """Every account the money lands on is in the file's one currency."""
+        own = account.currency or DEFAULT_CURRENCY
+        if self.recon.currency is None:
+            self.recon.currency = own
+        if own == self.recon.currency:
             return
-        owner = self.session.scalar(
-            select(Account.collector_id).where(Account.id == pro.account_id)
-        )
-        issue = self._new_issue(pro.account_id, pro.id, owner, issue_type, amount)
-        issue.reason_code, issue.root_cause = reason, cause
-        self._note(issue, f"{issue_type.replace('_', ' ').capitalize()} ${amount:,.2f} on PRO "
-                          f"{pro.pro} {why}".strip())  # fmt: skip
-
-    def _new_issue(self, account_id: int, pro_id: int | None, owner: int | None,
-                   issue_type: str, amount: Decimal) -> Issue:  # fmt: skip
-        issue = Issue(
-            level=Level.PRO.value if pro_id else Level.ACCOUNT.value, type=issue_type,
-            status=IssueStatus.OPEN.value, account_id=account_id, pro_id=pro_id, owner_id=owner,
-            amount=amount, opened_on=self.on, source="remittance", created_at=self.stamp,
-            updated_at=self.stamp, reopen_count=0, recurrence=False, promoted=False,
-        )  # fmt: skip
-        self.session.add(issue)
-        self.session.flush()
-        audit(self.session, self.actor, "issue.open", "issue", issue.id, None,
-              {"type": issue_type, "amount": amount, "source": self.source})  # fmt: skip
-        self.tally.issues_opened += 1
-        return issue
-
-    def _note(self, issue: Issue, text: str) -> None:
-        add_activity(self.session, self.actor, issue.account_id, ActivityKind.PAYMENT,
-                     text, issue_id=issue.id, at=self.stamp)  # fmt: skip
+        if self.payment is not None and self.payment.currency:
+            message = (f"the file is in {self.recon.currency} ({self.payment.currency_where}); "
+                       f"account {account.number} ({account.name}) is in {own}")  # fmt: skip
+        else:
+            message = (f"the file pays accounts in {self.recon.currency} and in {own} (account "
+                       f"{account.number}); one remittance file is one currency")  # fmt: skip
+        raise RemittanceRefused([RowError(FILE_ROW, "currency", own, message)])

@@ -1,21 +1,28 @@
 """Resolve and reopen items.
 
 Resolving asks `services.gates.check_resolution` first (inside the same transaction): a
-"pending_approval" answer parks the item for a supervisor instead of resolving it. Resolving an
-account-level issue reports its linked open pro issues; `with_linked=True` resolves them
-together (code `resolved_with_account`). Reopening counts a reopen and flags a recurrence when
+"pending_approval" answer parks the item for a supervisor instead of resolving it (the item
+stays open, its row says so, and the record's notice tells the user). Resolving an
+account-level issue names its linked open pro issues in the notice; `with_linked=True`
+resolves them together (code `resolved_with_account`). Reopening counts a reopen and flags a recurrence when
 the same root cause on the same account was resolved within the team's recurrence window.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arbench.domain.catalogue import RESOLUTION_CODES, ROOT_CAUSES, ActivityKind, IssueStatus, Level
+from arbench.domain.catalogue import (
+    RESOLUTION_CODES,
+    ROOT_CAUSES,
+    ActivityKind,
+    IssueStatus,
+    Level,
+    PromiseStatus,
+)
 from arbench.domain.rules import ResolvedFact, recurrence_of
 from arbench.services import gates
 from arbench.services.base import Actor, InvalidInput, add_activity
@@ -23,15 +30,16 @@ from arbench.services.item_base import (
     OPEN,
     describe,
     guarded_issue,
-    item_after,
     may_act,
     record,
     require_open,
     snapshot,
     touch,
 )
+from arbench.services.item_inputs import Resolution
+from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import ANYONE, service
 from arbench.services.settings import read_settings
-from arbench.services.worklist import WorkItem
 from arbench.store.db import Database
 from arbench.store.models import Issue, Promise
 
@@ -39,34 +47,23 @@ LINKED_CODE = "resolved_with_account"
 RESOLVED_FIELDS = ("status", "resolution_code", "root_cause_fixed", "resolved_on", "root_cause")
 
 
-@dataclass(frozen=True)
-class ResolveResult:
-    """What resolving did: the item's new status, its row (None once it left the open list),
-    the linked open pro issues still open, and the ones resolved with it."""
-
-    issue_id: int
-    status: str  # resolved | pending_approval
-    item: WorkItem | None
-    linked_open: list[int] = field(default_factory=list)
-    linked_resolved: list[int] = field(default_factory=list)
-    linked_pending: list[int] = field(default_factory=list)
-
-
+@service(
+    ANYONE,
+    "resolve an item",
+    note="own items; a trainee above the approval limit waits for a supervisor; write-offs and overrides need a supervisor",
+)
 def resolve(
     db: Database,
     actor: Actor,
     issue_id: int,
     version: int | None,
+    resolution: Resolution,
     *,
-    code: str,
-    root_cause_fixed: bool,
-    root_cause: str | None = None,
-    with_linked: bool = False,
-    override_reason: str | None = None,
     on: date | None = None,
-) -> ResolveResult:
+) -> Changes:
     """Resolve the item with a resolution code and whether its root cause was fixed."""
     on = on or date.today()
+    code = resolution.code
     if code not in RESOLUTION_CODES:
         raise InvalidInput(
             f"unknown resolution code '{code}'; choose one of {', '.join(RESOLUTION_CODES)}"
@@ -74,12 +71,13 @@ def resolve(
     with db.session() as s:
         issue = guarded_issue(s, actor, issue_id, version, "resolve")
         require_open(s, issue, "resolve")
-        if root_cause is not None:
-            _check_cause(s, issue, root_cause)
-            issue.root_cause = root_cause
+        if resolution.root_cause is not None:
+            _check_cause(s, issue, resolution.root_cause)
+            issue.root_cause = resolution.root_cause
         if issue.root_cause is None:
             raise InvalidInput(f"set the root cause of {describe(s, issue)} before resolving it")
-        status = _close(s, actor, issue, code, root_cause_fixed, override_reason, on)
+        fixed = resolution.root_cause_fixed
+        status = _close(s, actor, issue, code, fixed, resolution.override_reason, on)
         linked = s.scalars(
             select(Issue)
             .where(Issue.parent_id == issue.id, Issue.status.in_(OPEN))
@@ -87,13 +85,27 @@ def resolve(
         ).all()
         done: list[int] = []
         pending: list[int] = []
-        if with_linked and issue.level == Level.ACCOUNT and status == IssueStatus.RESOLVED:
+        together = resolution.with_linked and issue.level == Level.ACCOUNT
+        if together and status == IssueStatus.RESOLVED:
             for pro_issue in linked:
-                _resolve_linked(s, actor, pro_issue, issue, root_cause_fixed, on, done, pending)
+                _resolve_linked(s, actor, pro_issue, issue, fixed, on, done, pending)
         still_open = [i.id for i in linked if i.id not in done and i.id not in pending]
-        return ResolveResult(
-            issue.id, status, item_after(s, issue.id, on), still_open, done, pending
-        )
+        notice = _notice(status, len(done), len(pending), len(still_open))
+        return changes_after(s, [issue.id, *done, *pending], on, notice=notice)
+
+
+def _notice(status: str, done: int, pending: int, still_open: int) -> str:
+    """What the status bar says after a resolve, beyond the row that left the list."""
+    parts = []
+    if status == IssueStatus.PENDING_APPROVAL:
+        parts.append("sent to a supervisor for approval")
+    if done:
+        parts.append(f"{done} linked pro issue(s) resolved with it")
+    if pending:
+        parts.append(f"{pending} linked pro issue(s) sent for approval")
+    if still_open:
+        parts.append(f"{still_open} linked pro issue(s) are still open")
+    return "; ".join(parts)
 
 
 def _check_cause(s: Session, issue: Issue, code: str) -> None:
@@ -114,9 +126,11 @@ def _close(
     touch(s, issue)
     if status == IssueStatus.RESOLVED:
         for promise in s.scalars(
-            select(Promise).where(Promise.issue_id == issue.id, Promise.status == "open")
+            select(Promise).where(
+                Promise.issue_id == issue.id, Promise.status == PromiseStatus.OPEN
+            )
         ):
-            promise.status, promise.settled_on = "cancelled", on
+            promise.status, promise.settled_on = PromiseStatus.CANCELLED.value, on
     fixed_text = "root cause fixed" if fixed else "root cause NOT fixed"
     verb = "Resolved" if status == IssueStatus.RESOLVED else "Resolution sent for approval"
     add_activity(s, actor, issue.account_id, ActivityKind.RESOLVE,
@@ -147,6 +161,7 @@ def _pro_cause_for(parent: Issue) -> str | None:
     return None
 
 
+@service(ANYONE, "reopen an item", note="own items (a supervisor: any)")
 def reopen(
     db: Database,
     actor: Actor,
@@ -155,7 +170,7 @@ def reopen(
     *,
     reason: str,
     on: date | None = None,
-) -> WorkItem | None:
+) -> Changes:
     """Reopen a resolved item: a reopen is counted, and a recurrence when its cause came back
     within the recurrence window."""
     on = on or date.today()
@@ -188,7 +203,7 @@ def reopen(
         record(s, actor, "issue.reopen", issue, before,
                {"status": issue.status, "reopen_count": issue.reopen_count, "recurrence": issue.recurrence,
                 "resolved_on": None, "resolution_code": None})  # fmt: skip
-        return item_after(s, issue.id, on)
+        return changes_after(s, [issue.id], on)
 
 
 def _resolved_on_account(s: Session, issue: Issue) -> list[ResolvedFact]:

@@ -10,14 +10,20 @@ write-offs by anyone but a supervisor, wait for a supervisor's approval (service
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, cast
 
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
-from arbench.domain.catalogue import ISSUE_TYPES, OPEN_STATUSES, WRITE_OFF_CODES, Role
+from arbench.domain.catalogue import (
+    ISSUE_TYPES,
+    OPEN_STATUSES,
+    WRITE_OFF_CODES,
+    ApprovalStatus,
+    Role,
+)
 from arbench.domain.content import Script, Step, parse_note, parse_script
 from arbench.services import content
 from arbench.services.base import (
@@ -29,6 +35,8 @@ from arbench.services.base import (
     now,
 )
 from arbench.services.item_base import may_act, open_balance
+from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import ANYONE, service
 from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import Account, Approval, Issue, IssueStep, Pro, User
@@ -161,6 +169,7 @@ def _is_trainee(session: Session, issue: Issue, actor: Actor | None) -> bool:
     return owner is not None and owner.role == Role.TRAINEE.value
 
 
+@service(ANYONE, "see an item's script", writes=False)
 def script_for_issue(db: Database, issue_id: int, actor: Actor | None = None) -> IssueScript:
     """The resolution script an item follows, with each step done or not and who did it."""
     with db.session() as s:
@@ -175,10 +184,20 @@ def _may_work(actor: Actor, issue: Issue) -> None:
         )
 
 
+@service(ANYONE, "mark script steps", note="own items (a supervisor: any)")
 def mark_step(
-    db: Database, actor: Actor, issue_id: int, step_number: int, done: bool = True
-) -> IssueScript:
-    """Mark one step of an item's script done (or not done); audited. Owner or supervisor."""
+    db: Database,
+    actor: Actor,
+    issue_id: int,
+    step_number: int,
+    done: bool = True,
+    *,
+    on: date | None = None,
+) -> Changes:
+    """Mark one step of an item's script done (or not done); audited. Owner or supervisor.
+
+    `script_for_issue` shows the script with the step's new state (who did it, when).
+    """
     with db.session() as s:
         issue = _issue(s, issue_id)
         _may_work(actor, issue)
@@ -203,12 +222,11 @@ def mark_step(
         elif not done and row is not None:
             s.delete(row)
         else:
-            return script_in(s, issue, actor)
+            return changes_after(s, [issue_id], on or date.today())
         audit(s, actor, "script.step", "issue", issue_id,
               {"step": step_number, "done": row is not None},
               {"step": step_number, "done": done, "script_version": version})  # fmt: skip
-        s.flush()
-        return script_in(s, issue, actor)
+        return changes_after(s, [issue_id], on or date.today())
 
 
 def _start(session: Session, actor: Actor, issue: Issue, version: int) -> None:
@@ -295,13 +313,15 @@ def _request_approval(
     resolution_code: str, override_reason: str | None,
 ) -> None:  # fmt: skip
     pending = session.scalar(
-        select(Approval).where(Approval.issue_id == issue.id, Approval.status == "pending")
+        select(Approval).where(
+            Approval.issue_id == issue.id, Approval.status == ApprovalStatus.PENDING
+        )
     )
     if pending is not None:
         raise InvalidInput(f"item #{issue.id} already waits for a supervisor's approval")
     approval = Approval(
         issue_id=issue.id, kind=kind, requested_by_id=actor.id or None, requested_at=now(),
-        amount=amount, status="pending",
+        amount=amount, status=ApprovalStatus.PENDING.value,
         payload={"resolution_code": resolution_code, "override_reason": override_reason,
                  "status_before": issue.status},
     )  # fmt: skip

@@ -21,6 +21,8 @@ from arbench.io import mail as wire
 from arbench.services import email as email_service
 from arbench.services import mail_out, mail_settings
 from arbench.services.base import Actor, InvalidInput, NotFound, ServiceError
+from arbench.services.op_changes import Changes, changes_after
+from arbench.services.permissions import ANYONE, service
 from arbench.services.reports import statement
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue
@@ -34,6 +36,7 @@ class StatementSent:
     total: str
     file_name: str
     mail_id: int
+    changes: Changes = Changes()  # the item it was sent from (its timeline), or the account
 
 
 @dataclass
@@ -42,6 +45,10 @@ class BulkReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (account, why)
 
 
+STATEMENT_NOTE = "the item's owner or the account's collector (a supervisor: any)"
+
+
+@service(ANYONE, "send statements", note=STATEMENT_NOTE)
 def send_statement(db: Database, actor: Actor, account_number: str, on: date, *,
                    pros: Sequence[str] | None = None, to: str | None = None,
                    issue_id: int | None = None) -> StatementSent:  # fmt: skip
@@ -75,10 +82,13 @@ def send_statement(db: Database, actor: Actor, account_number: str, on: date, *,
         issue = s.get(Issue, issue_id) if issue_id is not None else None
         sent = mail_out.record_sent(s, actor, message, [attachment], account.id, issue,
                                     "statement_of_account", "sent")  # fmt: skip
+        changes = (changes_after(s, [issue.id], on) if issue is not None
+                   else Changes(accounts=frozenset({account.id})))  # fmt: skip
     return StatementSent(account_number, recipients, len(data.lines), f"{data.total:.2f}",
-                         attachment.file_name, sent.mail_id)  # fmt: skip
+                         attachment.file_name, sent.mail_id, changes)  # fmt: skip
 
 
+@service(ANYONE, "send statements", note=STATEMENT_NOTE)
 def send_statements(db: Database, actor: Actor, accounts: Sequence[str], on: date) -> BulkReport:
     """Send the statements of several accounts; one that fails is reported, the rest go out."""
     report = BulkReport()

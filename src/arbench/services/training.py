@@ -13,9 +13,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from arbench.domain.catalogue import Role
 from arbench.domain.content import Note, glossary, parse_note, parse_onboarding
 from arbench.services import content
 from arbench.services.base import Actor, NotFound, audit, now
+from arbench.services.op_changes import Changes
+from arbench.services.permissions import ANYONE, service
 from arbench.store.db import Database
 from arbench.store.models import Acknowledgement, ContentVersion, User
 
@@ -195,25 +198,28 @@ def team_onboarding(db: Database) -> list[UserProgress]:
         for u in users:
             p = _progress(s, u.login, u.id)
             out.append(UserProgress(u.login, u.display_name, u.role, p.done, p.total))
-    return sorted(out, key=lambda p: (p.role != "trainee", p.login))
+    return sorted(out, key=lambda p: (p.role != Role.TRAINEE, p.login))
 
 
-def acknowledge(db: Database, actor: Actor, note_key: str) -> PathNote:
+@service(ANYONE, "acknowledge training notes", note="their own acknowledgement")
+def acknowledge(db: Database, actor: Actor, note_key: str) -> Changes:
     """Record that `actor` read and understood the current version of a note (audited)."""
     with db.session() as s:
         info = content.current_in(s, "note", note_key)
         acks = _acks(s, actor.id)
+        done = Changes(acknowledged=frozenset({note_key}))
         if acks.get(note_key, (0, None))[0] >= info.version:
-            return PathNote(note_key, info.title, True, acks[note_key][1])
+            return done
         at = now()
         ack = Acknowledgement(user_id=actor.id, note_key=note_key, note_version=info.version, at=at)
         s.add(ack)
         s.flush()
         audit(s, actor, "note.acknowledge", "acknowledgement", ack.id, None,
               {"note": note_key, "version": info.version})  # fmt: skip
-        return PathNote(note_key, info.title, True, at)
+        return done
 
 
+@service(ANYONE, "see acknowledgements", writes=False)
 def acknowledged(db: Database, actor: Actor, note_key: str) -> bool:
     """Whether `actor` read and understood the current version of a note."""
     with db.session() as s:

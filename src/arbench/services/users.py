@@ -1,4 +1,7 @@
-"""Users and roles: list them, add, change role, deactivate (supervisors only)."""
+"""Users and roles: list them, add, change role, deactivate (supervisors only).
+
+An empty book has nobody to ask: `create_first_supervisor` makes its first user, a supervisor,
+and is refused as soon as any user exists (from then on supervisors add users)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import OPEN_STATUSES, Role
 from arbench.services.base import Actor, InvalidInput, NotFound, audit, now, require_supervisor
+from arbench.services.permissions import SUPERVISORS, service, setup
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, User
 
@@ -45,6 +49,41 @@ def get_user(db: Database, login: str) -> UserInfo:
         return _info(user)
 
 
+@setup("create the first supervisor")
+def create_first_supervisor(
+    db: Database, login: str, display_name: str, email: str | None = None
+) -> UserInfo:
+    """The first user of a book that has none: a supervisor (audited as the user itself)."""
+    with db.session() as session:
+        return first_supervisor(session, login, display_name, email)
+
+
+def first_supervisor(
+    session: Session, login: str, display_name: str, email: str | None = None
+) -> UserInfo:
+    """`create_first_supervisor` in the caller's transaction."""
+    login, display_name = login.strip(), " ".join(display_name.split())
+    if not login or len(login) > 64 or any(ch.isspace() for ch in login):
+        raise InvalidInput(f"the login must be one word of 1 to 64 characters, not '{login}'")
+    if not display_name:
+        raise InvalidInput('the supervisor needs a name (--name "Full Name")')
+    count = session.scalar(select(func.count()).select_from(User)) or 0
+    if count:
+        raise InvalidInput(
+            f"this book already has {count} user(s): the first supervisor is made only in an "
+            "empty book; a supervisor adds users with `arbench --as LOGIN user add`"
+        )
+    user = User(login=login, display_name=display_name[:120], role=Role.SUPERVISOR.value,
+                email=email, created_at=now())  # fmt: skip
+    session.add(user)
+    session.flush()
+    actor = Actor(id=user.id, login=login, display_name=user.display_name, role=Role.SUPERVISOR)
+    audit(session, actor, "user.first_supervisor", "user", user.id, None,
+          {"login": login, "role": Role.SUPERVISOR.value})  # fmt: skip
+    return _info(user)
+
+
+@service(SUPERVISORS, "add users")
 def add_user(
     db: Database, actor: Actor, login: str, display_name: str, role: str, email: str | None = None
 ) -> UserInfo:
@@ -66,6 +105,7 @@ def add_user(
         return _info(user)
 
 
+@service(SUPERVISORS, "activate or deactivate users")
 def set_active(db: Database, actor: Actor, login: str, active: bool) -> UserInfo:
     """Activate or deactivate a user (supervisors only).
 
@@ -99,6 +139,7 @@ def _refuse_if_owning(session: Session, user: User) -> None:
         )
 
 
+@service(SUPERVISORS, "change roles")
 def set_role(db: Database, actor: Actor, login: str, role: str) -> UserInfo:
     """Change a user's role (supervisors only)."""
     require_supervisor(actor, "change roles")

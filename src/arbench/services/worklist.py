@@ -12,18 +12,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from arbench.domain.catalogue import ISSUE_TYPES, OPEN_STATUSES, ROOT_CAUSES, Level
+from arbench.domain.catalogue import (
+    ISSUE_TYPES,
+    OPEN_STATUSES,
+    ROOT_CAUSES,
+    Level,
+    PromiseStatus,
+    RequestStatus,
+)
 from arbench.domain.priority import (
     BUCKET_LABELS,
     ItemFacts,
     dispute_days_left,
     rank,
     sort_key,
+    work_order,
 )
 from arbench.services.base import NotFound
 from arbench.services.settings import read_settings
@@ -59,10 +68,13 @@ class WorkItem:
     dispute_days_left: int | None
     waiting_on: str | None
     parent_id: int | None
+    owner_id: int | None = None  # whose list it is on (lists decide membership by it)
 
-    @property
+    @cached_property
     def search_text(self) -> str:
-        """Lower-case text the type-ahead search matches: PRO, BOL, invoice, customer."""
+        """Lower-case text the type-ahead search matches: PRO, BOL, invoice, customer.
+
+        Computed once per row (worklist loads compute it off the GUI thread)."""
         parts = (self.pro, self.bol, self.invoice_number, self.account_number, self.account_name)
         return " ".join(p for p in parts if p).lower()
 
@@ -124,6 +136,7 @@ def items_for(session: Session, where: Iterable[object], on: date) -> list[WorkI
             Issue.amount,
             Issue.opened_on,
             Issue.parent_id,
+            Issue.owner_id,
             Issue.account_id,
             Account.number,
             Account.name,
@@ -145,7 +158,7 @@ def items_for(session: Session, where: Iterable[object], on: date) -> list[WorkI
         session, [r.id for r in rows if r.level == Level.ACCOUNT], account_ids, on
     )
     items = [_item(r, extras.get(r.id, _Extras()), account_totals, on, window) for r in rows]
-    items.sort(key=lambda i: (i.bucket, -i.priority, i.id))
+    items.sort(key=by_order)
     return items
 
 
@@ -188,7 +201,7 @@ def _item(
         status=row.status, priority=ranking.priority, reason=ranking.reason,
         bucket=int(ranking.bucket), bucket_label=BUCKET_LABELS[ranking.bucket],
         bol=row.bol, invoice_number=row.invoice_number, dispute_days_left=left,
-        waiting_on=x.waiting or x.overdue, parent_id=row.parent_id,
+        waiting_on=x.waiting or x.overdue, parent_id=row.parent_id, owner_id=row.owner_id,
     )  # fmt: skip
 
 
@@ -203,19 +216,20 @@ def _extras(session: Session, issue_ids: list[int], on: date) -> dict[int, _Extr
     for chunk in _chunks(issue_ids):
         for issue_id, status, due_on in session.execute(
             select(Promise.issue_id, Promise.status, Promise.due_on).where(
-                Promise.issue_id.in_(chunk), Promise.status.in_(("open", "broken"))
+                Promise.issue_id.in_(chunk),
+                Promise.status.in_((PromiseStatus.OPEN, PromiseStatus.BROKEN)),
             )
         ):
-            if status == "broken" or due_on < on:
+            if status == PromiseStatus.BROKEN or due_on < on:
                 extras[issue_id].broken += 1
         for req in session.execute(
             select(
                 DepartmentRequest.issue_id, DepartmentRequest.department, DepartmentRequest.status,
                 DepartmentRequest.due_on, DepartmentRequest.created_on,
-            ).where(DepartmentRequest.issue_id.in_(chunk), DepartmentRequest.status.in_(("open", "answered")))
+            ).where(DepartmentRequest.issue_id.in_(chunk), DepartmentRequest.status.in_((RequestStatus.OPEN, RequestStatus.ANSWERED)))
         ):  # fmt: skip
             x = extras[req.issue_id]
-            if req.status == "answered":
+            if req.status == RequestStatus.ANSWERED:
                 x.answered = req.department
             elif req.due_on < on:
                 x.overdue = req.department
@@ -256,6 +270,11 @@ def _account_totals(
     return totals
 
 
+def by_order(item: WorkItem) -> tuple[int, float, int]:
+    """Sort key of the worklist order (for sort, bisect and the GUI's lists)."""
+    return work_order(item.bucket, item.priority, item.id)
+
+
 def split(items: list[WorkItem]) -> tuple[list[WorkItem], list[WorkItem]]:
     """The worklist split into (pro-level, account-level), each keeping its order."""
     return [i for i in items if i.level == Level.PRO], [
@@ -263,4 +282,4 @@ def split(items: list[WorkItem]) -> tuple[list[WorkItem], list[WorkItem]]:
     ]
 
 
-__all__ = ["WorkItem", "items_for", "sort_key", "split", "worklist"]
+__all__ = ["WorkItem", "by_order", "items_for", "sort_key", "split", "work_order", "worklist"]

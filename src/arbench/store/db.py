@@ -7,10 +7,11 @@ migrations (backing a SQLite file up first).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,11 +21,18 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from arbench import paths
+from arbench.errors import Unreachable, stale_write
 
 if TYPE_CHECKING:  # Alembic is imported only to migrate: opening a database stays fast
     from alembic.config import Config
@@ -36,17 +44,43 @@ class DatabaseError(Exception):
     """A database that cannot be used: unreachable, not arbench's, too new, or not set up."""
 
 
+SUPPORTED_URLS = (
+    "arbench works with a SQLite file (a path, or sqlite:///PATH) or PostgreSQL "
+    "(postgresql://USER@HOST:PORT/DATABASE)"
+)
+_SQLITE_SCHEMES = ("sqlite", "sqlite+pysqlite")
+_POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
 def resolve_url(db: str | None = None) -> str:
     """The database URL from --db, else ARBENCH_DB, else the embedded SQLite file.
 
-    A bare file path is taken as a SQLite file; `postgresql://` URLs use psycopg 3.
+    A bare file path is taken as a SQLite file; `postgresql://` URLs use psycopg 3. Any other
+    scheme, or a URL whose parts cannot be read, is refused with one line naming what works.
     """
     raw = db or os.environ.get("ARBENCH_DB") or str(paths.default_db_path())
     if "://" not in raw:
         return f"sqlite:///{Path(raw).expanduser().resolve()}"
-    if raw.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + raw.split("://", 1)[1]
-    return raw
+    scheme, rest = raw.split("://", 1)
+    if scheme.lower() in _POSTGRES_SCHEMES:
+        url = "postgresql+psycopg://" + rest
+    elif scheme.lower() in _SQLITE_SCHEMES:
+        url = raw
+    else:
+        raise DatabaseError(f"unsupported database URL '{_masked(raw)}': {SUPPORTED_URLS}")
+    try:
+        make_url(url).port  # noqa: B018  # reading the port is what fails on a bad host or port
+    except (ArgumentError, ValueError):
+        raise DatabaseError(
+            f"malformed database URL '{_masked(raw)}': its host, port or database cannot be "
+            f"read; {SUPPORTED_URLS}"
+        ) from None
+    return url
+
+
+def _masked(raw: str) -> str:
+    """A URL as typed, with any password replaced by ***, for an error message."""
+    return re.sub(r"(://[^/@:]*:)[^@]*@", r"\1***@", raw, count=1)
 
 
 def display_url(url: str) -> str:
@@ -270,30 +304,26 @@ def sync_sequences(conn: Any) -> None:
             )
 
 
-def _default_stale_write(detail: str) -> Exception:
-    return DatabaseError(f"someone else changed the same record at the same moment: {detail}")
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    text_ = str(exc.orig).lower()
+    return "unique constraint" in text_ or "duplicate key" in text_
 
 
-_stale_write_error: Callable[[str], Exception] = _default_stale_write
+def _unique_table(exc: IntegrityError) -> str:
+    """The table named by a unique violation (SQLite 'failed: accounts.number'; PostgreSQL
+    'constraint "uq_accounts_number"'), else 'record'."""
+    text_ = str(exc.orig)
+    if "failed: " in text_:
+        return text_.split("failed: ", 1)[1].split(".", 1)[0]
+    found = re.search(r'constraint "(?:uq|ix|pk)_([a-z_]+?)_[a-z_]+"', text_)
+    return found.group(1) if found else "record"
 
 
-def set_stale_write_error(factory: Callable[[str], Exception]) -> None:
-    """How a lost optimistic-lock race is reported (services make it a Conflict)."""
-    global _stale_write_error
-    _stale_write_error = factory
-
-
-class ConnectionLost(DatabaseError):
-    """The database stopped answering during a transaction; nothing of it was saved."""
-
-
-_connection_lost_error: Callable[[str], Exception] = ConnectionLost
-
-
-def set_connection_lost_error(factory: Callable[[str], Exception]) -> None:
-    """How a lost connection is reported (services make it a ServiceError the UI can retry)."""
-    global _connection_lost_error
-    _connection_lost_error = factory
+def job_lock_key(job: str) -> int:
+    """A stable signed 64-bit key for PostgreSQL's advisory locks, from the job's name."""
+    return int.from_bytes(
+        hashlib.sha256(f"arbench:{job}".encode()).digest()[:8], "big", signed=True
+    )
 
 
 @dataclass
@@ -306,16 +336,44 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session whose transaction commits on success and rolls back on error."""
+        """A session whose transaction commits on success and rolls back on error.
+
+        A lost optimistic-lock race raises `errors.Conflict`, a dropped connection
+        `errors.Unreachable` (both say that nothing was saved).
+        """
         try:
             with self.sessions() as session, session.begin():
                 yield session
         except StaleDataError as exc:  # the version column moved under us: nothing was saved
-            raise _stale_write_error(str(exc)) from None
+            raise stale_write(str(exc)) from None
+        except IntegrityError as exc:  # a thing that may exist once was saved by someone else
+            if not _is_unique_violation(exc):
+                raise
+            raise stale_write(f"table '{_unique_table(exc)}'") from None
         except (OperationalError, InterfaceError) as exc:  # server gone, network down, locked
-            raise _connection_lost_error(
+            raise Unreachable(
                 describe_error(exc, self.url) + "; nothing was saved, try again"
             ) from None
+
+    @contextmanager
+    def exclusive(self, job: str) -> Iterator[Session]:
+        """A write transaction that runs alone among the transactions of the same `job`.
+
+        What it reads stays true until it commits, so a job run twice at once is applied once:
+        the second run waits, then reads what the first wrote. On SQLite the transaction takes
+        the database's write lock at BEGIN (BEGIN IMMEDIATE; other writers wait up to the busy
+        timeout); on PostgreSQL it holds a transaction-level advisory lock named after `job`
+        (other jobs and item actions go on meanwhile).
+        """
+        with self.session() as session:
+            connection = session.connection()
+            if self.backend == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": job_lock_key(job)}
+                )
+            yield session
 
     @property
     def backend(self) -> str:
@@ -335,7 +393,8 @@ def open_database(url: str | None = None, *, create: bool = False) -> Database:
     database = sa_url.database if sa_url.get_backend_name() == "sqlite" else None
     if not create and database not in (None, "", ":memory:") and not Path(str(database)).exists():
         raise DatabaseError(
-            f"no arbench database at {sa_url.database}: run `arbench demo` or `arbench db upgrade` first"
+            f"no arbench database at {sa_url.database}: run `arbench init` (your own book) or "
+            "`arbench demo` first"
         )
     engine = make_engine(resolved)
     try:

@@ -205,7 +205,7 @@ class Payment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     pro_id: Mapped[int | None] = mapped_column(ForeignKey("pros.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # payment | adjustment | credit_memo | unapplied
+    kind: Mapped[str] = mapped_column(String(16))  # domain.catalogue.PaymentKind
     amount: Mapped[Decimal] = mapped_column(Money)
     received_on: Mapped[date] = mapped_column(Date)
     reference: Mapped[str | None] = mapped_column(String(64))
@@ -232,6 +232,8 @@ class Issue(Base):
     follow_up: Mapped[date | None] = mapped_column(Date)
     amount: Mapped[Decimal | None] = mapped_column(Money)  # disputed / short-paid amount
     reason_code: Mapped[str | None] = mapped_column(String(4))  # X12 426 from the payer
+    # the payer's references for an item made from a remittance adjustment ("CM CM-1188; PO 45")
+    reference: Mapped[str | None] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id"), index=True)
     opened_on: Mapped[date] = mapped_column(Date)
     resolved_on: Mapped[date | None] = mapped_column(Date)
@@ -328,12 +330,19 @@ class Assignment(Base):
 
 
 class AuditEvent(Base):
-    """Who changed what, when, with the before and after values."""
+    """Who changed what, when, with the before and after values.
+
+    `user_login` is the arbench user the change was made as; `db_login` who was connected (on
+    PostgreSQL set by the server itself, from session_user); `acted_by` the supervisor who acted
+    for `user_login`. Insert-only for every login but the owner (migration 0008).
+    """
 
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime)
     user_login: Mapped[str] = mapped_column(String(64))
+    db_login: Mapped[str | None] = mapped_column(String(64))
+    acted_by: Mapped[str | None] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[int | None] = mapped_column(Integer)
@@ -391,6 +400,10 @@ class Acknowledgement(Base):
     note_key: Mapped[str] = mapped_column(String(64))
     note_version: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (  # a note version is acknowledged once per user (migration 0008)
+        UniqueConstraint("user_id", "note_key", "note_version",
+                         name="uq_acknowledgements_user_note_version"),
+    )  # fmt: skip
 
 
 class Approval(Base):
@@ -427,6 +440,8 @@ class ImportBatch(Base):
     kind: Mapped[str] = mapped_column(String(16))  # invoices | remittance | 210 | 820
     file_name: Mapped[str] = mapped_column(String(260))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # set on remittance batches only: a remittance file is applied once (registers may repeat)
+    remittance_sha256: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     at: Mapped[datetime] = mapped_column(DateTime)
     user_login: Mapped[str] = mapped_column(String(64))
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)

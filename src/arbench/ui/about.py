@@ -8,17 +8,8 @@ from html import escape
 from pathlib import Path
 
 from arbench import __version__, paths
-from arbench.store.db import Database, display_url
-
-
-def keyring_backend_name() -> str:
-    """The keyring backend's name; a broken keyring is reported, never raised."""
-    try:
-        from arbench.store import secrets
-
-        return secrets.backend_name()
-    except Exception as exc:  # the About box reports a broken keyring, it does not fail
-        return f"unavailable ({type(exc).__name__})"
+from arbench.services import database as book
+from arbench.store.db import Database
 
 
 def running_from() -> str:
@@ -36,8 +27,8 @@ def about_rows(db_url: str) -> list[tuple[str, str]]:
         ("Running from", running_from()),
         ("Data directory", str(paths.data_dir())),
         ("Settings file", str(paths.settings_file())),
-        ("Database", display_url(db_url)),
-        ("Keyring backend", keyring_backend_name()),
+        ("Database", book.shown_url(db_url)),
+        ("Keyring backend", book.keyring_backend()),
     ]
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QListWidgetItem, Q
 
 from arbench.domain.catalogue import ISSUE_TYPES, ROOT_CAUSES, Level, issue_types_for
 from arbench.services.item_detail import ItemDetail, RelatedIssue
+from arbench.services.item_inputs import AccountIssueRequest
 from arbench.services.promotion import PromotionProposal
 from arbench.ui.action_dialogs import ActionDialog, _select, cause_combo
 
@@ -47,7 +48,7 @@ def _pro_row(issue: RelatedIssue) -> str:
     return f"PRO {issue.pro}: {issue.type_name} ({issue.status.replace('_', ' ')})"
 
 
-class AccountIssueDialog(ActionDialog):
+class AccountIssueDialog(ActionDialog[AccountIssueRequest]):
     """Create an account-level issue with pros linked, or (on an account issue) link more pros."""
 
     def __init__(self, detail: ItemDetail, parent: QWidget | None = None):
@@ -84,17 +85,17 @@ class AccountIssueDialog(ActionDialog):
         if code in ISSUE_TYPES:
             _select(self.cause, ISSUE_TYPES[code].default_root_cause)
 
-    def values(self) -> dict[str, Any]:
-        return {"issue_type": self.type.currentData(), "root_cause": self.cause.currentData(),
-                "pro_issue_ids": _checked(self.pros)}  # fmt: skip
+    def value(self) -> AccountIssueRequest:
+        return AccountIssueRequest(str(self.type.currentData()), str(self.cause.currentData()),
+                                   tuple(int(i) for i in _checked(self.pros)))  # fmt: skip
 
-    def set_values(self, values: dict[str, Any]) -> None:
-        _select(self.type, values["issue_type"])
-        _select(self.cause, values["root_cause"])
-        _set_checked(self.pros, values["pro_issue_ids"])
+    def set_value(self, value: AccountIssueRequest) -> None:
+        _select(self.type, value.issue_type)
+        _select(self.cause, value.root_cause)
+        _set_checked(self.pros, list(value.pro_issue_ids))
 
 
-class ProposalsDialog(ActionDialog):
+class ProposalsDialog(ActionDialog[tuple[PromotionProposal, ...]]):
     """The promotion proposals for the collector's accounts; accept the checked ones."""
 
     def __init__(self, proposals: list[PromotionProposal], parent: QWidget | None = None):
@@ -115,9 +116,8 @@ class ProposalsDialog(ActionDialog):
         self.ok_button.setEnabled(bool(proposals))
         self.finish()
 
-    def values(self) -> dict[str, Any]:
-        return {"chosen": [self.proposals[n] for n in _checked(self.list)]}
+    def value(self) -> tuple[PromotionProposal, ...]:
+        return tuple(self.proposals[n] for n in _checked(self.list))
 
-    def set_values(self, values: dict[str, Any]) -> None:
-        chosen = values["chosen"]
-        _set_checked(self.list, [n for n, p in enumerate(self.proposals) if p in chosen])
+    def set_value(self, value: tuple[PromotionProposal, ...]) -> None:
+        _set_checked(self.list, [n for n, p in enumerate(self.proposals) if p in value])

@@ -1,15 +1,16 @@
 """Dialogs for the item actions: log a contact, promise, route, root cause, resolve, reopen,
 record a department's answer.
 
-Each dialog takes what it shows as arguments (no database access), and offers `values()` (the
-keyword arguments of its service call) and `set_values()` (to reopen it with what the user typed
-after an error or a conflict, so nothing is lost).
+Each dialog takes what it shows as arguments (no database access), and offers `value()` (a
+typed value: the input of its service call, services.item_inputs) and `set_value()` (to reopen
+it with what the user typed after an error or a conflict, so nothing is lost).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -30,10 +31,20 @@ from arbench.domain.catalogue import (
     ISSUE_TYPES,
     RESOLUTION_CODES,
     Department,
+    IssueStatus,
     Level,
     root_causes_for,
 )
 from arbench.services.item_detail import ItemDetail
+from arbench.services.item_inputs import (
+    ContactLog,
+    DepartmentAnswer,
+    PromiseToPay,
+    Resolution,
+    RouteRequest,
+)
+
+V = TypeVar("V")
 
 OUTCOMES = (
     "Spoke to AP", "Left voicemail", "No answer", "AP asked for POD copy",
@@ -69,8 +80,8 @@ def item_title(detail: ItemDetail) -> str:
     return f"{what} — {detail.type_name} — {detail.account.name}"
 
 
-class ActionDialog(QDialog):
-    """A form with OK/Cancel; the OK button carries the action's name."""
+class ActionDialog(QDialog, Generic[V]):
+    """A form with OK/Cancel; the OK button carries the action's name; `value()` is a V."""
 
     def __init__(self, title: str, detail: ItemDetail | None, ok_text: str, parent: QWidget | None):
         super().__init__(parent)
@@ -92,14 +103,14 @@ class ActionDialog(QDialog):
     def finish(self) -> None:
         self.form.addRow(self.buttons)
 
-    def values(self) -> dict[str, Any]:
+    def value(self) -> V:
         raise NotImplementedError
 
-    def set_values(self, values: dict[str, Any]) -> None:
+    def set_value(self, value: V) -> None:
         raise NotImplementedError
 
 
-class ContactDialog(ActionDialog):
+class ContactDialog(ActionDialog[ContactLog]):
     """Log a call, email or note: contact, outcome, what was said, next follow-up."""
 
     def __init__(
@@ -128,26 +139,26 @@ class ContactDialog(ActionDialog):
             self.form.addRow(label, widget)
         self.finish()
 
-    def values(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind.currentData(),
-            "contact": self.contact.currentText().strip() or None,
-            "outcome": self.outcome.currentText().strip() or None,
-            "text": self.text.toPlainText().strip(),
-            "follow_up": _pydate(self.follow_up) if self.set_follow_up.isChecked() else None,
-        }
+    def value(self) -> ContactLog:
+        return ContactLog(
+            kind=str(self.kind.currentData()),
+            contact=self.contact.currentText().strip() or None,
+            outcome=self.outcome.currentText().strip() or None,
+            text=self.text.toPlainText().strip(),
+            follow_up=_pydate(self.follow_up) if self.set_follow_up.isChecked() else None,
+        )
 
-    def set_values(self, values: dict[str, Any]) -> None:
-        _select(self.kind, values["kind"])
-        self.contact.setEditText(values.get("contact") or "")
-        self.outcome.setEditText(values.get("outcome") or "")
-        self.text.setPlainText(values.get("text") or "")
-        self.set_follow_up.setChecked(values.get("follow_up") is not None)
-        if values.get("follow_up"):
-            self.follow_up.setDate(_qdate(values["follow_up"]))
+    def set_value(self, value: ContactLog) -> None:
+        _select(self.kind, value.kind)
+        self.contact.setEditText(value.contact or "")
+        self.outcome.setEditText(value.outcome or "")
+        self.text.setPlainText(value.text)
+        self.set_follow_up.setChecked(value.follow_up is not None)
+        if value.follow_up is not None:
+            self.follow_up.setDate(_qdate(value.follow_up))
 
 
-class PromiseDialog(ActionDialog):
+class PromiseDialog(ActionDialog[PromiseToPay]):
     """Promise to pay: amount (at most the open balance) and date; follow-up the day after."""
 
     def __init__(self, detail: ItemDetail, on: date, balance: str, parent: QWidget | None = None):
@@ -162,15 +173,15 @@ class PromiseDialog(ActionDialog):
                                 "or broken automatically.</i>"))  # fmt: skip
         self.finish()
 
-    def values(self) -> dict[str, Any]:
-        return {"amount": self.amount.text().strip(), "due_on": _pydate(self.due_on)}
+    def value(self) -> PromiseToPay:
+        return PromiseToPay(self.amount.text().strip(), _pydate(self.due_on))
 
-    def set_values(self, values: dict[str, Any]) -> None:
-        self.amount.setText(str(values["amount"]))
-        self.due_on.setDate(_qdate(values["due_on"]))
+    def set_value(self, value: PromiseToPay) -> None:
+        self.amount.setText(str(value.amount))
+        self.due_on.setDate(_qdate(value.due_on))
 
 
-class RouteDialog(ActionDialog):
+class RouteDialog(ActionDialog[RouteRequest]):
     """Route to a department with a request, the person there and a due date."""
 
     def __init__(self, detail: ItemDetail, on: date, parent: QWidget | None = None):
@@ -192,19 +203,19 @@ class RouteDialog(ActionDialog):
             self.form.addRow(label, widget)
         self.finish()
 
-    def values(self) -> dict[str, Any]:
-        return {
-            "department": self.department.currentData(),
-            "request": self.request.toPlainText().strip(),
-            "owner": self.owner.text().strip() or None,
-            "due_on": _pydate(self.due_on),
-        }
+    def value(self) -> RouteRequest:
+        return RouteRequest(
+            department=str(self.department.currentData()),
+            request=self.request.toPlainText().strip(),
+            owner=self.owner.text().strip() or None,
+            due_on=_pydate(self.due_on),
+        )
 
-    def set_values(self, values: dict[str, Any]) -> None:
-        _select(self.department, values["department"])
-        self.request.setPlainText(values["request"])
-        self.owner.setText(values.get("owner") or "")
-        self.due_on.setDate(_qdate(values["due_on"]))
+    def set_value(self, value: RouteRequest) -> None:
+        _select(self.department, value.department)
+        self.request.setPlainText(value.request)
+        self.owner.setText(value.owner or "")
+        self.due_on.setDate(_qdate(value.due_on))
 
 
 def cause_combo(level: str, current: str | None) -> QComboBox:
@@ -218,7 +229,9 @@ def cause_combo(level: str, current: str | None) -> QComboBox:
     return combo
 
 
-class RootCauseDialog(ActionDialog):
+class RootCauseDialog(ActionDialog[str]):
+    """Choose the root cause (its catalogue code is the value)."""
+
     def __init__(self, detail: ItemDetail, parent: QWidget | None = None):
         super().__init__("Set root cause", detail, "Set root cause", parent)
         default = (
@@ -228,14 +241,14 @@ class RootCauseDialog(ActionDialog):
         self.form.addRow("Root cause", self.cause)
         self.finish()
 
-    def values(self) -> dict[str, Any]:
-        return {"code": self.cause.currentData()}
+    def value(self) -> str:
+        return str(self.cause.currentData())
 
-    def set_values(self, values: dict[str, Any]) -> None:
-        _select(self.cause, values["code"])
+    def set_value(self, value: str) -> None:
+        _select(self.cause, value)
 
 
-class ResolveDialog(ActionDialog):
+class ResolveDialog(ActionDialog[Resolution]):
     """Resolution code, root cause fixed yes/no, the cause, and the linked pros of an account issue."""
 
     def __init__(self, detail: ItemDetail, supervisor: bool, parent: QWidget | None = None):
@@ -254,7 +267,7 @@ class ResolveDialog(ActionDialog):
         self.form.addRow("Resolution", self.code)
         self.form.addRow("Root cause", self.cause)
         self.form.addRow("Root cause fixed?", self.fixed)
-        open_linked = [p for p in detail.linked_pros if p.status != "resolved"]
+        open_linked = [p for p in detail.linked_pros if p.status != IssueStatus.RESOLVED]
         self.with_linked = QCheckBox(
             f"Also resolve its {len(open_linked)} linked open pro issue(s)"
         )
@@ -267,24 +280,32 @@ class ResolveDialog(ActionDialog):
             self.form.addRow("Override reason", self.override)
         self.finish()
 
-    def values(self) -> dict[str, Any]:
-        return {
-            "code": self.code.currentData(),
-            "root_cause": self.cause.currentData(),
-            "root_cause_fixed": bool(self.fixed.currentData()),
-            "with_linked": self.with_linked.isVisible() and self.with_linked.isChecked(),
-            "override_reason": self.override.text().strip() or None,
-        }
+    def value(self) -> Resolution:
+        return Resolution(
+            code=str(self.code.currentData()),
+            root_cause=str(self.cause.currentData()),
+            root_cause_fixed=bool(self.fixed.currentData()),
+            with_linked=self.with_linked.isVisible() and self.with_linked.isChecked(),
+            override_reason=self.override.text().strip() or None,
+        )
 
-    def set_values(self, values: dict[str, Any]) -> None:
-        _select(self.code, values["code"])
-        _select(self.cause, values["root_cause"])
-        _select(self.fixed, values["root_cause_fixed"])
-        self.with_linked.setChecked(values["with_linked"])
-        self.override.setText(values.get("override_reason") or "")
+    def set_value(self, value: Resolution) -> None:
+        _select(self.code, value.code)
+        _select(self.cause, value.root_cause)
+        _select(self.fixed, value.root_cause_fixed)
+        self.with_linked.setChecked(value.with_linked)
+        self.override.setText(value.override_reason or "")
 
 
-class ReopenDialog(ActionDialog):
+@dataclass(frozen=True)
+class ReopenRequest:
+    """Which item to reopen (empty: the one shown; else a PRO number or #id) and why."""
+
+    which: str
+    reason: str
+
+
+class ReopenDialog(ActionDialog[ReopenRequest]):
     """Reopen a resolved item (the selected one, or one found by PRO number or #id)."""
 
     def __init__(self, detail: ItemDetail | None, parent: QWidget | None = None):
@@ -300,15 +321,15 @@ class ReopenDialog(ActionDialog):
                                 "recurrence window counts as a recurrence.</i>"))  # fmt: skip
         self.finish()
 
-    def values(self) -> dict[str, Any]:
-        return {"which": self.which.text().strip(), "reason": self.reason.text().strip()}
+    def value(self) -> ReopenRequest:
+        return ReopenRequest(self.which.text().strip(), self.reason.text().strip())
 
-    def set_values(self, values: dict[str, Any]) -> None:
-        self.which.setText(values.get("which") or "")
-        self.reason.setText(values.get("reason") or "")
+    def set_value(self, value: ReopenRequest) -> None:
+        self.which.setText(value.which)
+        self.reason.setText(value.reason)
 
 
-class AnswerDialog(ActionDialog):
+class AnswerDialog(ActionDialog[DepartmentAnswer]):
     """Record a department's answer to one of the item's open requests."""
 
     def __init__(
@@ -327,12 +348,9 @@ class AnswerDialog(ActionDialog):
         self.form.addRow("Answer", self.answer)
         self.finish()
 
-    def values(self) -> dict[str, Any]:
-        return {
-            "request_id": self.request.currentData(),
-            "answer": self.answer.toPlainText().strip(),
-        }
+    def value(self) -> DepartmentAnswer:
+        return DepartmentAnswer(int(self.request.currentData()), self.answer.toPlainText().strip())
 
-    def set_values(self, values: dict[str, Any]) -> None:
-        _select(self.request, values["request_id"])
-        self.answer.setPlainText(values["answer"])
+    def set_value(self, value: DepartmentAnswer) -> None:
+        _select(self.request, value.request_id)
+        self.answer.setPlainText(value.answer)

@@ -1,46 +1,51 @@
 """The Item menu's actions and the item panel's buttons: log, promise, route, root cause,
 resolve, reopen, account-level issues and promotion proposals.
 
-Each action opens its dialog (window-modal, `open()`), calls one service with the version the
-panel shows, then updates just the rows it changed (`update_item` / `remove_item`) and redraws
-the panel: no full reload. A `Conflict` shows what the other person changed and offers
-"Reload and reapply", which reopens the dialog with what the user typed; any other error is
-shown in a message box and the dialog comes back with the user's values.
-
-Services run on the GUI thread here: each is one short transaction on one item.
+Each action opens its dialog (window-modal, `open()`); the dialog gives a typed value
+(services.item_inputs) and the action hands one `Write` to the operation runner: the service
+call runs off the GUI thread with the version the panel shows, and its `Changes` record is
+applied by the worklist controller (rows in every list, counts, status line, the panel). A
+`Conflict` offers "Reload and reapply" (the item is read again, then the dialog reopens with
+what the user typed); any other error is shown and the dialog comes back with the values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QToolButton
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QToolButton
 
+from arbench.domain.catalogue import IssueStatus, Level
+from arbench.services import changes as change_service
+from arbench.services import item_detail as detail_service
 from arbench.services import items as service
-from arbench.services.base import Conflict, ServiceError
+from arbench.services.base import InvalidInput
 from arbench.services.item_detail import ItemDetail
-from arbench.services.resolution import ResolveResult
-from arbench.services.worklist import WorkItem
+from arbench.services.item_inputs import AccountIssueRequest, DepartmentAnswer
+from arbench.services.op_changes import Changes
+from arbench.services.promotion import PromotionProposal
 from arbench.ui.account_dialogs import AccountIssueDialog, ProposalsDialog
+from arbench.ui.action_bar import make_action
 from arbench.ui.action_dialogs import (
     ActionDialog,
     AnswerDialog,
     ContactDialog,
     PromiseDialog,
     ReopenDialog,
+    ReopenRequest,
     ResolveDialog,
     RootCauseDialog,
     RouteDialog,
 )
+from arbench.ui.context import Section, WindowContext
+from arbench.ui.operations import Write
 
-if TYPE_CHECKING:
-    from arbench.ui.main_window import MainWindow
-
-Factory = Callable[[ItemDetail | None], ActionDialog]
-Call = Callable[[ItemDetail | None, dict[str, Any]], Any]
+V = TypeVar("V")
 
 # name, menu text, shortcut, tooltip, button text (None: menu only)
 ACTIONS = (
@@ -54,273 +59,187 @@ ACTIONS = (
     ("reopen", "Re&open…", None, "Reopen a resolved item (counted as a reopen)", None),
     ("account", "Create/link &account-level issue…", None, "Open an account-level issue and link pro issues to it", "Account issue"),
     ("proposals", "Pro&motion proposals…", None, "Pro issues on one account sharing a root cause: propose the account-level issue", None),
-    ("email", "E&mail…", None, "Email the customer from a template", "Email…"),
 )  # fmt: skip
+NOT_ON_ITEM = {"open", "reopen", "proposals"}  # work without an item shown (or on any item)
+
+
+@dataclass(frozen=True)
+class Action(Generic[V]):
+    """One item action: its label, the dialog that asks for its value, and the service call."""
+
+    label: str  # for the status bar: "Logging the call"
+    dialog: Callable[[ItemDetail | None], ActionDialog[V]]
+    call: Callable[[ItemDetail | None, V], Changes]  # runs off the GUI thread
+    needs_item: bool = True
 
 
 class ItemActions(QObject):
-    """Owns the item actions of one main window; `dialog` and `message` are what is open now."""
+    """The item actions of one main window; `dialog` is the dialog open now."""
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
-        self.w = window
-        self.dialog: ActionDialog | None = None
-        self.message: QMessageBox | None = None
-        self.actions: dict[str, QAction] = {}
-        self.buttons: dict[str, QToolButton] = {}
-        slots = {
-            "open": self.open_current, "log": self.log_contact, "promise": self.promise, "route": self.route,
-            "answer": self.answer, "cause": self.root_cause, "resolve": self.resolve, "reopen": self.reopen,
-            "account": self.account_issue, "proposals": self.proposals,
+    def __init__(self, ctx: WindowContext):
+        super().__init__(ctx.window)
+        self.ctx = ctx
+        self.dialog: ActionDialog[Any] | None = None
+        slots: dict[str, Callable[[], None]] = {
+            "open": self.open_current, "log": self.log_contact, "promise": self.promise,
+            "route": self.route, "answer": self.answer, "cause": self.root_cause,
+            "resolve": self.resolve, "reopen": self.reopen, "account": self.account_issue,
+            "proposals": self.proposals,
         }  # fmt: skip
-        window.item_menu.addSeparator()
+        bar = ctx.panel.action_bar
         for name, text, shortcut, tip, button in ACTIONS:
-            action = self._action(text, shortcut, tip)
-            if name in slots:
-                action.triggered.connect(slots[name])
-            window.item_menu.addAction(action)
-            self.actions[name] = action
-            if button:
-                self._button(name, button, action)
-        self.actions["email"].setEnabled(False)  # enabled by the email feature when it connects
-        window.panel.actions_layout.addStretch(1)
+            action = make_action(ctx.window, text, shortcut, tip, slots[name])
+            bar.add(name, action, button, needs_item=name not in NOT_ON_ITEM,
+                    writes=name != "open")  # fmt: skip
+            ctx.menus.add(Section.ITEM_ACTIONS, action)
 
-    def _action(self, text: str, shortcut: str | None, tip: str) -> QAction:
-        action = QAction(text, self.w)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            tip = (
-                f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
-            )
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        return action
-
-    def _button(self, name: str, text: str, action: QAction) -> None:
-        button = QToolButton(self.w.panel)
-        button.setDefaultAction(action)
-        button.setText(text)
-        button.setObjectName(f"action_{name}")
-        self.w.panel.actions_layout.addWidget(button)
-        self.buttons[name] = button
-
-    # ----- the actions ---------------------------------------------------------------------------
     @property
-    def _ctx(self) -> tuple[Any, Any, Any]:
-        return self.w.db, self.w.actor, self.w.on
+    def actions(self) -> dict[str, QAction]:
+        """Every item action by name (the email action too, once the Script tab added it)."""
+        return self.ctx.panel.action_bar.named
 
+    @property
+    def buttons(self) -> dict[str, QToolButton]:
+        return self.ctx.panel.action_bar.buttons
+
+    # ----- the actions ---------------------------------------------------------------------
     def open_current(self) -> None:
-        item = self.w.current_view().current_item()
-        if item is not None:
-            self.w.open_item(item)
-            self.w.panel.tabs.setFocus()
+        if self.ctx.worklists.current_item() is not None:
+            self.ctx.panel.tabs.setFocus()
 
     def log_contact(self) -> None:
-        db, actor, on = self._ctx
-        self._run(lambda d: ContactDialog(_need(d), on, parent=self.w),
-                  lambda d, v: service.log_contact(db, actor, _need(d).id, _need(d).version, on=on, **v))  # fmt: skip
+        db, actor, on, w = self.ctx.db, self.ctx.actor, self.ctx.on, self.ctx.window
+        self._run(Action("Logging the contact", lambda d: ContactDialog(_need(d), on, parent=w),
+                         lambda d, v: service.log_contact(db, actor, _need(d).id, _need(d).version, v, on=on)))  # fmt: skip
 
     def promise(self) -> None:
-        db, actor, on = self._ctx
-        self._run(lambda d: PromiseDialog(_need(d), on, _balance(_need(d)), parent=self.w),
-                  lambda d, v: service.record_promise(db, actor, _need(d).id, _need(d).version, on=on, **v))  # fmt: skip
+        db, actor, on, w = self.ctx.db, self.ctx.actor, self.ctx.on, self.ctx.window
+        self._run(Action("Recording the promise",
+                         lambda d: PromiseDialog(_need(d), on, _balance(_need(d)), parent=w),
+                         lambda d, v: service.record_promise(db, actor, _need(d).id, _need(d).version, v, on=on)))  # fmt: skip
 
     def route(self) -> None:
-        db, actor, on = self._ctx
-        self._run(lambda d: RouteDialog(_need(d), on, parent=self.w),
-                  lambda d, v: service.route(db, actor, _need(d).id, _need(d).version, on=on, **v))  # fmt: skip
+        db, actor, on, w = self.ctx.db, self.ctx.actor, self.ctx.on, self.ctx.window
+        self._run(Action("Routing the item", lambda d: RouteDialog(_need(d), on, parent=w),
+                         lambda d, v: service.route(db, actor, _need(d).id, _need(d).version, v, on=on)))  # fmt: skip
 
     def answer(self) -> None:
-        db, actor, on = self._ctx
-        detail = self.w.panel.detail
-        requests = service.open_requests(db, detail.id) if detail else []
-        if detail is not None and not requests:
-            self._show_error("This item has no open department request.")
+        detail = self.ctx.panel.detail
+        if detail is None:
+            self.ctx.show_message("Select an item first", 4000)
             return
-        self._run(lambda d: AnswerDialog(_need(d), requests, parent=self.w),
-                  lambda d, v: service.answer_request(db, actor, v["request_id"], answer=v["answer"], on=on))  # fmt: skip
+        db = self.ctx.db
+        self.ctx.runner.read(lambda: service.open_requests(db, detail.id),
+                             lambda requests: self._answer(requests))  # fmt: skip
+
+    def _answer(self, requests: list[tuple[int, str, str, date]]) -> None:
+        if not requests:
+            self.ctx.runner.show_error(InvalidInput("This item has no open department request."))
+            return
+        db, actor, on, w = self.ctx.db, self.ctx.actor, self.ctx.on, self.ctx.window
+
+        def call(_d: ItemDetail | None, v: DepartmentAnswer) -> Changes:
+            return service.answer_request(db, actor, v.request_id, answer=v.answer, on=on)
+
+        self._run(Action("Recording the answer",
+                         lambda d: AnswerDialog(_need(d), requests, parent=w), call))  # fmt: skip
 
     def root_cause(self) -> None:
-        db, actor, on = self._ctx
-        self._run(lambda d: RootCauseDialog(_need(d), parent=self.w),
-                  lambda d, v: service.set_root_cause(db, actor, _need(d).id, _need(d).version, on=on, **v))  # fmt: skip
+        db, actor, on, w = self.ctx.db, self.ctx.actor, self.ctx.on, self.ctx.window
+        self._run(Action("Setting the root cause", lambda d: RootCauseDialog(_need(d), parent=w),
+                         lambda d, v: service.set_root_cause(db, actor, _need(d).id, _need(d).version, code=v, on=on)))  # fmt: skip
 
     def resolve(self) -> None:
-        db, actor, on = self._ctx
-        self._run(lambda d: ResolveDialog(_need(d), actor.is_supervisor, parent=self.w),
-                  lambda d, v: service.resolve(db, actor, _need(d).id, _need(d).version, on=on, **v))  # fmt: skip
+        db, actor, on, w = self.ctx.db, self.ctx.actor, self.ctx.on, self.ctx.window
+        self._run(Action("Resolving the item",
+                         lambda d: ResolveDialog(_need(d), actor.is_supervisor, parent=w),
+                         lambda d, v: service.resolve(db, actor, _need(d).id, _need(d).version, v, on=on)))  # fmt: skip
 
     def reopen(self) -> None:
-        db, actor, on = self._ctx
+        db, actor, on, w = self.ctx.db, self.ctx.actor, self.ctx.on, self.ctx.window
 
-        def call(d: ItemDetail | None, v: dict[str, Any]) -> Any:
-            chosen = d if d is not None and d.status == "resolved" else None
-            issue_id = chosen.id if chosen else service.find_issue(db, v["which"])
+        def call(d: ItemDetail | None, v: ReopenRequest) -> Changes:
+            chosen = d if d is not None and d.status == IssueStatus.RESOLVED else None
+            issue_id = chosen.id if chosen else service.find_issue(db, v.which)
             version = chosen.version if chosen else None
-            return service.reopen(db, actor, issue_id, version, reason=v["reason"], on=on)
+            return service.reopen(db, actor, issue_id, version, reason=v.reason, on=on)
 
-        detail = self.w.panel.detail
-        shown = detail if detail is not None and detail.status == "resolved" else None
-        self._run(lambda d: ReopenDialog(shown, parent=self.w), call, need_item=False)
+        def dialog(d: ItemDetail | None) -> ReopenDialog:
+            return ReopenDialog(d if d is not None and d.status == IssueStatus.RESOLVED else None,
+                                parent=w)  # fmt: skip
+
+        self._run(Action("Reopening the item", dialog, call, needs_item=False))
 
     def account_issue(self) -> None:
-        db, actor, on = self._ctx
+        db, actor, on, w = self.ctx.db, self.ctx.actor, self.ctx.on, self.ctx.window
 
-        def call(d: ItemDetail | None, v: dict[str, Any]) -> Any:
+        def call(d: ItemDetail | None, v: AccountIssueRequest) -> Changes:
             d = _need(d)
-            if d.level == "account":
-                return service.link_pro_issues(
-                    db, actor, d.id, d.version, v["pro_issue_ids"], on=on
-                )
-            return service.create_account_issue(db, actor, d.account.id, v["issue_type"], v["root_cause"],
-                                                v["pro_issue_ids"], on=on)  # fmt: skip
+            if d.level == Level.ACCOUNT:
+                return service.link_pro_issues(db, actor, d.id, d.version, v.pro_issue_ids, on=on)
+            return service.create_account_issue(db, actor, d.account.id, v.issue_type,
+                                                v.root_cause, v.pro_issue_ids, on=on)  # fmt: skip
 
-        self._run(lambda d: AccountIssueDialog(_need(d), parent=self.w), call)
+        self._run(Action("Saving the account-level issue",
+                         lambda d: AccountIssueDialog(_need(d), parent=w), call))  # fmt: skip
 
     def proposals(self) -> None:
-        db, actor, on = self._ctx
-        try:
-            found = service.promotion_proposals(db, login=actor.login, on=on)
-        except ServiceError as exc:
-            self._show_error(str(exc))
+        db, login, on = self.ctx.db, self.ctx.actor.login, self.ctx.on
+        self.ctx.runner.read(lambda: service.promotion_proposals(db, login=login, on=on),
+                             self._proposals)  # fmt: skip
+
+    def _proposals(self, found: list[PromotionProposal]) -> None:
+        db, actor, on, w = self.ctx.db, self.ctx.actor, self.ctx.on, self.ctx.window
+
+        def call(_d: ItemDetail | None, chosen: tuple[PromotionProposal, ...]) -> Changes:
+            done = Changes()
+            for proposal in chosen:
+                done = done.merge(service.accept_proposal(db, actor, proposal, on=on))
+            return done
+
+        self._run(Action("Accepting the proposals", lambda _d: ProposalsDialog(found, parent=w),
+                         call, needs_item=False))  # fmt: skip
+
+    # ----- running an action -----------------------------------------------------------------
+    def _run(self, action: Action[V], value: V | None = None) -> None:
+        detail = self.ctx.panel.detail
+        if action.needs_item and detail is None:
+            self.ctx.show_message("Select an item first", 4000)
             return
-
-        def call(_d: ItemDetail | None, v: dict[str, Any]) -> Any:
-            return [service.accept_proposal(db, actor, p, on=on) for p in v["chosen"]]
-
-        self._run(lambda d: ProposalsDialog(found, parent=self.w), call, need_item=False)
-
-    # ----- running an action -----------------------------------------------------------------------
-    def _run(
-        self,
-        factory: Factory,
-        call: Call,
-        values: dict[str, Any] | None = None,
-        need_item: bool = True,
-    ) -> None:
-        detail = self.w.panel.detail
-        if need_item and detail is None:
-            self.w.statusBar().showMessage("Select an item first", 4000)
-            return
-        dialog = factory(detail)
-        if values is not None:
-            dialog.set_values(values)
-        dialog.accepted.connect(lambda: self._submit(factory, call, dialog.values(), need_item))
+        dialog = action.dialog(detail)
+        if value is not None:
+            dialog.set_value(value)
+        dialog.accepted.connect(lambda: self._submit(action, detail, dialog.value()))
         self.dialog = dialog
         dialog.open()
 
-    def _submit(
-        self, factory: Factory, call: Call, values: dict[str, Any], need_item: bool
-    ) -> None:
+    def _submit(self, action: Action[V], detail: ItemDetail | None, value: V) -> None:
         self.dialog = None
-        detail = self.w.panel.detail
-        try:
-            result = call(detail, values)
-        except Conflict as exc:
-            self._show_conflict(
-                exc, lambda: self._reload_and_reapply(factory, call, values, need_item)
+        self.ctx.runner.write(Write(
+            action.label, lambda: action.call(detail, value),
+            retry=lambda: self._run(action, value),
+            reload_and_retry=lambda: self._reload_and_reapply(action, detail, value),
+        ))  # fmt: skip
+
+    def _reload_and_reapply(self, action: Action[V], detail: ItemDetail | None, value: V) -> None:
+        """Read the item again (rows and panel), then reopen the dialog with the user's value."""
+        if detail is None:
+            self._run(action, value)
+            return
+        db, on, item_id = self.ctx.db, self.ctx.on, detail.id
+
+        def fresh() -> tuple[Changes, ItemDetail]:
+            return change_service.changes_of(db, [item_id], on), detail_service.item_detail(
+                db, item_id
             )
-            return
-        except ServiceError as exc:
-            self._show_error(str(exc), lambda: self._run(factory, call, values, need_item))
-            return
-        self._apply(detail.id if detail else None, result)
 
-    def _reload_and_reapply(
-        self, factory: Factory, call: Call, values: dict[str, Any], need_item: bool
-    ) -> None:
-        detail = self.w.panel.detail
-        if detail is not None:
-            fresh = service.work_items(self.w.db, [detail.id], self.w.on)
-            self._apply(detail.id, fresh[0] if fresh else None, select_next=False)
-        self._run(factory, call, values, need_item)
+        def reapply(result: tuple[Changes, ItemDetail]) -> None:
+            changes, again = result
+            self.ctx.controller.apply(changes)
+            self.ctx.panel.show_detail(again, self.ctx.panel.reason)
+            self._run(action, value)
 
-    def _show_conflict(self, exc: Conflict, reapply: Callable[[], None]) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Someone else changed this item", str(exc),
-                          QMessageBox.StandardButton.Cancel, self.w)  # fmt: skip
-        if exc.changes:
-            box.setInformativeText("\n".join(f"{field}: {theirs} (theirs) — {yours} (yours)"
-                                             for field, (theirs, yours) in exc.changes.items()))  # fmt: skip
-        reload_button = box.addButton("Reload and reapply", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(reload_button)
-        box.finished.connect(lambda _: reapply() if box.clickedButton() is reload_button else None)
-        self.message = box
-        box.open()
-
-    def _show_error(self, text: str, then: Callable[[], None] | None = None) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, "arbench", text, QMessageBox.StandardButton.Ok, self.w
-        )
-        if then is not None:
-            box.finished.connect(lambda _: then())
-        self.message = box
-        box.open()
-
-    # ----- showing the result ----------------------------------------------------------------------
-    def _apply(self, issue_id: int | None, result: Any, select_next: bool = True) -> None:
-        """Update the rows the action changed and redraw the panel."""
-        touched: list[int] = []
-        if isinstance(result, ResolveResult):
-            touched = result.linked_resolved + result.linked_pending
-            self._put(result.issue_id, result.item)
-            if result.linked_open:
-                self.w.statusBar().showMessage(
-                    f"{len(result.linked_open)} linked pro issue(s) are still open", 8000
-                )
-        elif isinstance(result, list):  # accepted proposals: new account issues
-            for item in result:
-                if item is not None:
-                    self._put(item.id, item)
-                    touched += self._linked_of(item.id)
-        elif isinstance(result, WorkItem):
-            self._put(result.id, result)
-            touched = self._linked_of(result.id) if result.level == "account" else []
-        elif issue_id is not None:
-            self._put(issue_id, None)
-        for item in service.work_items(self.w.db, touched, self.w.on):
-            self._put(item.id, item)
-        for gone in set(touched) - {
-            i.id for i in service.work_items(self.w.db, touched, self.w.on)
-        }:
-            self._put(gone, None)
-        self._redraw(issue_id)
-
-    def _linked_of(self, account_issue_id: int) -> list[int]:
-        from arbench.services.item_detail import item_detail
-
-        return [p.id for p in item_detail(self.w.db, account_issue_id).linked_pros]
-
-    def _put(self, issue_id: int, item: WorkItem | None) -> None:
-        """Replace, add or remove one row in the pro or account list."""
-        views = (self.w.pro_view, self.w.account_view)
-        listed = any(v.model.row_of(issue_id) is not None for v in views)
-        if item is not None and not listed and not self._mine(issue_id):
-            item = None  # someone else's item (opened from a whole-book search): not our list
-        for view in views:
-            model = view.model
-            if item is None:
-                model.remove_item(issue_id)
-            elif model.row_of(issue_id) is not None:
-                model.update_item(item)  # moves to where it now ranks (default order)
-            elif (item.level == "pro") == (view is self.w.pro_view):
-                model.add_item(item)
-        self.w.items = [i for i in self.w.items if i.id != issue_id] + ([item] if item else [])
-        self.w.tabs.setTabText(0, f"Pro-level ({self.w.pro_view.model.rowCount():,})")
-        self.w.tabs.setTabText(1, f"Account-level ({self.w.account_view.model.rowCount():,})")
-
-    def _mine(self, issue_id: int) -> bool:
-        from arbench.services.search import owner_logins
-
-        return owner_logins(self.w.db, [issue_id]).get(issue_id) == self.w.actor.login
-
-    def _redraw(self, issue_id: int | None) -> None:
-        current = self.w.current_view().current_item()
-        if issue_id is not None and current is not None and current.id == issue_id:
-            self.w.open_item_by_id(issue_id)
-        elif current is not None:
-            self.w.open_item(current)
-        elif issue_id is not None:
-            self.w.open_item_by_id(issue_id)
+        self.ctx.runner.read(fresh, reapply)
 
 
 def _need(detail: ItemDetail | None) -> ItemDetail:
@@ -334,7 +253,6 @@ def _balance(detail: ItemDetail) -> str:
     return f"{detail.amount or 0:.2f}"
 
 
-def install(window: MainWindow) -> None:
-    """Add the item actions to the window's Item menu and item panel."""
-    window.item_actions = ItemActions(window)  # type: ignore[attr-defined]
-    window.email_action = window.item_actions.actions["email"]  # type: ignore[attr-defined]
+def install(ctx: WindowContext) -> ItemActions:
+    """Add the item actions to the Item menu and the item panel's action bar."""
+    return ItemActions(ctx)

@@ -1,4 +1,5 @@
-"""Starting the GUI: open the database, offer the demo book when it is empty, pick the user."""
+"""Starting the GUI: open the database; on an empty one, start the team's own book (then the
+import dialog) or load the demo book; pick the user."""
 
 from __future__ import annotations
 
@@ -8,14 +9,32 @@ import sys
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from arbench import paths
+from arbench.services import database as book
 from arbench.services import users as user_service
-from arbench.services.base import ServiceError, actor_for
+from arbench.services.base import ServiceError
 from arbench.services.content import ensure_loaded, load_shipped
 from arbench.services.demo import create_demo
-from arbench.store.db import Database, DatabaseError, open_database, resolve_url
+from arbench.services.identity import connected_login, sign_in
+from arbench.store.db import Database
+from arbench.ui import theme
 from arbench.ui.main_window import MainWindow
 from arbench.ui.settings import UserSettings
 from arbench.ui.user_picker import UserPicker
+
+
+def display_problem() -> str | None:
+    """Why no window can open here (Linux with no display and no QT_QPA_PLATFORM), or None.
+
+    Without a display Qt aborts the process with a page of plugin messages; this says it in one.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset): start arbench "
+        "on a desktop or under `xvfb-run -a`, or use a sub-command (see `arbench --help`)"
+    )
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -23,6 +42,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName("arbench")
     app.setOrganizationName("arbench")
+    theme.apply_scheme(app)  # dark when asked (ARBENCH_THEME) or when the platform is dark
     icon = paths.resources_dir() / "icons" / "arbench.svg"
     if icon.exists():
         from PySide6.QtGui import QIcon
@@ -31,15 +51,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def offer_demo(db: Database) -> bool:
-    """On an empty database, ask whether to load the demo book, and load it with progress."""
-    answer = QMessageBox.question(
-        None,
-        "arbench",
-        "This database is empty. Load the demo freight AR book (2,000 accounts, 40,000 pros)?",
-    )
-    if answer != QMessageBox.StandardButton.Yes:
-        return False
+def build_demo(db: Database) -> None:
+    """Build the demo book with a progress dialog."""
     dialog = QProgressDialog("Building the demo book…", "", 0, 100)
     dialog.setCancelButton(None)
     dialog.show()
@@ -51,24 +64,51 @@ def offer_demo(db: Database) -> bool:
     create_demo(db, progress=progress)
     load_shipped(db)
     dialog.close()
-    return True
+
+
+def first_run(db: Database) -> str | None:
+    """On an empty database: the user starts their own book (returns its supervisor's login)
+    or loads the demo book (returns ""); None when they close the dialog."""
+    from arbench.ui.first_run import DEMO_BOOK, FirstRunDialog
+
+    dialog = FirstRunDialog(db)
+    if not dialog.exec():
+        return None
+    if dialog.choice == DEMO_BOOK:
+        build_demo(db)
+        return ""
+    assert dialog.user is not None
+    return dialog.user.login
 
 
 def start_window(db: Database, login: str | None, settings: UserSettings) -> MainWindow | None:
     users = user_service.list_users(db, active_only=True)
-    if not users and not offer_demo(db):
-        return None
+    own_book = False
+    if not users:
+        started = first_run(db)
+        if started is None:
+            return None
+        own_book = bool(started)
+        login = started or login
+    identity = connected_login(db)
+    if login is None and identity.team and not identity.owner:
+        login = identity.name  # team mode: you are your database login, no question asked
     if login is None:
         picker = UserPicker(user_service.list_users(db, active_only=True), settings.last_user)
         if not picker.exec():
             return None
         login = picker.login
-    actor = actor_for(db, login)
+    actor = sign_in(db, login)
+    assert actor is not None
     ensure_loaded(db)  # databases made before the content existed get the shipped content
     settings.last_user = login
     window = MainWindow(db, actor, settings)
     window.show()
     window.reload()
+    if own_book:  # a new team's next step: its own register
+        from arbench.ui.data_actions import open_import
+
+        open_import(window.context)
     return window
 
 
@@ -76,10 +116,10 @@ def run_gui(db_url: str | None, login: str | None) -> int:
     app = make_app()
     from arbench.ui.connection_dialog import remembered_url
 
-    url = resolve_url(db_url or os.environ.get("ARBENCH_DB") or remembered_url())
+    url = book.full_url(db_url or os.environ.get("ARBENCH_DB") or remembered_url())
     try:
-        db = open_database(url, create=url.startswith("sqlite"))
-    except DatabaseError as exc:
+        db = book.open_book(url, create=url.startswith("sqlite"))
+    except ServiceError as exc:
         QMessageBox.critical(None, "arbench", str(exc))
         return 2
     try:

@@ -1,11 +1,11 @@
 """The supervisor's "Approvals and script progress" window (Tools menu, supervisors only):
 pending trainee resolutions and write-offs to approve or return, and every started script's
-progress by collector."""
+progress by collector. Reads and decisions run through the window's operation runner; a
+decision's change record reaches every open list (the item leaves or comes back)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -26,11 +25,14 @@ from PySide6.QtWidgets import (
 from arbench.services import approvals as approval_service
 from arbench.services import scripts as script_service
 from arbench.services.approvals import ApprovalInfo
-from arbench.services.base import Actor, ServiceError
+from arbench.services.base import Actor
+from arbench.services.op_changes import Changes
+from arbench.services.scripts import ScriptProgress
 from arbench.store.db import Database
-
-if TYPE_CHECKING:
-    from arbench.ui.main_window import MainWindow
+from arbench.ui import screen
+from arbench.ui.action_bar import make_action
+from arbench.ui.context import Section, WindowContext
+from arbench.ui.operations import OperationRunner, Write
 
 APPROVAL_COLUMNS = ("Requested", "By", "Kind", "PRO", "Customer", "Issue type", "Open amount",
                     "Resolution", "Root cause fixed")  # fmt: skip
@@ -62,20 +64,22 @@ def _row(cells: list[object]) -> list[QStandardItem]:
 
 class SupervisorDialog(QDialog):
     decided = Signal(int)  # issue id approved or returned
+    loaded = Signal()
 
-    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None):
+    def __init__(self, db: Database, actor: Actor, runner: OperationRunner,
+                 parent: QWidget | None = None):  # fmt: skip
         super().__init__(parent)
-        self.db, self.actor = db, actor
+        self.db, self.actor, self.runner = db, actor, runner
         self.pending: list[ApprovalInfo] = []
         self.setWindowTitle("Approvals and script progress")
-        self.resize(1100, 560)
+        screen.fit(self, 1100, 560)
         self.approvals, self.approval_model = _table(APPROVAL_COLUMNS)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Reason (required to return; optional to approve)")
         self.approve_button = QPushButton("Approve")
         self.reject_button = QPushButton("Return to collector")
         self.approve_button.clicked.connect(self.approve)
-        self.reject_button.clicked.connect(self.reject)
+        self.reject_button.clicked.connect(self.return_to_collector)
         actions = QHBoxLayout()
         actions.addWidget(self.reason, 1)
         actions.addWidget(self.approve_button)
@@ -95,7 +99,13 @@ class SupervisorDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.pending = approval_service.pending(self.db, self.actor)
+        """Read the pending approvals and the script progress (off the GUI thread)."""
+        db, actor = self.db, self.actor
+        self.runner.read(lambda: (approval_service.pending(db, actor), script_service.progress_for_team(db)),
+                         lambda found: self._show(*found), key="approvals")  # fmt: skip
+
+    def _show(self, pending: list[ApprovalInfo], progress: list[ScriptProgress]) -> None:
+        self.pending = pending
         self.approval_model.removeRows(0, self.approval_model.rowCount())
         for a in self.pending:
             fixed = {True: "yes", False: "no", None: ""}[a.root_cause_fixed]
@@ -108,7 +118,7 @@ class SupervisorDialog(QDialog):
         if self.pending:
             self.approvals.selectRow(0)
         self.progress_model.removeRows(0, self.progress_model.rowCount())
-        for p in script_service.progress_for_team(self.db):
+        for p in progress:
             last = f"{p.last_step_at:%Y-%m-%d %H:%M}" if p.last_step_at else ""
             self.progress_model.appendRow(_row([
                 p.owner, p.owner_role, f"#{p.issue_id}", p.pro, p.account_name, p.type_name,
@@ -116,50 +126,57 @@ class SupervisorDialog(QDialog):
             ]))  # fmt: skip
         for view in (self.approvals, self.progress):
             view.resizeColumnsToContents()
+        self.loaded.emit()
 
     def selected(self) -> ApprovalInfo | None:
         rows = self.approvals.selectionModel().selectedRows()
         return self.pending[rows[0].row()] if rows else None
 
     def approve(self) -> None:
-        self._decide(
-            lambda a: approval_service.approve(self.db, self.actor, a.id, self.reason.text())
-        )
+        db, actor = self.db, self.actor
+        self._decide(lambda a, reason: approval_service.approve(db, actor, a.id, reason))
 
-    def reject(self) -> None:
-        self._decide(
-            lambda a: approval_service.reject(self.db, self.actor, a.id, self.reason.text())
-        )
+    def return_to_collector(self) -> None:
+        """Reject with the reason (not QDialog.reject: Escape only closes the window)."""
+        db, actor = self.db, self.actor
+        self._decide(lambda a, reason: approval_service.reject(db, actor, a.id, reason))
 
-    def _decide(self, call: Callable[[ApprovalInfo], object]) -> None:
-        approval = self.selected()
+    def _decide(self, call: Callable[[ApprovalInfo, str], Changes]) -> None:
+        approval, reason = self.selected(), self.reason.text()
         if approval is None:
             return
-        try:
-            call(approval)
-        except ServiceError as exc:
-            QMessageBox.warning(self, "arbench", str(exc))
-            return
-        self.reason.clear()
-        self.refresh()
-        self.decided.emit(approval.issue_id)
+
+        def done(_changes: Changes) -> None:
+            self.reason.clear()
+            self.refresh()
+            self.decided.emit(approval.issue_id)
+
+        self.runner.write(
+            Write("Recording the decision", lambda: call(approval, reason), done=done)
+        )
 
 
-def install(window: MainWindow) -> None:
-    if not window.actor.is_supervisor:
-        return
+class ApprovalsFeature:
+    """Tools ▸ Approvals and script progress (supervisors)."""
 
-    def open_dialog() -> None:
-        dialog = getattr(window, "supervisor_dialog", None)
-        if dialog is None:
-            dialog = SupervisorDialog(window.db, window.actor, window)
-            dialog.decided.connect(lambda _id: window.reload())
-            window.supervisor_dialog = dialog  # type: ignore[attr-defined]
-        dialog.refresh()
-        dialog.show()
-        dialog.raise_()
+    def __init__(self, ctx: WindowContext):
+        self.ctx = ctx
+        self.dialog: SupervisorDialog | None = None
+        ctx.menus.add(Section.TOOLS, make_action(
+            ctx.window, "&Approvals and script progress…", None,
+            "Trainee resolutions and write-offs waiting for you; every item's script progress",
+            self.open,
+        ))  # fmt: skip
 
-    window.tools_menu.addAction(window._action(
-        "&Approvals and script progress…", None, open_dialog,
-        "Trainee resolutions and write-offs waiting for you; every item's script progress",
-    ))  # fmt: skip
+    def open(self) -> SupervisorDialog:
+        if self.dialog is None:
+            ctx = self.ctx
+            self.dialog = SupervisorDialog(ctx.db, ctx.actor, ctx.runner, ctx.window)
+        self.dialog.refresh()
+        self.dialog.show()
+        self.dialog.raise_()
+        return self.dialog
+
+
+def install(ctx: WindowContext) -> ApprovalsFeature | None:
+    return ApprovalsFeature(ctx) if ctx.actor.is_supervisor else None

@@ -5,13 +5,15 @@ Item ▸ "Search the whole book…" (Ctrl+Shift+F) opens a small dialog over `se
 type-ahead finds nothing on the user's own list, a bar under the search box offers the matches
 from the whole book. Opening a match shows it in the item panel: items on the user's list are
 selected there; anyone else's are shown with the actions switched off for collectors and
-trainees (a header line says whose list it is on; the services refuse such changes anyway).
+trainees (a header note says whose list it is on; the action bar switches them off; the
+services refuse such changes anyway). The matches are the worklist controller's search
+list: changes to them (by anyone) update the rows by id while the window is open.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,20 +29,19 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from arbench.services import item_detail as detail_service
 from arbench.services import search as search_service
 from arbench.services.item_detail import ItemDetail
 from arbench.services.worklist import WorkItem
 from arbench.store.db import Database
+from arbench.ui import screen, theme
+from arbench.ui.context import Section, WindowContext
 from arbench.ui.models.worklist_model import ITEM_ROLE, PRO_COLUMNS, Column, WorklistModel
 
 if TYPE_CHECKING:
-    from arbench.ui.main_window import MainWindow
     from arbench.ui.worklist_view import WorklistView
 
 LIMIT = 200
 OFFER_DELAY_MS = 400  # the type-ahead waits for a pause in typing before asking the database
-READ_ONLY = ("log", "promise", "route", "answer", "cause", "resolve", "account", "email")
 
 Found = tuple[str, list[WorkItem], dict[int, str]]  # text searched, items, owner login by id
 
@@ -66,9 +67,9 @@ class BookSearchDialog(QDialog):
 
     opened = Signal(object)  # WorkItem
 
-    def __init__(self, window: MainWindow, text: str = "", found: Found | None = None):
-        super().__init__(window)
-        self.w = window
+    def __init__(self, ctx: WindowContext, text: str = "", found: Found | None = None):
+        super().__init__(ctx.window)
+        self.ctx = ctx
         self.setWindowTitle("Search the whole book")
         self.owners: dict[int, str] = {}
         self.query = QLineEdit(text)
@@ -78,7 +79,9 @@ class BookSearchDialog(QDialog):
         self.search_button = QPushButton("&Search")
         self.search_button.setAutoDefault(False)
         self.search_button.clicked.connect(self.search)
-        self.model = WorklistModel(_columns(self.owners), self)
+        self.shown = ctx.controller.view("search")
+        self.model = WorklistModel(_columns(self.owners), self.shown, self)
+        self.finished.connect(lambda _: self.shown.close())
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -91,6 +94,8 @@ class BookSearchDialog(QDialog):
         self.table.activated.connect(lambda _index: self.open_selected())
         self.summary = QLabel("Type the start of a PRO, BOL, invoice or customer, then Enter.")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAutoDefault(False)  # Enter in the search box searches; it never closes
         self.open_button = self.buttons.addButton("&Open", QDialogButtonBox.ButtonRole.ActionRole)
         self.open_button.setAutoDefault(False)
         self.open_button.setEnabled(False)
@@ -104,7 +109,7 @@ class BookSearchDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
-        self.resize(1080, 420)
+        screen.fit(self, 1080, 420)
         for column, width in enumerate((120, 200, 170, 100, 100, 70, 80)):
             self.table.setColumnWidth(column, width)
         if found is not None:
@@ -118,8 +123,8 @@ class BookSearchDialog(QDialog):
             self.summary.setText("Type the start of a PRO, BOL, invoice or customer first.")
             return
         self.summary.setText(f"Searching the whole book for “{text}”…")
-        db, on = self.w.db, self.w.on
-        self.w.runner.run(lambda: find(db, text, on), self.show_found, self._failed)
+        db, on = self.ctx.db, self.ctx.on
+        self.ctx.runner.run(lambda: find(db, text, on), self.show_found, self._failed)
 
     def _failed(self, exc: Exception) -> None:
         self.summary.setText(f"The search failed: {exc}")
@@ -130,8 +135,8 @@ class BookSearchDialog(QDialog):
             return  # the user has typed something else since
         self.owners.clear()
         self.owners.update(owners)
-        self.model.set_items(items)
-        mine = sum(1 for i in items if owners.get(i.id) == self.w.actor.login)
+        self.ctx.controller.set_search_results(items)
+        mine = sum(1 for i in items if owners.get(i.id) == self.ctx.actor.login)
         more = " (the first ones: type more to narrow)" if len(items) >= LIMIT else ""
         self.summary.setText(
             f"{len(items):,} open item{'s' if len(items) != 1 else ''} match “{text}”{more}; "
@@ -155,25 +160,24 @@ class BookSearchDialog(QDialog):
 class BookSearch:
     """The whole-book search of one main window: menu action, type-ahead offers, opening."""
 
-    def __init__(self, window: MainWindow):
-        self.w = window
+    def __init__(self, ctx: WindowContext):
+        self.ctx = ctx
         self.dialog: BookSearchDialog | None = None
-        self.saved_enabled: dict[str, bool] | None = None
-        self.action = QAction("Search the whole &book…", window)
+        self.action = QAction("Search the whole &book…", ctx.window)
         self.action.setShortcut(QKeySequence("Ctrl+Shift+F"))
         tip = "Find open items on anyone's list by PRO, BOL, invoice or customer (Ctrl+Shift+F)"
         self.action.setToolTip(tip)
         self.action.setStatusTip(tip)
         self.action.triggered.connect(lambda: self.open_dialog(self._typed()))
-        _insert_after_search(window, self.action)
-        self.offers = [TypeAheadOffer(window, view, self) for view in _views(window)]
-        window.panel.detail_shown.connect(self.mark_ownership)
+        ctx.menus.add(Section.ITEM_FIND, self.action)
+        self.offers = [TypeAheadOffer(ctx, view, self) for view in ctx.worklists.views]
+        ctx.panel.add_header_note(self.whose)
 
     def _typed(self) -> str:
-        return self.w.current_view().search.text().strip()
+        return self.ctx.worklists.current_view().search.text().strip()
 
     def open_dialog(self, text: str = "", found: Found | None = None) -> BookSearchDialog:
-        dialog = BookSearchDialog(self.w, text, found)
+        dialog = BookSearchDialog(self.ctx, text, found)
         dialog.opened.connect(self.show_item)
         self.dialog = dialog
         dialog.open()
@@ -181,61 +185,36 @@ class BookSearch:
 
     def show_item(self, item: WorkItem) -> None:
         """Select the item on the user's list, or show someone else's in the panel."""
-        for index, view in enumerate(_views(self.w)):
-            hidden = view.model.row_of(item.id) is None
-            if hidden and any(i.id == item.id for i in view.model.all_items):
-                view.search.clear()  # on the list, hidden by the type-ahead
-            row = view.model.row_of(item.id)
-            if row is not None:
-                self.w.tabs.setCurrentIndex(index)
-                view.select_row(row)
-                return
-        view = self.w.current_view()
+        if self.ctx.worklists.select_item(item.id):
+            return
+        view = self.ctx.worklists.current_view()
         view.table.selectionModel().clearCurrentIndex()
         view.table.clearSelection()
-        self.w.panel.show_detail(detail_service.item_detail(self.w.db, item.id), item.reason)
+        self.ctx.loader.open_id(item.id, item.reason)
 
-    def mark_ownership(self, detail: ItemDetail | None) -> None:
-        """Someone else's item: say whose, and switch the actions off for non-supervisors."""
-        item_actions = getattr(self.w, "item_actions", None)
-        actions: dict[str, QAction] = getattr(item_actions, "actions", {})
-        buttons: dict[str, Any] = getattr(item_actions, "buttons", {})
-        labels = {name: button.text() for name, button in buttons.items()}
-        mine = (
-            detail is None
-            or detail.owner == self.w.actor.display_name
-            or any(v.model.row_of(detail.id) is not None for v in _views(self.w))
-        )
-        if mine or self.w.actor.is_supervisor:
-            if self.saved_enabled is not None:
-                for name, enabled in self.saved_enabled.items():
-                    actions[name].setEnabled(enabled)
-                self.saved_enabled = None
-        elif self.saved_enabled is None:
-            self.saved_enabled = {n: actions[n].isEnabled() for n in READ_ONLY if n in actions}
-            for name in self.saved_enabled:
-                actions[name].setEnabled(False)
-        for name, text in labels.items():  # a changed action resets its button to the menu text
-            buttons[name].setText(text)
-        if detail is not None and not mine:
-            whose = f"{detail.owner}'s list" if detail.owner else "no one's list"
-            note = "you act as supervisor" if self.w.actor.is_supervisor else "view only"
-            self.w.panel.header.setText(
-                f"{self.w.panel.header.text()}<br><span style='color:#8a4b00'>"
-                f"From the whole book: on {whose} — {note}.</span>"
-            )
+    def whose(self, detail: ItemDetail) -> str | None:
+        """The panel's note for an item that is not on the user's lists: whose it is."""
+        actor = self.ctx.actor
+        if detail.owner_id == actor.id or self.ctx.controller.is_mine(detail.id):
+            return None
+        whose = f"{detail.owner}'s list" if detail.owner else "no one's list"
+        note = "you act as supervisor" if actor.is_supervisor else "view only"
+        color = theme.colors().warn.name()
+        return f"<span style='color:{color}'>From the whole book: on {whose} — {note}.</span>"
 
 
 class TypeAheadOffer(QPushButton):
     """Under a worklist's search box: when nothing on the list matches, offer the whole book."""
 
-    def __init__(self, window: MainWindow, view: WorklistView, search: BookSearch):
+    def __init__(self, ctx: WindowContext, view: WorklistView, search: BookSearch):
         super().__init__(view)
-        self.w, self.view, self.book = window, view, search
+        self.ctx, self.view, self.book = ctx, view, search
         self.found: Found | None = None
         self.setFlat(True)
         self.setObjectName("book_search_offer")
-        self.setStyleSheet("text-align: left; padding: 3px 6px; background: #fff4d6;")
+        c = theme.colors()
+        self.setStyleSheet(f"text-align: left; padding: 3px 6px; color: {c.text.name()};"
+                           f" background: {c.offer_background.name()};")  # fmt: skip
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.hide()
         self.clicked.connect(self._open)
@@ -257,8 +236,8 @@ class TypeAheadOffer(QPushButton):
         text = self.view.search.text().strip()
         if len(text) < 2 or self.view.model.rowCount() > 0:
             return
-        db, on = self.w.db, self.w.on
-        self.w.runner.run(lambda: find(db, text, on), self._show, lambda _exc: None)
+        db, on = self.ctx.db, self.ctx.on
+        self.ctx.runner.run(lambda: find(db, text, on), self._show, lambda _exc: None)
 
     def _show(self, found: Found) -> None:
         text, items, _owners = found
@@ -279,24 +258,9 @@ class TypeAheadOffer(QPushButton):
             self.book.open_dialog(self.found[0], self.found)
 
 
-def _views(window: MainWindow) -> tuple[WorklistView, WorklistView]:
-    return window.pro_view, window.account_view
-
-
-def _insert_after_search(window: MainWindow, action: QAction) -> None:
-    """Put the action right after Item ▸ Search (Ctrl+F), or at the end of the menu."""
-    entries = window.item_menu.actions()
-    ctrl_f = QKeySequence("Ctrl+F")
-    for n, entry in enumerate(entries):
-        if entry.shortcut() == ctrl_f and n + 1 < len(entries):
-            window.item_menu.insertAction(entries[n + 1], action)
-            return
-    window.item_menu.addAction(action)
-
-
-def install(window: MainWindow) -> None:
+def install(ctx: WindowContext) -> BookSearch:
     """Add Item ▸ Search the whole book… and the type-ahead offers to the main window."""
-    window.book_search = BookSearch(window)  # type: ignore[attr-defined]
+    return BookSearch(ctx)
 
 
 __all__ = ["BookSearch", "BookSearchDialog", "find", "install"]

@@ -24,19 +24,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import URL
 
 from arbench import paths
+from arbench.services import database as book
+from arbench.ui import theme
 
 SSL_MODES = ("prefer", "require", "verify-ca", "verify-full", "disable")
 KEYS = ("kind", "sqlite_path", "host", "port", "database", "user", "sslmode")
-
-
-def server_url(host: str, port: int, database: str, user: str, sslmode: str) -> str:
-    """A PostgreSQL URL without a password (it comes from the keyring when connecting)."""
-    query = {"sslmode": sslmode} if sslmode and sslmode != "prefer" else {}
-    url = URL.create("postgresql", user, None, host, port, database, query)
-    return url.render_as_string(hide_password=False)
 
 
 def remembered_url() -> str | None:
@@ -63,7 +57,7 @@ class ConnectionDialog(QDialog):
         self.kind.currentIndexChanged.connect(lambda _: self._describe_password())
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
+        self.error.setStyleSheet(f"color: {theme.colors().bad.name()}")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -153,15 +147,13 @@ class ConnectionDialog(QDialog):
 
     # ----- password ----------------------------------------------------------------------------
     def _describe_password(self) -> None:
-        from arbench.store import secrets  # keyring loads on use, not on every start
-
-        backend = secrets.backend_name()
+        backend = book.keyring_backend()
         if not (self.host.text().strip() and self.user.text().strip()):
             self.keyring_note.setText(f"The password is kept in the OS keyring ({backend}).")
             return
         try:
-            stored = secrets.get_password(secrets.service_key_for(self.url()), self.user.text())
-        except secrets.SecretStoreError as exc:
+            stored = book.stored_password(self.url(), self.user.text())
+        except book.KeyringError as exc:
             self.keyring_note.setText(str(exc))
             return
         state = "holds a password" if stored else "holds no password yet"
@@ -171,7 +163,7 @@ class ConnectionDialog(QDialog):
         """The chosen database: a SQLite file path or a PostgreSQL URL with no password."""
         if self.kind.currentIndex() == 0:
             return self.sqlite_path.text().strip()
-        return server_url(self.host.text().strip(), self.port.value(),
+        return book.server_url(self.host.text().strip(), self.port.value(),
                           self.database.text().strip(), self.user.text().strip(),
                           self.sslmode.currentText())  # fmt: skip
 
@@ -189,14 +181,9 @@ class ConnectionDialog(QDialog):
             self.error.setText(problem)
             return
         if self.kind.currentIndex() == 1 and self.password.text():
-            from arbench.store import secrets
-
             try:
-                secrets.store_password(
-                    secrets.service_key_for(self.url()), self.user.text().strip(),
-                    self.password.text(),
-                )  # fmt: skip
-            except secrets.SecretStoreError as exc:
+                book.store_password(self.url(), self.user.text().strip(), self.password.text())
+            except book.KeyringError as exc:
                 self.error.setText(f"{exc}. The password was not saved anywhere else.")
                 return  # the dialog stays open with everything the user typed
             self.password.clear()

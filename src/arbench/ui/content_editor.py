@@ -1,10 +1,11 @@
 """The supervisor's content editor (Tools menu): edit a script, note or template with a live
-preview, publish it as a new version, and read its version history with a diff."""
+preview, publish it as a new version, and read its version history with a diff. Publishing is a
+write through the window's operation runner; its change record names the content published
+(the Script tab of an item following that script redraws)."""
 
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
 
 from arbench.domain.content import ContentError, Note, Script, Template
 from arbench.services import content as content_service
-from arbench.services.base import Actor, ServiceError
+from arbench.services.base import Actor
 from arbench.services.content import ContentVersionInfo
+from arbench.services.op_changes import Changes
 from arbench.store.db import Database
-
-if TYPE_CHECKING:
-    from arbench.ui.main_window import MainWindow
+from arbench.ui import screen, theme
+from arbench.ui.action_bar import make_action
+from arbench.ui.context import Section, WindowContext
+from arbench.ui.operations import OperationRunner, Write
 
 KINDS = (("script", "Resolution scripts"), ("note", "Training notes"),
          ("template", "Email templates"), ("onboarding", "Onboarding path"))  # fmt: skip
@@ -42,13 +44,15 @@ def preview_html(kind: str, key: str, text: str) -> str:
     try:
         obj = content_service.parse(kind, key, text)
     except ContentError as error:
-        return f"<p style='color:#b00020'><b>Cannot publish:</b> {escape(str(error))}</p>"
+        bad = theme.colors().bad.name()
+        return f"<p style='color:{bad}'><b>Cannot publish:</b> {escape(str(error))}</p>"
     if isinstance(obj, Script):
+        muted = theme.colors().muted.name()
         steps = "".join(
             f"<li><b>[{escape(s.kind)}]</b> {escape(s.text)}"
             + ("" if s.required else " <i>(optional)</i>")
-            + (f"<br><span style='color:#555'>note: {escape(s.note)}</span>" if s.note else "")
-            + (f"<br><span style='color:#555'>template: {escape(s.template)}</span>" if s.template else "")
+            + (f"<br><span style='color:{muted}'>note: {escape(s.note)}</span>" if s.note else "")
+            + (f"<br><span style='color:{muted}'>template: {escape(s.template)}</span>" if s.template else "")
             + "</li>"
             for s in obj.steps
         )  # fmt: skip
@@ -69,13 +73,14 @@ def preview_html(kind: str, key: str, text: str) -> str:
 
 
 class ContentEditor(QDialog):
-    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None):
+    def __init__(self, db: Database, actor: Actor, runner: OperationRunner,
+                 parent: QWidget | None = None):  # fmt: skip
         super().__init__(parent)
-        self.db, self.actor = db, actor
+        self.db, self.actor, self.runner = db, actor, runner
         self.current: ContentVersionInfo | None = None
         self.versions: list[ContentVersionInfo] = []
         self.setWindowTitle("Content editor — scripts, notes and templates")
-        self.resize(1280, 760)
+        screen.fit(self, 1280, 760)
         self.kind = QComboBox()
         for kind, label in KINDS:
             self.kind.addItem(label, kind)
@@ -177,17 +182,18 @@ class ContentEditor(QDialog):
     def publish(self) -> None:
         if self.current is None:
             return
-        kind, key = self.current.kind, self.current.key
-        try:
-            published = content_service.publish(
-                self.db, self.actor, kind, key, self.editor.toPlainText()
-            )
-        except ServiceError as exc:
-            QMessageBox.warning(self, "Not published", str(exc))
-            return
-        self.current = published
-        self.update_preview()
-        self.load_history()
+        db, actor = self.db, self.actor
+        kind, key, text = self.current.kind, self.current.key, self.editor.toPlainText()
+
+        def published(_changes: Changes) -> None:
+            self.current = content_service.current(db, kind, key)
+            self.update_preview()
+            self.load_history()
+
+        self.publish_button.setEnabled(False)
+        self.runner.write(Write(f"Publishing {kind} {key}",
+                                lambda: content_service.publish(db, actor, kind, key, text),
+                                done=published, retry=self.update_preview))  # fmt: skip
 
     def load_history(self) -> None:
         if self.current is None:
@@ -214,18 +220,25 @@ class ContentEditor(QDialog):
         )
 
 
-def install(window: MainWindow) -> None:
-    if not window.actor.is_supervisor:
-        return
+class ContentEditorFeature:
+    """Tools ▸ Content editor (supervisors)."""
 
-    def open_editor() -> None:
-        editor = getattr(window, "content_editor", None)
-        if editor is None:
-            editor = ContentEditor(window.db, window.actor, window)
-            window.content_editor = editor  # type: ignore[attr-defined]
-        editor.show()
-        editor.raise_()
+    def __init__(self, ctx: WindowContext):
+        self.ctx = ctx
+        self.editor: ContentEditor | None = None
+        ctx.menus.add(Section.TOOLS, make_action(
+            ctx.window, "&Content editor…", None,
+            "Edit and publish resolution scripts, notes and templates", self.open,
+        ))  # fmt: skip
 
-    window.tools_menu.addAction(window._action(
-        "&Content editor…", None, open_editor, "Edit and publish resolution scripts, notes and templates"
-    ))  # fmt: skip
+    def open(self) -> ContentEditor:
+        if self.editor is None:
+            ctx = self.ctx
+            self.editor = ContentEditor(ctx.db, ctx.actor, ctx.runner, ctx.window)
+        self.editor.show()
+        self.editor.raise_()
+        return self.editor
+
+
+def install(ctx: WindowContext) -> ContentEditorFeature | None:
+    return ContentEditorFeature(ctx) if ctx.actor.is_supervisor else None

@@ -1,8 +1,10 @@
 """Data in and out on the main window: File → Import register…, Import remittance…, Export…,
-Tools → Pre-audit list, and dropping a file on the window to import it.
+Tools → Pre-audit list, Tools → Account aliases… (supervisors), and dropping a file on the
+window to import it.
 
-Every read of a file, every write and every export runs on the window's TaskRunner, so the
-window never freezes; the results come back on the GUI thread.
+Every read of a file, every write and every export runs on the window's operation runner, so
+the window never freezes; the results come back on the GUI thread. An import or a remittance
+changes many items: the lists are read again through the worklist controller (`reload`).
 """
 
 from __future__ import annotations
@@ -18,63 +20,63 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMenu,
-    QMessageBox,
     QProgressDialog,
     QVBoxLayout,
 )
 
+from arbench.services.op_changes import RELOAD
 from arbench.services.preaudit import preaudit
+from arbench.ui import screen
+from arbench.ui.context import Section, WindowContext
 from arbench.ui.models.import_models import RowsModel
 
 if TYPE_CHECKING:  # remittance and exports load pandas/openpyxl: imported when first used
-    from arbench.services.remittance import RemittanceSummary
+    from arbench.ui.alias_editor import AliasDialog
     from arbench.ui.import_dialog import ImportDialog
-    from arbench.ui.main_window import MainWindow
+    from arbench.ui.remittance_dialog import RemittanceDialog
 
 REMITTANCE_FILTER = "Remittances (*.csv *.xlsx *.xls *.txt *.820 *.edi *.x12);;All files (*)"
 
 
-def install(window: MainWindow) -> None:
-    file_menu = _file_menu(window)
-    first = file_menu.actions()[0]  # Refresh worklist: the imports go above it
-    actions = [
-        _action(window, "&Import register…", lambda: open_import(window)),
-        _action(window, "Import &remittance…", lambda: ask_remittance(window)),
-    ]
-    export_menu = QMenu("&Export", window)
-    export_menu.addAction(_action(window, "My &worklist…", lambda: ask_export(window, "worklist")))
-    export_menu.addAction(_action(window, "&Aging…", lambda: ask_export(window, "aging")))
-    export_menu.addAction(
-        _action(window, "&Statement of account…", lambda: ask_export(window, "statement"))
-    )
-    for action in actions:
-        file_menu.insertAction(first, action)
-    file_menu.insertMenu(first, export_menu)
-    file_menu.insertSeparator(first)
-    window.tools_menu.addAction(_action(window, "&Pre-audit list", lambda: show_preaudit(window)))
-    window.setAcceptDrops(True)
-    window._drop_filter = _DropFilter(window)  # type: ignore[attr-defined]
-    window.installEventFilter(window._drop_filter)  # type: ignore[attr-defined]
+class DataActions:
+    """File ▸ Import register…, Import remittance…, Export ▸; Tools ▸ Pre-audit list; drops."""
+
+    def __init__(self, ctx: WindowContext):
+        self.ctx = ctx
+        add = ctx.menus.add
+        add(Section.FILE_DATA, _action(ctx, "&Import register…", lambda: open_import(ctx)))
+        add(Section.FILE_DATA, _action(ctx, "Import &remittance…", lambda: ask_remittance(ctx)))
+        export_menu = QMenu("&Export", ctx.window)
+        export_menu.addAction(_action(ctx, "My &worklist…", lambda: ask_export(ctx, "worklist")))
+        export_menu.addAction(_action(ctx, "&Aging…", lambda: ask_export(ctx, "aging")))
+        export_menu.addAction(
+            _action(ctx, "&Statement of account…", lambda: ask_export(ctx, "statement"))
+        )
+        add(Section.FILE_DATA, export_menu)
+        add(Section.TOOLS, _action(ctx, "&Pre-audit list", lambda: show_preaudit(ctx)))
+        if ctx.actor.is_supervisor:
+            add(Section.TOOLS, _action(ctx, "Account &aliases…", lambda: open_aliases(ctx)))
+        ctx.window.setAcceptDrops(True)
+        self.drop_filter = _DropFilter(ctx)
+        ctx.window.installEventFilter(self.drop_filter)
 
 
-def _file_menu(window: MainWindow) -> QMenu:
-    menu = window.menuBar().actions()[0].menu()
-    assert isinstance(menu, QMenu)
-    return menu
+def install(ctx: WindowContext) -> DataActions:
+    return DataActions(ctx)
 
 
-def _action(window: MainWindow, text: str, slot: Any) -> QAction:
-    action = QAction(text, window)
+def _action(ctx: WindowContext, text: str, slot: Any) -> QAction:
+    action = QAction(text, ctx.window)
     action.triggered.connect(slot)
     return action
 
 
-def open_import(window: MainWindow, path: Path | None = None) -> ImportDialog:
+def open_import(ctx: WindowContext, path: Path | None = None) -> ImportDialog:
     """Show the register import dialog (with `path` already read, when given)."""
     from arbench.ui.import_dialog import ImportDialog
 
-    dialog = ImportDialog(window.db, window.actor, window.runner, path, window, window.on)
-    dialog.imported.connect(lambda _: window.reload())
+    dialog = ImportDialog(ctx.db, ctx.actor, ctx.runner, path, ctx.window, ctx.on)
+    dialog.imported.connect(lambda _: ctx.controller.apply(RELOAD))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
@@ -92,9 +94,9 @@ def is_remittance_file(path: Path) -> bool:
 class _DropFilter(QObject):
     """Accept files dropped on the main window and start their import."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, ctx: WindowContext) -> None:
+        super().__init__(ctx.window)
+        self.ctx = ctx
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if isinstance(event, QDragEnterEvent) and event.mimeData().hasUrls():
@@ -104,83 +106,70 @@ class _DropFilter(QObject):
             paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
             if paths:
                 event.acceptProposedAction()
-                drop_file(self.window, paths[0])
+                drop_file(self.ctx, paths[0])
                 return True
         return False
 
 
-def drop_file(window: MainWindow, path: Path) -> None:
+def drop_file(ctx: WindowContext, path: Path) -> None:
     if is_remittance_file(path):
-        run_remittance(window, path)
+        run_remittance(ctx, path)
     else:
-        open_import(window, path)
+        open_import(ctx, path)
 
 
 # ----- remittance ---------------------------------------------------------------------------
-def ask_remittance(window: MainWindow) -> None:
-    name, _ = QFileDialog.getOpenFileName(window, "Import remittance", "", REMITTANCE_FILTER)
-    if name:
-        run_remittance(window, Path(name))
+def ask_remittance(ctx: WindowContext) -> RemittanceDialog:
+    """File → Import remittance…: the dialog, which asks for the file."""
+    return run_remittance(ctx, None)
 
 
-def run_remittance(window: MainWindow, path: Path) -> None:
-    busy = _busy(window, f"Applying {path.name}…")
-    db, actor, on = window.db, window.actor, window.on
+def run_remittance(ctx: WindowContext, path: Path | None) -> RemittanceDialog:
+    """The remittance dialog with `path` checked (a dropped file), or empty; once applied, the
+    lists are read again (a remittance touches many items)."""
+    from arbench.ui.remittance_dialog import RemittanceDialog
 
-    def done(summary: RemittanceSummary) -> None:
-        busy.reset()
-        if summary.errors:
-            lines = "\n".join(
-                f"row {e['row']} {e['column']}: {e['message']}" for e in summary.errors[:20]
-            )
-            QMessageBox.warning(
-                window, "Remittance rejected", f"{summary.file}: nothing was applied.\n\n{lines}"
-            )
-            return
-        QMessageBox.information(window, "Remittance applied", (
-            f"{summary.payments_applied:,} payments applied (${summary.amount_applied:,.2f}); "
-            f"{summary.short_pays:,} short pays; ${summary.unapplied:,.2f} unapplied; "
-            f"{summary.pros_closed:,} pros closed; {summary.issues_opened:,} items opened."))  # fmt: skip
-        window.reload()
-
-    def failed(exc: Exception) -> None:
-        busy.reset()
-        window.show_error(exc)
-
-    from arbench.services.remittance import apply_remittance
-
-    window.runner.run(lambda: apply_remittance(db, path, actor=actor, on=on), done, failed)
+    dialog = RemittanceDialog(ctx.db, ctx.actor, ctx.runner, path, ctx.window, ctx.on)
+    dialog.applied.connect(lambda _: ctx.controller.apply(RELOAD))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    if path is None:
+        dialog.choose_file()
+    return dialog
 
 
-def _busy(window: MainWindow, text: str) -> QProgressDialog:
-    dialog = QProgressDialog(text, "", 0, 0, window)
-    dialog.setCancelButton(None)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
+def open_aliases(ctx: WindowContext) -> AliasDialog:
+    """Tools → Account aliases…: the editor, on the selected item's account."""
+    from arbench.ui.alias_editor import AliasDialog
+
+    detail = ctx.panel.detail
+    dialog = AliasDialog(ctx.db, ctx.actor, detail.account.number if detail else "", ctx.window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
     return dialog
 
 
 # ----- exports ------------------------------------------------------------------------------
-def ask_export(window: MainWindow, what: str) -> None:
+def ask_export(ctx: WindowContext, what: str) -> None:
     account = None
     if what == "statement":
-        account, ok = QInputDialog.getText(window, "Statement of account", "Account number:")
+        account, ok = QInputDialog.getText(ctx.window, "Statement of account", "Account number:")
         if not ok or not account.strip():
             return
-    suggested = f"{what}-{(account or window.actor.login).strip()}-{window.on.isoformat()}.xlsx"
+    suggested = f"{what}-{(account or ctx.actor.login).strip()}-{ctx.on.isoformat()}.xlsx"
     filters = "Excel (*.xlsx);;PDF (*.pdf)" if what == "statement" else "Excel (*.xlsx)"
-    name, _ = QFileDialog.getSaveFileName(window, "Export", suggested, filters)
+    name, _ = QFileDialog.getSaveFileName(ctx.window, "Export", suggested, filters)
     if name:
-        run_export(window, what, Path(name), account.strip() if account else None)
+        run_export(ctx, what, Path(name), account.strip() if account else None)
 
 
-def run_export(window: MainWindow, what: str, path: Path, account: str | None = None) -> None:
+def run_export(ctx: WindowContext, what: str, path: Path, account: str | None = None) -> None:
     """Write the export off the GUI thread, with a progress dialog."""
-    progress = QProgressDialog(f"Exporting {path.name}…", "", 0, 100, window)
+    progress = QProgressDialog(f"Exporting {path.name}…", "", 0, 100, ctx.window)
     progress.setCancelButton(None)
     progress.setMinimumDuration(300)
-    db, on, login = window.db, window.on, window.actor.login
-    user = None if window.actor.is_supervisor else login
+    db, on, login = ctx.db, ctx.on, ctx.actor.login
+    user = None if ctx.actor.is_supervisor else login
 
     def work() -> Any:
         from arbench.services import exports as export_service
@@ -193,23 +182,23 @@ def run_export(window: MainWindow, what: str, path: Path, account: str | None = 
 
     def done(result: Any) -> None:
         progress.reset()
-        window.statusBar().showMessage(f"Exported {result.rows:,} rows to {result.path}", 10000)
+        ctx.show_message(f"Exported {result.rows:,} rows to {result.path}", 10000)
 
     def failed(exc: Exception) -> None:
         progress.reset()
-        window.show_error(exc)
+        ctx.runner.show_error(exc)
 
-    window.runner.run(work, done, failed)
+    ctx.runner.run(work, done, failed)
 
 
 # ----- pre-audit ----------------------------------------------------------------------------
 class PreauditWindow(QDialog):
     """The pre-audit list: each exception on a draft freight bill, routed to a department."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, ctx: WindowContext) -> None:
+        super().__init__(ctx.window)
         self.setWindowTitle("Pre-audit list")
-        self.resize(1100, 560)
+        screen.fit(self, 1100, 560)
         from arbench.ui.import_dialog import _table
 
         self.model = RowsModel(("PRO", "Account", "Customer", "Rule", "Route to", "What to do"))
@@ -219,7 +208,8 @@ class PreauditWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.view)
-        window.runner.run(lambda: preaudit(window.db), self.show_result, window.show_error)
+        db = ctx.db
+        ctx.runner.run(lambda: preaudit(db), self.show_result, ctx.runner.show_error)
 
     def show_result(self, result: Any) -> None:
         self.model.set_rows([(r.pro, r.account_number, r.account_name, r.rule.replace("_", " "),
@@ -230,8 +220,8 @@ class PreauditWindow(QDialog):
                              f"invoice, {len(result.rows):,} exceptions.")  # fmt: skip
 
 
-def show_preaudit(window: MainWindow) -> PreauditWindow:
-    dialog = PreauditWindow(window)
+def show_preaudit(ctx: WindowContext) -> PreauditWindow:
+    dialog = PreauditWindow(ctx)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog

@@ -1,12 +1,18 @@
 """The email compose dialog: a template filled with the item's data, with attachments (the
-item's documents, an invoice copy, a statement), sent over the team's SMTP server, or saved as
-an .eml file with its attachments, or opened in the user's mail client (no attachments); the
-email is recorded on the item's timeline whichever way it goes."""
+item's documents, an invoice copy, a statement), sent over the team's SMTP server ("Send"),
+saved as an .eml with its attachments, or opened in the user's mail client (no attachments);
+the email is on the item's timeline whichever way it goes.
+
+The dialog reads and writes nothing itself: its owner hands it the attachment choices and an
+`EmailActions` (compose a draft; log, send or save an email). The Script feature runs the writes
+through the window's operation runner and calls `logged_ok(how)` when the email is recorded
+(the dialog closes) or `log_failed()` when it was not (the buttons come back).
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -29,33 +35,43 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.services import email as email_service
-from arbench.services import mail_out
-from arbench.services.base import Actor, ServiceError
+from arbench.services.base import ServiceError
 from arbench.services.email import EmailDraft
-from arbench.store.db import Database
+from arbench.services.mail_out import AttachmentChoice, ItemEmail
+from arbench.ui import screen, theme
+
+
+@dataclass(frozen=True)
+class EmailActions:
+    """What the dialog asks of its owner (the owner runs the writes through the runner)."""
+
+    compose: Callable[[str], EmailDraft]  # a template key -> the draft filled from the item
+    log: Callable[[EmailDraft, str], None]  # record an email sent through the mail client
+    send: Callable[[ItemEmail], None]  # send over SMTP with the attachments, record it
+    save: Callable[[ItemEmail, Path], None]  # write an .eml with the attachments, record it
+    eml_name: Callable[[str], str]  # a template key -> the .eml's name (after the PRO)
 
 
 class EmailDialog(QDialog):
-    """Edit the draft, then "Open in mail client" or "Save .eml…"; both log the email."""
+    """Edit the draft and tick attachments, then "Send", "Open in mail client" or "Save .eml…";
+    each records the email on the item."""
 
     logged = Signal(str)  # how it went out: "sent" | "sent via mail client" | "saved as <file>"
 
     def __init__(
         self,
-        db: Database,
-        actor: Actor,
         issue_id: int,
         templates: list[tuple[str, str]],  # (key, title)
+        attachments: Sequence[AttachmentChoice],
+        actions: EmailActions,
         template: str | None = None,
         parent: QWidget | None = None,
-        on: date | None = None,
     ):
         super().__init__(parent)
-        self.db, self.actor, self.issue_id = db, actor, issue_id
-        self.on = on or date.today()
+        self.issue_id, self.calls = issue_id, actions
         self.draft: EmailDraft | None = None
         self.setWindowTitle("Email from a template")
-        self.resize(780, 560)
+        screen.fit(self, 780, 600)
         self.template = QComboBox()
         for key, title in templates:
             self.template.addItem(f"{title} ({key})", key)
@@ -64,87 +80,56 @@ class EmailDialog(QDialog):
         self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.body.setFont(QFont("monospace"))
         self.missing = QLabel()
-        self.missing.setStyleSheet("color: #8a6d00")
+        self.missing.setStyleSheet(f"color: {theme.colors().warn.name()}")
         self.missing.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("Template", self.template)
-        form.addRow("To", self.to)
-        form.addRow("Subject", self.subject)
         self.attachments = QListWidget()
         self.attachments.setMaximumHeight(96)
-        self._fill_attachments()
-        form.addRow("Attach", self.attachments)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.smtp_button = QPushButton("Send")
-        self.smtp_button.setToolTip("Send now through the team's mail server, with the attachments")
-        buttons.addButton(self.smtp_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.smtp_button.clicked.connect(self.send_now)
-        self.send_button = QPushButton("Open in mail client")
-        self.send_button.setToolTip(
-            "Opens your mail program with this email ready to send (no attachments)"
-        )
-        self.save_button = QPushButton("Save .eml…")
-        self.save_button.setToolTip("Save the email as a file your mail program opens")
-        buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.rejected.connect(self.reject)
-        self.send_button.clicked.connect(self.send)
-        self.save_button.clicked.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.missing)
-        layout.addWidget(self.body)
-        layout.addWidget(buttons)
-        if template is not None:
-            self.template.setCurrentIndex(max(self.template.findData(template), 0))
-        self.template.currentIndexChanged.connect(lambda _: self.compose())
-        self.compose()
-
-    def _fill_attachments(self) -> None:
-        try:
-            choices = mail_out.attachment_choices(self.db, self.issue_id)
-        except ServiceError:
-            choices = []
-        for choice in choices:
+        for choice in attachments:
             item = QListWidgetItem(choice.label)
             item.setData(Qt.ItemDataRole.UserRole, choice.key)
             pod = choice.label.startswith("Proof of delivery")
             item.setCheckState(Qt.CheckState.Checked if pod else Qt.CheckState.Unchecked)
             self.attachments.addItem(item)
+        form = QFormLayout()
+        form.addRow("Template", self.template)
+        form.addRow("To", self.to)
+        form.addRow("Subject", self.subject)
+        form.addRow("Attach", self.attachments)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.missing)
+        layout.addWidget(self.body)
+        layout.addWidget(self._buttons())
+        if template is not None:
+            self.template.setCurrentIndex(max(self.template.findData(template), 0))
+        self.template.currentIndexChanged.connect(lambda _: self.compose())
+        self.compose()
 
-    def attachment_keys(self) -> tuple[str, ...]:
-        """The attachments ticked, as mail_out keys ("doc:12", "invoice", "statement")."""
-        items = [self.attachments.item(i) for i in range(self.attachments.count())]
-        return tuple(str(i.data(Qt.ItemDataRole.UserRole)) for i in items
-                     if i.checkState() == Qt.CheckState.Checked)  # fmt: skip
+    def _buttons(self) -> QDialogButtonBox:
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.smtp_button = QPushButton("Send")
+        self.smtp_button.setToolTip("Send now through the team's mail server, with the attachments")
+        self.send_button = QPushButton("Open in mail client")
+        self.send_button.setToolTip(
+            "Opens your mail program with this email ready to send (no attachments)"
+        )
+        self.save_button = QPushButton("Save .eml…")
+        self.save_button.setToolTip("Save the email with its attachments as a file your mail "
+                                    "program opens")  # fmt: skip
+        for button, slot in ((self.smtp_button, self.send_now), (self.send_button, self.send),
+                             (self.save_button, self.save)):  # fmt: skip
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+            button.clicked.connect(slot)
+        buttons.rejected.connect(self.reject)
+        return buttons
 
-    def check_attachment(self, key: str, checked: bool = True) -> None:
-        for i in range(self.attachments.count()):
-            item = self.attachments.item(i)
-            if item.data(Qt.ItemDataRole.UserRole) == key:
-                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-
-    def item_email(self) -> mail_out.ItemEmail:
-        draft = self.current_draft()
-        return mail_out.ItemEmail(self.issue_id, draft.to, draft.subject, draft.body, draft.template,
-                                  self.attachment_keys())  # fmt: skip
-
-    def send_now(self) -> None:
-        """Send through the team's SMTP server; the sent copy lands on the timeline."""
-        try:
-            sent = mail_out.send_item_email(self.db, self.actor, self.item_email(), self.on)
-        except ServiceError as exc:
-            QMessageBox.warning(self, "arbench", str(exc))
-            return
-        self.logged.emit(sent.how)
-        self.accept()
-
+    # ----- the draft ----------------------------------------------------------------------
     def compose(self) -> None:
         key = self.template.currentData()
         if key is None:
             return
         try:
-            self.draft = email_service.compose(self.db, self.actor, self.issue_id, key, self.on)
+            self.draft = self.calls.compose(str(key))
         except ServiceError as exc:
             QMessageBox.warning(self, "arbench", str(exc))
             return
@@ -170,39 +155,60 @@ class EmailDialog(QDialog):
             body=self.body.toPlainText(),
         )
 
+    def attachment_keys(self) -> tuple[str, ...]:
+        """The attachments ticked, as mail_out keys ("doc:12", "invoice", "statement")."""
+        items = [self.attachments.item(i) for i in range(self.attachments.count())]
+        return tuple(str(i.data(Qt.ItemDataRole.UserRole)) for i in items
+                     if i.checkState() == Qt.CheckState.Checked)  # fmt: skip
+
+    def check_attachment(self, key: str, checked: bool = True) -> None:
+        for i in range(self.attachments.count()):
+            item = self.attachments.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == key:
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def item_email(self) -> ItemEmail:
+        draft = self.current_draft()
+        return ItemEmail(self.issue_id, draft.to, draft.subject, draft.body, draft.template,
+                         self.attachment_keys())  # fmt: skip
+
+    # ----- how it goes out ------------------------------------------------------------------
+    def send_now(self) -> None:
+        """Send through the team's SMTP server; the sent copy lands on the timeline."""
+        email = self.item_email()
+        self._busy()
+        self.calls.send(email)
+
     def send(self) -> None:
+        """Open the user's mail client with the draft (no attachments); record it."""
         draft = self.current_draft()
         QDesktopServices.openUrl(
             QUrl(email_service.mailto_url(draft), QUrl.ParsingMode.TolerantMode)
         )
-        self._log(draft, "sent via mail client")
+        self._busy()
+        self.calls.log(draft, "sent via mail client")
 
     def save(self) -> None:
         """Save as an .eml (named after the PRO or account) with the ticked attachments."""
-        try:
-            suggested = mail_out.suggested_eml_name(
-                self.db, self.issue_id, self.current_draft().template
-            )
-        except ServiceError as exc:
-            QMessageBox.warning(self, "arbench", str(exc))
-            return
+        email = self.item_email()
+        suggested = self.calls.eml_name(email.template)
         name, _ = QFileDialog.getSaveFileName(self, "Save email", suggested, "Email (*.eml)")
         if not name:
             return
-        try:
-            sent = mail_out.save_item_eml(self.db, self.actor, self.item_email(), Path(name).parent,
-                                          self.on, file_name=Path(name).name)  # fmt: skip
-        except ServiceError as exc:
-            QMessageBox.warning(self, "arbench", str(exc))
-            return
-        self.logged.emit(sent.how)
-        self.accept()
+        self._busy()
+        self.calls.save(email, Path(name))
 
-    def _log(self, draft: EmailDraft, how: str) -> None:
-        try:
-            email_service.log_email(self.db, self.actor, self.issue_id, draft, how)
-        except ServiceError as exc:
-            QMessageBox.warning(self, "arbench", str(exc))
-            return
+    def _busy(self) -> None:
+        for button in (self.smtp_button, self.send_button, self.save_button):
+            button.setEnabled(False)
+
+    def logged_ok(self, how: str) -> None:
+        """The email is on the timeline: say so and close."""
         self.logged.emit(how)
         self.accept()
+
+    def log_failed(self) -> None:
+        """It did not go out, or was not recorded (the error was shown): the draft stays, the
+        buttons come back."""
+        for button in (self.smtp_button, self.send_button, self.save_button):
+            button.setEnabled(True)

@@ -1,33 +1,66 @@
-"""Features that add menus, panels and tabs to the main window.
+"""The features of the main window, installed in order with the window's typed context.
 
-Each feature module has `install(window: MainWindow) -> None`; add it to FEATURES. The main
-window stays small, and each feature keeps its widgets in its own module.
+Each feature module has `install(ctx: WindowContext, ...) -> TheFeature`; what one feature
+needs of another is passed explicitly (the Script tab gets the training center's
+`show_note`). The window keeps them in `Features`, typed: nothing is attached to the window by
+name, nothing is looked up with getattr.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-if TYPE_CHECKING:
-    from arbench.ui.main_window import MainWindow
-
-FEATURES: tuple[str, ...] = (
-    "arbench.ui.actions",
-    "arbench.ui.script_runner",
-    "arbench.ui.training_center",
-    "arbench.ui.glossary_tips",
-    "arbench.ui.approvals",
-    "arbench.ui.live_updates",
-    "arbench.ui.team_menu",
-    "arbench.ui.content_editor",
-    "arbench.ui.supervisor",
-    "arbench.ui.data_actions",
-    "arbench.ui.book_search",
-    "arbench.ui.correspondence",
-)  # module paths
+from arbench.ui import (
+    actions,
+    approvals,
+    book_search,
+    content_editor,
+    correspondence,
+    data_actions,
+    glossary_tips,
+    live_updates,
+    script_runner,
+    supervisor,
+    team_menu,
+    training_center,
+)
+from arbench.ui.context import WindowContext
 
 
-def install_features(window: MainWindow) -> None:
-    for name in FEATURES:
-        import_module(name).install(window)
+@dataclass(frozen=True)
+class Features:
+    """The installed features of one main window (None: not for this user's role)."""
+
+    item_actions: actions.ItemActions
+    training: training_center.TrainingFeature
+    script: script_runner.ScriptFeature
+    glossary: glossary_tips.GlossaryTips
+    approvals: approvals.ApprovalsFeature | None
+    live_updates: live_updates.LiveUpdates
+    team_menu: team_menu.TeamMenu
+    content_editor: content_editor.ContentEditorFeature | None
+    supervisor: supervisor.SupervisorFeature | None
+    data: data_actions.DataActions
+    book_search: book_search.BookSearch
+    correspondence: correspondence.CorrespondenceFeature
+
+
+def install_features(ctx: WindowContext) -> Features:
+    """Install every feature into the window the context belongs to."""
+    item_actions = actions.install(ctx)
+    training = training_center.install(ctx)
+    script = script_runner.install(ctx, training.show_note)
+    return Features(
+        item_actions=item_actions,
+        training=training,
+        script=script,
+        glossary=glossary_tips.install(ctx),
+        approvals=approvals.install(ctx),
+        live_updates=live_updates.install(ctx),
+        team_menu=team_menu.install(ctx),
+        content_editor=content_editor.install(ctx),
+        supervisor=supervisor.install(ctx),
+        data=data_actions.install(ctx),
+        book_search=book_search.install(ctx),
+        correspondence=correspondence.install(ctx),
+    )

@@ -4,7 +4,6 @@ labels of the freight bill and account facts in the item panel (PRO, BOL, POD, c
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QHelpEvent
@@ -12,9 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QTextBrowser, QToolTip, QWidget
 
 from arbench.services import training
 from arbench.services.training import GlossaryEntry
-
-if TYPE_CHECKING:
-    from arbench.ui.main_window import MainWindow
+from arbench.ui.context import WindowContext
 
 
 def tooltip_html(entries: list[GlossaryEntry]) -> str:
@@ -64,10 +61,11 @@ class GlossaryTips(QObject):
         return super().eventFilter(watched, event)
 
 
-def install(window: MainWindow) -> None:
-    tips = GlossaryTips(training.glossary_terms(window.db), window)
-    window.glossary_tips = tips  # type: ignore[attr-defined]
-    for view in (window.pro_view, window.account_view):
+def install(ctx: WindowContext) -> GlossaryTips:
+    """Glossary tooltips on the worklists' headers and the freight bill and account panes."""
+    tips = GlossaryTips(training.glossary_terms(ctx.db), ctx.window)
+    for view in ctx.worklists.views:
         tips.watch_header(view.table.horizontalHeader())
-    for browser in (window.panel.bill, window.panel.account):
+    for browser in (ctx.panel.bill, ctx.panel.account):
         tips.watch_browser(browser)
+    return tips

@@ -2,11 +2,15 @@
 
 Reading and checking the file, and the import itself, run off the GUI thread (the window's
 TaskRunner); progress arrives through a signal, and Cancel sets a flag the service checks
-between chunks, which rolls the whole import back.
+between chunks, which rolls the whole import back. For an X12 210, the **Lenient** checkbox
+accepts the deviations real senders make (listed under Warnings), and a bill-to that no alias
+resolves can be named: type its account number and confirm, and the import records the
+bill-to's identifiers as that account's aliases.
 """
 
 from __future__ import annotations
 
+import html
 import threading
 from datetime import date
 from pathlib import Path
@@ -23,6 +27,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -35,6 +40,7 @@ from PySide6.QtWidgets import (
 from arbench.io.error_report import write_error_report
 from arbench.io.errors import RowError
 from arbench.services.base import Actor, ServiceError
+from arbench.services.bill_to import resolve_bill_to
 from arbench.services.import_read import InvoiceFile, read_invoice_file
 from arbench.services.imports import (
     ImportCancelled,
@@ -46,6 +52,7 @@ from arbench.services.imports import (
     save_mapping,
 )
 from arbench.store.db import Database
+from arbench.ui import screen
 from arbench.ui.models.import_models import FieldDelegate, MappingModel, RowsModel
 from arbench.ui.tasks import TaskRunner
 
@@ -77,13 +84,14 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.db, self.actor, self.runner, self.on = db, actor, runner, on
         self.path: Path | None = None
+        self.account: str | None = None  # the account named for unresolved 210 bill-tos
         self.data: InvoiceFile | None = None
         self.preview: ImportSummary | None = None
         self.summary: ImportSummary | None = None
         self.cancel_flag = threading.Event()
         self.relay = _Relay()
         self.setWindowTitle("Import register")
-        self.resize(1000, 720)
+        screen.fit(self, 1000, 720)
         self._build()
         if path is not None:
             self.load(Path(path))
@@ -118,9 +126,12 @@ class ImportDialog(QDialog):
         self.sample_view = _table(self.sample_model)
         self.errors_model = RowsModel(("Row", "Column", "Value", "Expected"))
         self.errors_view = _table(self.errors_model)
+        self.warnings_model = RowsModel(("Segment", "Column", "Value", "Read as"))
+        self.warnings_view = _table(self.warnings_model)
         split = QSplitter(Qt.Orientation.Vertical)
         for title, view in (("Columns", self.mapping_view), ("First rows", self.sample_view),
-                            ("Problems (nothing is imported until there are none)", self.errors_view)):  # fmt: skip
+                            ("Problems (nothing is imported until there are none)", self.errors_view),
+                            ("Warnings (lenient mode)", self.warnings_view)):  # fmt: skip
             box = QWidget()
             inner = QVBoxLayout(box)
             inner.setContentsMargins(0, 0, 0, 0)
@@ -129,7 +140,21 @@ class ImportDialog(QDialog):
             split.addWidget(box)
         self.result_label = QLabel("")
         self.result_label.setWordWrap(True)
+        self.lenient = QCheckBox("Lenient (X12): accept senders' deviations and list them")
+        self.lenient.toggled.connect(lambda _: self.check(guess=not self.mapping_model.mapping))
+        self.account_edit = QLineEdit()
+        self.account_edit.setPlaceholderText("account number for an unknown bill-to")
+        self.account_button = QPushButton("This bill-to is this account…")
+        self.account_button.clicked.connect(self.confirm_account)
+        bill_to = QHBoxLayout()
+        for part in (self.lenient, QLabel("Bill-to account:"), self.account_edit,
+                       self.account_button):  # fmt: skip
+            bill_to.addWidget(part)
+        bill_to.insertStretch(1)
         self.close_missing = QCheckBox("Close open pros absent from this full register")
+        self.merge_zeros = QCheckBox("One account for numbers differing only by leading zeros")
+        self.merge_zeros.setToolTip("0200769623 and 200769623 are imported as one account")
+        self.merge_zeros.toggled.connect(lambda _: self.check())
         self.check_button = QPushButton("Check file")
         self.check_button.clicked.connect(self.check)
         self.report_button = QPushButton("Save report as xlsx…")
@@ -140,18 +165,21 @@ class ImportDialog(QDialog):
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
-        for widget in (
+        widgets: tuple[QWidget, ...] = (
             self.close_missing,
+            self.merge_zeros,
             self.check_button,
             self.report_button,
             self.import_button,
             close,
-        ):
-            buttons.addWidget(widget)
+        )
+        for button in widgets:
+            buttons.addWidget(button)
         buttons.insertStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
+        layout.addLayout(bill_to)
         layout.addWidget(self.result_label)
         layout.addLayout(buttons)
         self._update_buttons()
@@ -162,8 +190,12 @@ class ImportDialog(QDialog):
         self.report_button.setEnabled(self.data is not None and bool(self.data.errors))
         self.check_button.setEnabled(self.path is not None)
         register = self.data is None or self.data.kind == "invoices"
-        for widget in (self.profile, self.save_profile, self.mapping_view, self.close_missing):
+        for widget in (self.profile, self.save_profile, self.mapping_view, self.close_missing,
+                       self.merge_zeros):  # fmt: skip
             widget.setEnabled(register)
+        edi = self.data is not None and self.data.kind == "210"
+        for control in (self.account_edit, self.account_button):
+            control.setEnabled(edi)
 
     # ----- reading and checking -----------------------------------------------------------
     def choose_file(self) -> None:
@@ -173,10 +205,24 @@ class ImportDialog(QDialog):
 
     def load(self, path: Path) -> None:
         """Read `path` with the guessed mapping and show what it holds."""
-        self.path = path
+        self.path, self.account = path, None
         self.file_label.setText(str(path))
         self.mapping_model.mapping = {}
         self.check(guess=True)
+
+    def confirm_account(self) -> None:
+        """Name the account of the 210's unresolved bill-tos; asks before learning aliases."""
+        number = self.account_edit.text().strip()
+        if not number or self.data is None:
+            return
+        answer = QMessageBox.question(
+            self, "Bill-to account",
+            f"Bill the invoices whose bill-to is not recognized to account {number}, and remember "
+            "the bill-to's identifiers as its aliases when the file is imported?",
+        )  # fmt: skip
+        if answer == QMessageBox.StandardButton.Yes:
+            self.account = number
+            self.check(guess=True)
 
     def apply_profile(self) -> None:
         name = self.profile.currentData()
@@ -188,15 +234,17 @@ class ImportDialog(QDialog):
         """Read and validate the file with the mapping shown, then preview (off the GUI thread)."""
         if self.path is None:
             return
-        path, db = self.path, self.db
+        path, db, merge = self.path, self.db, self.merge_zeros.isChecked()
+        lenient, account = self.lenient.isChecked(), self.account
         mapping = None if guess else dict(self.mapping_model.mapping)
         self.result_label.setText("Reading and checking the file…")
         self.data = self.preview = None
         self._update_buttons()
 
         def work() -> tuple[InvoiceFile, ImportSummary]:
-            data = read_invoice_file(path, mapping)
-            return data, preview_invoices(db, data)
+            data = read_invoice_file(path, mapping, lenient=lenient)
+            resolve_bill_to(db, data, account)
+            return data, preview_invoices(db, data, merge_leading_zeros=merge)
 
         self.runner.run(work, self._show_check, self._show_error)
 
@@ -215,6 +263,9 @@ class ImportDialog(QDialog):
         self.errors_model.set_rows(
             [(e.row or "file", e.column, e.value, e.message) for e in data.errors]
         )
+        self.warnings_model.set_rows(
+            [(w.row or "file", w.column, w.value, w.message) for w in data.warnings]
+        )
         self.result_label.setText(self._describe(self.preview))
         self._update_buttons()
 
@@ -227,9 +278,11 @@ class ImportDialog(QDialog):
             if s.kind == "invoices" and s.absent
             else ""
         )
-        return (f"Ready: {s.rows:,} rows — <b>{s.created:,} new</b>, <b>{s.updated:,} changed</b>, "
-                f"{s.unchanged:,} unchanged, <b>{s.closed:,} to close</b> (zero balance), "
-                f"{s.credits:,} credits, {s.accounts_created:,} new accounts{absent}.")  # fmt: skip
+        ready = (f"Ready: {s.rows:,} rows — <b>{s.created:,} new</b>, <b>{s.updated:,} changed</b>, "
+                 f"{s.unchanged:,} unchanged, <b>{s.closed:,} to close</b> (zero balance or paid), "
+                 f"{s.credits:,} credits, {s.accounts_created:,} new accounts, "
+                 f"{s.movements:,} dated payments or adjustments{absent}.")  # fmt: skip
+        return "<br>".join([ready, *(html.escape(line) for line in s.remarks())])
 
     def _show_error(self, exc: Exception) -> None:
         self.result_label.setText(str(exc))
@@ -284,9 +337,12 @@ class ImportDialog(QDialog):
         db, path, data, actor, on = self.db, self.path, self.data, self.actor, self.on
         relay, flag = self.relay, self.cancel_flag
 
+        merge = self.merge_zeros.isChecked()
+
         def work() -> ImportSummary:
             return import_invoices(db, path, actor=actor, data=data, close_missing=close_missing, on=on,
-                                   progress=relay.progress.emit, cancelled=flag.is_set)  # fmt: skip
+                                   merge_leading_zeros=merge, progress=relay.progress.emit,
+                                   cancelled=flag.is_set)  # fmt: skip
 
         self.import_button.setEnabled(False)
         self.runner.run(work, self._done, self._failed)

@@ -1,30 +1,34 @@
 """The item panel: the freight bill, the account and the timeline of the selected item.
 
-Other parts of the app add to it: an actions bar (`actions_layout`) and extra tabs (`tabs`),
-and follow the item shown through `detail_shown` (emitted after every `show_detail`, with the
-ItemDetail or None when the panel was cleared).
+Extension points (explicit, typed; features get the panel through the window context):
+- `action_bar`: the action bar (ui.action_bar.ActionBar): item actions register there, as a
+  menu entry and an optional button, and are switched on and off in one place;
+- `add_tab(widget, title)`: another tab (the Script tab);
+- `add_header_note(note)`: a line under the header for some items (whose list an item from
+  the whole book is on);
+- `detail_shown`: emitted after every `show_detail`, with the ItemDetail or None.
+
+The header has a fixed height (five lines of the current font; the whole text is its tooltip),
+so the action bar and the tabs never move when an item's header grows or shrinks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QTextOption
+from PySide6.QtWidgets import QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
+from arbench.io.codes import adjustment_reason_name
 from arbench.services.item_detail import ItemDetail, ProInfo
+from arbench.ui import theme
+from arbench.ui.action_bar import ActionBar
 
-CSS = """
-<style>
- body { font-size: 10pt; }
- h3 { margin: 8px 0 4px 0; color: #1f3b57; }
- table { border-collapse: collapse; }
- td, th { padding: 2px 8px 2px 0; vertical-align: top; }
- th { text-align: left; color: #555; font-weight: normal; }
- .num { text-align: right; }
- .muted { color: #777; }
-</style>
-"""
+HeaderNote = Callable[[ItemDetail], str | None]
+HEADER_LINES = 5
+EMPTY = "Select an item in the worklist to see its freight bill, account and timeline."
 
 
 def _v(value: object) -> str:
@@ -60,17 +64,27 @@ def bill_html(pro: ProInfo) -> str:
     )
     payments = (
         "".join(
-            f"<tr><td>{_v(p.received_on)}</td><td>{_v(p.kind)}</td><td>{_v(p.reference)}</td>"
+            f"<tr><td class='nowrap'>{_v(p.received_on)}</td><td>{_v(p.kind)}</td><td>{_v(p.reference)}</td>"
             f"<td>{_v(p.reason_code)}</td><td class='num'>{_money(p.amount)}</td></tr>"
             for p in pro.payments
         )
         or "<tr><td class='muted'>No payments yet</td></tr>"
     )
     return (
-        f"{CSS}<h3>Freight bill</h3>{facts}<h3>Charges</h3><table>{charges}"
+        f"{theme.css()}<h3>Freight bill</h3>{facts}<h3>Charges</h3><table>{charges}"
         f"<tr><th>Total billed</th><td></td><td class='num'><b>{_money(pro.amount)}</b></td></tr></table>"
         f"<h3>Payments and adjustments</h3><table>{payments}</table>"
         f"<p><b>Open balance: {_money(pro.open_balance)}</b></p>"
+    )
+
+
+def _contact_html(name: str, role: str | None, email: str | None, phone: str | None,
+                  channel: str) -> str:  # fmt: skip
+    """One contact on two lines; an email address or phone number is never broken."""
+    how = " · ".join(f"<span class='nowrap'>{_v(x)}</span>" for x in (email, phone) if x)
+    return (
+        f"<p style='margin: 0 0 6px 0'><b>{_v(name)}</b>{' — ' + _v(role) if role else ''}<br>"
+        f"{how} <span class='muted'>(prefers {_v(channel)})</span></p>"
     )
 
 
@@ -86,9 +100,7 @@ def account_html(detail: ItemDetail) -> str:
     ])  # fmt: skip
     reqs = "".join(f"<li>{escape(r)}</li>" for r in a.requirements)
     contacts = "".join(
-        f"<tr><td>{_v(c.name)}</td><td>{_v(c.role)}</td><td>{_v(c.email)}</td><td>{_v(c.phone)}</td>"
-        f"<td class='muted'>prefers {_v(c.preferred_channel)}</td></tr>"
-        for c in a.contacts
+        _contact_html(c.name, c.role, c.email, c.phone, c.preferred_channel) for c in a.contacts
     )
     acct = "".join(
         f"<li>#{i.id} {escape(i.type_name)} ({i.status})</li>" for i in detail.account_issues
@@ -98,21 +110,35 @@ def account_html(detail: ItemDetail) -> str:
         for i in detail.other_open_items
     )
     return (
-        f"{CSS}<h3>Account</h3>{facts}<h3>Invoicing requirements</h3><ul>{reqs}</ul>"
-        f"<h3>AP contacts</h3><table>{contacts}</table>"
+        f"{theme.css()}<h3>Account</h3>{facts}<h3>Invoicing requirements</h3><ul>{reqs}</ul>"
+        f"<h3>AP contacts</h3>{contacts or '<p class=muted>none on file</p>'}"
         f"<h3>Account-level issues</h3><ul>{acct or '<li class=muted>none</li>'}</ul>"
         f"<h3>Other open items on this account</h3><ul>{others or '<li class=muted>none</li>'}</ul>"
     )
 
 
+def linked_html(detail: ItemDetail) -> str:
+    """An account-level issue's first tab: its amount, when it opened, its linked pros."""
+    linked = "".join(
+        f"<li>PRO {_v(i.pro)}: {escape(i.type_name)} ({i.status})</li>" for i in detail.linked_pros
+    )
+    amount = f"<p>Amount: {_money(detail.amount)}</p>" if detail.amount is not None else ""
+    return (
+        f"{theme.css()}<h3>Account-level issue</h3>{amount}<p>Opened {detail.opened_on}</p>"
+        f"<h3>Linked pros ({len(detail.linked_pros)})</h3><ul>{linked or '<li class=muted>none</li>'}</ul>"
+    )
+
+
 def timeline_html(detail: ItemDetail) -> str:
     rows = "".join(
-        f"<tr><td class='muted'>{e.at:%Y-%m-%d %H:%M}</td><td><b>{_v(e.kind)}</b></td><td>{_v(e.user or '')}</td>"
+        f"<tr><td class='muted nowrap'>{e.at:%Y-%m-%d %H:%M}</td><td><b>{_v(e.kind)}</b></td><td>{_v(e.user or '')}</td>"
         f"<td>{_v(e.text)}{(' — ' + _v(e.outcome)) if e.outcome else ''}"
         f"{'' if e.issue_id else ' <i class=muted>(account)</i>'}</td></tr>"
         for e in detail.timeline
     )
-    return f"{CSS}<table>{rows or '<tr><td class=muted>Nothing logged yet</td></tr>'}</table>"
+    return (
+        f"{theme.css()}<table>{rows or '<tr><td class=muted>Nothing logged yet</td></tr>'}</table>"
+    )
 
 
 def header_text(detail: ItemDetail) -> str:
@@ -126,11 +152,22 @@ def header_text(detail: ItemDetail) -> str:
     if detail.open_promise:
         extra.append(f"promise {_money(detail.open_promise[0])} by {detail.open_promise[1]}")
     if detail.waiting_on:
+        warn = theme.colors().warn.name()
         extra.append(
-            f"<span style='color:#8a6d00'>waiting on {detail.waiting_on[0]} since {detail.waiting_on[1]}</span>"
+            f"<span style='color:{warn}'>waiting on {detail.waiting_on[0]} since {detail.waiting_on[1]}</span>"
         )
     lines.append(" · ".join(extra))
+    if detail.reason_code or detail.reference:
+        said = [f"reason {escape(detail.reason_code)} {escape(adjustment_reason_name(detail.reason_code))}"
+                if detail.reason_code else "", f"references {escape(detail.reference)}" if detail.reference else ""]  # fmt: skip
+        lines.append("Payer: " + " · ".join(p for p in said if p))
     return "<br>".join(lines)
+
+
+def _browser() -> QTextBrowser:
+    browser = QTextBrowser()
+    browser.setWordWrapMode(QTextOption.WrapMode.WordWrap)  # break between words, never inside
+    return browser
 
 
 class ItemPanel(QWidget):
@@ -141,52 +178,71 @@ class ItemPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.detail: ItemDetail | None = None
-        self.header = QLabel(
-            "Select an item in the worklist to see its freight bill, account and timeline."
-        )
+        self.reason: str | None = None
+        self.header_notes: list[HeaderNote] = []
+        self.header = QLabel(EMPTY)
         self.header.setWordWrap(True)
-        self.actions_layout = QHBoxLayout()
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.action_bar = ActionBar(self)
         self.tabs = QTabWidget(self)
-        self.bill = QTextBrowser()
-        self.account = QTextBrowser()
-        self.timeline = QTextBrowser()
+        self.bill, self.account, self.timeline = _browser(), _browser(), _browser()
         self.tabs.addTab(self.bill, "Freight bill")
         self.tabs.addTab(self.account, "Account")
         self.tabs.addTab(self.timeline, "Timeline")
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
-        layout.addLayout(self.actions_layout)
-        layout.addWidget(self.tabs)
+        layout.addWidget(self.action_bar)
+        layout.addWidget(self.tabs, 1)
+        self._fix_header_height()
 
+    # ----- extension points ---------------------------------------------------------------
+    def add_tab(self, widget: QWidget, title: str) -> None:
+        self.tabs.addTab(widget, title)
+
+    def add_header_note(self, note: HeaderNote) -> None:
+        self.header_notes.append(note)
+
+    # ----- showing an item ----------------------------------------------------------------
     def show_detail(self, detail: ItemDetail | None, reason: str | None = None) -> None:
         """Show an item; `reason` is why it is on today's list (from the worklist)."""
-        self.detail = detail
+        self.detail, self.reason = detail, reason
+        self._draw()
+        self.detail_shown.emit(detail)
+
+    def show_message(self, html: str) -> None:
+        """Clear the panel and say something in its header (an empty list, an error)."""
+        self.show_detail(None)
+        self.header.setText(html)
+
+    def _draw(self) -> None:
+        detail = self.detail
         if detail is None:
-            self.header.setText(
-                "Select an item in the worklist to see its freight bill, account and timeline."
-            )
+            self.header.setText(EMPTY)
+            self.header.setToolTip("")
             for browser in (self.bill, self.account, self.timeline):
                 browser.clear()
             self.tabs.setTabText(0, "Freight bill")
             self.tabs.setTabText(2, "Timeline")  # not the last item's count
-            self.detail_shown.emit(None)
             return
-        why = f"<br><i>Why today: {escape(reason)}</i>" if reason else ""
-        self.header.setText(header_text(detail) + why)
-        if detail.pro:
-            self.bill.setHtml(bill_html(detail.pro))
-        else:
-            linked = "".join(
-                f"<li>PRO {_v(i.pro)}: {escape(i.type_name)} ({i.status})</li>"
-                for i in detail.linked_pros
-            )
-            amount = f"<p>Amount: {_money(detail.amount)}</p>" if detail.amount is not None else ""
-            self.bill.setHtml(
-                f"{CSS}<h3>Account-level issue</h3>{amount}<p>Opened {detail.opened_on}</p>"
-                f"<h3>Linked pros ({len(detail.linked_pros)})</h3><ul>{linked or '<li class=muted>none</li>'}</ul>"
-            )
+        why = f"<br><i>Why today: {escape(self.reason)}</i>" if self.reason else ""
+        notes = [text for note in self.header_notes if (text := note(detail))]
+        text = header_text(detail) + why + "".join(f"<br>{n}" for n in notes)
+        self.header.setText(text)
+        self.header.setToolTip(text)
+        self.bill.setHtml(bill_html(detail.pro) if detail.pro else linked_html(detail))
         self.tabs.setTabText(0, "Freight bill" if detail.pro else "Linked pros")
         self.account.setHtml(account_html(detail))
         self.timeline.setHtml(timeline_html(detail))
         self.tabs.setTabText(2, f"Timeline ({len(detail.timeline)})")
-        self.detail_shown.emit(detail)
+
+    def _fix_header_height(self) -> None:
+        metrics = self.header.fontMetrics()
+        self.header.setFixedHeight(metrics.lineSpacing() * HEADER_LINES + 4)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new palette or font: draw the colours and the header height again."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            self._fix_header_height()
+            self._draw()
+        super().changeEvent(event)

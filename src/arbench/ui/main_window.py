@@ -1,7 +1,12 @@
-"""The main window: the user's worklist split into pro-level and account-level, and the item panel.
+"""The main window: the user's worklists (pro-level and account-level) and the item panel.
 
-Context (database, acting user, settings, task runner) is passed in, never fetched globally.
-Other features hook in through `item_menu`, `tools_menu`, the item panel and `worklist_loaded`.
+The window builds the pieces every feature shares and hands them out as one `WindowContext`
+(ui.context): the worklist controller (the one owner of the lists, their counts and the
+status line), the operation runner (every write and heavy read off the GUI thread; each
+write's change record goes to the controller), the menus by section, the item panel and the
+worklist tabs, and the item loader (the selected item's detail, read off the GUI thread and
+read again when a change touches it). Features are installed by ui/features.py and reached
+through `features`.
 """
 
 from __future__ import annotations
@@ -9,22 +14,26 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QSplitter
 
 from arbench import __version__
-from arbench.services import item_detail as detail_service
-from arbench.services import worklist as worklist_service
 from arbench.services.base import Actor
 from arbench.services.worklist import WorkItem
-from arbench.store.db import Database, display_url
+from arbench.store.db import Database
+from arbench.ui import screen
+from arbench.ui.action_bar import make_action
+from arbench.ui.context import Menus, Section, WindowContext
+from arbench.ui.features import Features, install_features
+from arbench.ui.item_loader import ItemLoader
 from arbench.ui.item_panel import ItemPanel
-from arbench.ui.models.worklist_model import ACCOUNT_COLUMNS, PRO_COLUMNS
+from arbench.ui.operations import OperationRunner
 from arbench.ui.settings import UserSettings
-from arbench.ui.tasks import TaskRunner
+from arbench.ui.worklist_controller import WorklistController
+from arbench.ui.worklist_tabs import WorklistTabs
 from arbench.ui.worklist_view import WorklistView
 
-SEARCH_HINT = "Type to search by PRO, BOL, invoice, customer number or name"
+DEFAULT_SIZE = (1400, 820)
 
 
 class MainWindow(QMainWindow):
@@ -34,114 +43,89 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db, self.actor, self.settings = db, actor, settings
         self.on = on or date.today()
-        self.runner = TaskRunner(self)
-        self.items: list[WorkItem] = []
         self.setWindowTitle(
             f"arbench — {actor.display_name} ({actor.role.value}) — worklist for {self.on}"
         )
-        self.pro_view = WorklistView(PRO_COLUMNS, SEARCH_HINT)
-        self.account_view = WorklistView(ACCOUNT_COLUMNS, SEARCH_HINT)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.pro_view, "Pro-level")
-        self.tabs.addTab(self.account_view, "Account-level")
+        self.runner = OperationRunner(self)
+        self.controller = WorklistController(db, actor, self.on, self.runner, self)
+        self.runner.completed.connect(self.controller.apply)
+        self.tabs = WorklistTabs(self.controller)
+        self.pro_view, self.account_view = self.tabs.pro_view, self.tabs.account_view
         self.panel = ItemPanel()
+        self.panel.setMinimumWidth(self.panel.action_bar.minimumSizeHint().width())
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tabs)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([960, 540])
+        splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
-        self.statusBar().showMessage(f"Database: {display_url(db.url)}")
-        self.pro_view.item_selected.connect(self.open_item)
-        self.account_view.item_selected.connect(self.open_item)
-        self.tabs.currentChanged.connect(
-            lambda _: self.open_item(self.current_view().current_item())
-        )
+        self.menus = Menus(self.menuBar())
+        self.loader = ItemLoader(db, self.runner, self.panel, self)
+        self.context = WindowContext(db, actor, self.on, settings, self.controller, self.runner,
+                                     self, self.menus, self.panel, self.tabs, self.loader)  # fmt: skip
+        self._connect()
         self._build_menus()
         self._restore_geometry()
-        from arbench.ui.features import install_features
+        self.features: Features = install_features(self.context)
 
-        install_features(self)
+    def _connect(self) -> None:
+        self.controller.status_changed.connect(self.status_label.setText)
+        self.controller.loaded.connect(self._loaded)
+        self.controller.applied.connect(self.loader.changed)
+        self.tabs.item_selected.connect(self.loader.open)
+        self.tabs.item_selected.connect(lambda _item: self._update_actions())
+        self.panel.detail_shown.connect(lambda _detail: self._update_actions())
+        self.runner.writing_changed.connect(lambda _writing: self._update_actions())
 
     # ----- menus ---------------------------------------------------------------------------
-    def _action(self, menu_text: str, shortcut: str | None, slot: object, tip: str) -> QAction:
-        action = QAction(menu_text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            tip = (
-                f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
-            )
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)  # type: ignore[arg-type]
-        return action
-
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(
-            self._action("&Refresh worklist", "F5", self.reload, "Reload the worklist")
-        )
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", "Ctrl+Q", self.close, "Quit arbench"))
-        self.item_menu = bar.addMenu("&Item")
-        self.item_menu.addAction(
-            self._action(
-                "&Next item", "Ctrl+J", lambda: self.current_view().move(1), "Select the next item"
-            )
-        )
-        self.item_menu.addAction(
-            self._action(
-                "&Previous item",
-                "Ctrl+K",
-                lambda: self.current_view().move(-1),
-                "Select the previous item",
-            )
-        )
-        self.item_menu.addAction(
-            self._action("&Search", "Ctrl+F", self.focus_search, "Search the worklist")
-        )
-        self.item_menu.addSeparator()
-        self.tools_menu = bar.addMenu("&Tools")
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(
-            self._action(
-                "&About arbench", None, self.show_about, "Version, data location, database"
-            )
-        )
+        add, tabs = self.menus.add, self.tabs
+        add(Section.FILE_LIST, make_action(self, "&Refresh worklist", "F5", "Reload the worklist", self.reload))  # fmt: skip
+        add(Section.FILE_QUIT, make_action(self, "&Quit", "Ctrl+Q", "Quit arbench", self.close))
+        add(Section.ITEM_NAVIGATE, make_action(self, "&Next item", "Ctrl+J", "Select the next item",
+                                               lambda: tabs.current_view().step(1)))  # fmt: skip
+        add(Section.ITEM_NAVIGATE, make_action(self, "&Previous item", "Ctrl+K", "Select the previous item",
+                                               lambda: tabs.current_view().step(-1)))  # fmt: skip
+        add(Section.ITEM_FIND, make_action(self, "&Search", "Ctrl+F", "Search the worklist", self.focus_search))  # fmt: skip
+        add(Section.HELP, make_action(self, "&About arbench", None, "Version, data location, database",
+                                      self.show_about))  # fmt: skip
+
+    @property
+    def item_menu(self) -> QMenu:
+        return self.menus.menu(Section.ITEM_ACTIONS)
+
+    @property
+    def tools_menu(self) -> QMenu:
+        return self.menus.menu(Section.TOOLS)
 
     def current_view(self) -> WorklistView:
-        return self.pro_view if self.tabs.currentIndex() == 0 else self.account_view
+        return self.tabs.current_view()
 
     def focus_search(self) -> None:
-        self.current_view().search.setFocus()
-        self.current_view().search.selectAll()
+        self.tabs.current_view().search.setFocus()
+        self.tabs.current_view().search.selectAll()
 
-    # ----- loading ---------------------------------------------------------------------------
+    # ----- the lists ------------------------------------------------------------------------
     def reload(self) -> None:
-        """Load the worklist off the GUI thread and show it when ready."""
-        self.status_label.setText("Loading worklist…")
-        db, login, on = self.db, self.actor.login, self.on
-        self.runner.run(
-            lambda: worklist_service.worklist(db, login, on), self.show_items, self.show_error
-        )
+        """Read the worklist again (off the GUI thread); `worklist_loaded` when shown."""
+        self.controller.reload()
 
-    def show_items(self, items: list[WorkItem]) -> None:
-        self.items = items
-        pros, accounts = worklist_service.split(items)
-        self.pro_view.set_items(pros)
-        self.account_view.set_items(accounts)
-        self.tabs.setTabText(0, f"Pro-level ({len(pros):,})")
-        self.tabs.setTabText(1, f"Account-level ({len(accounts):,})")
-        due = sum(1 for i in items if i.bucket <= 4)
-        self.status_label.setText(f"{len(items):,} open items · {due:,} need attention today")
-        if self.current_view().current_item() is None:
-            self.current_view().select_row(0)
-        if not items:
-            self.panel.header.setText(self.empty_worklist_hint())
+    def _loaded(self) -> None:
+        view = self.tabs.current_view()
+        if view.current_item() is None:
+            view.select_row(0)
+        elif self.loader.wanted is not None:  # the list was read again: so is the item shown
+            item = view.current_item()
+            same = item is not None and item.id == self.loader.wanted
+            self.loader.open_id(
+                self.loader.wanted, item.reason if same and item else self.panel.reason
+            )
+        if not self.controller.own_items() and self.loader.wanted is None:
+            self.panel.show_message(self.empty_worklist_hint())
         self.worklist_loaded.emit()
 
     def empty_worklist_hint(self) -> str:
@@ -157,24 +141,21 @@ class MainWindow(QMainWindow):
             "or open <b>Tools ▸ Training center</b> (F1) to work through the onboarding path."
         )
 
+    # ----- the item panel -------------------------------------------------------------------
     def open_item(self, item: WorkItem | None) -> None:
-        """Show the selected item's freight bill, account and timeline."""
-        if item is None:
-            if self.panel.detail is not None:  # typing in the search box: clear once, not per key
-                self.panel.show_detail(None)
-            return
-        self.panel.show_detail(detail_service.item_detail(self.db, item.id), item.reason)
+        """Show an item's freight bill, account and timeline (read off the GUI thread)."""
+        self.loader.open(item)
 
-    def refresh_item(self, item_id: int) -> None:
-        """Redraw one item (list row and panel) after a change, without reloading the list."""
-        self.open_item_by_id(item_id)
+    def open_item_by_id(self, item_id: int, reason: str | None = None) -> None:
+        self.loader.open_id(item_id, reason)
 
-    def open_item_by_id(self, item_id: int) -> None:
-        self.panel.show_detail(detail_service.item_detail(self.db, item_id))
+    def _update_actions(self) -> None:
+        detail = self.panel.detail
+        self.panel.action_bar.update_state(self.loader.ready, self.context.view_only(detail),
+                                        self.runner.writes > 0)  # fmt: skip
 
     def show_error(self, exc: Exception) -> None:
-        self.status_label.setText("")
-        QMessageBox.warning(self, "arbench", str(exc))
+        self.runner.show_error(exc)
 
     def show_about(self) -> None:
         from arbench.ui.about import about_text
@@ -186,8 +167,8 @@ class MainWindow(QMainWindow):
         geometry = self.settings.geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 820)
+        width, height = DEFAULT_SIZE if geometry is None else (self.width(), self.height())
+        screen.fit(self, width, height)  # a geometry saved on a larger screen fits this one
         state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
@@ -195,7 +176,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.save_geometry(self.saveGeometry(), self.saveState())
         self.settings.sync()
-        self.runner.wait()
+        self.runner.stop()
         super().closeEvent(event)
 
 

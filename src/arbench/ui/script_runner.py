@@ -2,15 +2,18 @@
 
 Shows the script version the item started with, each step with its note (inline for trainees)
 and its action: a step's note opens in the training center, a step with a template opens the
-email dialog filled with the item's data (logging the email ticks the step). Also adds
-"Email…" to the Item menu.
+email dialog filled with the item's data, with attachments (sending, saving or logging the
+email ticks the step). Also adds "Email…" to the Item menu and the panel's action bar. The
+script is read off the GUI thread; ticking a step and sending, saving or logging an email are
+writes through the operation runner, and the tab redraws when a change record touches its item
+(or publishes its script).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -18,7 +21,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QTextBrowser,
@@ -27,17 +29,30 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.services import content as content_service
+from arbench.services import email as email_service
+from arbench.services import mail_out
 from arbench.services import scripts as script_service
-from arbench.services.base import Actor, ServiceError
+from arbench.services.email import EmailDraft
+from arbench.services.item_detail import ItemDetail
+from arbench.services.mail_out import ItemEmail
+from arbench.services.op_changes import Changes
 from arbench.services.scripts import IssueScript, StepState
-from arbench.store.db import Database
-from arbench.ui.email_dialog import EmailDialog
-
-if TYPE_CHECKING:
-    from arbench.ui.main_window import MainWindow
+from arbench.ui import theme
+from arbench.ui.action_bar import make_action
+from arbench.ui.context import Section, WindowContext
+from arbench.ui.email_dialog import EmailActions, EmailDialog
+from arbench.ui.operations import Write
 
 KIND_LABEL = {"check": "Check", "call": "Call", "email": "Email", "route": "Route",
               "wait": "Wait", "decide": "Decide"}  # fmt: skip
+EMPTY = "Select an item to see its resolution script."
+
+
+def note_style() -> str:
+    """A trainee's inline note: tinted background, accent bar, text readable on both."""
+    c = theme.colors()
+    return (f"background: {c.note_background.name()}; border-left: 3px solid {c.heading.name()};"
+            f" padding: 6px; color: {c.text.name()};")  # fmt: skip
 
 
 class StepRow(QFrame):
@@ -65,14 +80,17 @@ class StepRow(QFrame):
         extra = step.detail
         if step.department:
             extra = f"**Route to {step.department}.** {extra}".strip()
+        self.description: QLabel | None = None
         if extra:
-            layout.addWidget(_label(extra, "color: #333;", indent=True))
+            self.description = _label(extra, indent=True)  # the palette's own text colour
+            self.description.setObjectName("step_description")
+            layout.addWidget(self.description)
         if step.done and step.done_by and step.done_at:
             done = f"Done by {step.done_by} on {step.done_at:%Y-%m-%d %H:%M}"
-            layout.addWidget(_label(done, "color: #2e7d32;", indent=True))
+            layout.addWidget(_label(done, f"color: {theme.colors().good.name()};", indent=True))
         if trainee and step.note_body:
             note = _label(
-                f"**{step.note_title or ''}**\n\n{step.note_body}", NOTE_STYLE, indent=True
+                f"**{step.note_title or ''}**\n\n{step.note_body}", note_style(), indent=True
             )
             note.setObjectName("inline_note")
             layout.addWidget(note)
@@ -91,9 +109,6 @@ class StepRow(QFrame):
             layout.addLayout(buttons)
 
 
-NOTE_STYLE = "background: #f3f7fb; border-left: 3px solid #6b9bd1; padding: 6px; color: #1f3b57;"
-
-
 def _label(text: str, style: str = "", indent: bool = False, rich: bool = False) -> QLabel:
     """A word-wrapped label; content text is Markdown (paragraphs reflow, lists stay lists)."""
     label = QLabel(text)
@@ -104,18 +119,17 @@ def _label(text: str, style: str = "", indent: bool = False, rich: bool = False)
 
 
 class ScriptTab(QWidget):
-    """The script of the item shown in the panel; `show_issue(id)` loads it."""
+    """The script of the item shown in the panel; `show_issue(id)` loads it (off-thread)."""
 
-    def __init__(self, db: Database, actor: Actor, open_note: Callable[[str], None],
-                 changed: Callable[[int], None], parent: QWidget | None = None):  # fmt: skip
+    def __init__(self, ctx: WindowContext, open_note: Callable[[str], object],
+                 parent: QWidget | None = None):  # fmt: skip
         super().__init__(parent)
-        self.db, self.actor = db, actor
-        self.open_note, self.changed = open_note, changed
+        self.ctx, self.open_note = ctx, open_note
         self.issue_id: int | None = None
         self.script: IssueScript | None = None
         self.rows: list[StepRow] = []
         self.email: EmailDialog | None = None  # the compose dialog opened last
-        self.header = QLabel("Select an item to see its resolution script.")
+        self.header = QLabel(EMPTY)
         self.header.setWordWrap(True)
         self.steps_box = QWidget()
         self.steps_layout = QVBoxLayout(self.steps_box)
@@ -128,23 +142,24 @@ class ScriptTab(QWidget):
         inner_layout.addWidget(self.header)
         inner_layout.addWidget(self.steps_box)
         inner_layout.addWidget(self.guide)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(inner)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(inner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(self.scroll_area)
 
     def show_issue(self, issue_id: int | None) -> None:
         self.issue_id = issue_id
         if issue_id is None:
+            self.ctx.runner.cancel("script")
             self._show(None)
             return
-        try:
-            self._show(script_service.script_for_issue(self.db, issue_id, self.actor))
-        except ServiceError as exc:
-            self._show(None, str(exc))
+        db, actor = self.ctx.db, self.ctx.actor
+        self.ctx.runner.read(lambda: script_service.script_for_issue(db, issue_id, actor),
+                             self._show, lambda exc: self._show(None, str(exc)),
+                             key="script")  # fmt: skip
 
     def _show(self, script: IssueScript | None, message: str | None = None) -> None:
         self.script = script
@@ -153,7 +168,7 @@ class ScriptTab(QWidget):
             row.deleteLater()
         self.rows = []
         if script is None:
-            self.header.setText(message or "Select an item to see its resolution script.")
+            self.header.setText(message or EMPTY)
             self.guide.clear()
             return
         self.header.setText(_header(script))
@@ -173,26 +188,35 @@ class ScriptTab(QWidget):
         return next(r for r in self.rows if r.step.number == number)
 
     def mark(self, number: int, done: bool) -> None:
+        """Tick (or untick) a step: a write; the tab redraws when its record comes back."""
         if self.issue_id is None:
             return
-        try:
-            script_service.mark_step(self.db, self.actor, self.issue_id, number, done)
-        except ServiceError as exc:
-            QMessageBox.warning(self, "arbench", str(exc))
-        self.show_issue(self.issue_id)
+        db, actor, on, issue_id = self.ctx.db, self.ctx.actor, self.ctx.on, self.issue_id
+        verb = "Ticking" if done else "Unticking"
+        self.ctx.runner.write(Write(
+            f"{verb} step {number}",
+            lambda: script_service.mark_step(db, actor, issue_id, number, done, on=on),
+            retry=lambda: self.show_issue(issue_id),  # the box shows the state as stored
+        ))  # fmt: skip
+
+    def changed(self, changes: Changes) -> None:
+        """A change record: redraw when it touched this item or published its script."""
+        script_key = f"script/{self.script.issue_type}" if self.script else None
+        if self.issue_id is not None and (
+            self.issue_id in changes.touched or script_key in changes.content
+        ):
+            self.show_issue(self.issue_id)
 
     def compose(self, step: StepState) -> EmailDialog | None:
         """Open the email dialog for a step's template; logging the email ticks the step."""
         if self.issue_id is None or step.template is None:
             return None
-        dialog = email_dialog(self.db, self.actor, self.issue_id, step.template, self)
-        issue_id = self.issue_id
 
         def logged(_how: str) -> None:
             if not step.done:
                 self.mark(step.number, True)
-            self.changed(issue_id)
 
+        dialog = email_dialog(self.ctx, self.issue_id, step.template, self)
         dialog.logged.connect(logged)
         self.email = dialog
         dialog.open()
@@ -222,47 +246,77 @@ def _guide_html(script: IssueScript) -> str:
         return escape(text).replace("\n\n", "<br><br>")
 
     return (
-        f"<h4>Talk track</h4><p>{para(script.talk_track)}</p>"
+        f"{theme.css()}<h4>Talk track</h4><p>{para(script.talk_track)}</p>"
         f"<h4>Escalate when</h4><p>{para(script.escalate)}</p>"
         f"<h4>How to close</h4><ul>{closes}</ul><p>{para(script.close_notes)}</p>"
     )  # fmt: skip
 
 
-def email_dialog(db: Database, actor: Actor, issue_id: int, template: str | None,
+def email_dialog(ctx: WindowContext, issue_id: int, template: str | None,
                  parent: QWidget) -> EmailDialog:  # fmt: skip
+    """The compose dialog for an item: composing reads, and logging, sending over SMTP and
+    saving an .eml are writes through the runner that put the email on the item's timeline."""
+    db, actor, on = ctx.db, ctx.actor, ctx.on
     templates = [(t.key, t.title) for t in content_service.list_current(db, "template")]
-    return EmailDialog(db, actor, issue_id, templates, template, parent)
+
+    def write(label: str, work: Callable[[], Changes], how: Callable[[], str]) -> None:
+        ctx.runner.write(Write(label, work, done=lambda _changes: dialog.logged_ok(how()),
+                               retry=lambda: dialog.log_failed()))  # fmt: skip
+
+    def log(draft: EmailDraft, how: str) -> None:
+        write("Logging the email",
+              lambda: email_service.log_email(db, actor, issue_id, draft, how, on=on), lambda: how)  # fmt: skip
+
+    def send(email: ItemEmail) -> None:
+        write("Sending the email",
+              lambda: mail_out.send_item_email(db, actor, email, on).changes, lambda: "sent")  # fmt: skip
+
+    def save(email: ItemEmail, path: Path) -> None:
+        write("Saving the email",
+              lambda: mail_out.save_item_eml(db, actor, email, path.parent, on, path.name).changes,
+              lambda: f"saved as {path.name}")  # fmt: skip
+
+    actions = EmailActions(
+        compose=lambda key: email_service.compose(db, actor, issue_id, key, on),
+        log=log, send=send, save=save,
+        eml_name=lambda key: mail_out.suggested_eml_name(db, issue_id, key),
+    )  # fmt: skip
+    dialog = EmailDialog(issue_id, templates, mail_out.attachment_choices(db, issue_id), actions,
+                         template, parent)  # fmt: skip
+    return dialog
 
 
-def install(window: MainWindow) -> None:
-    from arbench.ui.training_center import show_note
+class ScriptFeature:
+    """The Script tab and the Item menu's "Email…"."""
 
-    tab = ScriptTab(window.db, window.actor, lambda key: show_note(window, key),
-                    window.refresh_item)  # fmt: skip
-    window.script_tab = tab  # type: ignore[attr-defined]
-    window.panel.tabs.addTab(tab, "Script")
-    window.panel.detail_shown.connect(
-        lambda detail: tab.show_issue(detail.id if detail is not None else None)
-    )
+    def __init__(self, ctx: WindowContext, open_note: Callable[[str], object]):
+        self.ctx = ctx
+        self.tab = ScriptTab(ctx, open_note)
+        ctx.panel.add_tab(self.tab, "Script")
+        ctx.panel.detail_shown.connect(self._shown)
+        ctx.controller.applied.connect(self.tab.changed)
+        self.email_action = make_action(ctx.window, "E&mail…", None,
+                                        "Email the customer from a template", self.compose)  # fmt: skip
+        ctx.panel.action_bar.add("email", self.email_action, "Email…")
+        ctx.menus.add(Section.ITEM_ACTIONS, self.email_action)
 
-    def compose_for_item() -> None:
-        detail = window.panel.detail
+    def _shown(self, detail: ItemDetail | None) -> None:
+        wanted = detail.id if detail is not None else None
+        if wanted != self.tab.issue_id or wanted is None:
+            self.tab.show_issue(wanted)
+
+    def compose(self) -> EmailDialog | None:
+        """Email about the item shown, from the script's first template (or any)."""
+        detail = self.ctx.panel.detail
         if detail is None:
-            QMessageBox.information(window, "arbench", "Select an item first.")
-            return
-        suggested = (
-            next((s.template for s in tab.script.steps if s.template), None) if tab.script else None
-        )
-        dialog = email_dialog(window.db, window.actor, detail.id, suggested, window)
-        dialog.logged.connect(lambda _how: window.refresh_item(detail.id))
+            self.ctx.show_message("Select an item first", 4000)
+            return None
+        script = self.tab.script
+        suggested = next((s.template for s in script.steps if s.template), None) if script else None
+        dialog = email_dialog(self.ctx, detail.id, suggested, self.ctx.window)
         dialog.open()
+        return dialog
 
-    action = getattr(window, "email_action", None)  # the Item menu's placeholder (ui/actions.py)
-    if action is None:
-        action = window._action(
-            "E&mail…", None, compose_for_item, "Email the customer from a template"
-        )
-        window.item_menu.addAction(action)
-    else:
-        action.triggered.connect(compose_for_item)
-        action.setEnabled(True)
+
+def install(ctx: WindowContext, open_note: Callable[[str], object]) -> ScriptFeature:
+    return ScriptFeature(ctx, open_note)

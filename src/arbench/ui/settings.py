@@ -1,9 +1,13 @@
 """The user's own settings (QSettings in an ini file in the platform's config directory).
 
 Typed accessors in one place; no secrets here, ever (passwords live in the OS keyring).
+`UserSettings(path)` keeps them in another file instead (an offscreen screenshot uses a
+throwaway one, so it never changes what the user's next start looks like).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -11,8 +15,9 @@ from arbench import paths
 
 
 class UserSettings:
-    def __init__(self) -> None:
-        self.qsettings = QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
+    def __init__(self, path: Path | None = None) -> None:
+        file = path if path is not None else paths.settings_file()
+        self.qsettings = QSettings(str(file), QSettings.Format.IniFormat)
 
     @property
     def last_user(self) -> str | None:

@@ -1,10 +1,14 @@
-"""Run work off the GUI thread and deliver its result (or error) back on the GUI thread."""
+"""Run work off the GUI thread and deliver its result (or error) back on the GUI thread.
+
+The thread-pool plumbing under `ui.operations.OperationRunner`, the one runner of a window.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
@@ -29,13 +33,26 @@ class _Job(QRunnable):
 
 
 class TaskRunner(QObject):
-    """Runs callables on a thread pool; callbacks run on the GUI thread."""
+    """Runs callables on a thread pool; callbacks run on the GUI thread.
+
+    `idle` is emitted when the last job's callback has run (tests and tools wait on it).
+    After `stop()` (the window closed) results are dropped: no callback touches a widget
+    that is gone.
+    """
+
+    idle = Signal()
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
         self._relays: set[_Relay] = set()
+        self.stopped = False
+
+    @property
+    def busy(self) -> bool:
+        """Whether a job is running or its result has not been delivered yet."""
+        return bool(self._relays)
 
     def run(
         self,
@@ -48,20 +65,38 @@ class TaskRunner(QObject):
 
         @Slot(object)
         def finished(result: Any) -> None:
-            self._relays.discard(relay)
-            on_done(result)
+            try:
+                if not self.stopped:
+                    on_done(result)
+            finally:
+                self._settle(relay)
 
         @Slot(object)
         def failed(exc: Exception) -> None:
-            self._relays.discard(relay)
-            if on_error is None:
-                raise exc
-            on_error(exc)
+            try:
+                if self.stopped:
+                    return
+                if on_error is None:
+                    raise exc
+                on_error(exc)
+            finally:
+                self._settle(relay)
 
         relay.done.connect(finished)
         relay.failed.connect(failed)
         self.pool.start(_Job(fn, relay))
 
+    def _settle(self, relay: _Relay) -> None:
+        self._relays.discard(relay)
+        # a result can arrive after the window (and this runner) was deleted: nobody to tell
+        if not self._relays and shiboken6.isValid(self):
+            self.idle.emit()
+
     def wait(self, msecs: int = 30000) -> bool:
         """Wait for running jobs (used on close and in tests)."""
         return self.pool.waitForDone(msecs)
+
+    def stop(self, msecs: int = 30000) -> bool:
+        """Let running jobs finish, and drop their results (the window is closing)."""
+        self.stopped = True
+        return self.wait(msecs)

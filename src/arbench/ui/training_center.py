@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -28,9 +28,10 @@ from arbench.services import training
 from arbench.services.base import Actor, ServiceError
 from arbench.services.training import NoteView
 from arbench.store.db import Database
-
-if TYPE_CHECKING:
-    from arbench.ui.main_window import MainWindow
+from arbench.ui import screen
+from arbench.ui.action_bar import make_action
+from arbench.ui.context import Section, WindowContext
+from arbench.ui.operations import OperationRunner, Write
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
@@ -65,12 +66,13 @@ class NoteListModel(QAbstractListModel):
 
 
 class TrainingCenter(QDialog):
-    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None):
+    def __init__(self, db: Database, actor: Actor, runner: OperationRunner,
+                 parent: QWidget | None = None):  # fmt: skip
         super().__init__(parent)
-        self.db, self.actor = db, actor
+        self.db, self.actor, self.runner = db, actor, runner
         self.note: NoteView | None = None
         self.setWindowTitle("Training center")
-        self.resize(1000, 680)
+        screen.fit(self, 1000, 680)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._notes_tab(), "Notes")
         self.tabs.addTab(self._path_tab(), "Onboarding path")
@@ -93,6 +95,8 @@ class TrainingCenter(QDialog):
         self.list_model = NoteListModel(self)
         self.list = QListView()
         self.list.setModel(self.list_model)
+        self.list.setWordWrap(True)  # long titles wrap instead of being cut
+        self.list.setUniformItemSizes(False)
         self.list.selectionModel().currentChanged.connect(
             lambda index, _old: self.show_note(index.data(KEY_ROLE)) if index.isValid() else None
         )
@@ -115,11 +119,21 @@ class TrainingCenter(QDialog):
         row.addWidget(self.ack_state, 1)
         row.addWidget(self.ack_button)
         right_layout.addLayout(row)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([300, 700])
-        return splitter
+        self.notes_split = QSplitter()
+        self.notes_split.addWidget(left)
+        self.notes_split.addWidget(right)
+        self.notes_split.setSizes([300, 700])
+        return self.notes_split
+
+    def _fit_list(self) -> None:
+        """The note list as wide as its longest title (up to half the window): none is cut."""
+        metrics = self.list.fontMetrics()
+        widest = max((metrics.horizontalAdvance(title) for _, title, _ in self.list_model.rows),
+                     default=0)  # fmt: skip
+        chrome = self.list.verticalScrollBar().sizeHint().width() + 4 * self.list.frameWidth() + 16
+        total = sum(self.notes_split.sizes()) or self.width()
+        left = min(widest + chrome, total // 2)
+        self.notes_split.setSizes([left, max(total - left, 1)])
 
     def run_search(self, text: str) -> None:
         if text.strip():
@@ -159,8 +173,11 @@ class TrainingCenter(QDialog):
     def acknowledge(self) -> None:
         if self.note is None:
             return
-        training.acknowledge(self.db, self.actor, self.note.key)
-        self.refresh()
+        db, actor, key = self.db, self.actor, self.note.key
+        self.ack_button.setEnabled(False)
+        self.runner.write(Write("Recording that you read the note",
+                                lambda: training.acknowledge(db, actor, key),
+                                done=lambda _changes: self.refresh()))  # fmt: skip
 
     # ----- onboarding path ----------------------------------------------------------------
     def _path_tab(self) -> QWidget:
@@ -183,6 +200,9 @@ class TrainingCenter(QDialog):
     def refresh(self) -> None:
         """Reload the list, the path with progress, and the team's progress."""
         self.run_search(self.search.text())
+        self._fit_list()
+        if self.note is None and self.list_model.rows:
+            self.list.setCurrentIndex(self.list_model.index(0))  # a note to read, not a blank
         try:
             path = training.onboarding(self.db, self.actor.login)
         except ServiceError as exc:
@@ -223,30 +243,37 @@ class TrainingCenter(QDialog):
         self.team.resizeColumnsToContents()
 
 
-def training_center(window: MainWindow) -> TrainingCenter:
-    """The window's training center (one per window, kept between openings)."""
-    center = getattr(window, "training_center", None)
-    if center is None:
-        center = TrainingCenter(window.db, window.actor, window)
-        window.training_center = center  # type: ignore[attr-defined]
-    return center
+class TrainingFeature:
+    """Tools ▸ Training center (F1): one center per window, kept between openings."""
 
+    def __init__(self, ctx: WindowContext):
+        self.ctx = ctx
+        self.center: TrainingCenter | None = None
+        ctx.menus.add(Section.TOOLS, make_action(
+            ctx.window, "&Training center…", "F1",
+            "Training notes, glossary and the onboarding path", self.open,
+        ))  # fmt: skip
 
-def show_note(window: MainWindow, key: str) -> TrainingCenter:
-    center = training_center(window)
-    center.show_note(key)
-    center.show()
-    center.raise_()
-    return center
+    def _center(self) -> TrainingCenter:
+        if self.center is None:
+            ctx = self.ctx
+            self.center = TrainingCenter(ctx.db, ctx.actor, ctx.runner, ctx.window)
+        return self.center
 
-
-def install(window: MainWindow) -> None:
-    def open_center() -> None:
-        center = training_center(window)
+    def open(self) -> TrainingCenter:
+        center = self._center()
         center.refresh()
         center.show()
         center.raise_()
+        return center
 
-    window.tools_menu.addAction(window._action(
-        "&Training center…", "F1", open_center, "Training notes, glossary and the onboarding path"
-    ))  # fmt: skip
+    def show_note(self, key: str) -> TrainingCenter:
+        center = self._center()
+        center.show_note(key)
+        center.show()
+        center.raise_()
+        return center
+
+
+def install(ctx: WindowContext) -> TrainingFeature:
+    return TrainingFeature(ctx)

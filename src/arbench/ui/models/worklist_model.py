@@ -1,29 +1,30 @@
-"""The worklist table model: WorkItem rows, display text, raw sort values, one-row updates."""
+"""The worklist table model: a Qt view of one `ShownRows` (ui.worklist_state).
+
+The model owns no rows: the worklist controller's lists do. It displays the rows a ShownRows
+chose (search and sort are done there, without Qt) and turns each row change it is told
+about into Qt's begin/end calls, so a moved row keeps its selection. Columns are (title, sort
+value, display text); the sort role carries the raw value.
+"""
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from itertools import compress, repeat
-from operator import contains
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
+from arbench.domain.catalogue import IssueStatus
 from arbench.services.worklist import WorkItem
+from arbench.ui import theme
+from arbench.ui.worklist_state import ShownRows, Sort
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 2
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-def worklist_order(item: WorkItem) -> tuple[int, float, int]:
-    """The worklist's own order: bucket, then higher priority first, then id."""
-    return (item.bucket, -item.priority, item.id)
 
 
 def _money(value: Decimal) -> str:
@@ -53,160 +54,70 @@ ACCOUNT_COLUMNS: list[Column] = [
     *PRO_COLUMNS[1:],
 ]
 RIGHT = {"Open amount", "Days past due", "Priority"}
+# A typical value of each column: a column is as wide as this or its header, whichever is wider.
+TYPICAL = {"PRO": "0179383175", "Account": "C1000000", "Customer": "Silver Creek Pharmacy",
+           "Issue type": "Accessorial disputed", "Why today": "Follow-up due 1 day ago; 125 days",
+           "Open amount": "(12,345.67)", "Days past due": "999", "Follow-up": "2026-12-31",
+           "Root cause": "POD missing or unsigned", "Status": "pending approval", "Priority": "99",
+           "Collector": "agarcia", "PRO / account": "Account C1000000"}  # fmt: skip
 
 
 class WorklistModel(QAbstractTableModel):
-    """Rows are WorkItems handed in by the view; the model never reads the database.
+    """Rows of one ShownRows; the model never reads the database and holds no rows itself."""
 
-    Filtering and sorting work on Python lists, which stays fast at 100,000 rows where a proxy
-    model calling data() per row would not: the sorted order is kept until the rows or the sort
-    change, a keystroke that extends the search only looks at the rows already shown, and the
-    id -> row map is built only when asked for.
-    """
-
-    def __init__(self, columns: list[Column], parent: Any = None):
+    def __init__(self, columns: list[Column], shown: ShownRows, parent: Any = None):
         super().__init__(parent)
         self.columns = columns
-        self.all_items: list[WorkItem] = []
-        self.items: list[WorkItem] = []
-        self._search: list[str] = []
-        self._shown_search: list[str] = []  # search texts of `items`, row by row
-        self._shown_filter: str | None = None  # the filter `items` were chosen with
-        self._ordered: tuple[list[WorkItem], list[str]] | None = None  # every row, sorted
-        self._row_of_cache: dict[int, int] | None = None
-        self._filter = ""
-        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self.shown = shown
+        shown.observer = self
+        self._move_to = 0
 
-    def set_items(self, items: Sequence[WorkItem]) -> None:
-        """Replace every row (worklist order), keeping the current filter and sort."""
-        self.all_items = list(items)
-        self._search = [item.search_text for item in self.all_items]
-        self._changed()
-
-    def set_filter(self, text: str) -> None:
-        """Type-ahead: keep rows whose PRO, BOL, invoice, customer number or name contain text."""
-        self._filter = text.strip().lower()
-        self._apply()
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._sort = (column, order)
-        self._changed()
-
-    def _changed(self) -> None:
-        """The rows or the sort changed: forget the derived lists and show the rows again."""
-        self._ordered, self._shown_filter = None, None
-        self._apply()
-
-    def _every_row(self) -> tuple[list[WorkItem], list[str]]:
-        """All rows in display order, with their search texts (sorted once per sort)."""
-        if self._sort is None:
-            return self.all_items, self._search
-        if self._ordered is None:
-            key = self.columns[self._sort[0]][1]
-            pairs = sorted(
-                zip(self.all_items, self._search, strict=True),
-                key=lambda pair: key(pair[0]),
-                reverse=self._sort[1] == Qt.SortOrder.DescendingOrder,
-            )
-            self._ordered = ([p[0] for p in pairs], [p[1] for p in pairs])
-        return self._ordered
-
-    def _apply(self) -> None:
-        needle = self._filter
-        if self._shown_filter is not None and self._shown_filter in needle:
-            rows, texts = self.items, self._shown_search  # typing on: only shown rows can match
-        else:
-            rows, texts = self._every_row()
-        if needle:
-            keep = list(map(contains, texts, repeat(needle)))
-            rows, texts = list(compress(rows, keep)), list(compress(texts, keep))
+    # ----- what the ShownRows tells (ui.worklist_state.RowsObserver) ----------------------
+    def begin_reset(self) -> None:
         self.beginResetModel()
-        self.items, self._shown_search = list(rows), list(texts)
-        self._shown_filter = needle
-        self._row_of_cache = None
+
+    def end_reset(self) -> None:
         self.endResetModel()
 
-    @property
-    def _row_of(self) -> dict[int, int]:
-        if self._row_of_cache is None:
-            self._row_of_cache = {item.id: row for row, item in enumerate(self.items)}
-        return self._row_of_cache
+    def begin_insert(self, row: int) -> None:
+        self.beginInsertRows(QModelIndex(), row, row)
 
-    def update_item(self, item: WorkItem) -> None:
-        """Replace one row after an action, without reloading the list.
-
-        In the default (worklist) order the row moves to where the item now ranks (bucket,
-        then priority, then id), as a Qt row move, so the selection goes with it; under a
-        user's sort it stays where it is until the next sort or reload.
-        """
-        row = self._row_of.get(item.id)
-        if row is None:
-            return
-        at = next(n for n, i in enumerate(self.all_items) if i.id == item.id)
-        if self._sort is not None:
-            self.items[row], self._shown_search[row] = item, item.search_text
-            self.all_items[at], self._search[at] = item, item.search_text
-            self._ordered = None
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
-            return
-        del self.all_items[at], self._search[at]
-        where = bisect_left(self.all_items, worklist_order(item), key=worklist_order)
-        self.all_items.insert(where, item)
-        self._search.insert(where, item.search_text)
-        self._ordered = None
-        self._move_shown(row, item)
-
-    def _move_shown(self, row: int, item: WorkItem) -> None:
-        """Put the shown row `row` (now `item`) where it ranks among the shown rows."""
-        rest = self.items[:row] + self.items[row + 1 :]
-        to = bisect_left(rest, worklist_order(item), key=worklist_order)
-        if to != row:
-            self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), to + (to > row))
-        del self.items[row], self._shown_search[row]
-        self.items.insert(to, item)
-        self._shown_search.insert(to, item.search_text)
-        self._row_of_cache = None
-        if to != row:
-            self.endMoveRows()
-        self.dataChanged.emit(self.index(to, 0), self.index(to, len(self.columns) - 1))
-
-    def add_item(self, item: WorkItem) -> None:
-        """Add one row (a new or reopened item) where it ranks, without reloading the list."""
-        where = bisect_left(self.all_items, worklist_order(item), key=worklist_order)
-        self.all_items.insert(where, item)
-        self._search.insert(where, item.search_text)
-        self._ordered = None
-        if self._sort is not None:
-            self._changed()  # under a user's sort: sort again (keeps the filter)
-            return
-        if self._filter and self._filter not in item.search_text:
-            return  # not shown under the current search
-        to = bisect_left(self.items, worklist_order(item), key=worklist_order)
-        self.beginInsertRows(QModelIndex(), to, to)
-        self.items.insert(to, item)
-        self._shown_search.insert(to, item.search_text)
-        self._row_of_cache = None
+    def end_insert(self) -> None:
         self.endInsertRows()
 
-    def remove_item(self, item_id: int) -> None:
-        row = self._row_of.get(item_id)
-        if row is None:
-            return
+    def begin_remove(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self.items[row]
-        del self._shown_search[row]
+
+    def end_remove(self) -> None:
         self.endRemoveRows()
-        keep = [i for i in range(len(self.all_items)) if self.all_items[i].id != item_id]
-        self.all_items = [self.all_items[i] for i in keep]
-        self._search = [self._search[i] for i in keep]
-        self._ordered = None
-        self._row_of_cache = None
+
+    def begin_move(self, row: int, to: int) -> None:
+        self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), to)
+
+    def end_move(self) -> None:
+        self.endMoveRows()
+
+    def row_changed(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+
+    # ----- what the view asks -------------------------------------------------------------
+    @property
+    def items(self) -> list[WorkItem]:
+        """The rows shown, in display order."""
+        return self.shown.rows
 
     def row_of(self, item_id: int) -> int | None:
-        return self._row_of.get(item_id)
+        return self.shown.row_of(item_id)
+
+    def set_filter(self, text: str) -> None:
+        self.shown.set_search(text)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        descending = order == Qt.SortOrder.DescendingOrder
+        self.shown.set_sort(Sort(column, self.columns[column][1], descending))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
+        return 0 if parent.isValid() else len(self.shown.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
@@ -221,7 +132,7 @@ class WorklistModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        item = self.items[index.row()]
+        item = self.shown.rows[index.row()]
         name, sort_value, display = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return display(item)
@@ -233,12 +144,13 @@ class WorklistModel(QAbstractTableModel):
             return item.reason
         if role == Qt.ItemDataRole.TextAlignmentRole and name in RIGHT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and name == "Open amount"
-            and item.open_amount < 0
-        ):
-            return QBrush(QColor("#1b7f3b"))
-        if role == Qt.ItemDataRole.ForegroundRole and name == "Status" and item.status == "waiting":
-            return QBrush(QColor("#8a6d00"))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(name, item)
+        return None
+
+    def _foreground(self, name: str, item: WorkItem) -> QBrush | None:
+        if name == "Open amount" and item.open_amount < 0:
+            return QBrush(theme.colors().good)
+        if name == "Status" and item.status == IssueStatus.WAITING:
+            return QBrush(theme.colors().warn)
         return None

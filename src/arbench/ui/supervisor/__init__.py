@@ -1,43 +1,85 @@
 """The supervisor console feature: Tools ▸ Supervisor console for supervisors.
 
-`install` also gives back accounts whose temporary cover ended (at app start), for everyone.
+Opening the window reads only: a cover whose date has come is named in the status bar, and
+Tools ▸ End due covers (collectors and supervisors; the daily job `arbench covers end` does the
+same) gives those books back through the operation runner; the lists follow the `reload` record.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from arbench.services.assignments import revert_due_covers
+from arbench.domain.catalogue import Role
+from arbench.services import assignments
+from arbench.services.assignments import CoverInfo
+from arbench.services.op_changes import Changes
+from arbench.ui.action_bar import make_action
+from arbench.ui.context import Section, WindowContext
+from arbench.ui.operations import Write
 
-if TYPE_CHECKING:
-    from arbench.ui.main_window import MainWindow
+if TYPE_CHECKING:  # the console loads QtCharts: imported when first opened, not at start
+    from arbench.ui.supervisor.console import SupervisorConsole
 
 
-def install(window: MainWindow) -> None:
-    reverted = revert_due_covers(window.db, window.on)
-    if reverted:
-        names = ", ".join(c.absent_login for c in reverted)
-        window.statusBar().showMessage(f"Cover ended, books given back: {names}", 10000)
-    if not window.actor.is_supervisor:
-        return
+class SupervisorFeature:
+    """Tools ▸ Supervisor console (Ctrl+Shift+U)."""
 
-    def open_console() -> None:
+    def __init__(self, ctx: WindowContext):
+        self.ctx = ctx
+        self.console: SupervisorConsole | None = None
+        ctx.menus.add(Section.TOOLS, make_action(
+            ctx.window, "Supervisor &console…", "Ctrl+Shift+U",
+            "Team, assignment, handover, users and KPIs", self.open,
+        ))  # fmt: skip
+
+    def open(self) -> SupervisorConsole:
         from arbench.ui.supervisor.console import SupervisorConsole
 
-        console = getattr(window, "supervisor_console", None)
-        if console is None:
-            console = SupervisorConsole(window.db, window.actor, window.on, window.runner, window)
-            window.supervisor_console = console  # type: ignore[attr-defined]
-            console.load()
-        console.show()
-        console.raise_()
+        if self.console is None:
+            ctx = self.ctx
+            self.console = SupervisorConsole(ctx.db, ctx.actor, ctx.on, ctx.runner,
+                                             ctx.controller.apply, ctx.window)  # fmt: skip
+            self.console.load()
+        self.console.show()
+        self.console.raise_()
+        return self.console
 
-    window.open_supervisor_console = open_console  # type: ignore[attr-defined]
-    window.tools_menu.addAction(
-        window._action(
-            "Supervisor &console…",
-            "Ctrl+Shift+U",
-            open_console,
-            "Team, assignment, handover, users and KPIs",
-        )  # fmt: skip
-    )
+
+def covers_feature(ctx: WindowContext) -> None:
+    """Name the covers whose date has come; staff get Tools ▸ End due covers (a write)."""
+    db, on = ctx.db, ctx.on
+
+    def shown(covers: list[CoverInfo]) -> None:
+        ending = [c for c in covers if c.ending]
+        if ending:
+            names = ", ".join(f"{c.absent_login} (until {c.until})" for c in ending)
+            ctx.show_message(
+                f"Cover ended, book not given back yet: {names}; Tools ▸ End due covers", 15000
+            )
+
+    ctx.runner.read(lambda: assignments.active_covers(db, on), shown, key="covers")
+    if ctx.actor.role == Role.TRAINEE:
+        return
+    ctx.menus.add(Section.TOOLS, make_action(
+        ctx.window, "&End due covers", None, "Give back books whose cover ended",
+        lambda: end_due_covers(ctx),
+    ))  # fmt: skip
+
+
+def end_due_covers(ctx: WindowContext) -> None:
+    """Give back the books whose cover ended by today (a write); the lists follow if any did."""
+    db, actor, on = ctx.db, ctx.actor, ctx.on
+
+    def work() -> Changes:
+        ended = assignments.end_due_covers(db, actor, on)
+        names = ", ".join(c.absent_login for c in ended)
+        if not ended:
+            return Changes(notice="no cover was due")
+        return Changes(reload=True, notice=f"Covers ended, books given back: {names}")
+
+    ctx.runner.write(Write("Ending due covers", work))
+
+
+def install(ctx: WindowContext) -> SupervisorFeature | None:
+    covers_feature(ctx)
+    return SupervisorFeature(ctx) if ctx.actor.is_supervisor else None

@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from arbench.domain.catalogue import Role
 from arbench.services import assignments as assign_service
 from arbench.services.base import Actor, ServiceError
 from arbench.services.book_stats import CollectorLoad
 from arbench.services.handover import HandoverPlan, HandoverResult
 from arbench.services.users import UserInfo
 from arbench.store.db import Database
+from arbench.ui import screen
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table, money
 
 LOAD_COLUMNS: list[Col[tuple[CollectorLoad, CollectorLoad]]] = [
@@ -48,7 +50,7 @@ class HandoverDialog(QDialog):
         self.setWindowTitle("Hand over a collector's book")
         self.db, self.actor, self.on = db, actor, on
         self.result_: HandoverResult | None = None
-        holders = [u for u in users if u.role != "supervisor" or u.active]
+        holders = [u for u in users if u.role != Role.SUPERVISOR or u.active]
         self.source = QComboBox()
         for u in holders:
             self.source.addItem(f"{u.display_name} ({u.login})", u.login)
@@ -61,7 +63,8 @@ class HandoverDialog(QDialog):
                 item.setCheckState(Qt.CheckState.Unchecked)
                 self.targets.addItem(item)
         self.cover = QCheckBox("Temporary cover (vacation): give the book back on")
-        self.until = QDateEdit(QDate(on + timedelta(days=14)))
+        back = on + timedelta(days=14)
+        self.until = QDateEdit(QDate(back.year, back.month, back.day))
         self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("yyyy-MM-dd")
         self.until.setEnabled(False)
@@ -95,7 +98,7 @@ class HandoverDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(make_table(self.loads))
         layout.addWidget(self.buttons)
-        self.resize(760, 620)
+        screen.fit(self, 760, 620)
 
     def choose(self, source: str, targets: list[str], until: date | None = None) -> None:
         """Fill the form (used by keyboard-free flows and tests)."""
@@ -106,7 +109,7 @@ class HandoverDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
         self.cover.setChecked(until is not None)
         if until is not None:
-            self.until.setDate(QDate(until))
+            self.until.setDate(QDate(until.year, until.month, until.day))
 
     def _args(self) -> tuple[str, list[str], date | None]:
         chosen = [

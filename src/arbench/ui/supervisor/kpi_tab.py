@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -28,6 +29,7 @@ from arbench.domain.kpis import KpiReport, Period
 from arbench.services import kpis as kpi_service
 from arbench.services.kpis import CollectorAging, TrendPoint
 from arbench.store.db import Database
+from arbench.ui import theme
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table
 from arbench.ui.tasks import TaskRunner
 
@@ -50,17 +52,28 @@ def _pct(value: Any) -> str:
     return "n/a" if value is None else f"{value:.2f}%"
 
 
+def _money_lines(d: dict[str, Any], suffix: str) -> list[Line]:
+    """Aging, DSO, CEI and ADD of one currency (`suffix` names it when the book has several)."""
+    return [
+        *[Line(f"Aging {b}{suffix}", f"{v:,.2f}", "receivable at period end") for b, v in d["aging"].items()],
+        Line(f"DSO (countback){suffix}", f"{d['dso']['days']} days",
+             "covered" if d["dso"]["receivable_covered"] else "lower bound"),
+        Line(f"CEI{suffix}", _pct(d["cei"]), "collection effectiveness"),
+        Line(f"ADD{suffix}", f"{d['add']['days']} days", f"best possible DSO {d['add']['best_possible_dso']}"),
+    ]  # fmt: skip
+
+
 def _lines(r: KpiReport) -> list[Line]:
     d = r.to_json_dict()
-    rate = lambda k: Line(k.replace("_", " ").capitalize(), _pct(d[k]["percent"]),  # noqa: E731
-                          f"{d[k]['count']} of {d[k]['out_of']}")  # fmt: skip
+
+    def rate(k: str) -> Line:
+        return Line(k.replace("_", " ").capitalize(), _pct(d[k]["percent"]),
+                    f"{d[k]['count']} of {d[k]['out_of']}")  # fmt: skip
+
     cycle = d["dispute_cycle_days"]["overall"]
     return [
-        *[Line(f"Aging {b}", f"{v:,.2f}", "receivable at period end") for b, v in d["aging"].items()],
-        Line("DSO (countback)", f"{d['dso']['days']} days",
-             "covered" if d["dso"]["receivable_covered"] else "lower bound"),
-        Line("CEI", _pct(d["cei"]), "collection effectiveness"),
-        Line("ADD", f"{d['add']['days']} days", f"best possible DSO {d['add']['best_possible_dso']}"),
+        *[line for currency, money in d["by_currency"].items()
+          for line in _money_lines(money, f" ({currency})" if len(d["by_currency"]) > 1 else "")],
         rate("promise_kept_rate"), rate("root_cause_fixed_rate"), rate("reopen_rate"),
         rate("recurrence_rate"),
         Line("Dispute cycle (median)", f"{cycle['median_days']} days", f"{cycle['count']} disputes"),
@@ -74,16 +87,22 @@ LINE_COLUMNS: list[Col[Line]] = [
     Col("Measure", lambda x: x.measure), Col("Value", lambda x: x.value, right=True),
     Col("Based on", lambda x: x.basis),
 ]  # fmt: skip
-SERIES = (("DSO (days)", lambda p: p.dso), ("ADD (days)", lambda p: p.add),
+SERIES: tuple[tuple[str, Callable[[TrendPoint], Decimal | None]], ...] = (
+          ("DSO (days)", lambda p: p.dso), ("ADD (days)", lambda p: p.add),
           ("CEI %", lambda p: p.cei), ("Promise kept %", lambda p: p.promise_kept_rate),
           ("Root cause fixed %", lambda p: p.root_cause_fixed_rate))  # fmt: skip
 
 
 def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day))
+    edit = QDateEdit(QDate(day.year, day.month, day.day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     return edit
+
+
+def _day(edit: QDateEdit) -> date:
+    d = edit.date()
+    return date(d.year(), d.month(), d.day())
 
 
 class KpiTab(QWidget):
@@ -105,6 +124,8 @@ class KpiTab(QWidget):
         self.export_button.setEnabled(False)
         self.model: RowsModel[Line] = RowsModel(LINE_COLUMNS)
         self.chart = QChart()
+        if theme.colors().dark:  # QtCharts draws its own background: follow the palette
+            self.chart.setTheme(QChart.ChartTheme.ChartThemeDark)
         self.chart.setTitle("Trend by month")
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -134,7 +155,7 @@ class KpiTab(QWidget):
             self.scope.addItem(login, login)
 
     def period(self) -> Period:
-        return kpi_service.default_period(self.end.date().toPython(), self.start.date().toPython())  # type: ignore[arg-type]
+        return kpi_service.default_period(_day(self.end), _day(self.start))
 
     def compute(self) -> None:
         db, login = self.db, str(self.scope.currentData() or "") or None

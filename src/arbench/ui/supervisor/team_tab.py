@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from arbench.services.team import TeamMember, team_view
 from arbench.store.db import Database
@@ -15,7 +15,10 @@ from arbench.ui.tasks import TaskRunner
 
 
 def _waits(m: TeamMember) -> str:
-    return ", ".join(f"{w.department} {w.items} (oldest {w.oldest_days} d)" for w in m.waiting)
+    """One line per department: "billing 2 (oldest 45 d)"; the parenthesis never splits."""
+    return "\n".join(
+        f"{w.department} {w.items} (oldest\u00a0{w.oldest_days}\u00a0d)" for w in m.waiting
+    )
 
 
 COLUMNS: list[Col[TeamMember]] = [
@@ -25,11 +28,11 @@ COLUMNS: list[Col[TeamMember]] = [
     Col("Accounts", lambda m: m.accounts, right=True),
     Col("Open balance", lambda m: m.open_balance, lambda m: money(m.open_balance), right=True),
     Col("Worklist", lambda m: m.worklist, right=True),
-    Col("Overdue follow-ups", lambda m: m.overdue_follow_ups, right=True),
-    Col("Due today", lambda m: m.due_today, right=True),
-    Col("Broken promises", lambda m: m.broken_promises, right=True),
-    Col("Waiting on departments", lambda m: m.waiting_items, right=True),
-    Col("Oldest wait (days)", lambda m: m.oldest_wait_days or 0,
+    Col("Overdue\nfollow-ups", lambda m: m.overdue_follow_ups, right=True),
+    Col("Due\ntoday", lambda m: m.due_today, right=True),
+    Col("Broken\npromises", lambda m: m.broken_promises, right=True),
+    Col("Waiting on\ndepartments", lambda m: m.waiting_items, right=True),
+    Col("Oldest wait\n(days)", lambda m: m.oldest_wait_days or 0,
         lambda m: "" if m.oldest_wait_days is None else str(m.oldest_wait_days), right=True),
     Col("Waiting on", _waits),
 ]  # fmt: skip
@@ -43,6 +46,12 @@ class TeamTab(QWidget):
         self.db, self.on, self.runner, self.on_error = db, on, runner, on_error
         self.model: RowsModel[TeamMember] = RowsModel(COLUMNS)
         self.table = make_table(self.model)
+        self.table.setWordWrap(True)  # "Waiting on": a line per department, never cut
+        metrics = self.table.fontMetrics()
+        self.table.verticalHeader().setMinimumSectionSize(metrics.height() + 10)
+        self.table.horizontalHeader().setSectionResizeMode(
+            len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch
+        )
         self.refresh_button = QPushButton("Refresh")
         self.handover_button = QPushButton("Hand over a book…")
         self.summary = QLabel()
@@ -62,6 +71,7 @@ class TeamTab(QWidget):
 
     def show_members(self, members: list[TeamMember]) -> None:
         self.model.set_rows(members)
+        self.table.resizeRowsToContents()
         items = sum(m.worklist for m in members)
         self.summary.setText(
             f"{len(members)} people · {items:,} open items · as of {self.on.isoformat()}"

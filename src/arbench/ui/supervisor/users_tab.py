@@ -14,13 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from arbench.domain.catalogue import Role
 from arbench.services import users as user_service
 from arbench.services.base import Actor, ServiceError
 from arbench.services.users import UserInfo
 from arbench.store.db import Database
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table, selected_rows
 
-ROLES = ("collector", "supervisor", "trainee")
+ROLES = tuple(role.value for role in Role)
 COLUMNS: list[Col[UserInfo]] = [
     Col("Login", lambda u: u.login),
     Col("Name", lambda u: u.display_name),

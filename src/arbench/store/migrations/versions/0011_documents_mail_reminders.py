@@ -11,7 +11,7 @@
 - daily_runs: one row per (day, step) of `arbench daily` (unique), so the run is idempotent.
 
 Revision ID: 0011
-Revises: 0005
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

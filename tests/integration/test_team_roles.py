@@ -1,0 +1,215 @@
+"""The team database trusts no login with more than the app needs (real PostgreSQL server).
+
+A collector's own PostgreSQL login, granted with `arbench db grant`, works the book through
+arbench (worklist, a logged call) but cannot make itself a supervisor, rewrite or delete the
+audit history, or record a change as somebody else; `--as` names only the login's own user;
+a supervisor acts for someone through `--act-for`, and the audit keeps both names. The owner
+login (the one the tests and the demo use) may act as anyone, and its login is recorded.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import psycopg
+import pytest
+from psycopg import sql
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from tests.integration.conftest import AS_OF, Cluster, create_database, database_url, drop_database
+
+from arbench.services import assignments, items, users
+from arbench.services.base import PermissionDenied, actor_for
+from arbench.services.identity import sign_in
+from arbench.services.item_inputs import ContactLog
+from arbench.services.worklist import worklist
+from arbench.store.db import Database, open_database
+from arbench.store.models import AuditEvent, Issue, User
+
+
+@dataclass(frozen=True)
+class Team:
+    owner_url: str  # the test role: owns the database
+    collector: str  # a collector's login (also its arbench login)
+    collector_url: str
+    supervisor: str
+    supervisor_url: str
+
+
+def _role(server: str, statement: sql.Composable) -> None:
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def _login_url(owner_url: str, login: str, password: str) -> str:
+    return make_url(owner_url).set(username=login, password=password).render_as_string(False)
+
+
+def arbench(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "arbench", "--db", url, *args],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def team(pg_server: str, pg_cluster: Cluster) -> Iterator[Team]:
+    """A demo book on the server with a new collector and a new supervisor, each with a login."""
+    with psycopg.connect(pg_server) as conn:
+        if not conn.execute(
+            "SELECT rolcreaterole FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()[0]:  # type: ignore[index]
+            pytest.fail("the test role needs CREATEROLE (.ci/postgres.sh grants it)")
+    suffix = uuid.uuid4().hex[:8]
+    name = f"arbench_t_{suffix}"
+    create_database(pg_server, name, pg_cluster.template("demo"))
+    owner_url = database_url(pg_server, name)
+    collector, supervisor = f"col_{suffix}", f"sup_{suffix}"
+    password = uuid.uuid4().hex
+    db = open_database(owner_url)
+    try:
+        kwright = actor_for(db, "kwright")
+        users.add_user(db, kwright, collector, "Casey Collector", "collector")
+        users.add_user(db, kwright, supervisor, "Sam Supervisor", "supervisor")
+        book = assignments.accounts(db, AS_OF)
+        numbers = [a.number for a in book if a.collector == "agarcia"][:3]
+        assignments.assign_accounts(db, kwright, numbers, collector)
+    finally:
+        db.dispose()
+    for login in (collector, supervisor):
+        _role(pg_server, sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+            sql.Identifier(login), sql.Literal(password)))  # fmt: skip
+    try:
+        yield Team(owner_url, collector, _login_url(owner_url, collector, password),
+                   supervisor, _login_url(owner_url, supervisor, password))  # fmt: skip
+    finally:
+        drop_database(pg_server, name)
+        for login in (collector, supervisor):
+            _role(pg_server, sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(login)))
+
+
+def grant(team: Team, login: str) -> None:
+    done = arbench(team.owner_url, "db", "grant", login)
+    assert done.returncode == 0, done.stderr
+    assert f"{login} may now use arbench" in done.stdout
+
+
+def refused(url: str, statement: str) -> str:
+    """Run one statement as that login; return the server's refusal (the test fails on success)."""
+    with psycopg.connect(url) as conn:
+        try:
+            conn.execute(statement)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            return str(exc)
+        conn.rollback()
+    raise AssertionError(f"the server let this through: {statement}")
+
+
+def audit_rows(db: Database) -> list[tuple[str, str | None, str | None, str]]:
+    with db.session() as s:
+        rows = s.execute(select(AuditEvent.user_login, AuditEvent.db_login,
+                                AuditEvent.acted_by, AuditEvent.action).order_by(AuditEvent.id))  # fmt: skip
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def test_a_collectors_login_cannot_alter_roles_or_history(team: Team) -> None:
+    grant(team, team.collector)
+    url = team.collector_url
+    assert "only a supervisor can change users" in refused(
+        url, f"UPDATE users SET role = 'supervisor' WHERE login = '{team.collector}'"
+    )
+    assert "only a supervisor can change users" in refused(
+        url, "INSERT INTO users (login, display_name, role, active, created_at, version) "
+        "VALUES ('mallory', 'M', 'supervisor', true, now(), 1)",
+    )  # fmt: skip
+    assert "only a supervisor can change settings" in refused(
+        url, "INSERT INTO settings (key, value) VALUES ('trainee_limit', '999999')"
+    )
+    assert "permission denied" in refused(url, "DELETE FROM audit_events")
+    assert "permission denied" in refused(url, "UPDATE audit_events SET user_login = 'x'")
+    assert "permission denied" in refused(url, "TRUNCATE audit_events")
+    assert "cannot record a change as kwright" in refused(
+        url, "INSERT INTO audit_events (at, user_login, action, entity) "
+        "VALUES (now(), 'kwright', 'user.set_role', 'user')",
+    )  # fmt: skip
+    for ddl in ("DROP TRIGGER audit_events_guard ON audit_events", "DROP TABLE users",
+                "ALTER TABLE users DISABLE TRIGGER ALL"):  # fmt: skip
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), psycopg.connect(url) as conn:
+            conn.execute(ddl)
+    owner = open_database(team.owner_url)
+    try:
+        with owner.session() as s:
+            assert s.scalar(select(User.role).where(User.login == team.collector)) == "collector"
+            assert s.scalar(select(func.count()).select_from(AuditEvent)) > 0
+    finally:
+        owner.dispose()
+
+
+def test_the_app_still_works_for_that_collector(team: Team) -> None:
+    grant(team, team.collector)
+    listed = arbench(team.collector_url, "worklist", "--user", team.collector, "--on",
+                     AS_OF.isoformat(), "--format", "json")  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    assert '"level": "pro"' in listed.stdout
+    db = open_database(team.collector_url)
+    try:
+        me = sign_in(db, None)  # no --as: the login is the user
+        assert me is not None and (me.login, me.db_login) == (team.collector, team.collector)
+        item = worklist(db, team.collector, AS_OF)[0]
+        with db.session() as s:
+            version = s.get(Issue, item.id).version  # type: ignore[union-attr]
+        items.log_contact(db, me, item.id, version, ContactLog("call", outcome="AP will pay Friday"), on=AS_OF)  # fmt: skip
+        assert audit_rows(db)[-1] == (team.collector, team.collector, None, "issue.call")
+        with pytest.raises(PermissionDenied, match=f"--as may only name {team.collector}"):
+            sign_in(db, "kwright")
+        with pytest.raises(PermissionDenied, match="only a supervisor can act for someone"):
+            sign_in(db, None, act_for="agarcia")
+        with pytest.raises(PermissionDenied, match="only a supervisor can add users"):
+            users.add_user(db, me, "mallory", "M", "supervisor")
+    finally:
+        db.dispose()
+    claimed = arbench(team.collector_url, "--as", "kwright", "user", "role", team.collector,
+                      "supervisor")  # fmt: skip
+    assert claimed.returncode == 2 and claimed.stderr.count("\n") == 1
+    assert f"you are connected to the team database as {team.collector}" in claimed.stderr
+    setup = arbench(team.collector_url, "db", "grant", team.collector)
+    assert setup.returncode == 2 and "only the database owner's login can" in setup.stderr
+
+
+def test_a_supervisor_acts_for_someone_only_explicitly_and_audited(team: Team) -> None:
+    grant(team, team.supervisor)
+    grant(team, team.collector)
+    db = open_database(team.supervisor_url)
+    try:
+        boss = sign_in(db, None)
+        assert boss is not None and boss.is_supervisor
+        users.set_role(db, boss, team.collector, "trainee")  # a supervisor's login may
+        as_collector = sign_in(db, None, act_for=team.collector)
+        assert as_collector is not None
+        assert (as_collector.login, as_collector.acted_by) == (team.collector, team.supervisor)
+        item = worklist(db, team.collector, AS_OF)[0]
+        with db.session() as s:
+            version = s.get(Issue, item.id).version  # type: ignore[union-attr]
+        items.log_contact(db, as_collector, item.id, version, ContactLog("call", outcome="left a voicemail for the collector's contact"), on=AS_OF)  # fmt: skip
+        assert audit_rows(db)[-2:] == [
+            (team.supervisor, team.supervisor, None, "user.set_role"),
+            (team.collector, team.supervisor, team.supervisor, "issue.call"),
+        ]
+    finally:
+        db.dispose()
+    owner = open_database(team.owner_url)
+    try:  # the owner's login may act as anyone; the audit names the owner's login beside
+        agarcia = sign_in(owner, "agarcia")
+        assert agarcia is not None
+        item = worklist(owner, "agarcia", AS_OF)[0]
+        with owner.session() as s:
+            version = s.get(Issue, item.id).version  # type: ignore[union-attr]
+        items.log_contact(owner, agarcia, item.id, version, ContactLog("email", outcome="sent POD"), on=AS_OF)  # fmt: skip
+        owner_login = make_url(team.owner_url).username
+        assert audit_rows(owner)[-1] == ("agarcia", owner_login, None, "issue.email")
+    finally:
+        owner.dispose()
