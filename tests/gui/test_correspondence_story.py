@@ -30,13 +30,14 @@ from sqlalchemy import select
 
 from arbench.services import company, content, items, mail_settings, reminders
 from arbench.services.base import actor_for
+from arbench.services.item_inputs import PromiseToPay
 from arbench.services.mail_settings import MailServer
 from arbench.services.reminders import CadenceSpec
 from arbench.store.db import Database
 from arbench.store.models import Account, Contact, Issue, Pro
-from arbench.ui import correspondence
-from arbench.ui.email_dialog import EmailDialog
-from helpers import open_window
+from arbench.ui.main_window import MainWindow
+from arbench.ui.script_runner import email_dialog
+from helpers import open_window, wait_idle
 from mailservers import Dovecot, SmtpServer
 
 ON = date(2026, 11, 24)
@@ -105,29 +106,35 @@ def test_pod_email_reply_statement_and_cadence(
     _setup(demo_db, smtp, imap)
     issue_id, pro = _a_pod_item(demo_db)
     window = open_window(qtbot, demo_db, "agarcia")
+    feature = window.features.correspondence
     window.open_item_by_id(issue_id)
+    wait_idle(qtbot, window)
     assert window.panel.detail is not None and window.panel.detail.pro is not None
     assert window.panel.detail.pro.pod_on_file is False
 
-    # 1. Drop the POD on the Documents tab.
-    docs = window.correspondence.documents  # type: ignore[attr-defined]
+    # 1. Drop the POD on the Documents tab (its viewer is created when the tab is first shown).
+    docs = feature.documents
+    assert docs.viewer is None
     window.panel.tabs.setCurrentWidget(docs)
+    wait_idle(qtbot, window)
     pod = a_pdf(tmp_path / f"POD {pro}.pdf", f"Delivered PRO {pro}, signed J. Smith")
     drop(docs, [tmp_path / f"POD {pro}.pdf"])
+    wait_idle(qtbot, window)
     assert [(d.kind, d.file_name) for d in docs.model.rows] == [("pod", f"POD {pro}.pdf")]
+    assert docs.viewer is not None
     assert docs.viewer.currentWidget() is docs.viewer.pdf_view and docs.viewer.pdf.pageCount() == 1
-    assert window.panel.detail.pro.pod_on_file is True  # the item was redrawn
+    assert window.panel.detail.pro.pod_on_file is True  # the write's change record redrew it
 
-    # 2. Email it with the invoice copy.
-    templates = [(t.key, t.title) for t in content.list_current(demo_db, "template")]
-    dialog = EmailDialog(demo_db, window.actor, issue_id, templates, "pod_copy", window, ON)
+    # 2. Email it with the invoice copy (Item ▸ Email…'s dialog).
+    dialog = email_dialog(window.context, issue_id, "pod_copy", window)
     qtbot.addWidget(dialog)
-    dialog.logged.connect(lambda _how: window.refresh_item(issue_id))  # as the Item menu wires it
     dialog.show()
     dialog.check_attachment("invoice")
     assert "[?]" not in dialog.body.toPlainText()
     dialog.to.setText("pat@customer.example")
     click(qtbot, dialog.smtp_button)
+    wait_idle(qtbot, window)
+    assert not dialog.isVisible()  # sent and recorded: the dialog closed
     sent = smtp.received[-1].message
     files = {p.get_filename(): p.get_payload(decode=True) for p in sent.iter_attachments()}
     assert set(files) == {f"POD {pro}.pdf", f"invoice-PRO-{pro}.pdf"}
@@ -148,18 +155,21 @@ def test_pod_email_reply_statement_and_cadence(
     )
     with smtplib.SMTP("127.0.0.1", smtp.port) as client:
         client.send_message(reply)
-    inbox = correspondence.open_inbox(window)
-    qtbot.addWidget(inbox)
+    inbox = feature.open_inbox()
+    wait_idle(qtbot, window)
     click(qtbot, inbox.fetch_button)
+    wait_idle(qtbot, window)
     assert "1 on items" in inbox.status.text()
     assert "Releasing payment Friday" in window.panel.timeline.toPlainText()
     assert "receiving copy.pdf" in [d.file_name for d in docs.model.rows]
     inbox.close()
 
     # 4. A statement of three pros of this account, from the item.
-    statement = correspondence.open_statement(window, window.panel.detail)
+    feature.open_statement()
+    wait_idle(qtbot, window)
+    statement = feature.statement
     assert statement is not None
-    qtbot.addWidget(statement)
+    assert statement.chosen() == [pro]  # from a pro's item: that pro ticked
     for i in range(statement.pros.count()):
         statement.pros.item(i).setCheckState(
             Qt.CheckState.Checked if i < 3 else Qt.CheckState.Unchecked
@@ -169,7 +179,8 @@ def test_pod_email_reply_statement_and_cadence(
     statement.to.setText("ap@customer.example")
     before = len(smtp.received)
     click(qtbot, statement.send_button)
-    assert len(smtp.received) == before + 1
+    wait_idle(qtbot, window)
+    assert len(smtp.received) == before + 1 and not statement.isVisible()
     with demo_db.session() as s:
         expected = sum(s.scalars(select(Pro.open_balance).where(Pro.pro.in_(chosen))), Decimal(0))
     body = smtp.received[-1].message.get_body(preferencelist=("plain",)).get_content()
@@ -205,23 +216,22 @@ def _story_account(db: Database) -> dict[str, int]:
     return ids
 
 
-def _cadence_over_days(db: Database, window: object, qtbot: QtBot, smtp: SmtpServer) -> None:
+def _cadence_over_days(db: Database, window: MainWindow, qtbot: QtBot, smtp: SmtpServer) -> None:
     ids = _story_account(db)
     boss, ana = actor_for(db, "kwright"), actor_for(db, "agarcia")
     reminders.define_cadence(db, boss, CadenceSpec("story", ((-2, "payment_reminder_upcoming"),
                              (0, "payment_due_today"), (7, "past_due_reminder")), "story", quiet_days=0))  # fmt: skip
-    dialog = correspondence.open_reminders(window)  # type: ignore[arg-type]
-    qtbot.addWidget(dialog)
-    queue = dialog.queue  # type: ignore[attr-defined]
+    queue = window.features.correspondence.open_reminders().queue
     before = len(smtp.received)
     due = date(2026, 12, 1)
     for day in range(-3, 10):
         on = due + timedelta(days=day)
         if day == 3:  # the customer promises to pay 987650002
-            items.record_promise(db, ana, ids["987650002"], None, amount="640.00", due_on=on + timedelta(days=5),
-                                 on=on)  # fmt: skip
+            items.record_promise(db, ana, ids["987650002"], None,
+                                 PromiseToPay("640.00", on + timedelta(days=5)), on=on)  # fmt: skip
         reminders.queue_reminders(db, boss, on)
         queue.set_day(on)
+        wait_idle(qtbot, window)
         story = [
             queue.list.item(i)
             for i in range(queue.list.count())
@@ -232,6 +242,7 @@ def _cadence_over_days(db: Database, window: object, qtbot: QtBot, smtp: SmtpSer
             item.setCheckState(Qt.CheckState.Checked if item in story else Qt.CheckState.Unchecked)
         if story:
             click(qtbot, queue.send_button)
+            wait_idle(qtbot, window)
     got = Counter((m.message["To"], str(m.message["Subject"])) for m in smtp.received[before:])
     assert set(got.values()) == {1}, got  # each reminder once
     by_pro = Counter(str(m.message["Subject"]) for m in smtp.received[before:])

@@ -63,7 +63,9 @@ def test_an_item_email_arrives_with_its_pod_invoice_and_statement(
     _setup(demo_db, smtp)
     ana = actor_for(demo_db, "agarcia")
     issue_id, pro = _pro_item(demo_db, "agarcia")
-    pod = documents.attach(demo_db, ana, NewDocument(PDF, f"POD {pro}.pdf", "pod", pro=pro))
+    pod = documents.attach(
+        demo_db, ana, NewDocument(PDF, f"POD {pro}.pdf", "pod", pro=pro)
+    ).document
     draft = email.compose(demo_db, ana, issue_id, "pod_copy", ON)
     sent = mail_out.send_item_email(
         demo_db, ana,
@@ -72,6 +74,7 @@ def test_an_item_email_arrives_with_its_pod_invoice_and_statement(
         ON,
     )  # fmt: skip
     assert len(smtp.received) == 1
+    assert sent.changes.touched == {issue_id}  # the item's timeline is redrawn
     got = smtp.received[0]
     assert got.recipients == ["payables@customer.example"]
     message = got.message

@@ -12,11 +12,10 @@ arbench [--as LOGIN] daily [--on DATE] [--format json]
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 from datetime import date
 
 from arbench.cli.common import CliError, acting_user, open_db, parse_date
-from arbench.cli.output import print_json, print_rows
+from arbench.cli.output import print_json, print_rows, record
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -93,7 +92,7 @@ def cmd_statement_send(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(
             {
-                "sent": [asdict(s) for s in sent],
+                "sent": [record(s) for s in sent],
                 "failed": [{"account": a, "error": e} for a, e in failed],
             }
         )
@@ -149,7 +148,7 @@ def cmd_reminders(args: argparse.Namespace) -> int:
         on = parse_date(args.on, "--on") or date.today()
         queue = reminder_approval.reminder_queue(db, actor, on)
         if args.action == "list":
-            rows = [asdict(r) for r in queue]
+            rows = [record(r) for r in queue]
             if args.format == "json":
                 print_json(rows)
             else:
@@ -183,7 +182,7 @@ def cmd_daily(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     if args.format == "json":
-        print_json({"on": report.on, "steps": [asdict(s) for s in report.steps]})
+        print_json({"on": report.on, "steps": [record(s) for s in report.steps]})
     else:
         for step in report.steps:
             detail = ", ".join(f"{k} {v}" for k, v in step.summary.items())

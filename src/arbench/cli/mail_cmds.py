@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
 from arbench.cli.common import CliError, acting_user, open_db, parse_date
-from arbench.cli.output import print_json, print_rows
+from arbench.cli.output import print_json, print_rows, record
 from arbench.domain.documents import DOCUMENT_KINDS
-from arbench.output_files import check_output_dir
+from arbench.output_files import check_output_dir, check_output_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -110,8 +109,8 @@ def cmd_attach(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     if args.format == "json":
-        print_json({"directory": report.directory, "matched": [asdict(m) for m in report.matched],
-                    "unmatched": [asdict(m) for m in report.unmatched]})  # fmt: skip
+        print_json({"directory": report.directory, "matched": [record(m) for m in report.matched],
+                    "unmatched": [record(m) for m in report.unmatched]})  # fmt: skip
         return 0
     for m in report.matched:
         note = " (already attached)" if m.already_attached else ""
@@ -139,7 +138,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
         found = documents.documents_of(
             db, pro=args.pro, account_number=args.account, include_pros=True
         )
-        rows = [asdict(d) for d in found]
+        rows = [record(d) for d in found]
         if folder is not None:
             folder.mkdir(exist_ok=True)
             for row, d in zip(rows, found, strict=True):
@@ -219,10 +218,12 @@ def cmd_mail_auto(args: argparse.Namespace) -> int:
 def cmd_mail_send(args: argparse.Namespace) -> int:
     from arbench.services import email, mail_out
 
+    on = parse_date(args.on, "--on") or date.today()
+    if args.eml:  # checked before any work: the folder exists and takes files
+        check_output_file(Path(args.eml) / "email.eml", "--eml")
     db = open_db(args)
     try:
         actor = acting_user(args, db, "mail send")
-        on = parse_date(args.on, "--on") or date.today()
         draft = email.compose(db, actor, args.item, args.template, on)
         if draft.missing:
             raise CliError(
@@ -249,7 +250,7 @@ def _print_filed(report: object, fmt: str) -> None:
     assert isinstance(report, FetchReport)
     if fmt == "json":
         print_json({"fetched": report.fetched, "duplicates": report.duplicates,
-                    "matched": [asdict(r) for r in report.matched], "inbox": [asdict(r) for r in report.inbox]})  # fmt: skip
+                    "matched": [record(r) for r in report.matched], "inbox": [record(r) for r in report.inbox]})  # fmt: skip
         return
     for r in report.matched:
         print(f"item #{r.issue_id} ({r.matched_by}): {r.subject}  from {r.sender}")
@@ -289,7 +290,7 @@ def cmd_mail_inbox(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
-        rows = [asdict(m) for m in mail_in.inbox(db)]
+        rows = [record(m) for m in mail_in.inbox(db)]
     finally:
         db.dispose()
     if args.format == "json":

@@ -18,10 +18,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from arbench.services import mail_in, reminder_approval, reminders
-from arbench.services.base import Actor, ServiceError, audit, now
+from arbench.services.base import Actor, Conflict, ServiceError, audit, now
 from arbench.services.mail_settings import get_mail_settings
 from arbench.services.permissions import STAFF, service
 from arbench.store.correspondence_models import DailyRun
@@ -97,7 +96,7 @@ def _claim(db: Database, on: date, step: str, who: str) -> tuple[bool, str, str]
         with db.session() as s:
             s.add(DailyRun(run_on=on, step=step, status="running", started_at=now(), by_login=who))
         return True, "running", who
-    except IntegrityError:
+    except Conflict:  # the (day, step) row exists: someone claimed it first
         pass
     with db.session() as s:
         retried = s.execute(update(DailyRun).where(DailyRun.run_on == on, DailyRun.step == step,

@@ -19,7 +19,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import OPEN_STATUSES, ActivityKind
@@ -28,6 +27,7 @@ from arbench.io import mail as wire
 from arbench.services import mail_settings
 from arbench.services.base import (
     Actor,
+    Conflict,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -139,18 +139,16 @@ def receive(
     try:
         with db.session() as s:
             return _file(s, actor, raw, parsed, source)
-    except IntegrityError:  # the same message was filed by someone else at the same moment
-        return Received(None, parsed.subject, parsed.sender, "duplicate")
+    except Conflict:  # the same message filed by someone else at the same moment, or else
+        with db.session() as s:
+            if _taken(s, _message_id(parsed, raw)):
+                return Received(None, parsed.subject, parsed.sender, "duplicate")
+        raise
 
 
 def _file(s: Session, actor: Actor, raw: bytes, parsed: wire.Incoming, source: str) -> Received:
     message_id = _message_id(parsed, raw)
-    taken = s.scalar(
-        select(MailMessage.id).where(
-            MailMessage.direction == "in", MailMessage.message_id == message_id
-        )
-    )
-    if taken is not None:
+    if _taken(s, message_id):
         return Received(None, parsed.subject, parsed.sender, "duplicate")
     issue, how, candidates = match(s, parsed)
     row = MailMessage(
@@ -169,6 +167,13 @@ def _file(s: Session, actor: Actor, raw: bytes, parsed: wire.Incoming, source: s
           {"subject": row.subject, "from": row.sender, "status": row.status, "issue_id": row.issue_id,
            "matched_by": how, "candidates": candidates, "source": source})  # fmt: skip
     return Received(row.id, row.subject, row.sender, row.status, row.issue_id, how, tuple(names))
+
+
+def _taken(s: Session, message_id: str) -> bool:
+    """Whether a received message with this Message-ID is already filed."""
+    found = s.scalar(select(MailMessage.id).where(MailMessage.direction == "in",
+                                                  MailMessage.message_id == message_id))  # fmt: skip
+    return found is not None
 
 
 def _keep_attachments(s: Session, row: MailMessage, files: Sequence[wire.Attachment]) -> list[str]:
