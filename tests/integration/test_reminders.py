@@ -19,7 +19,7 @@ from arbench.services.mail_settings import MailServer
 from arbench.services.reminders import CadenceSpec
 from arbench.store.correspondence_models import Reminder
 from arbench.store.db import Database
-from arbench.store.models import Account, Contact, Issue, Pro, Promise, User
+from arbench.store.models import Account, AuditEvent, Contact, Issue, Pro, Promise, User
 from mailservers import SmtpServer
 
 DUE = date(2026, 3, 10)
@@ -169,6 +169,11 @@ def test_automatic_cadences_go_out_only_where_allowed(
     report = reminder_approval.send_automatic(empty_db, boss, DUE)
     assert len(report.sent) == 3 and len(smtp.received) == 3
     assert all("ana@carrier.example" in str(m.message["From"]) for m in smtp.received)
+    with empty_db.session() as s:  # from the account's collector, recorded as the job's user
+        senders = set(
+            s.scalars(select(AuditEvent.user_login).where(AuditEvent.action == "mail.send"))
+        )
+    assert senders == {"sup"}
     again = run_daily(empty_db, boss, DUE)  # the same day again: every step already done
     assert {s.status for s in again.steps} == {"done_before"}
 

@@ -7,7 +7,8 @@ invoice numbers, then BOL numbers found in the subject and body. One pro found: 
 to that pro's open item (its latest item when none is open). None, or several pros: the inbox.
 A message is taken once (by Message-ID, or the sha256 of the raw message when it has none), so
 fetching twice, or from two machines at once, files nothing twice. The IMAP position (UIDVALIDITY
-and the last UID read) is kept in the setting mail.imap.state.
+and the last UID read) is kept per mailbox in `mail_positions` (a collector's login may write it
+on the team server; the settings are supervisors').
 """
 
 from __future__ import annotations
@@ -36,15 +37,13 @@ from arbench.services.base import (
     audit,
     now,
 )
-from arbench.services.company import write_values
 from arbench.services.documents import NewDocument, add_document, store_blob
 from arbench.services.op_changes import Changes, changes_after
 from arbench.services.permissions import ANYONE, STAFF, service
-from arbench.store.correspondence_models import MailAttachment, MailMessage
+from arbench.store.correspondence_models import MailAttachment, MailMessage, MailPosition
 from arbench.store.db import Database
-from arbench.store.models import Account, Issue, Pro, Setting
+from arbench.store.models import Account, Issue, Pro
 
-STATE_KEY = "mail.imap.state"
 OPEN = [s.value for s in OPEN_STATUSES]
 
 
@@ -259,31 +258,52 @@ def fetch_mail(db: Database, actor: Actor, *, on: date | None = None) -> FetchRe
         raise InvalidInput(
             "no IMAP mailbox is set up: `arbench --as SUPERVISOR mail setup imap ...`"
         )
-    validity, last = _state(db)
+    mailbox = f"{server.user}@{server.host}:{server.port}/{server.folder}"
+    validity, last = _position(db, mailbox)
     endpoint = wire.Endpoint(server.host, server.port, server.security, server.user,
                              mail_settings.password_of(server), server.folder)  # fmt: skip
     try:
         new_validity, messages = wire.fetch(endpoint, last)
-        if new_validity != validity:  # the folder was rebuilt: read it all, duplicates are skipped
-            new_validity, messages = wire.fetch(endpoint, 0) if last else (new_validity, messages)
+        if last and new_validity != validity:  # the folder was rebuilt: read it all again
+            last = 0  # (what was filed before is skipped as a duplicate)
+            new_validity, messages = wire.fetch(endpoint, 0)
     except wire.MailError as exc:
         raise ServiceError(str(exc)) from None
     report = FetchReport()
     for uid, raw in messages:
         _count(report, receive(db, actor, raw, "imap"))
         last = max(last, uid)
-    with db.session() as s:
-        write_values(s, actor, {STATE_KEY: f"{new_validity}:{last}"}, "mail.fetch")
+    _save_position(db, actor, mailbox, new_validity, last)
     return report.with_changes(db, on)
 
 
-def _state(db: Database) -> tuple[int, int]:
+def _position(db: Database, mailbox: str) -> tuple[int, int]:
+    """(UIDVALIDITY, last UID read) of a mailbox; (0, 0) before its first fetch."""
     with db.session() as s:
-        row = s.get(Setting, STATE_KEY)
-    if row is None or ":" not in row.value:
-        return 0, 0
-    validity, last = row.value.split(":", 1)
-    return int(validity), int(last)
+        row = s.get(MailPosition, mailbox)
+        return (row.uid_validity, row.last_uid) if row is not None else (0, 0)
+
+
+def _save_position(db: Database, actor: Actor, mailbox: str, validity: int, last: int) -> None:
+    """Keep how far the mailbox was read (never back, unless the folder was rebuilt)."""
+    try:
+        with db.session() as s:
+            row = s.get(MailPosition, mailbox, with_for_update=True)
+            before = {"uid_validity": row.uid_validity, "last_uid": row.last_uid} if row else None
+            if row is None:
+                row = MailPosition(
+                    mailbox=mailbox, uid_validity=validity, last_uid=last, updated_at=now()
+                )
+                s.add(row)
+            elif row.uid_validity == validity and row.last_uid >= last:
+                return  # nothing new, or another fetch read further meanwhile
+            else:
+                row.uid_validity, row.last_uid, row.updated_at = validity, last, now()
+            s.flush()
+            audit(s, actor, "mail.fetch", "mail_position", None, before,
+                  {"mailbox": mailbox, "uid_validity": validity, "last_uid": last})  # fmt: skip
+    except Conflict:  # another fetch saved this mailbox's first position at the same moment
+        return
 
 
 def inbox(db: Database) -> list[InboxMessage]:

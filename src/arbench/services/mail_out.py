@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arbench.domain.catalogue import ActivityKind
+from arbench.domain.catalogue import ActivityKind, Role
 from arbench.domain.documents import DOCUMENT_KINDS, safe_file_name, with_item_token
 from arbench.io import mail as wire
 from arbench.output_files import check_output_file, written
@@ -220,18 +220,29 @@ def _message(db: Database, actor: Actor, email: ItemEmail, on: date, work: Path,
     return wire.build(outgoing), files
 
 
-EMAIL_NOTE = "the item's owner, the account's collector or a supervisor"
+EMAIL_NOTE = (
+    "the item's owner, the account's collector or a supervisor; a job sends "
+    "automatic reminders from the account's collector"
+)
 
 
 @service(ANYONE, "email customers", note=EMAIL_NOTE)
 def send_item_email(
-    db: Database, actor: Actor, email: ItemEmail, on: date | None = None
-) -> SentMail:
-    """Send an item's email over the team's SMTP server and record the sent copy; the result
-    carries the item's change record (its timeline)."""
+    db: Database, actor: Actor, email: ItemEmail, on: date | None = None, *,
+    from_user: Actor | None = None,
+) -> SentMail:  # fmt: skip
+    """Send an item's email over the team's SMTP server and record the sent copy, as `actor`;
+    the result carries the item's change record (its timeline). `from_user`: the email goes
+    out from that user's address (the daily job sends automatic reminders from the account's
+    collector; a collector's or supervisor's job only), still recorded as `actor`."""
     on = on or date.today()
+    sender = from_user or actor
+    if sender.id != actor.id and actor.role == Role.TRAINEE:
+        raise PermissionDenied(
+            f"a trainee cannot email as someone else; {actor.login} is a trainee"
+        )
     with tempfile.TemporaryDirectory(prefix="arbench-mail-") as tmp:
-        message, files = _message(db, actor, email, on, Path(tmp), draft=False)
+        message, files = _message(db, sender, email, on, Path(tmp), draft=False)
     deliver(db, message)
     with db.session() as s:
         issue = _issue(s, email.issue_id)

@@ -2,8 +2,8 @@
 automatic sending where the cadence is automatic and the supervisor allowed it (setting
 mail.auto_send). A reminder is sent at most once: it is claimed (queued -> sending) by a
 guarded UPDATE before the mail goes out, so two people or two daily runs never both send it.
-Each is sent from the approving collector (automatic ones from the account's collector) with
-the invoice copy attached, and audited.
+Each is sent from the approving collector (automatic ones from the account's collector, recorded
+as the job's user) with the invoice copy attached, and audited.
 """
 
 from __future__ import annotations
@@ -178,8 +178,10 @@ def _send_one(
         draft = email_service.compose(db, sender, issue_id, template, on)
         if draft.missing:
             raise InvalidInput(f"no value for {', '.join(draft.missing)}")
-        sent = mail_out.send_item_email(db, sender, mail_out.ItemEmail(
-            issue_id, draft.to, draft.subject, draft.body, template, ("invoice",)), on)  # fmt: skip
+        email = mail_out.ItemEmail(
+            issue_id, draft.to, draft.subject, draft.body, template, ("invoice",)
+        )
+        sent = mail_out.send_item_email(db, actor, email, on, from_user=sender)
     except ServiceError as exc:
         _finish(db, actor, reminder_id, on, "failed", None, str(exc)[:200])
         report.failed.append((reminder_id, str(exc)))

@@ -10,6 +10,7 @@
   reminders relative to the due date; `reminders` is each step queued for a pro, once.
 - `daily_runs`: one row per (day, step) of `arbench daily`; the unique pair makes the run
   idempotent when started twice or concurrently.
+- `mail_positions`: how far each IMAP mailbox has been read (UIDVALIDITY, last UID).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -162,3 +164,13 @@ class DailyRun(Base):
     by_login: Mapped[str] = mapped_column(String(64))
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     __table_args__ = (UniqueConstraint("run_on", "step", name="uq_daily_runs_run_on_step"),)
+
+
+class MailPosition(Base):
+    """How far one IMAP mailbox (user@host:port/folder) has been read."""
+
+    __tablename__ = "mail_positions"
+    mailbox: Mapped[str] = mapped_column(String(400), primary_key=True)
+    uid_validity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)

@@ -9,6 +9,11 @@
   'standard' for every existing account) or per account (accounts.cadence_id) a sequence of
   reminders; each step is queued once per pro (unique pro, step).
 - daily_runs: one row per (day, step) of `arbench daily` (unique), so the run is idempotent.
+- mail_positions: how far the team's IMAP mailbox has been read (UIDVALIDITY and the last
+  UID), per mailbox; kept out of the settings, which only supervisors' logins may write.
+- PostgreSQL: a login that is no supervisor may change its own user's email address (the
+  address it sends from) and nothing else of the users table (migration 0008's guard
+  otherwise).
 
 Revision ID: 0011
 Revises: 0007
@@ -25,7 +30,46 @@ branch_labels = None
 depends_on = None
 
 
+USERS_GUARD = (
+    """
+    CREATE OR REPLACE FUNCTION arbench_users_guard() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+      IF arbench_is_owner() OR arbench_is_supervisor(session_user::text) THEN
+        RETURN COALESCE(NEW, OLD);
+      END IF;
+      IF TG_OP = 'UPDATE' AND OLD.login = session_user::text
+         AND to_jsonb(NEW) - 'email' - 'version' = to_jsonb(OLD) - 'email' - 'version' THEN
+        RETURN NEW;  -- one's own sender address
+      END IF;
+      RAISE EXCEPTION 'only a supervisor can change %: login % is not one',
+        TG_TABLE_NAME, session_user USING ERRCODE = 'insufficient_privilege';
+    END $$
+    """,
+    "DROP TRIGGER users_supervisor_guard ON users",
+    "CREATE TRIGGER users_supervisor_guard BEFORE INSERT OR UPDATE OR DELETE ON users "
+    "FOR EACH ROW EXECUTE FUNCTION arbench_users_guard()",
+)
+USERS_GUARD_BACK = (
+    "DROP TRIGGER users_supervisor_guard ON users",
+    "CREATE TRIGGER users_supervisor_guard BEFORE INSERT OR UPDATE OR DELETE ON users "
+    "FOR EACH ROW EXECUTE FUNCTION arbench_supervisor_guard()",
+    "DROP FUNCTION arbench_users_guard()",
+)
+
+
 def upgrade() -> None:
+    op.create_table(
+        "mail_positions",
+        sa.Column("mailbox", sa.String(length=400), nullable=False),
+        sa.Column("uid_validity", sa.BigInteger(), nullable=False),
+        sa.Column("last_uid", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("mailbox", name=op.f("pk_mail_positions")),
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in USERS_GUARD:
+            op.execute(statement)
     op.create_table(
         "daily_runs",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -228,6 +272,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in USERS_GUARD_BACK:
+            op.execute(statement)
+    op.drop_table("mail_positions")
     op.drop_column("accounts", "cadence_id")
     op.drop_column("accounts", "account_class")
     op.drop_index(op.f("ix_mail_attachments_mail_id"), table_name="mail_attachments")
