@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import smtplib
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -250,3 +252,37 @@ def _cadence_over_days(db: Database, window: MainWindow, qtbot: QtBot, smtp: Smt
     assert (
         sum(1 for s in by_pro if "987650002" in s or "S987650002" in s) == 2
     )  # -2, 0; promise stops +7
+
+
+SHOW_WINDOW = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from arbench.services.base import actor_for
+from arbench.store.db import open_database
+from arbench.ui.main_window import MainWindow
+from arbench.ui.settings import UserSettings
+db = open_database(sys.argv[1])
+window = MainWindow(db, actor_for(db, "agarcia"), UserSettings())
+window.show()
+window.reload()
+app.processEvents()
+window.runner.wait()
+app.processEvents()
+print("QtPdf" if "PySide6.QtPdf" in sys.modules else "no QtPdf")
+window.panel.tabs.setCurrentWidget(window.features.correspondence.documents)
+app.processEvents()
+print("QtPdf" if "PySide6.QtPdf" in sys.modules else "no QtPdf")
+window.runner.stop()
+"""
+
+
+def test_the_window_starts_without_qtpdf_until_the_documents_tab_is_shown(
+    demo_db: Database,
+) -> None:
+    """QtPdf is loaded when the Documents tab is first shown, not when the window starts (#18);
+    a process of its own, since this one has long imported everything."""
+    done = subprocess.run([sys.executable, "-c", SHOW_WINDOW, str(demo_db.url)], capture_output=True,
+                          text=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["no QtPdf", "QtPdf"]
