@@ -242,9 +242,9 @@ class _Drawer:
         self.p.setPen(QColor("#888888"))
         self.p.drawLine(QLineF(0, y, self.w, y))
         self.p.setPen(QColor("black"))
-        self.text(QRectF(0, y + 2, self.w * 0.6, 14),
+        self.text(QRectF(0, y + 2, self.w * 0.8, 14),
                   f"{self.s.company} · statement of {self.s.account_name} · {self.s.on.isoformat()}", 7.5)  # fmt: skip
-        self.text(QRectF(self.w * 0.6, y + 2, self.w * 0.4, 14), f"Page {number} of {count}", 8,
+        self.text(QRectF(self.w * 0.8, y + 2, self.w * 0.2, 14), f"Page {number} of {count}", 8,
                   True, Qt.AlignmentFlag.AlignRight)  # fmt: skip
 
 

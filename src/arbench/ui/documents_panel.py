@@ -41,6 +41,7 @@ from arbench.services.base import Actor, ServiceError
 from arbench.services.documents import DocumentInfo
 from arbench.services.op_changes import Changes
 from arbench.store.db import Database
+from arbench.ui import theme
 from arbench.ui.operations import OperationRunner, Write
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ class DocumentsPanel(QWidget):
             "Drop PDFs or images here to attach them; drop .eml or .msg replies to file them."
         )
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: palette(mid)")
+        self.hint.setStyleSheet(f"color: {theme.colors().muted.name()}")  # readable in dark too
         buttons = QHBoxLayout()
         for widget in (self.kind, self.attach_button, self.export_button, self.remove_button):
             buttons.addWidget(widget)
