@@ -131,6 +131,7 @@ def test_pod_email_reply_statement_and_cadence(
     dialog = email_dialog(window.context, issue_id, "pod_copy", window)
     qtbot.addWidget(dialog)
     dialog.show()
+    wait_idle(qtbot, window)  # filled off the GUI thread: templates, attachments, the draft
     dialog.check_attachment("invoice")
     assert "[?]" not in dialog.body.toPlainText()
     dialog.to.setText("pat@customer.example")

@@ -108,6 +108,7 @@ def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
         email_dialog.QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), "")
     )
     click(qtbot, tab.row(4).email_button)
+    wait_idle(qtbot, window)  # the templates, attachments and draft are read off the GUI thread
     compose = tab.email
     assert compose is not None and compose.isVisible()
     pro = window.panel.detail.pro

@@ -3,10 +3,11 @@ item's documents, an invoice copy, a statement), sent over the team's SMTP serve
 saved as an .eml with its attachments, or opened in the user's mail client (no attachments);
 the email is on the item's timeline whichever way it goes.
 
-The dialog reads and writes nothing itself: its owner hands it the attachment choices and an
-`EmailActions` (compose a draft; log, send or save an email). The Script feature runs the writes
-through the window's operation runner and calls `logged_ok(how)` when the email is recorded
-(the dialog closes) or `log_failed()` when it was not (the buttons come back).
+The dialog reads and writes nothing itself: its owner fills it (`fill(templates, attachments)`)
+and answers its `EmailActions` (compose a draft; log, send or save an email). The Script feature
+runs them on the window's operation runner: a draft read arrives with `show_draft(draft)`, and a
+write ends with `logged_ok(how)` when the email is recorded (the dialog closes) or
+`log_failed()` when it was not (the buttons come back).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.services import email as email_service
-from arbench.services.base import ServiceError
 from arbench.services.email import EmailDraft
 from arbench.services.mail_out import AttachmentChoice, ItemEmail
 from arbench.ui import screen, theme
@@ -45,11 +44,10 @@ from arbench.ui import screen, theme
 class EmailActions:
     """What the dialog asks of its owner (the owner runs the writes through the runner)."""
 
-    compose: Callable[[str], EmailDraft]  # a template key -> the draft filled from the item
+    compose: Callable[[str], None]  # read a template's draft from the item; show_draft follows
     log: Callable[[EmailDraft, str], None]  # record an email sent through the mail client
     send: Callable[[ItemEmail], None]  # send over SMTP with the attachments, record it
     save: Callable[[ItemEmail, Path], None]  # write an .eml with the attachments, record it
-    eml_name: Callable[[str], str]  # a template key -> the .eml's name (after the PRO)
 
 
 class EmailDialog(QDialog):
@@ -61,20 +59,17 @@ class EmailDialog(QDialog):
     def __init__(
         self,
         issue_id: int,
-        templates: list[tuple[str, str]],  # (key, title)
-        attachments: Sequence[AttachmentChoice],
         actions: EmailActions,
         template: str | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
-        self.issue_id, self.calls = issue_id, actions
+        self.issue_id, self.calls, self.wanted = issue_id, actions, template
         self.draft: EmailDraft | None = None
+        self.eml_name = "email.eml"
         self.setWindowTitle("Email from a template")
         screen.fit(self, 780, 600)
         self.template = QComboBox()
-        for key, title in templates:
-            self.template.addItem(f"{title} ({key})", key)
         self.to, self.subject = QLineEdit(), QLineEdit()
         self.body = QPlainTextEdit()
         self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -84,12 +79,6 @@ class EmailDialog(QDialog):
         self.missing.setWordWrap(True)
         self.attachments = QListWidget()
         self.attachments.setMaximumHeight(96)
-        for choice in attachments:
-            item = QListWidgetItem(choice.label)
-            item.setData(Qt.ItemDataRole.UserRole, choice.key)
-            pod = choice.label.startswith("Proof of delivery")
-            item.setCheckState(Qt.CheckState.Checked if pod else Qt.CheckState.Unchecked)
-            self.attachments.addItem(item)
         form = QFormLayout()
         form.addRow("Template", self.template)
         form.addRow("To", self.to)
@@ -100,9 +89,25 @@ class EmailDialog(QDialog):
         layout.addWidget(self.missing)
         layout.addWidget(self.body)
         layout.addWidget(self._buttons())
-        if template is not None:
-            self.template.setCurrentIndex(max(self.template.findData(template), 0))
+        self._busy()  # until the draft is there
         self.template.currentIndexChanged.connect(lambda _: self.compose())
+
+    def fill(self, templates: Sequence[tuple[str, str]],
+             attachments: Sequence[AttachmentChoice]) -> None:  # fmt: skip
+        """The templates (key, title) and what can be attached; then the wanted template's
+        draft is asked for (a POD is ticked)."""
+        self.template.blockSignals(True)
+        for key, title in templates:
+            self.template.addItem(f"{title} ({key})", key)
+        if self.wanted is not None:
+            self.template.setCurrentIndex(max(self.template.findData(self.wanted), 0))
+        self.template.blockSignals(False)
+        for choice in attachments:
+            item = QListWidgetItem(choice.label)
+            item.setData(Qt.ItemDataRole.UserRole, choice.key)
+            pod = choice.label.startswith("Proof of delivery")
+            item.setCheckState(Qt.CheckState.Checked if pod else Qt.CheckState.Unchecked)
+            self.attachments.addItem(item)
         self.compose()
 
     def _buttons(self) -> QDialogButtonBox:
@@ -125,14 +130,17 @@ class EmailDialog(QDialog):
 
     # ----- the draft ----------------------------------------------------------------------
     def compose(self) -> None:
+        """Ask for the chosen template's draft (`show_draft` shows it)."""
         key = self.template.currentData()
-        if key is None:
-            return
-        try:
-            self.draft = self.calls.compose(str(key))
-        except ServiceError as exc:
-            QMessageBox.warning(self, "arbench", str(exc))
-            return
+        if key is not None:
+            self._busy()
+            self.calls.compose(str(key))
+
+    def show_draft(self, draft: EmailDraft, eml_name: str = "email.eml") -> None:
+        """The template filled from the item: what can be edited before it goes out (and the
+        name an .eml of it gets: after the PRO or the account)."""
+        self.draft, self.eml_name = draft, eml_name
+        self._enable(True)
         self.to.setText(self.draft.to)
         self.subject.setText(self.draft.subject)
         self.body.setPlainText(self.draft.body)
@@ -191,16 +199,18 @@ class EmailDialog(QDialog):
     def save(self) -> None:
         """Save as an .eml (named after the PRO or account) with the ticked attachments."""
         email = self.item_email()
-        suggested = self.calls.eml_name(email.template)
-        name, _ = QFileDialog.getSaveFileName(self, "Save email", suggested, "Email (*.eml)")
+        name, _ = QFileDialog.getSaveFileName(self, "Save email", self.eml_name, "Email (*.eml)")
         if not name:
             return
         self._busy()
         self.calls.save(email, Path(name))
 
     def _busy(self) -> None:
+        self._enable(False)
+
+    def _enable(self, on: bool) -> None:
         for button in (self.smtp_button, self.send_button, self.save_button):
-            button.setEnabled(False)
+            button.setEnabled(on)
 
     def logged_ok(self, how: str) -> None:
         """The email is on the timeline: say so and close."""
@@ -210,5 +220,4 @@ class EmailDialog(QDialog):
     def log_failed(self) -> None:
         """It did not go out, or was not recorded (the error was shown): the draft stays, the
         buttons come back."""
-        for button in (self.smtp_button, self.send_button, self.save_button):
-            button.setEnabled(True)
+        self._enable(True)

@@ -254,10 +254,10 @@ def _guide_html(script: IssueScript) -> str:
 
 def email_dialog(ctx: WindowContext, issue_id: int, template: str | None,
                  parent: QWidget) -> EmailDialog:  # fmt: skip
-    """The compose dialog for an item: composing reads, and logging, sending over SMTP and
-    saving an .eml are writes through the runner that put the email on the item's timeline."""
+    """The compose dialog for an item, filled off the GUI thread: the templates, what can be
+    attached and the draft are reads, and logging, sending over SMTP and saving an .eml are
+    writes that put the email on the item's timeline, all through the runner."""
     db, actor, on = ctx.db, ctx.actor, ctx.on
-    templates = [(t.key, t.title) for t in content_service.list_current(db, "template")]
 
     def write(label: str, work: Callable[[], Changes], how: Callable[[], str]) -> None:
         ctx.runner.write(Write(label, work, done=lambda _changes: dialog.logged_ok(how()),
@@ -276,13 +276,19 @@ def email_dialog(ctx: WindowContext, issue_id: int, template: str | None,
               lambda: mail_out.save_item_eml(db, actor, email, path.parent, on, path.name).changes,
               lambda: f"saved as {path.name}")  # fmt: skip
 
-    actions = EmailActions(
-        compose=lambda key: email_service.compose(db, actor, issue_id, key, on),
-        log=log, send=send, save=save,
-        eml_name=lambda key: mail_out.suggested_eml_name(db, issue_id, key),
-    )  # fmt: skip
-    dialog = EmailDialog(issue_id, templates, mail_out.attachment_choices(db, issue_id), actions,
-                         template, parent)  # fmt: skip
+    def compose(key: str) -> None:
+        def read() -> tuple[EmailDraft, str]:
+            draft = email_service.compose(db, actor, issue_id, key, on)
+            return draft, mail_out.suggested_eml_name(db, issue_id, key)
+
+        ctx.runner.read(read, lambda found: dialog.show_draft(*found), key="email draft")
+
+    def choices() -> tuple[list[tuple[str, str]], list[mail_out.AttachmentChoice]]:
+        templates = [(t.key, t.title) for t in content_service.list_current(db, "template")]
+        return templates, mail_out.attachment_choices(db, issue_id)
+
+    dialog = EmailDialog(issue_id, EmailActions(compose, log, send, save), template, parent)
+    ctx.runner.read(choices, lambda found: dialog.fill(*found))
     return dialog
 
 
