@@ -76,7 +76,12 @@ def test_cursor_reports_a_colleagues_change_and_the_row_to_redraw(book: Database
         supervisor,
         issue_id,
         version,
-        Resolution(code="paid_in_full", root_cause_fixed=True, root_cause="pod_missing"),
+        Resolution(
+            code="rebilled",
+            root_cause_fixed=True,
+            root_cause="pod_missing",
+            note="Rebilled with the POD",
+        ),
         on=AS_OF,
     )
     resolved = cursor.poll()

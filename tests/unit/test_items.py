@@ -386,12 +386,29 @@ def test_resolve_needs_a_cause_and_a_known_code(demo_db: Database) -> None:
             Resolution(code="paid_in_full", root_cause_fixed=True),
             on=ON,
         )
+    paid = Resolution(code="paid_in_full", root_cause_fixed=True, root_cause="slow_pay")
+    with pytest.raises(
+        InvalidInput, match=r"'Paid in full' needs the balance paid: \$[\d,.]+ is still open"
+    ):
+        actions.resolve(demo_db, me, item.id, version, paid, on=ON)
+    unsaid = Resolution(code="rebilled", root_cause_fixed=None, root_cause="slow_pay", note="x")
+    with pytest.raises(InvalidInput, match="say whether the root cause was fixed"):
+        actions.resolve(demo_db, me, item.id, version, unsaid, on=ON)
+    with pytest.raises(InvalidInput, match="a note is required for 'Rebilled / corrected invoice'"):
+        actions.resolve(demo_db, me, item.id, version,
+                        Resolution(code="rebilled", root_cause_fixed=False, root_cause="slow_pay"),
+                        on=ON)  # fmt: skip
     result = actions.resolve(
         demo_db,
         me,
         item.id,
         version,
-        Resolution(code="paid_in_full", root_cause_fixed=True, root_cause="slow_pay"),
+        Resolution(
+            code="rebilled",
+            root_cause_fixed=True,
+            root_cause="slow_pay",
+            note="Rebilled with the PO number",
+        ),  # fmt: skip
         on=ON,
     )
     assert result.removed == {item.id} and result.items == () and result.notice == ""
@@ -409,7 +426,12 @@ def test_trainee_resolution_above_the_limit_waits_for_approval(demo_db: Database
         trainee,
         item.id,
         version,
-        Resolution(code="paid_in_full", root_cause_fixed=False, root_cause="slow_pay"),
+        Resolution(
+            code="rebilled",
+            root_cause_fixed=False,
+            root_cause="slow_pay",
+            note="Rebilled to the right party",
+        ),  # fmt: skip
         on=ON,
     )
     row = result.item(item.id)
@@ -425,7 +447,12 @@ def test_reopen_counts_a_reopen_and_a_recurrence(demo_db: Database) -> None:
         me,
         item.id,
         version,
-        Resolution(code="rebilled", root_cause_fixed=True, root_cause="bol_incomplete"),
+        Resolution(
+            code="rebilled",
+            root_cause_fixed=True,
+            root_cause="bol_incomplete",
+            note="Rebilled with the corrected BOL",
+        ),  # fmt: skip
         on=ON,
     )
     version = item_detail(demo_db, item.id).version
@@ -498,7 +525,7 @@ def test_account_issue_links_pros_and_resolves_them_together(demo_db: Database) 
         me,
         parent.id,
         version,
-        Resolution(code="agreement_fixed", root_cause_fixed=True),
+        Resolution(code="agreement_fixed", root_cause_fixed=True, note="Agreement loaded"),
         on=ON,
     )
     assert offered.removed == {parent.id} and offered.items == ()
@@ -512,7 +539,9 @@ def test_account_issue_links_pros_and_resolves_them_together(demo_db: Database) 
         me,
         parent.id,
         version,
-        Resolution(code="agreement_fixed", root_cause_fixed=True, with_linked=True),
+        Resolution(
+            code="agreement_fixed", root_cause_fixed=True, with_linked=True, note="Agreement loaded"
+        ),  # fmt: skip
         on=ON,
     )
     assert together.removed == {parent.id, *ids[:2]}

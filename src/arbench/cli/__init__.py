@@ -25,6 +25,7 @@ from arbench.cli import (
     mail_cmds,
     search_cmd,
     team_cmds,
+    today_cmd,
 )
 from arbench.cli.common import CliError
 from arbench.output_files import OutputError
@@ -33,8 +34,8 @@ from arbench.store.db import DatabaseError
 
 # Each module adds its sub-commands; add new command modules to this tuple.
 COMMAND_MODULES = (
-    book, search_cmd, content_cmds, items, data_cmds, alias_cmds, team_cmds, mail_cmds, daily_cmds,
-    about_cmd,
+    book, today_cmd, search_cmd, content_cmds, items, data_cmds, alias_cmds, team_cmds, mail_cmds,
+    daily_cmds, about_cmd,
 )  # fmt: skip
 
 

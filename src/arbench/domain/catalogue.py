@@ -55,11 +55,12 @@ class PromiseStatus(StrEnum):
 
 
 class RequestStatus(StrEnum):
-    """A department request: open, answered (waiting for the collector), closed."""
+    """A department request: open, answered (waiting for the collector), closed, cancelled."""
 
     OPEN = "open"
     ANSWERED = "answered"
     CLOSED = "closed"
+    CANCELLED = "cancelled"  # withdrawn: the item was resolved, or the resolve was corrected
 
 
 class ApprovalStatus(StrEnum):

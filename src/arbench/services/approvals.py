@@ -21,7 +21,6 @@ from arbench.domain.catalogue import (
     ActivityKind,
     ApprovalStatus,
     IssueStatus,
-    PromiseStatus,
 )
 from arbench.services.base import (
     Actor,
@@ -35,8 +34,9 @@ from arbench.services.base import (
 from arbench.services.item_base import record, snapshot, touch
 from arbench.services.op_changes import Changes, changes_after
 from arbench.services.permissions import SUPERVISORS, service
+from arbench.services.resolution import settle_resolved
 from arbench.store.db import Database
-from arbench.store.models import Account, Approval, Issue, Pro, Promise, User
+from arbench.store.models import Account, Approval, Issue, Pro, User
 
 
 @dataclass(frozen=True)
@@ -131,12 +131,7 @@ def approve(
         before = snapshot(issue, "status", "resolved_on")
         issue.status, issue.resolved_on = IssueStatus.RESOLVED.value, on
         touch(s, issue)
-        for promise in s.scalars(
-            select(Promise).where(
-                Promise.issue_id == issue.id, Promise.status == PromiseStatus.OPEN
-            )
-        ):
-            promise.status, promise.settled_on = PromiseStatus.CANCELLED.value, on
+        settle_resolved(s, issue, on)
         _decide(s, actor, approval, ApprovalStatus.APPROVED, (reason or "").strip() or None)
         code = issue.resolution_code or ""
         add_activity(s, actor, issue.account_id, ActivityKind.APPROVAL,

@@ -24,14 +24,15 @@ from arbench.services import content
 from arbench.services.base import (
     Actor,
     NotFound,
-    PermissionDenied,
     add_activity,
     audit,
 )
 from arbench.services.company import read_profile
 from arbench.services.item_base import open_balance
-from arbench.services.op_changes import Changes, changes_after
+from arbench.services.item_run import Target, run_action
+from arbench.services.op_changes import Changes
 from arbench.services.permissions import ANYONE, service
+from arbench.services.scripts import tick_for_action
 from arbench.store.db import Database
 from arbench.store.models import Account, Contact, Issue, Payment, Pro, Promise, User
 
@@ -123,7 +124,7 @@ def merge_values(
 ) -> dict[str, str]:
     """Every merge field this item has a value for (MERGE_FIELDS names), as text."""
     with db.session() as s:
-        return _merge_values(s, actor, _issue(s, issue_id), on or date.today())
+        return merge_values_in(s, actor, _issue(s, issue_id), on or date.today())
 
 
 def _issue(session: Session, issue_id: int) -> Issue:
@@ -133,7 +134,8 @@ def _issue(session: Session, issue_id: int) -> Issue:
     return issue
 
 
-def _merge_values(session: Session, actor: Actor, issue: Issue, on: date) -> dict[str, str]:
+def merge_values_in(session: Session, actor: Actor, issue: Issue, on: date) -> dict[str, str]:
+    """The item's merge values read in an open session (talk tracks use them too)."""
     account = session.get(Account, issue.account_id)
     assert account is not None
     contact = _contact(session, account.id)
@@ -163,7 +165,7 @@ def compose(
     """A draft of `template_key` filled with the item's data; fields without a value show [?]."""
     with db.session() as s:
         issue = _issue(s, issue_id)
-        values = _merge_values(s, actor, issue, on or date.today())
+        values = merge_values_in(s, actor, issue, on or date.today())
         info = content.current_in(s, "template", template_key)
     template = parse_template(template_key, info.body)
     subject, body = render_template(template, values, missing=MISSING)
@@ -217,6 +219,23 @@ def mailto_url(draft: EmailDraft) -> str:
     return f"mailto:{quote(draft.to, safe='@.+')}?{query}"
 
 
+def email_on(
+    s: Session, actor: Actor, issue: Issue, draft: EmailDraft, how: str
+) -> tuple[int, ...]:
+    """Put the email on one locked item's timeline, audit it, tick its [email] step."""
+    activity = add_activity(
+        s, actor, issue.account_id, ActivityKind.EMAIL.value,
+        f"Email '{draft.subject}' ({how}; template {draft.template})",
+        issue_id=issue.id, contact=draft.to or None, outcome=how,
+    )  # fmt: skip
+    s.flush()
+    audit(s, actor, "issue.email", "issue", issue.id, None,
+          {"template": draft.template, "to": draft.to, "subject": draft.subject,
+           "how": how, "activity_id": activity.id})  # fmt: skip
+    tick_for_action(s, actor, issue, "email")
+    return ()
+
+
 @service(ANYONE, "log an email", note="on their own items (a supervisor on any)")
 def log_email(
     db: Database,
@@ -228,25 +247,9 @@ def log_email(
     on: date | None = None,
 ) -> Changes:
     """Put the email on the item's timeline (kind email) and audit it. Owner or supervisor."""
-    with db.session() as s:
-        issue = _issue(s, issue_id)
-        account = s.get(Account, issue.account_id)
-        if not (
-            actor.is_supervisor
-            or issue.owner_id == actor.id
-            or (account is not None and account.collector_id == actor.id)
-        ):
-            raise PermissionDenied(f"{actor.login} cannot email about item #{issue_id}: not theirs")
-        activity = add_activity(
-            s, actor, issue.account_id, ActivityKind.EMAIL.value,
-            f"Email '{draft.subject}' ({how}; template {draft.template})",
-            issue_id=issue.id, contact=draft.to or None, outcome=how,
-        )  # fmt: skip
-        s.flush()
-        audit(s, actor, "issue.email", "issue", issue.id, None,
-              {"template": draft.template, "to": draft.to, "subject": draft.subject,
-               "how": how, "activity_id": activity.id})  # fmt: skip
-        return changes_after(s, [issue.id], on or date.today())
+    return run_action(db, actor, [Target(issue_id)], "email about",
+                      lambda s, i: email_on(s, actor, i, draft, how),
+                      on=on or date.today(), what="Log an email")  # fmt: skip
 
 
 @service(ANYONE, "compose a statement email", writes=False)

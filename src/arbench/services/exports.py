@@ -155,3 +155,15 @@ def _page(data: Statement, profile: CompanyProfile) -> StatementPage:
         profile.remit_to, profile.logo, data.account_number, data.account_name, data.bill_to,
         data.on, lines, [(name.capitalize(), value) for name, value in data.aging.items()],
     )  # fmt: skip
+
+
+def export_view(path: str | Path, title: str, columns: list[tuple[str, str]],
+                rows: list[list[object]], heading: tuple[str, ...] = ()) -> ExportResult:  # fmt: skip
+    """Exactly what a list on screen shows, as xlsx: its columns (title, kind: text, money,
+    int, number or date) in the user's order, its rows in the user's order."""
+    target = Path(path)
+    _format(target, (".xlsx",))
+    sheet_columns = [Column(t, kind, 14 if kind != "text" else max(12, min(48, len(t) + 16)))
+                     for t, kind in columns]  # fmt: skip
+    write_xlsx(target, [Sheet(title[:31], sheet_columns, rows, heading or (title,), len(rows))])
+    return ExportResult(target, len(rows))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import (
@@ -16,6 +16,7 @@ from arbench.domain.catalogue import (
     PromiseStatus,
     RequestStatus,
 )
+from arbench.domain.kpi_financial import aging, empty_aging
 from arbench.services.base import NotFound
 from arbench.store.db import Database
 from arbench.store.models import (
@@ -32,6 +33,7 @@ from arbench.store.models import (
 )  # fmt: skip
 
 OPEN = [s.value for s in OPEN_STATUSES]
+OTHERS = 500  # other open items of the account listed on the Account tab
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,16 @@ class ContactInfo:
 
 
 @dataclass(frozen=True)
+class PromiseInfo:
+    """An open promise on one of the account's items."""
+
+    issue_id: int
+    pro: str | None
+    amount: Decimal
+    due_on: date
+
+
+@dataclass(frozen=True)
 class AccountInfo:
     id: int
     number: str
@@ -100,6 +112,10 @@ class AccountInfo:
     pricing_agreement_expiry: date | None
     collector: str | None
     contacts: list[ContactInfo]
+    balance: Decimal = Decimal(0)  # open pros' open balances
+    aging: dict[str, Decimal] = field(default_factory=empty_aging)  # of the balance, by bucket
+    promises: list[PromiseInfo] = field(default_factory=list)  # open, on the account's items
+    unapplied_cash: Decimal = Decimal(0)  # cash received on account, applied to no pro
 
 
 @dataclass(frozen=True)
@@ -109,6 +125,8 @@ class RelatedIssue:
     type_name: str
     pro: str | None
     status: str
+    open_amount: Decimal | None = None  # a pro's open balance (None for account-level issues)
+    days_past_due: int = 0
 
 
 @dataclass(frozen=True)
@@ -151,8 +169,9 @@ class ItemDetail:
     reference: str | None = None  # the payer's references (credit memos, REF values)
 
 
-def item_detail(db: Database, issue_id: int) -> ItemDetail:
-    """The full picture of one issue, for the item panel."""
+def item_detail(db: Database, issue_id: int, on: date | None = None) -> ItemDetail:
+    """The full picture of one issue, for the item panel (aging and days past due as of `on`)."""
+    on = on or date.today()
     with db.session() as s:
         issue = s.get(Issue, issue_id)
         if issue is None:
@@ -180,13 +199,13 @@ def item_detail(db: Database, issue_id: int) -> ItemDetail:
             root_cause=issue.root_cause, root_cause_name=cause.name if cause else None, status=issue.status,
             owner=owner.display_name if owner else None, follow_up=issue.follow_up, opened_on=issue.opened_on,
             resolved_on=issue.resolved_on, amount=issue.amount, parent_id=issue.parent_id, version=issue.version,
-            pro=_pro_info(s, pro) if pro else None, account=_account_info(s, account),
+            pro=_pro_info(s, pro) if pro else None, account=_account_info(s, account, on),
             open_promise=(promise.amount, promise.due_on) if promise else None,
             waiting_on=(request.department, request.created_on) if request else None,
-            other_open_items=_related(s, [Issue.account_id == account.id, Issue.id != issue.id, Issue.level == "pro"], 50),
-            account_issues=_related(s, [Issue.account_id == account.id, Issue.level == "account"], 20),
+            other_open_items=_related(s, [Issue.account_id == account.id, Issue.id != issue.id, Issue.level == "pro"], OTHERS, on),
+            account_issues=_related(s, [Issue.account_id == account.id, Issue.level == "account"], 20, on),
             reason_code=issue.reason_code, reference=issue.reference,
-            linked_pros=_related(s, [Issue.parent_id == issue.id], 200),
+            linked_pros=_related(s, [Issue.parent_id == issue.id], 200, on),
             timeline=_timeline(s, issue.id, account.id), owner_id=issue.owner_id,
         )  # fmt: skip
 
@@ -226,7 +245,7 @@ def requirements_in_words(account: Account) -> list[str]:
     return out or ["No special invoicing requirements"]
 
 
-def _account_info(s: Session, account: Account) -> AccountInfo:
+def _account_info(s: Session, account: Account, on: date) -> AccountInfo:
     collector = s.get(User, account.collector_id) if account.collector_id else None
     contacts = [
         ContactInfo(c.name, c.email, c.phone, c.role, c.preferred_channel)
@@ -241,12 +260,48 @@ def _account_info(s: Session, account: Account) -> AccountInfo:
         account.id, account.number, account.name, address, account.payment_terms_days, account.credit_limit,
         account.risk_score, account.credit_hold, requirements_in_words(account), account.pricing_agreement_ref,
         account.pricing_agreement_expiry, collector.display_name if collector else None, contacts,
+        *_balance(s, account.id, on), _promises(s, account.id), _unapplied(s, account.id),
     )  # fmt: skip
 
 
-def _related(s: Session, where: list[object], limit: int) -> list[RelatedIssue]:
+def _unapplied(s: Session, account_id: int) -> Decimal:
+    total = s.scalar(
+        select(func.sum(Payment.amount)).where(
+            Payment.account_id == account_id, Payment.pro_id.is_(None),
+            Payment.kind.in_(("payment", "unapplied")),
+        )
+    )  # fmt: skip
+    return Decimal(total or 0)
+
+
+def _balance(s: Session, account_id: int, on: date) -> tuple[Decimal, dict[str, Decimal]]:
+    """The account's open balance and its aging by bucket (a pro ages from its due date, or
+    its invoice date without one), as the aging report counts it."""
     rows = s.execute(
-        select(Issue.id, Issue.level, Issue.type, Issue.status, Pro.pro)
+        select(func.coalesce(Pro.due_date, Pro.invoice_date), Pro.open_balance).where(
+            Pro.account_id == account_id, Pro.status == "open"
+        )
+    ).all()
+    dated = [(due or on, balance) for due, balance in rows]
+    return sum((b for _, b in dated), Decimal(0)), aging(dated, on)
+
+
+def _promises(s: Session, account_id: int) -> list[PromiseInfo]:
+    rows = s.execute(
+        select(Promise.issue_id, Pro.pro, Promise.amount, Promise.due_on)
+        .join(Issue, Issue.id == Promise.issue_id)
+        .outerjoin(Pro, Pro.id == Issue.pro_id)
+        .where(Issue.account_id == account_id, Promise.status == PromiseStatus.OPEN)
+        .order_by(Promise.due_on, Promise.id)
+    ).all()
+    return [PromiseInfo(r.issue_id, r.pro, r.amount, r.due_on) for r in rows]
+
+
+def _related(s: Session, where: list[object], limit: int, on: date) -> list[RelatedIssue]:
+    rows = s.execute(
+        select(
+            Issue.id, Issue.level, Issue.type, Issue.status, Pro.pro, Pro.open_balance, Pro.due_date
+        )  # fmt: skip
         .outerjoin(Pro, Pro.id == Issue.pro_id)
         .where(Issue.status.in_(OPEN), *where)  # type: ignore[arg-type]
         .order_by(Issue.id)
@@ -259,6 +314,8 @@ def _related(s: Session, where: list[object], limit: int) -> list[RelatedIssue]:
             ISSUE_TYPES[r.type].name if r.type in ISSUE_TYPES else r.type,
             r.pro,
             r.status,
+            r.open_balance,
+            max(0, (on - r.due_date).days) if r.due_date else 0,
         )
         for r in rows
     ]

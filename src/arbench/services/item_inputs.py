@@ -31,6 +31,17 @@ class PromiseToPay:
 
 
 @dataclass(frozen=True)
+class PromiseSplit:
+    """One promise to pay by `due_on`, split across several items: (item id, amount) each.
+
+    A promise "on the account" is split by the dialog (domain.account_work.allocate: oldest
+    first, each pro up to its balance); each pro keeps its own promise and timeline entry."""
+
+    due_on: date
+    shares: tuple[tuple[int, Decimal | str], ...]
+
+
+@dataclass(frozen=True)
 class RouteRequest:
     """A request to a department, the person or desk there, and when the answer is due."""
 
@@ -42,13 +53,18 @@ class RouteRequest:
 
 @dataclass(frozen=True)
 class Resolution:
-    """How an item is resolved: the code, whether the cause was fixed, and the cause."""
+    """How an item is resolved: the code, whether the cause was fixed (None: not said, which
+    is refused), the cause, a note (required for every code but paid in full) and, for a
+    write-off or credit, the amount (domain.account_work.resolution_problem)."""
 
     code: str  # domain.catalogue.RESOLUTION_CODES
-    root_cause_fixed: bool
+    root_cause_fixed: bool | None
     root_cause: str | None = None  # None: keep the item's own
     with_linked: bool = False  # an account-level issue: resolve its linked open pros too
     override_reason: str | None = None  # a supervisor resolving without the script's steps
+    note: str = ""
+    amount: Decimal | str | None = None  # written_off / credit_issued
+    steps_done: tuple[int, ...] = ()  # [check], [wait] or [decide] steps ticked with it
 
 
 @dataclass(frozen=True)

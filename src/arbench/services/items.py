@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import (
     ROOT_CAUSES,
@@ -43,6 +44,7 @@ from arbench.services.item_inputs import (
     Resolution,
     RouteRequest,
 )
+from arbench.services.item_run import Target, run_action
 from arbench.services.op_changes import Changes, changes_after
 from arbench.services.permissions import ANYONE, service
 from arbench.services.promises import SettleSummary, settle_promises
@@ -55,6 +57,7 @@ from arbench.services.promotion import (
     unlink_pro_issues,
 )
 from arbench.services.resolution import reopen, resolve
+from arbench.services.scripts import tick_for_action
 from arbench.store.db import Database
 from arbench.store.models import DepartmentRequest, Issue, Pro, Promise
 
@@ -89,6 +92,32 @@ __all__ = [
 ]
 
 
+def check_contact(entry: ContactLog, on: date) -> None:
+    """What a contact needs before it is logged on any item (one clear message)."""
+    if entry.kind not in CONTACT_KINDS:
+        raise InvalidInput(f"contact kind must be call, email or note, not '{entry.kind}'")
+    if not (entry.text.strip() or (entry.outcome or "").strip()):
+        raise InvalidInput("say what happened: the contact needs a note or an outcome")
+    if entry.follow_up is not None and entry.follow_up < on:
+        raise InvalidInput(f"the next follow-up {entry.follow_up} is before today ({on})")
+
+
+def contact_on(s: Session, actor: Actor, issue: Issue, entry: ContactLog) -> tuple[int, ...]:
+    """Log the contact on one locked item (its timeline entry, audit, script step)."""
+    kind, outcome = entry.kind, (entry.outcome or "").strip() or None
+    before = snapshot(issue, "follow_up")
+    if entry.follow_up is not None:
+        issue.follow_up = entry.follow_up
+    touch(s, issue)
+    add_activity(s, actor, issue.account_id, kind, entry.text.strip(), issue_id=issue.id,
+                 contact=(entry.contact or "").strip() or None, outcome=outcome)  # fmt: skip
+    record(s, actor, f"issue.{kind}", issue, before,
+           {"follow_up": issue.follow_up, "logged": f"{kind}: {outcome or entry.text}".strip()})  # fmt: skip
+    if kind in (ActivityKind.CALL, ActivityKind.EMAIL):
+        tick_for_action(s, actor, issue, kind)
+    return ()
+
+
 @service(ANYONE, "log a contact", note="own items (a supervisor: any)")
 def log_contact(
     db: Database,
@@ -101,24 +130,36 @@ def log_contact(
 ) -> Changes:
     """Log a call, email or note on the item; `entry.follow_up` sets the next follow-up date."""
     on = on or date.today()
-    kind, outcome = entry.kind, (entry.outcome or "").strip() or None
-    if kind not in CONTACT_KINDS:
-        raise InvalidInput(f"contact kind must be call, email or note, not '{kind}'")
-    if not (entry.text.strip() or outcome):
-        raise InvalidInput("say what happened: the contact needs a note or an outcome")
-    if entry.follow_up is not None and entry.follow_up < on:
-        raise InvalidInput(f"the next follow-up {entry.follow_up} is before today ({on})")
-    with db.session() as s:
-        issue = guarded_issue(s, actor, issue_id, version, f"log a {kind} on")
-        before = snapshot(issue, "follow_up")
-        if entry.follow_up is not None:
-            issue.follow_up = entry.follow_up
-        touch(s, issue)
-        add_activity(s, actor, issue.account_id, kind, entry.text.strip(), issue_id=issue.id,
-                     contact=(entry.contact or "").strip() or None, outcome=outcome)  # fmt: skip
-        record(s, actor, f"issue.{kind}", issue, before,
-               {"follow_up": issue.follow_up, "logged": f"{kind}: {outcome or entry.text}".strip()})  # fmt: skip
-        return changes_after(s, [issue.id], on)
+    check_contact(entry, on)
+    return run_action(db, actor, [Target(issue_id, version)], f"log a {entry.kind} on",
+                      lambda s, i: contact_on(s, actor, i, entry), on=on,
+                      what=f"Log a {entry.kind}")  # fmt: skip
+
+
+def promise_on(
+    s: Session, actor: Actor, issue: Issue, amount: Decimal | str, due_on: date, on: date
+) -> tuple[int, ...]:
+    """Record a promise on one locked item; an earlier open promise on it is cancelled."""
+    value = money(amount, "the promised amount")
+    require_open(s, issue, "record a promise on")
+    problem = promise_problem(value, due_on, open_balance(s, issue), on)
+    if problem:
+        raise InvalidInput(f"cannot record the promise on {describe(s, issue)}: {problem}")
+    before = snapshot(issue, "follow_up")
+    for old in s.scalars(
+        select(Promise).where(Promise.issue_id == issue.id, Promise.status == PromiseStatus.OPEN)
+    ):
+        old.status, old.settled_on = PromiseStatus.CANCELLED.value, on
+    s.add(Promise(issue_id=issue.id, amount=value, due_on=due_on, made_on=on,
+                  status=PromiseStatus.OPEN.value, made_by_id=actor.id or None))  # fmt: skip
+    issue.follow_up = due_on + timedelta(days=1)
+    touch(s, issue)
+    add_activity(s, actor, issue.account_id, ActivityKind.PROMISE,
+                 f"Promise to pay ${value:,.2f} by {due_on.isoformat()}", issue_id=issue.id)  # fmt: skip
+    record(s, actor, "issue.promise", issue, before,
+           {"follow_up": issue.follow_up, "promise": f"${value:,.2f} by {due_on.isoformat()}"})  # fmt: skip
+    tick_for_action(s, actor, issue, "promise")
+    return ()
 
 
 @service(ANYONE, "record a promise", note="own items (a supervisor: any)")
@@ -136,41 +177,41 @@ def record_promise(
     An earlier open promise on the item is replaced (marked cancelled).
     """
     on = on or date.today()
-    value, due_on = _money(promise.amount), promise.due_on
-    with db.session() as s:
-        issue = guarded_issue(s, actor, issue_id, version, "record a promise on")
-        require_open(s, issue, "record a promise on")
-        problem = promise_problem(value, due_on, open_balance(s, issue), on)
-        if problem:
-            raise InvalidInput(f"cannot record the promise on {describe(s, issue)}: {problem}")
-        before = snapshot(issue, "follow_up")
-        for old in s.scalars(
-            select(Promise).where(
-                Promise.issue_id == issue.id, Promise.status == PromiseStatus.OPEN
-            )
-        ):
-            old.status, old.settled_on = PromiseStatus.CANCELLED.value, on
-        s.add(Promise(issue_id=issue.id, amount=value, due_on=due_on, made_on=on,
-                      status=PromiseStatus.OPEN.value, made_by_id=actor.id or None))  # fmt: skip
-        issue.follow_up = due_on + timedelta(days=1)
-        touch(s, issue)
-        add_activity(s, actor, issue.account_id, ActivityKind.PROMISE,
-                     f"Promise to pay ${value:,.2f} by {due_on.isoformat()}", issue_id=issue.id)  # fmt: skip
-        record(s, actor, "issue.promise", issue, before,
-               {"follow_up": issue.follow_up, "promise": f"${value:,.2f} by {due_on.isoformat()}"})  # fmt: skip
-        return changes_after(s, [issue.id], on)
+    money(promise.amount, "the promised amount")
+    return run_action(db, actor, [Target(issue_id, version)], "record a promise on",
+                      lambda s, i: promise_on(s, actor, i, promise.amount, promise.due_on, on),
+                      on=on, what="Record a promise")  # fmt: skip
 
 
-def _money(amount: Decimal | str) -> Decimal:
+def money(amount: Decimal | str, what: str) -> Decimal:
+    """An amount as typed ("1,250.00", "$1250") as Decimal, with one clear error."""
     try:
         value = Decimal(str(amount).replace(",", "").replace("$", "").strip())
     except InvalidOperation:
-        raise InvalidInput(
-            f"the promised amount must be a number like 1250.00, not '{amount}'"
-        ) from None
+        raise InvalidInput(f"{what} must be a number like 1250.00, not '{amount}'") from None
+    if not value.is_finite():
+        raise InvalidInput(f"{what} must be a number like 1250.00, not '{amount}'")
     if value != value.quantize(Decimal("0.01")):
-        raise InvalidInput(f"the promised amount {value} has more than two decimals")
+        raise InvalidInput(f"{what} {value} has more than two decimals")
     return value
+
+
+def root_cause_on(s: Session, actor: Actor, issue: Issue, code: str) -> tuple[int, ...]:
+    """Set the root cause of one locked item."""
+    cause = ROOT_CAUSES.get(code)
+    if cause is None or cause.level != issue.level:
+        raise InvalidInput(
+            f"'{code}' is not a {issue.level}-level root cause in the catalogue "
+            f"({describe(s, issue)})"
+        )
+    before = snapshot(issue, "root_cause")
+    issue.root_cause = code
+    touch(s, issue)
+    x12 = f" (X12 426 code {cause.x12_426})" if cause.x12_426 else ""
+    add_activity(s, actor, issue.account_id, ActivityKind.ROOT_CAUSE,
+                 f"Root cause: {cause.name}{x12}", issue_id=issue.id)  # fmt: skip
+    record(s, actor, "issue.root_cause", issue, before, {"root_cause": code})
+    return ()
 
 
 @service(ANYONE, "set a root cause", note="own items (a supervisor: any)")
@@ -180,19 +221,43 @@ def set_root_cause(
 ) -> Changes:  # fmt: skip
     """Set the item's root cause to a catalogue cause of the item's level."""
     on = on or date.today()
-    with db.session() as s:
-        issue = guarded_issue(s, actor, issue_id, version, "set the root cause of")
-        cause = ROOT_CAUSES.get(code)
-        if cause is None or cause.level != issue.level:
-            raise InvalidInput(f"'{code}' is not a {issue.level}-level root cause in the catalogue")
-        before = snapshot(issue, "root_cause")
-        issue.root_cause = code
-        touch(s, issue)
-        x12 = f" (X12 426 code {cause.x12_426})" if cause.x12_426 else ""
-        add_activity(s, actor, issue.account_id, ActivityKind.ROOT_CAUSE,
-                     f"Root cause: {cause.name}{x12}", issue_id=issue.id)  # fmt: skip
-        record(s, actor, "issue.root_cause", issue, before, {"root_cause": code})
-        return changes_after(s, [issue.id], on)
+    return run_action(db, actor, [Target(issue_id, version)], "set the root cause of",
+                      lambda s, i: root_cause_on(s, actor, i, code), on=on,
+                      what="Set the root cause")  # fmt: skip
+
+
+def check_route(request: RouteRequest, on: date) -> None:
+    """What a route needs before it is sent for any item (one clear message)."""
+    if request.department not in {d.value for d in Department}:
+        names = ", ".join(d.value for d in Department)
+        raise InvalidInput(f"department must be one of {names}, not '{request.department}'")
+    if not request.request.strip():
+        raise InvalidInput("say what you need from the department: the request is empty")
+    if request.due_on < on:
+        raise InvalidInput(f"the request's due date {request.due_on} is before today ({on})")
+
+
+def route_on(
+    s: Session, actor: Actor, issue: Issue, request: RouteRequest, on: date
+) -> tuple[int, ...]:
+    """Send the request for one locked item; the item waits on the department."""
+    department, text = request.department, request.request.strip()
+    owner = (request.owner or "").strip() or None
+    require_open(s, issue, "route")
+    before = snapshot(issue, "status")
+    touch(s, issue)
+    s.add(DepartmentRequest(issue_id=issue.id, department=department, request=text, owner=owner,
+                            due_on=request.due_on, created_on=on, created_by_id=actor.id or None,
+                            status=RequestStatus.OPEN.value))  # fmt: skip
+    issue.status = IssueStatus.WAITING.value
+    to = f" ({owner})" if owner else ""
+    add_activity(s, actor, issue.account_id, ActivityKind.ROUTE,
+                 f"Routed to {department}{to}, due {request.due_on.isoformat()}: {text}",
+                 issue_id=issue.id)  # fmt: skip
+    record(s, actor, "issue.route", issue, before,
+           {"status": issue.status, "waiting_on": department})  # fmt: skip
+    tick_for_action(s, actor, issue, "route", department)
+    return ()
 
 
 @service(ANYONE, "route an item", note="own items (a supervisor: any)")
@@ -207,31 +272,10 @@ def route(
 ) -> Changes:
     """Send a request to a department; the item waits on it until answered or overdue."""
     on = on or date.today()
-    department, text = request.department, request.request.strip()
-    owner = (request.owner or "").strip() or None
-    if department not in {d.value for d in Department}:
-        names = ", ".join(d.value for d in Department)
-        raise InvalidInput(f"department must be one of {names}, not '{department}'")
-    if not text:
-        raise InvalidInput("say what you need from the department: the request is empty")
-    if request.due_on < on:
-        raise InvalidInput(f"the request's due date {request.due_on} is before today ({on})")
-    with db.session() as s:
-        issue = guarded_issue(s, actor, issue_id, version, "route")
-        require_open(s, issue, "route")
-        before = snapshot(issue, "status")
-        touch(s, issue)
-        s.add(DepartmentRequest(issue_id=issue.id, department=department, request=text, owner=owner,
-                                due_on=request.due_on, created_on=on, created_by_id=actor.id or None,
-                                status=RequestStatus.OPEN.value))  # fmt: skip
-        issue.status = IssueStatus.WAITING.value
-        to = f" ({owner})" if owner else ""
-        add_activity(s, actor, issue.account_id, ActivityKind.ROUTE,
-                     f"Routed to {department}{to}, due {request.due_on.isoformat()}: {text}",
-                     issue_id=issue.id)  # fmt: skip
-        record(s, actor, "issue.route", issue, before,
-               {"status": issue.status, "waiting_on": department})  # fmt: skip
-        return changes_after(s, [issue.id], on)
+    check_route(request, on)
+    return run_action(db, actor, [Target(issue_id, version)], "route",
+                      lambda s, i: route_on(s, actor, i, request, on), on=on,
+                      what=f"Route to {request.department}")  # fmt: skip
 
 
 @service(ANYONE, "record a department's answer", note="own items (a supervisor: any)")
@@ -264,6 +308,7 @@ def answer_request(
         if still_open is None and issue.status == IssueStatus.WAITING:
             issue.status = IssueStatus.OPEN.value
         touch(s, issue, collector_action=False)
+        tick_for_action(s, actor, issue, "answer")
         add_activity(s, actor, issue.account_id, ActivityKind.ANSWER,
                      f"{req.department.capitalize()} answered: {answer.strip()}", issue_id=issue.id)  # fmt: skip
         record(

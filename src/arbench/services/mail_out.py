@@ -37,10 +37,12 @@ from arbench.services.base import (
     now,
 )
 from arbench.services.company import read_profile
+from arbench.services.day_plan import mark_worked
 from arbench.services.documents import store_blob
 from arbench.services.exports import export_statement, statement_file_name
 from arbench.services.op_changes import Changes, changes_after
 from arbench.services.permissions import ANYONE, service
+from arbench.services.scripts import tick_for_action
 from arbench.store.correspondence_models import Document, DocumentBlob, MailAttachment, MailMessage
 from arbench.store.db import Database
 from arbench.store.models import Account, ChargeLine, Issue, Payment, Pro
@@ -249,6 +251,7 @@ def send_item_email(
         sent = record_sent(
             s, actor, message, files, issue.account_id, issue, email.template, "sent"
         )
+        _worked_on(s, actor, issue, on)
         return replace(sent, changes=changes_after(s, [issue.id], on))
 
 
@@ -282,9 +285,17 @@ def save_item_eml(db: Database, actor: Actor, email: ItemEmail, directory: Path,
         target = check_output_file(directory / name)
         sent = record_sent(s, actor, message, files, issue.account_id, issue, email.template,
                            f"saved as {target.name}", status="saved")  # fmt: skip
+        _worked_on(s, actor, issue, on)
         with written(target) as partial:  # recorded only once the file is there
             partial.write_bytes(bytes(message))
         return replace(sent, eml=target, changes=changes_after(s, [issue.id], on))
+
+
+def _worked_on(s: Session, actor: Actor, issue: Issue, on: date) -> None:
+    """An email sent or saved about an item is work on it: its script's [email] step is
+    ticked and its account is worked in the day's plans (like a logged email)."""
+    tick_for_action(s, actor, issue, "email")
+    mark_worked(s, [issue.account_id], on)
 
 
 def suggested_eml_name(db: Database, issue_id: int, template: str) -> str:

@@ -1,48 +1,35 @@
-"""The script runner: an item's resolution script, its steps done, and the resolution gate.
+"""The script runner: an item's resolution script and its steps done.
 
 An item starts its script when its first step is marked; it then keeps that script version
 (`issues.script_version`) even after a supervisor publishes a new one. Required steps must be
-done before the item can be resolved; for trainees every step is required. A supervisor may
-override with a reason (audited). Trainee resolutions above the team's approval limit, and
-write-offs by anyone but a supervisor, wait for a supervisor's approval (services/approvals.py).
+done before the item can be resolved (services/gates.py); for trainees every step is
+required. The actions tick their steps themselves (`tick_for_action`, in the action's
+transaction: logging a call ticks the [call] step, an email the [email] step, a route the
+[route] step, a department's answer the [wait] step), with who and when; a [call] or [email]
+step cannot be ticked by hand unless a call or email was logged that no other step used.
+The talk track is filled with the item's data (customer, contact, PRO, amounts).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Literal, cast
+from typing import cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
-from arbench.domain.catalogue import (
-    ISSUE_TYPES,
-    OPEN_STATUSES,
-    WRITE_OFF_CODES,
-    ApprovalStatus,
-    Role,
-)
-from arbench.domain.content import Script, Step, parse_note, parse_script
+from arbench.domain.account_work import BY_ACTION, step_for_action, tick_by_hand_problem
+from arbench.domain.catalogue import ISSUE_TYPES, OPEN_STATUSES, Role
+from arbench.domain.content import MERGE_FIELDS, Script, Step, parse_note, parse_script, render_text
 from arbench.services import content
-from arbench.services.base import (
-    Actor,
-    InvalidInput,
-    NotFound,
-    PermissionDenied,
-    audit,
-    now,
-)
-from arbench.services.item_base import may_act, open_balance
+from arbench.services.base import Actor, InvalidInput, NotFound, PermissionDenied, audit, now
+from arbench.services.item_base import may_act
 from arbench.services.op_changes import Changes, changes_after
 from arbench.services.permissions import ANYONE, service
-from arbench.services.settings import read_settings
 from arbench.store.db import Database
-from arbench.store.models import Account, Approval, Issue, IssueStep, Pro, User
+from arbench.store.models import Account, Activity, Issue, IssueStep, Pro, User
 
-Outcome = Literal["resolve", "pending_approval"]
-LINKED_CODE = "resolved_with_account"
 ISSUES = cast(Table, Issue.__table__)
 
 
@@ -61,6 +48,8 @@ class StepState:
     note_body: str | None  # the note text, shown inline to trainees
     template: str | None
     department: str | None
+    via: str | None = None  # the action that ticked it (call, email, promise, route, answer)
+    by_action: bool = False  # a [call] or [email] step no logged action can tick by hand yet
 
 
 @dataclass(frozen=True)
@@ -119,13 +108,32 @@ def _script_at(session: Session, issue: Issue) -> tuple[Script, int, int]:
     return parse_script(issue.type, own.body), own.version, active.version
 
 
-def _done(session: Session, issue_id: int) -> dict[int, tuple[datetime, str | None]]:
+Done = dict[int, tuple[datetime, str | None, str | None]]  # step -> (when, who, via)
+
+
+def _done(session: Session, issue_id: int) -> Done:
     rows = session.execute(
-        select(IssueStep.step_number, IssueStep.done_at, User.login)
+        select(IssueStep.step_number, IssueStep.done_at, User.login, IssueStep.via)
         .outerjoin(User, User.id == IssueStep.done_by_id)
         .where(IssueStep.issue_id == issue_id)
     ).all()
-    return {r.step_number: (r.done_at, r.login) for r in rows}
+    return {r.step_number: (r.done_at, r.login, r.via) for r in rows}
+
+
+def _evidence(session: Session, issue_id: int) -> dict[str, int]:
+    """Actions logged on the item that let a [call] or [email] step be ticked: by step kind."""
+    kinds = dict(session.execute(
+        select(Activity.kind, func.count()).where(Activity.issue_id == issue_id)
+        .group_by(Activity.kind)
+    ).all())  # fmt: skip
+    return {step: sum(int(kinds.get(k, 0)) for k in logged) for step, logged in BY_ACTION.items()}
+
+
+def _by_hand_problem(
+    script: Script, step: Step, done: Done, evidence: dict[str, int]
+) -> str | None:
+    same_kind = sum(1 for s in script.steps if s.kind == step.kind and s.number in done)
+    return tick_by_hand_problem(step, evidence.get(step.kind, 0), same_kind)
 
 
 def _required(step: Step, trainee: bool) -> bool:
@@ -133,7 +141,7 @@ def _required(step: Step, trainee: bool) -> bool:
 
 
 def _step_state(
-    session: Session, step: Step, trainee: bool, done: dict[int, tuple[datetime, str | None]]
+    session: Session, step: Step, trainee: bool, done: Done, by_action: bool = False
 ) -> StepState:
     title = body = None
     if step.note:
@@ -142,24 +150,46 @@ def _step_state(
             title, body = note.title, note.body
         except NotFound:
             title = step.note
-    at, by = done.get(step.number, (None, None))
+    at, by, via = done.get(step.number, (None, None, None))
     return StepState(
         step.number, step.kind, step.text, step.detail, _required(step, trainee),
         step.number in done, by, at, step.note, title, body, step.template, step.department,
+        via, by_action and step.number not in done,
     )  # fmt: skip
 
 
-def script_in(session: Session, issue: Issue, actor: Actor | None = None) -> IssueScript:
-    """The script of an issue with its progress; steps required as for `actor` (or the owner)."""
+def script_in(
+    session: Session, issue: Issue, actor: Actor | None = None, on: date | None = None
+) -> IssueScript:
+    """The script of an issue with its progress; steps required as for `actor` (or the owner);
+    with `on`, the talk track filled with the item's data as `actor` would say it."""
     script, version, newest = _script_at(session, issue)
     trainee = _is_trainee(session, issue, actor)
     done = _done(session, issue.id)
+    evidence = _evidence(session, issue.id)
+    steps = [
+        _step_state(
+            session, s, trainee, done, _by_hand_problem(script, s, done, evidence) is not None
+        )
+        for s in script.steps
+    ]
+    talk = script.talk_track
+    if actor is not None and on is not None:
+        talk = _filled(session, issue, actor, on, talk)
     return IssueScript(
         issue.id, issue.type, script.title, version, newest, issue.script_version is not None,
-        trainee, [_step_state(session, s, trainee, done) for s in script.steps],
-        script.talk_track, script.escalate, [(o.code, o.when) for o in script.close_options],
+        trainee, steps, talk, script.escalate, [(o.code, o.when) for o in script.close_options],
         script.close_notes,
     )  # fmt: skip
+
+
+def _filled(session: Session, issue: Issue, actor: Actor, on: date, text: str) -> str:
+    """Content text with the item's values; a value the item lacks reads "[contact name]"."""
+    from arbench.services.email import merge_values_in  # email ticks steps: imports this module
+
+    values = merge_values_in(session, actor, issue, on)
+    blanks = {k: f"[{k.replace('_', ' ')}]" for k in MERGE_FIELDS if k not in values}
+    return render_text(text, {**blanks, **values}, missing="[?]")
 
 
 def _is_trainee(session: Session, issue: Issue, actor: Actor | None) -> bool:
@@ -170,10 +200,13 @@ def _is_trainee(session: Session, issue: Issue, actor: Actor | None) -> bool:
 
 
 @service(ANYONE, "see an item's script", writes=False)
-def script_for_issue(db: Database, issue_id: int, actor: Actor | None = None) -> IssueScript:
-    """The resolution script an item follows, with each step done or not and who did it."""
+def script_for_issue(
+    db: Database, issue_id: int, actor: Actor | None = None, on: date | None = None
+) -> IssueScript:
+    """The resolution script an item follows, with each step done or not and who did it, and
+    its talk track filled with the item's data (as `actor` says it on `on`)."""
     with db.session() as s:
-        return script_in(s, _issue(s, issue_id), actor)
+        return script_in(s, _issue(s, issue_id), actor, on or date.today())
 
 
 def _may_work(actor: Actor, issue: Issue) -> None:
@@ -184,7 +217,11 @@ def _may_work(actor: Actor, issue: Issue) -> None:
         )
 
 
-@service(ANYONE, "mark script steps", note="own items (a supervisor: any)")
+@service(
+    ANYONE,
+    "mark script steps",
+    note="own items (a supervisor: any); [call] and [email] steps tick themselves when the call or email is logged",
+)
 def mark_step(
     db: Database,
     actor: Actor,
@@ -209,6 +246,8 @@ def mark_step(
                 f"the script {issue.type!r} (version {version}) has no step {step_number}; "
                 f"steps are 1 to {len(script.steps)}"
             )
+        if done:
+            _check_by_hand(s, script, issue_id, step_number)
         if issue.script_version is None:
             _start(s, actor, issue, version)
         row = s.scalar(
@@ -227,6 +266,58 @@ def mark_step(
               {"step": step_number, "done": row is not None},
               {"step": step_number, "done": done, "script_version": version})  # fmt: skip
         return changes_after(s, [issue_id], on or date.today())
+
+
+def mark_steps_in(session: Session, actor: Actor, issue: Issue, numbers: tuple[int, ...]) -> None:
+    """Tick steps by hand in an action's transaction (the steps ticked with a resolve)."""
+    script, version, _ = _script_at(session, issue)
+    known = {st.number for st in script.steps}
+    for number in numbers:
+        if number not in known:
+            raise InvalidInput(f"item #{issue.id}: its script has no step {number}")
+        if number in _done(session, issue.id):
+            continue
+        _check_by_hand(session, script, issue.id, number)
+        if issue.script_version is None:
+            session.flush()
+            _start(session, actor, issue, version)
+        session.add(IssueStep(issue_id=issue.id, step_number=number, done_at=now(),
+                              done_by_id=actor.id or None))  # fmt: skip
+        session.flush()
+        audit(session, actor, "script.step", "issue", issue.id, {"step": number, "done": False},
+              {"step": number, "done": True, "script_version": version})  # fmt: skip
+
+
+def _check_by_hand(session: Session, script: Script, issue_id: int, number: int) -> None:
+    step = next(st for st in script.steps if st.number == number)
+    done = _done(session, issue_id)
+    if number in done:
+        return
+    problem = _by_hand_problem(script, step, done, _evidence(session, issue_id))
+    if problem:
+        raise InvalidInput(f"item #{issue_id}: {problem}")
+
+
+def tick_for_action(
+    session: Session, actor: Actor, issue: Issue, action: str, department: str | None = None
+) -> int | None:
+    """Tick the step of the item's script that `action` did (in the action's transaction);
+    the step's number, or None when no step of that kind is left (or no script is loaded)."""
+    try:
+        script, version, _ = _script_at(session, issue)
+    except NotFound:
+        return None
+    number = step_for_action(script.steps, set(_done(session, issue.id)), action, department)
+    if number is None:
+        return None
+    if issue.script_version is None:
+        session.flush()  # the item's own changes first: _start reads the row again
+        _start(session, actor, issue, version)
+    session.add(IssueStep(issue_id=issue.id, step_number=number, done_at=now(),
+                          done_by_id=actor.id or None, via=action))  # fmt: skip
+    audit(session, actor, "script.step", "issue", issue.id, {"step": number, "done": False},
+          {"step": number, "done": True, "via": action, "script_version": version})  # fmt: skip
+    return number
 
 
 def _start(session: Session, actor: Actor, issue: Issue, version: int) -> None:
@@ -262,71 +353,3 @@ def progress_for_team(db: Database) -> list[ScriptProgress]:
                 len(state.steps), len(state.missing_required), last,
             ))  # fmt: skip
         return out
-
-
-# --- the resolution gate (called by resolve, inside its transaction) ---------------------------
-
-
-def gate(
-    session: Session, actor: Actor, issue: Issue, resolution_code: str, override_reason: str | None
-) -> Outcome:
-    """See services/gates.py: check_resolution."""
-    if resolution_code != LINKED_CODE:  # a pro closed with its account issue follows that script
-        _check_steps(session, actor, issue, override_reason)
-    amount = open_balance(session, issue)
-    limit = read_settings(session).trainee_approval_limit
-    if resolution_code in WRITE_OFF_CODES and not actor.is_supervisor:
-        kind = "write_off"
-    elif actor.role == Role.TRAINEE and amount > limit:
-        kind = "resolution"
-    else:
-        return "resolve"
-    _request_approval(session, actor, issue, kind, amount, resolution_code, override_reason)
-    return "pending_approval"
-
-
-def _check_steps(session: Session, actor: Actor, issue: Issue, override_reason: str | None) -> None:
-    try:
-        state = script_in(session, issue, actor)
-    except NotFound:  # no script loaded for this type (content not loaded): nothing required
-        return
-    missing = state.missing_required
-    if not missing:
-        return
-    listed = ", ".join(f"{s.number}. {s.text}" for s in missing)
-    if override_reason is None or not override_reason.strip():
-        raise InvalidInput(
-            f"item #{issue.id} cannot be resolved yet: required script steps not done: {listed}"
-            + (" (a supervisor can override with a reason)" if actor.is_supervisor else "")
-        )
-    if not actor.is_supervisor:
-        raise PermissionDenied(
-            f"only a supervisor can override the script; {actor.login} is a {actor.role.value}"
-        )
-    audit(session, actor, "script.override", "issue", issue.id,
-          {"missing_steps": [s.number for s in missing], "script_version": state.version},
-          {"reason": override_reason.strip()})  # fmt: skip
-
-
-def _request_approval(
-    session: Session, actor: Actor, issue: Issue, kind: str, amount: Decimal,
-    resolution_code: str, override_reason: str | None,
-) -> None:  # fmt: skip
-    pending = session.scalar(
-        select(Approval).where(
-            Approval.issue_id == issue.id, Approval.status == ApprovalStatus.PENDING
-        )
-    )
-    if pending is not None:
-        raise InvalidInput(f"item #{issue.id} already waits for a supervisor's approval")
-    approval = Approval(
-        issue_id=issue.id, kind=kind, requested_by_id=actor.id or None, requested_at=now(),
-        amount=amount, status=ApprovalStatus.PENDING.value,
-        payload={"resolution_code": resolution_code, "override_reason": override_reason,
-                 "status_before": issue.status},
-    )  # fmt: skip
-    session.add(approval)
-    session.flush()
-    audit(session, actor, "approval.request", "approval", approval.id, None,
-          {"issue_id": issue.id, "kind": kind, "amount": amount,
-           "resolution_code": resolution_code})  # fmt: skip

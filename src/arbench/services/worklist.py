@@ -69,6 +69,7 @@ class WorkItem:
     waiting_on: str | None
     parent_id: int | None
     owner_id: int | None = None  # whose list it is on (lists decide membership by it)
+    version: int = 0  # the item's version when read: an action on several rows sends it
 
     @cached_property
     def search_text(self) -> str:
@@ -137,6 +138,7 @@ def items_for(session: Session, where: Iterable[object], on: date) -> list[WorkI
             Issue.opened_on,
             Issue.parent_id,
             Issue.owner_id,
+            Issue.version,
             Issue.account_id,
             Account.number,
             Account.name,
@@ -202,6 +204,7 @@ def _item(
         bucket=int(ranking.bucket), bucket_label=BUCKET_LABELS[ranking.bucket],
         bol=row.bol, invoice_number=row.invoice_number, dispute_days_left=left,
         waiting_on=x.waiting or x.overdue, parent_id=row.parent_id, owner_id=row.owner_id,
+        version=row.version,
     )  # fmt: skip
 
 
@@ -214,14 +217,15 @@ def _extras(session: Session, issue_ids: list[int], on: date) -> dict[int, _Extr
     """Broken promises and department requests of the given issues."""
     extras: dict[int, _Extras] = defaultdict(_Extras)
     for chunk in _chunks(issue_ids):
-        for issue_id, status, due_on in session.execute(
-            select(Promise.issue_id, Promise.status, Promise.due_on).where(
-                Promise.issue_id.in_(chunk),
-                Promise.status.in_((PromiseStatus.OPEN, PromiseStatus.BROKEN)),
+        promises: dict[int, list[tuple[int, str, date]]] = defaultdict(list)
+        for issue_id, promise_id, status, due_on in session.execute(
+            select(Promise.issue_id, Promise.id, Promise.status, Promise.due_on).where(
+                Promise.issue_id.in_(chunk), Promise.status != PromiseStatus.CANCELLED
             )
         ):
-            if status == PromiseStatus.BROKEN or due_on < on:
-                extras[issue_id].broken += 1
+            promises[issue_id].append((promise_id, status, due_on))
+        for issue_id, made in promises.items():
+            extras[issue_id].broken = broken_promises(made, on)
         for req in session.execute(
             select(
                 DepartmentRequest.issue_id, DepartmentRequest.department, DepartmentRequest.status,
@@ -236,6 +240,19 @@ def _extras(session: Session, issue_ids: list[int], on: date) -> dict[int, _Extr
             else:
                 x.waiting, x.waiting_since = req.department, req.created_on
     return extras
+
+
+def broken_promises(promises: list[tuple[int, str, date]], on: date) -> int:
+    """Broken promises that still count: (id, status, due) of an item's promises (cancelled
+    left out). A newer promise that is kept, or open and not yet due, supersedes them: the
+    customer's word is good again until that one breaks."""
+    _, status, due_on = max(promises)
+    if status == PromiseStatus.KEPT or (status == PromiseStatus.OPEN and due_on >= on):
+        return 0
+    return sum(
+        1 for _, s, d in promises
+        if s == PromiseStatus.BROKEN or (s == PromiseStatus.OPEN and d < on)
+    )  # fmt: skip
 
 
 def _account_totals(

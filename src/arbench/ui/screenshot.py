@@ -19,7 +19,8 @@ from arbench.store.db import Database
 def render_main_window(
     db: Database, login: str, out: Path, on: date | None = None, row: int = 0
 ) -> Path:
-    """Open the user's worklist, select a row, and save the window as a PNG."""
+    """Open the user's window (on Today, once the day is planned), select a row of it, and
+    save the window as a PNG."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     from arbench.services.worklist import worklist
@@ -41,9 +42,11 @@ def render_main_window(
             QTimer.singleShot(60000, loop.quit)
             window.reload()
             loop.exec()
-            window.pro_view.select_row(row)
+            window.runner.idle.connect(loop.quit)
+            if window.runner.busy:  # the day is planned, then read (off the GUI thread)
+                loop.exec()
+            window.tabs.current_view().select_row(row)
             if window.runner.busy:  # the item's detail is read off the GUI thread
-                window.runner.idle.connect(loop.quit)
                 loop.exec()
             app.processEvents()
             with written(target) as partial:
