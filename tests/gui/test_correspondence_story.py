@@ -128,7 +128,7 @@ def test_pod_email_reply_statement_and_cadence(
     assert window.panel.detail.pro.pod_on_file is True  # the write's change record redrew it
 
     # 2. Email it with the invoice copy (Item ▸ Email…'s dialog).
-    dialog = email_dialog(window.context, issue_id, "pod_copy", window)
+    dialog = email_dialog(window.context, [issue_id], "pod_copy", window)
     qtbot.addWidget(dialog)
     dialog.show()
     wait_idle(qtbot, window)  # filled off the GUI thread: templates, attachments, the draft
