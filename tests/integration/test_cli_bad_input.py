@@ -146,6 +146,10 @@ CASES = [
     case("user deactivate", "--db {book} --as kwright user deactivate nobody", "unknown user"),
     case("user activate", "--db {book} --as kwright user activate nobody", "unknown user"),
     case("user role", "--db {book} --as kwright user role nobody supervisor", "unknown user"),
+    case("today", "--db {book} today --user nobody", "unknown user 'nobody'"),
+    case("today", "--db {book} today --user agarcia --on 2026-02-30", "--on must be a date"),
+    case("capacity", "--db {book} --as kwright capacity agarcia 0", "capacity"),
+    case("capacity", "--db {book} --as agarcia capacity bchen 5", "supervisor"),
     case("about", "--db postgresql://u:secret@[::1/x about", "malformed database URL"),
     # documents, mail, statements, cadences, reminders and the daily run (issue #19)
     case("attach", "--db {book} --as agarcia attach {tmp}/nowhere", "is not a folder"),
