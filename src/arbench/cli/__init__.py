@@ -19,8 +19,10 @@ from arbench.cli import (
     alias_cmds,
     book,
     content_cmds,
+    daily_cmds,
     data_cmds,
     items,
+    mail_cmds,
     search_cmd,
     team_cmds,
     today_cmd,
@@ -32,7 +34,8 @@ from arbench.store.db import DatabaseError
 
 # Each module adds its sub-commands; add new command modules to this tuple.
 COMMAND_MODULES = (
-    book, today_cmd, search_cmd, content_cmds, items, data_cmds, alias_cmds, team_cmds, about_cmd,
+    book, today_cmd, search_cmd, content_cmds, items, data_cmds, alias_cmds, team_cmds, mail_cmds,
+    daily_cmds, about_cmd,
 )  # fmt: skip
 
 

@@ -93,6 +93,13 @@ class Account(Base):
     pricing_agreement_ref: Mapped[str | None] = mapped_column(String(64))
     pricing_agreement_expiry: Mapped[date | None] = mapped_column(Date)
     collector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # reminder cadence: the cadence of this account class, unless one is named for the account
+    account_class: Mapped[str] = mapped_column(
+        String(32), default="standard", server_default="standard"
+    )
+    cadence_id: Mapped[int | None] = mapped_column(
+        Integer
+    )  # reminder_cadences.id, checked in services
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -163,6 +170,7 @@ class Pro(Base):
     )  # L1-08 codes, comma-separated
     terms: Mapped[str | None] = mapped_column(String(16))  # prepaid | collect | third_party
     bill_to: Mapped[str | None] = mapped_column(String(200))
+    # true when the register said so, or since a document of kind 'pod' was attached (0011)
     pod_on_file: Mapped[bool] = mapped_column(Boolean, default=False)
     amount: Mapped[Decimal] = mapped_column(Money)
     open_balance: Mapped[Decimal] = mapped_column(Money)
@@ -487,3 +495,8 @@ class UndoEntry(Base):
     versions: Mapped[dict[str, Any]] = mapped_column(JSON)  # issue id -> version after
     undone_at: Mapped[datetime | None] = mapped_column(DateTime)
     __table_args__ = (Index("ix_undo_entries_login", "user_login", "id"),)
+
+
+# Documents, mail, reminder cadences and the daily run live in their own module (schema 0011);
+# imported here so Base.metadata always holds every table.
+from arbench.store import correspondence_models as _correspondence  # noqa: E402, F401

@@ -15,6 +15,7 @@ from arbench.ui import (
     approvals,
     book_search,
     content_editor,
+    correspondence,
     data_actions,
     glossary_tips,
     list_controls,
@@ -45,6 +46,7 @@ class Features:
     supervisor: supervisor.SupervisorFeature | None
     data: data_actions.DataActions
     book_search: book_search.BookSearch
+    correspondence: correspondence.CorrespondenceFeature
     list_controls: list[list_controls.ListControls]
     shortcuts: shortcuts.ShortcutSheet
 
@@ -69,6 +71,7 @@ def install_features(ctx: WindowContext) -> Features:
         supervisor=supervisor.install(ctx),
         data=data_actions.install(ctx),
         book_search=book_search.install(ctx),
+        correspondence=correspondence.install(ctx),
         list_controls=list_controls.install(ctx),
         shortcuts=shortcuts.install(ctx),
     )

@@ -2,16 +2,18 @@
 
 Shows the script version the item started with, each step with its note (inline for trainees)
 and its action: a step's note opens in the training center, a step with a template opens the
-email dialog filled with the item's data (logging the email ticks the step). Also adds
-"Email…" to the Item menu and the panel's action bar. The script is read off the GUI thread;
-ticking a step and logging an email are writes through the operation runner, and the tab
-redraws when a change record touches its item (or publishes its script).
+email dialog filled with the item's data, with attachments (sending, saving or logging the
+email ticks the step). Also adds "Email…" to the Item menu and the panel's action bar. The
+script is read off the GUI thread; ticking a step and sending, saving or logging an email are
+writes through the operation runner, and the tab redraws when a change record touches its item
+(or publishes its script).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,7 +30,9 @@ from PySide6.QtWidgets import (
 
 from arbench.domain.catalogue import RESOLUTION_CODES
 from arbench.services.correspondence import email as email_service
+from arbench.services.correspondence import mail_out
 from arbench.services.correspondence.email import EmailDraft
+from arbench.services.correspondence.mail_out import ItemEmail
 from arbench.services.knowledge import content as content_service
 from arbench.services.op_changes import Changes
 from arbench.services.work import account_actions
@@ -39,7 +43,7 @@ from arbench.services.work.scripts import IssueScript, StepState
 from arbench.ui import theme
 from arbench.ui.action_bar import make_action
 from arbench.ui.context import Section, WindowContext
-from arbench.ui.email_dialog import EmailDialog
+from arbench.ui.email_dialog import EmailActions, EmailDialog
 from arbench.ui.operations import Write
 
 KIND_LABEL = {"check": "Check", "call": "Call", "email": "Email", "route": "Route",
@@ -258,24 +262,59 @@ def _guide_html(script: IssueScript) -> str:
 
 def email_dialog(ctx: WindowContext, issue_ids: list[int], template: str | None,
                  parent: QWidget, versions: dict[int, int] | None = None) -> EmailDialog:  # fmt: skip
-    """The compose dialog about one item or several of one account; logging the email is a
-    write through the runner (it ticks each item's [email] step)."""
+    """The compose dialog about one item or several of one account, filled off the GUI thread:
+    the templates, what can be attached and the draft are reads; logging (each item's timeline
+    and [email] step), sending over SMTP and saving an .eml are writes through the runner.
+    An email sent or saved about several items is recorded on the first, logged on the others."""
     db, actor, on = ctx.db, ctx.actor, ctx.on
-    templates = [(t.key, t.title) for t in content_service.list_current(db, "template")]
+    first, others = issue_ids[0], issue_ids[1:]
     targets = [Target(i, (versions or {}).get(i)) for i in issue_ids]
 
+    def write(label: str, work: Callable[[], Changes], how: Callable[[], str]) -> None:
+        ctx.runner.write(Write(label, work, done=lambda _changes: dialog.logged_ok(how()),
+                               retry=lambda: dialog.log_failed()))  # fmt: skip
+
     def log(draft: EmailDraft, how: str) -> None:
-        ctx.runner.write(Write(
-            "Logging the email", lambda: account_actions.log_emails(db, actor, targets, draft, how, on=on),
-            done=lambda _changes: dialog.logged_ok(how), retry=lambda: dialog.log_failed(),
-        ))  # fmt: skip
+        write("Logging the email",
+              lambda: account_actions.log_emails(db, actor, targets, draft, how, on=on),
+              lambda: how)  # fmt: skip
 
-    def compose(key: str) -> EmailDraft:
-        if len(issue_ids) == 1:
-            return email_service.compose(db, actor, issue_ids[0], key, on)
-        return account_actions.compose_for_items(db, actor, issue_ids, key, on)
+    def then_log_others(changes: Changes, email: ItemEmail, how: str) -> Changes:
+        if not others:
+            return changes
+        draft = EmailDraft(email.to, email.subject, email.body, email.template, first)
+        more = account_actions.log_emails(db, actor, targets[1:], draft, how, on=on)
+        return changes.merge(more)
 
-    dialog = EmailDialog(issue_ids[0], templates, compose, log, template, parent)
+    def send(email: ItemEmail) -> None:
+        write("Sending the email",
+              lambda: then_log_others(mail_out.send_item_email(db, actor, email, on).changes,
+                                      email, "sent"),
+              lambda: "sent")  # fmt: skip
+
+    def save(email: ItemEmail, path: Path) -> None:
+        write("Saving the email",
+              lambda: then_log_others(
+                  mail_out.save_item_eml(db, actor, email, path.parent, on, path.name).changes,
+                  email, f"saved as {path.name}"),
+              lambda: f"saved as {path.name}")  # fmt: skip
+
+    def compose(key: str) -> None:
+        def read() -> tuple[EmailDraft, str]:
+            if others:
+                draft = account_actions.compose_for_items(db, actor, issue_ids, key, on)
+            else:
+                draft = email_service.compose(db, actor, first, key, on)
+            return draft, mail_out.suggested_eml_name(db, first, key)
+
+        ctx.runner.read(read, lambda found: dialog.show_draft(*found), key="email draft")
+
+    def choices() -> tuple[list[tuple[str, str]], list[mail_out.AttachmentChoice]]:
+        templates = [(t.key, t.title) for t in content_service.list_current(db, "template")]
+        return templates, mail_out.attachment_choices(db, first)
+
+    dialog = EmailDialog(first, EmailActions(compose, log, send, save), template, parent)
+    ctx.runner.read(choices, lambda found: dialog.fill(*found))
     return dialog
 
 
