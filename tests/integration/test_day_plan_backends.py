@@ -56,7 +56,7 @@ def test_the_plans_sql_counts_equal_the_worklist_rows(book: Database) -> None:
 
 def test_two_processes_plan_the_day_once(book: Database) -> None:
     code = ("import sys; from datetime import date; from arbench.store.db import open_database; "
-            "from arbench.services import day_plan; from arbench.services.base import actor_for; "
+            "from arbench.services.work import day_plan; from arbench.services.base import actor_for; "
             "db = open_database(sys.argv[1]); "
             "print(day_plan.build_plan(db, actor_for(db, 'agarcia'), on=date(2026, 11, 24)).notice)")  # fmt: skip
     procs = [subprocess.Popen([sys.executable, "-c", code, book.url], stdout=subprocess.PIPE,
