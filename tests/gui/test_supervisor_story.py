@@ -98,7 +98,7 @@ def test_opening_the_window_ends_no_cover_the_menu_does(qtbot: QtBot, demo_db: D
 
     from sqlalchemy import func, select
 
-    from arbench.services.organization.assignments import handover
+    from arbench.services.organization.handover import handover
     from arbench.store.models import Account, AuditEvent, User
 
     def held(login: str) -> int:

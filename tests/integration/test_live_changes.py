@@ -13,7 +13,7 @@ from sqlalchemy import select
 from arbench.services import changes
 from arbench.services.base import actor_for, audit
 from arbench.services.permissions import writing
-from arbench.services.work import items
+from arbench.services.work import items, resolution
 from arbench.services.work.item_inputs import ContactLog, Resolution
 from arbench.store.db import Database, open_database
 from arbench.store.models import Issue, User
@@ -72,7 +72,7 @@ def test_cursor_reports_a_colleagues_change_and_the_row_to_redraw(book: Database
 
     with book.session() as s:
         version = s.get(Issue, issue_id).version  # type: ignore[union-attr]
-    items.resolve(
+    resolution.resolve(
         book,
         supervisor,
         issue_id,

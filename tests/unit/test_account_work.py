@@ -15,7 +15,8 @@ from arbench.domain.account_work import allocate
 from arbench.domain.kpis import Period
 from arbench.services.base import Conflict, InvalidInput, actor_for
 from arbench.services.reporting import kpis
-from arbench.services.work import account_actions, items, undo
+from arbench.services.work import account_actions, item_inputs, items, undo
+from arbench.services.work import resolution as resolution_service
 from arbench.services.work.item_detail import item_detail
 from arbench.services.work.item_inputs import ContactLog, PromiseSplit, Resolution, RouteRequest
 from arbench.services.work.item_run import Target
@@ -173,7 +174,7 @@ def test_resolving_cancels_the_requests_and_a_correction_is_no_reopen(demo_db: D
         on=ON,
     )
     for item in (real, mistaken):
-        items.resolve(demo_db, me, item.id, None,
+        resolution_service.resolve(demo_db, me, item.id, None,
                       Resolution("rebilled", True, "bol_incomplete", note="Rebilled"), on=ON)  # fmt: skip
     with demo_db.session() as s:
         statuses = s.scalars(
@@ -181,8 +182,10 @@ def test_resolving_cancels_the_requests_and_a_correction_is_no_reopen(demo_db: D
         ).all()
     assert statuses == ["cancelled"]  # a resolved item waits on nobody
     resolved = kpis.kpi_report(demo_db, PERIOD)
-    items.reopen(demo_db, me, real.id, None, reason="Customer short-paid the rebill", on=ON)
-    items.reopen(
+    resolution_service.reopen(
+        demo_db, me, real.id, None, reason="Customer short-paid the rebill", on=ON
+    )
+    resolution_service.reopen(
         demo_db, me, mistaken.id, None, reason="Wrong item resolved", on=ON, correction=True
     )
     after = kpis.kpi_report(demo_db, PERIOD)
@@ -256,7 +259,7 @@ def test_a_new_promise_supersedes_a_broken_one(demo_db: Database) -> None:
     me = actor_for(demo_db, "agarcia")
     broken = next(i for i in worklist(demo_db, "agarcia", ON) if i.bucket == 2 and i.level == "pro")
     items.record_promise(demo_db, me, broken.id, None,
-                         items.PromiseToPay("5.00", ON + timedelta(days=4)), on=ON)  # fmt: skip
+                         item_inputs.PromiseToPay("5.00", ON + timedelta(days=4)), on=ON)  # fmt: skip
     row = next(i for i in worklist(demo_db, "agarcia", ON) if i.id == broken.id)
     assert row.bucket != 2 and "Promise to pay broken" not in row.reason
     late = next(

@@ -12,7 +12,8 @@ from arbench.services.base import Actor, InvalidInput, PermissionDenied, actor_f
 from arbench.services.knowledge import content
 from arbench.services.work import approvals, scripts
 from arbench.services.work.item_inputs import ContactLog, Resolution
-from arbench.services.work.items import log_contact, resolve
+from arbench.services.work.items import log_contact
+from arbench.services.work.resolution import resolve
 from arbench.store.db import Database
 from arbench.store.models import Activity, Approval, AuditEvent, Issue, User
 

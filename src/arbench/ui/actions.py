@@ -34,6 +34,8 @@ from arbench.services.op_changes import Changes
 from arbench.services.work import account_actions, resolution, undo
 from arbench.services.work import item_detail as detail_service
 from arbench.services.work import items as service
+from arbench.services.work import promotion as promotion_service
+from arbench.services.work import resolution as resolution_service
 from arbench.services.work.item_detail import ItemDetail
 from arbench.services.work.item_inputs import AccountIssueRequest, DepartmentAnswer
 from arbench.services.work.promotion import PromotionProposal
@@ -208,7 +210,7 @@ class ItemActions(QObject):
             chosen = resolved(s)
             issue_id = chosen.id if chosen else service.find_issue(db, v.which)
             version = chosen.version if chosen else None
-            return service.reopen(db, actor, issue_id, version, reason=v.reason, on=on,
+            return resolution_service.reopen(db, actor, issue_id, version, reason=v.reason, on=on,
                                   correction=v.correction)  # fmt: skip
 
         self._run(Action("Reopening the item", lambda s: ReopenDialog(resolved(s), parent=w), call,
@@ -225,8 +227,10 @@ class ItemActions(QObject):
         def call(s: Subject | None, v: AccountIssueRequest) -> Changes:
             d = _need(s).detail
             if d.level == Level.ACCOUNT:
-                return service.link_pro_issues(db, actor, d.id, d.version, v.pro_issue_ids, on=on)
-            return service.create_account_issue(db, actor, d.account.id, v.issue_type,
+                return promotion_service.link_pro_issues(
+                    db, actor, d.id, d.version, v.pro_issue_ids, on=on
+                )
+            return promotion_service.create_account_issue(db, actor, d.account.id, v.issue_type,
                                                 v.root_cause, v.pro_issue_ids, on=on)  # fmt: skip
 
         self._run(Action("Saving the account-level issue",
@@ -234,7 +238,7 @@ class ItemActions(QObject):
 
     def proposals(self) -> None:
         db, login, on = self.ctx.db, self.ctx.actor.login, self.ctx.on
-        self.ctx.runner.read(lambda: service.promotion_proposals(db, login=login, on=on),
+        self.ctx.runner.read(lambda: promotion_service.promotion_proposals(db, login=login, on=on),
                              self._proposals)  # fmt: skip
 
     def _proposals(self, found: list[PromotionProposal]) -> None:
@@ -243,7 +247,7 @@ class ItemActions(QObject):
         def call(_s: Subject | None, chosen: tuple[PromotionProposal, ...]) -> Changes:
             done = Changes()
             for proposal in chosen:
-                done = done.merge(service.accept_proposal(db, actor, proposal, on=on))
+                done = done.merge(promotion_service.accept_proposal(db, actor, proposal, on=on))
             return done
 
         self._run(Action("Accepting the proposals", lambda _s: ProposalsDialog(found, parent=w),

@@ -3,7 +3,7 @@ rebalance the team's books with a before/after preview, and hand over a collecto
 
 Every move goes through `account_moves.move_account`: history row, open issues moved with
 the account, audit event and timeline entry, all in one transaction per call. Handover and
-temporary cover live in services/organization/handover.py and are re-exported here.
+temporary cover live in services/organization/handover.py (callers import it directly).
 """
 
 from __future__ import annotations
@@ -19,16 +19,6 @@ from sqlalchemy.orm import Session
 
 from arbench.domain.book_balance import Parcel, rebalance
 from arbench.services.base import Actor, Conflict, InvalidInput, require_supervisor
-from arbench.services.organization.handover import (
-    Carried,
-    CoverInfo,
-    HandoverPlan,
-    HandoverResult,
-    active_covers,
-    end_due_covers,
-    handover,
-    handover_preview,
-)
 from arbench.services.permissions import SUPERVISORS, service
 from arbench.services.reporting.book_stats import (
     AccountLoad,
@@ -39,26 +29,6 @@ from arbench.services.reporting.book_stats import (
 from arbench.services.work.account_moves import Move, find_accounts, find_user, move_account
 from arbench.store.db import Database
 from arbench.store.models import Account, User
-
-__all__ = [
-    "AccountRule",
-    "AssignResult",
-    "Carried",
-    "CoverInfo",
-    "HandoverPlan",
-    "HandoverResult",
-    "Move",
-    "RebalancePlan",
-    "accounts",
-    "active_covers",
-    "apply_rebalance",
-    "assign_accounts",
-    "assign_by_rule",
-    "handover",
-    "handover_preview",
-    "rebalance_preview",
-    "end_due_covers",
-]
 
 
 @dataclass(frozen=True)

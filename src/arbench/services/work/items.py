@@ -1,6 +1,6 @@
 """Item actions: log a contact, promise to pay, set the root cause, route to a department and
-record its answer. Resolution, promotion and promise settlement live in sibling modules and are
-re-exported here, so `services.work.items` is the one place the GUI and CLI call.
+record its answer. Resolution, promotion and promise settlement live in their own modules
+(`resolution`, `promotion`, `promises`), which callers import directly.
 
 Every action: permission (the item's owner or a supervisor), optimistic lock (the caller passes
 the `version` it saw; a stale one raises `Conflict` and writes nothing), the change, a timeline
@@ -39,57 +39,16 @@ from arbench.services.work.item_base import (
     touch,
 )
 from arbench.services.work.item_inputs import (
-    AccountIssueRequest,
     ContactLog,
-    DepartmentAnswer,
     PromiseToPay,
-    Resolution,
     RouteRequest,
 )
 from arbench.services.work.item_run import Target, run_action
-from arbench.services.work.promises import SettleSummary, settle_promises
-from arbench.services.work.promotion import (
-    PromotionProposal,
-    accept_proposal,
-    create_account_issue,
-    link_pro_issues,
-    promotion_proposals,
-    unlink_pro_issues,
-)
-from arbench.services.work.resolution import reopen, resolve
 from arbench.services.work.scripts import tick_for_action
 from arbench.store.db import Database
 from arbench.store.models import DepartmentRequest, Issue, Pro, Promise
 
 CONTACT_KINDS = (ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.NOTE)
-
-__all__ = [
-    "CONTACT_KINDS",
-    "AccountIssueRequest",
-    "Changes",
-    "ContactLog",
-    "DepartmentAnswer",
-    "PromiseToPay",
-    "PromotionProposal",
-    "Resolution",
-    "RouteRequest",
-    "SettleSummary",
-    "accept_proposal",
-    "answer_request",
-    "create_account_issue",
-    "link_pro_issues",
-    "log_contact",
-    "promotion_proposals",
-    "record_promise",
-    "reopen",
-    "resolve",
-    "route",
-    "set_root_cause",
-    "settle_promises",
-    "unlink_pro_issues",
-    "find_issue",
-    "open_requests",
-]
 
 
 def check_contact(entry: ContactLog, on: date) -> None:
