@@ -161,9 +161,9 @@ def start_team(url: str, acting: list[str], idle: list[str], registers: list[str
                ) -> tuple[list[tuple[str, dict[str, Any]]], dict[str, dict[str, Any]]]:  # fmt: skip
     """Every person in their own process; what each reported after the last phase, and each
     phase's CPU use."""
-    import arbench.services.assignments
-    import arbench.services.imports
-    import arbench.services.items  # noqa: F401  (imported once, before the people are forked)
+    import arbench.services.intake.imports
+    import arbench.services.organization.assignments
+    import arbench.services.work.items  # noqa: F401  (imported once, before the people are forked)
 
     plan = timeline(quick)
     ctx = multiprocessing.get_context("fork")

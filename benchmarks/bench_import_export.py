@@ -177,8 +177,8 @@ def taken_apart(register: Path, tmp: Path, rows: int) -> dict[str, Any]:
 
     from arbench.domain.catalogue import Role
     from arbench.services.base import Actor
-    from arbench.services.import_read import read_invoice_file
-    from arbench.services.imports import import_invoices, preview_invoices
+    from arbench.services.intake.import_read import read_invoice_file
+    from arbench.services.intake.imports import import_invoices, preview_invoices
     from arbench.store.db import open_database
 
     nightly = Actor(0, "nightly", "Nightly jobs", Role.SUPERVISOR)

@@ -7,10 +7,10 @@ imports, SQLAlchemy's statement compilation and SQLite's page cache all start em
 operating system's file cache is not dropped (that needs root); the book was read by earlier
 processes, so it is usually warm. *Warm* is the median of the calls after the first, in the
 same process. MODE is
-- `worklist`:    services.worklist.worklist (the user's ranked list);
+- `worklist`:    services.work.worklist.worklist (the user's ranked list);
 - `kpis`:        the supervisor console's KPI work: report, trend and aging by collector, a year;
 - `import`:      import_invoices dry run of a register of every open pro (validate and plan);
-- `export`:      services.exports.export_worklist: the query, the ranking and the xlsx;
+- `export`:      services.reporting.exports.export_worklist: the query, the ranking and the xlsx;
 - `export-bare`: its baseline: bare sqlite3 fetching the rows' columns and a bare openpyxl
                  write-only loop writing them (no styles);
 - `today`:       the collector's-day plan (issue #17), when this version has it.
@@ -51,7 +51,7 @@ def _timed(fn: Callable[[], Any], runs: int) -> dict[str, Any]:
 def kpi_parts(db: Any, on: date) -> dict[str, float]:
     """Warm seconds of each part of the KPI console's work (after the timed calls)."""
     from arbench.domain.kpi_financial import Period
-    from arbench.services import kpis
+    from arbench.services.reporting import kpis
 
     period = Period(on - timedelta(days=365), on)
     parts = {"report": lambda: kpis.kpi_report(db, period),
@@ -107,12 +107,12 @@ def job(mode: str, args: argparse.Namespace, tmp: Path) -> Callable[[], Any]:
 
     db = args.database = open_database(args.db)
     if mode == "worklist":
-        from arbench.services.worklist import worklist
+        from arbench.services.work.worklist import worklist
 
         return lambda: worklist(db, args.login, on)
     if mode == "kpis":
         from arbench.domain.kpi_financial import Period
-        from arbench.services import kpis
+        from arbench.services.reporting import kpis
 
         period = Period(on - timedelta(days=365), on)
         return lambda: (kpis.kpi_report(db, period), kpis.kpi_trend(db, period),
@@ -120,7 +120,7 @@ def job(mode: str, args: argparse.Namespace, tmp: Path) -> Callable[[], Any]:
     if mode == "import":
         from arbench.domain.catalogue import Role
         from arbench.services.base import Actor
-        from arbench.services.imports import import_invoices
+        from arbench.services.intake.imports import import_invoices
         from benchmarks.watchdog import register_csv
 
         nightly = Actor(0, "nightly", "Nightly jobs", Role.SUPERVISOR)
@@ -130,7 +130,7 @@ def job(mode: str, args: argparse.Namespace, tmp: Path) -> Callable[[], Any]:
     if mode == "export":
         import openpyxl  # noqa: F401
 
-        from arbench.services.exports import export_worklist
+        from arbench.services.reporting.exports import export_worklist
 
         return lambda: export_worklist(db, args.login, on, tmp / "worklist.xlsx")
     from benchmarks.watchdog import today_service

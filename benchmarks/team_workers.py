@@ -74,9 +74,9 @@ class Collector:
         """One action on a random own item; (kind, milliseconds), or None when refused."""
         from sqlalchemy import select
 
-        from arbench.services import items
         from arbench.services.base import Conflict, ServiceError
-        from arbench.services.item_inputs import ContactLog, PromiseToPay
+        from arbench.services.work import items
+        from arbench.services.work.item_inputs import ContactLog, PromiseToPay
         from arbench.store.models import Issue
 
         issue_id = self.rng.choice(self.ids)
@@ -180,7 +180,7 @@ def make_registers(url: str, folder: Path) -> tuple[list[str], list[dict[str, st
 def importer(url: str, registers: list[str]) -> Callable[[Phases], dict[str, Any]]:
     """The nightly import, applied again and again; which register was applied last."""
     from arbench.services.base import actor_for
-    from arbench.services.imports import import_invoices
+    from arbench.services.intake.imports import import_invoices
 
     db = open_database_for(url)
     actor = actor_for(db, IMPORTER)
@@ -225,8 +225,8 @@ def supervisor(url: str, idle: list[str], seed: int) -> Callable[[Phases], dict[
     """Moves one account at a time between the idle collectors; each account's last owner."""
     from sqlalchemy import select
 
-    from arbench.services.assignments import assign_accounts
     from arbench.services.base import ServiceError, actor_for
+    from arbench.services.organization.assignments import assign_accounts
     from arbench.store.models import Account, User
 
     rng = random.Random(seed)

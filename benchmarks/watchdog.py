@@ -205,7 +205,7 @@ def register_csv(db: Any, path: Path) -> int:
 def today_service() -> Callable[..., Any] | None:
     """The collector's-day plan service (issue #17), when this version has it."""
     try:
-        from arbench.services import day_plan  # type: ignore[attr-defined,unused-ignore]
+        from arbench.services.work import day_plan  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return None
     return getattr(day_plan, "today", None)
@@ -215,10 +215,10 @@ def jobs(db: Any, login: str, on: date, workdir: Path) -> dict[str, Callable[[],
     """The heavy jobs, by name; absent services are left out."""
     from arbench.domain.catalogue import Role
     from arbench.domain.kpi_financial import Period
-    from arbench.services import kpis as kpi_service
     from arbench.services.base import Actor
-    from arbench.services.exports import export_aging, export_worklist
-    from arbench.services.imports import import_invoices
+    from arbench.services.intake.imports import import_invoices
+    from arbench.services.reporting import kpis as kpi_service
+    from arbench.services.reporting.exports import export_aging, export_worklist
 
     period = Period(on - timedelta(days=365), on)
     nightly = Actor(0, "nightly", "Nightly jobs", Role.SUPERVISOR)  # import's service user

@@ -38,7 +38,7 @@ def about_box_text(qtbot: QtBot, window: MainWindow) -> str:
     about_action = next(a for a in action.actions() if a.text() == "&About arbench")
     QTimer.singleShot(50, read_and_close)
     about_action.trigger()
-    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    qtbot.waitUntil(lambda: bool(seen), timeout=60000)
     return seen[0]
 
 

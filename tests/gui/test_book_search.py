@@ -39,7 +39,7 @@ def test_type_ahead_offers_the_whole_book_and_opens_read_only(
     offer = window.features.book_search.offers[0]
     qtbot.keyClicks(view.search, pro)
     assert view.model.rowCount() == 0
-    qtbot.waitUntil(offer.isVisible, timeout=5000)
+    qtbot.waitUntil(offer.isVisible, timeout=60000)
     assert "Not on your list — 1 open item" in offer.text() and pro in offer.text()
     qtbot.mouseClick(offer, Qt.MouseButton.LeftButton)
     dialog = window.features.book_search.dialog
@@ -73,7 +73,7 @@ def test_menu_search_selects_an_item_on_ones_own_list(qtbot: QtBot, demo_db: Dat
     assert dialog is not None
     qtbot.keyClicks(dialog.query, mine.account_name.upper()[:8])
     qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=60000)
     assert "on your list" in dialog.summary.text()
     dialog.table.selectRow(dialog.model.row_of(mine.id) or 0)
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
@@ -87,7 +87,7 @@ def test_a_supervisor_keeps_the_actions_on_anyones_item(qtbot: QtBot, demo_db: D
     window = open_window(qtbot, demo_db, "kwright")
     issue_id, pro, owner = someone_elses_pro(demo_db, "kwright")
     dialog = window.features.book_search.open_dialog(pro)
-    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=60000)
     dialog.open_selected()
     wait_idle(qtbot, window)
     assert window.panel.detail is not None and window.panel.detail.id == issue_id

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from tests.conftest import AS_OF
 from tests.unit.test_imports import dump
 
-from arbench.services.imports import save_mapping
+from arbench.services.intake.imports import save_mapping
 from arbench.store.db import Database
 from arbench.store.models import MappingProfile, Pro
 from arbench.ui.import_dialog import ImportDialog
@@ -37,7 +37,7 @@ def make_dialog(qtbot: QtBot, db: Database, path: Path) -> ImportDialog:
     dialog = ImportDialog(db, NIGHTLY, runner, path, on=AS_OF)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(lambda: dialog.data is not None, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.data is not None, timeout=60000)
     return dialog
 
 
@@ -58,7 +58,7 @@ def test_pick_a_profile_preview_and_import(qtbot: QtBot, demo_db: Database, tmp_
     ):
         model.setData(model.index(model.columns.index(column), 1), field, Qt.ItemDataRole.EditRole)
     dialog.check_button.click()
-    qtbot.waitUntil(lambda: dialog.data is not None, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.data is not None, timeout=60000)
     assert [(e.row, e.column) for e in dialog.data.errors] == [(3, "Billed $")]
     report = dialog.save_report(tmp_path / "report.xlsx")
     ws = load_workbook(report).active
@@ -73,11 +73,11 @@ def test_pick_a_profile_preview_and_import(qtbot: QtBot, demo_db: Database, tmp_
     second = make_dialog(qtbot, demo_db, fixed)
     second.profile.setCurrentIndex(second.profile.findData("odd"))
     second.profile.activated.emit(second.profile.currentIndex())
-    qtbot.waitUntil(lambda: second.import_button.isEnabled(), timeout=10000)
+    qtbot.waitUntil(lambda: second.import_button.isEnabled(), timeout=60000)
     assert "1 new" in second.result_label.text()
     if SHOTS:
         second.grab().save(f"{SHOTS}/import-preview.png")
-    with qtbot.waitSignal(second.imported, timeout=10000):
+    with qtbot.waitSignal(second.imported, timeout=60000):
         second.import_button.click()
     assert second.summary is not None and second.summary.created == 1
     with demo_db.session() as s:
@@ -97,5 +97,5 @@ def test_cancel_leaves_the_database_unchanged(
     cancel = dialog.progress.findChild(QPushButton)
     assert cancel is not None and cancel.text() == "Cancel"
     cancel.click()  # pressed while the import runs
-    qtbot.waitUntil(lambda: "cancelled" in dialog.result_label.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "cancelled" in dialog.result_label.text(), timeout=60000)
     assert dump(demo_db) == before

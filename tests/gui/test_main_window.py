@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -36,9 +34,13 @@ def test_tab_counts_equal_the_database(qtbot: QtBot, demo_db: Database) -> None:
     window = open_window(qtbot, demo_db, "dokafor")
     counts = db_counts(demo_db, "dokafor")
     assert window.pro_view.model.rowCount() == counts["pro"]
-    assert window.tabs.tabText(0) == f"Pro-level ({counts['pro']:,})"
+    assert (
+        window.tabs.tabText(window.tabs.indexOf(window.pro_view))
+        == f"Pro-level ({counts['pro']:,})"
+    )
     assert window.account_view.model.rowCount() == counts.get("account", 0)
-    assert window.tabs.tabText(1) == f"Account-level ({counts.get('account', 0):,})"
+    at = window.tabs.indexOf(window.account_view)
+    assert window.tabs.tabText(at) == f"Account-level ({counts.get('account', 0):,})"
 
 
 def test_selecting_a_row_shows_its_details(qtbot: QtBot, demo_db: Database) -> None:
@@ -57,7 +59,7 @@ def test_selecting_a_row_shows_its_details(qtbot: QtBot, demo_db: Database) -> N
 def test_account_tab_shows_account_level_items(qtbot: QtBot, demo_db: Database) -> None:
     login = _owner_of_an_account_issue(demo_db)
     window = open_window(qtbot, demo_db, login)
-    window.tabs.setCurrentIndex(1)
+    window.tabs.setCurrentWidget(window.account_view)
     window.account_view.select_row(0)
     wait_idle(qtbot, window)
     detail = window.panel.detail
@@ -128,45 +130,28 @@ def test_keyboard_next_and_previous(qtbot: QtBot, demo_db: Database) -> None:
     assert window.panel.detail.id == second.id
 
 
-def test_last_user_and_geometry_are_remembered(
-    qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    settings = UserSettings()
-    window = app_module.start_window(demo_db, "ekowalski", settings)
-    assert window is not None
-    qtbot.addWidget(window)
-    window.resize(1111, 777)
-    window.close()
-    again = UserSettings()
-    assert again.last_user == "ekowalski"
-    assert again.geometry() is not None
-
-
-def test_empty_database_offers_the_demo_book(
-    qtbot: QtBot, empty_db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    asked: list[str] = []
-
-    def answer_yes(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
-        asked.append(str(args[2]))
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", answer_yes)
-    from arbench.services import demo
-
-    real = demo.create_demo
-    monkeypatch.setattr(
-        app_module,
-        "create_demo",
-        lambda db, progress=None: real(db, accounts=15, pros=150, as_of=ON, progress=progress),
+def test_last_user_and_window_size_are_remembered(qtbot: QtBot, demo_db: Database) -> None:
+    first = app_module.start_window(demo_db, "ekowalski", UserSettings())
+    assert first is not None
+    qtbot.addWidget(first)
+    screen = (
+        first.screen().availableGeometry()
+    )  # a first start: 1400x820, or 94 % of a smaller screen
+    assert (first.width(), first.height()) == (
+        min(1400, int(screen.width() * 0.94)),
+        min(820, int(screen.height() * 0.94)),
     )
-    window = app_module.start_window(empty_db, "agarcia", UserSettings())
-    assert asked and "empty" in asked[0]
-    assert window is not None
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
-        pass
-    assert window.pro_view.model.rowCount() > 0
+    # smaller than the offscreen screen (800x800), no smaller than the window allows
+    size = (max(720, first.minimumSizeHint().width()), max(530, first.minimumSizeHint().height()))
+    first.resize(*size)
+    assert (first.width(), first.height()) == size
+    first.close()
+    settings = UserSettings()  # read back from the ini file, as the next start does
+    assert settings.last_user == "ekowalski"  # the "who is working?" question offers them
+    again = app_module.start_window(demo_db, "ekowalski", settings)
+    assert again is not None
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == size  # opens as the user left it
 
 
 def test_a_supervisor_without_items_is_told_where_to_start(qtbot: QtBot, demo_db: Database) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from arbench.services import users as user_service
 from arbench.services.base import actor_for
+from arbench.services.organization import users as user_service
 from arbench.store import db as store_db
 from arbench.store.db import Database
 from arbench.store.models import AuditEvent, Pro, User
@@ -34,6 +34,7 @@ def test_backup_then_restore_brings_the_book_back(demo_db: Database, tmp_path: P
     path = Path(str(demo_db.engine.url.database))
     users_before, pros_before = count(demo_db, User), count(demo_db, Pro)
     backup = tmp_path / "saved" / "monday.sqlite3"
+    backup.parent.mkdir()  # a backup goes into an existing folder, as every output file does
     done = arbench("--db", str(path), "db", "backup", str(backup))
     assert done.returncode == 0, done.stderr
     assert f"written to {backup}" in done.stdout

@@ -1,27 +1,31 @@
 """Many collectors at once on PostgreSQL: no lost update, and no error but a clear conflict.
 
-24 worker processes (spawned, each with its own connection) work the same 10 items for about
-ten seconds with the real item services. Afterwards every item's audit trail must be an
-unbroken chain of versions (no two changes made from the same version: that would be a lost
-update), and replaying the audit log must give exactly the follow-up, root cause and version
-stored on each item.
+10 worker processes (spawned, each with its own connection) play 20 rounds on the same 10 items
+with the real item services (collectors.py): in the 10 contested rounds all of them act on one
+item from the same version, in the 10 spread rounds each acts on its own. The outcome is
+therefore known exactly, whatever the machine's speed: one success and nine clear conflicts
+per contested round, ten successes per spread round. Afterwards every item's audit trail must
+be an unbroken chain of versions (no two changes made from the same version: that would be a
+lost update), and replaying the audit log must give exactly the follow-up, root cause and
+version stored on each item.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import queue
 from datetime import date
 
 import pytest
-from collectors import WorkerReport, work
+from collectors import BARRIER_WAIT, WorkerReport, work
 from sqlalchemy import select
 
-from arbench.services.worklist import OPEN
+from arbench.services.work.worklist import OPEN
 from arbench.store.db import Database
 from arbench.store.models import AuditEvent, Issue, User
 
-WORKERS = 24
-SECONDS = 10.0
+WORKERS = 10  # one per shared item, so a spread round gives each worker its own
+ROUNDS = 20  # even rounds contested, odd rounds spread
 AS_OF = date(2026, 11, 24)
 
 
@@ -78,23 +82,41 @@ def replay(db: Database, issue_ids: list[int]) -> None:
             assert replayed == stored, f"issue {issue.id}: replay {replayed} != stored {stored}"
 
 
+def run_workers(url: str, issue_ids: list[int], logins: list[str]) -> list[WorkerReport]:
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(WORKERS), ctx.Queue()
+    workers = [
+        ctx.Process(
+            target=work,
+            args=(url, logins[i % len(logins)], issue_ids, ROUNDS, i, AS_OF, barrier, results),
+        )
+        for i in range(WORKERS)
+    ]
+    for worker in workers:
+        worker.start()
+    reports = []
+    try:
+        for _ in workers:  # every worker reports, even one that failed
+            reports.append(results.get(timeout=ROUNDS * BARRIER_WAIT))
+    except queue.Empty:
+        pytest.fail(f"only {len(reports)} of {WORKERS} workers reported", pytrace=False)
+    finally:
+        for worker in workers:
+            worker.join(60)
+    return sorted(reports, key=lambda r: r.worker)
+
+
 @pytest.mark.slow
 def test_many_collectors_on_the_same_items_lose_nothing(pg_demo_db: Database) -> None:
     issue_ids, logins = shared_items(pg_demo_db)
     before = audited(pg_demo_db, issue_ids)
-    jobs = [
-        (pg_demo_db.url, logins[i % len(logins)], issue_ids, SECONDS, i, AS_OF)
-        for i in range(WORKERS)
-    ]
-    with multiprocessing.get_context("spawn").Pool(WORKERS) as pool:
-        reports: list[WorkerReport] = pool.starmap(work, jobs)
+    reports = run_workers(pg_demo_db.url, issue_ids, logins)
     failures = [f for r in reports for f in r.failures]
     assert failures == [], f"{len(failures)} errors other than clear conflicts:\n{failures[0]}"
+    contested, spread = ROUNDS // 2, ROUNDS - ROUNDS // 2
     done = sum(r.done for r in reports)
-    conflicts = sum(r.conflicts for r in reports)
-    assert done >= 200, f"only {done} actions completed"
-    assert conflicts > 0, "the workers never raced: the test did not test anything"
-    print(f"{WORKERS} collectors: {done} actions, {conflicts} clear conflicts")
+    assert done == contested + spread * WORKERS  # one winner per race, all on their own items
+    assert sum(r.conflicts for r in reports) == contested * (WORKERS - 1)
     replay(pg_demo_db, issue_ids)
     assert audited(pg_demo_db, issue_ids) == before + done  # every success, and only those
 

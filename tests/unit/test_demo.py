@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from arbench.domain.catalogue import OPEN_STATUSES
+from arbench.services.admin.demo import create_demo
 from arbench.services.base import InvalidInput
-from arbench.services.demo import create_demo
 from arbench.store.db import Database, open_database
 from arbench.store.models import Account, Issue, Payment, Pro, User
 
@@ -132,3 +132,43 @@ def test_every_collector_and_trainee_has_a_book(tmp_path: Path) -> None:
         owners = set(s.scalars(select(User.login).join(Account, Account.collector_id == User.id)))
         team = set(s.scalars(select(User.login).where(User.role.in_(("collector", "trainee")))))
     assert owners == team
+
+
+def test_past_promises_are_kept_partly_kept_or_broken_as_the_payments_say(
+    demo_db: Database,
+) -> None:
+    """Every settled promise's status is what its pro's payments make it (the rule the daily
+    promise check applies), and the mix is a working team's: mostly kept, some partly kept,
+    some broken; the KPI reads a believable rate."""
+    from collections import defaultdict
+
+    from arbench.domain.kpis import Period
+    from arbench.domain.rules import evaluate_promise
+    from arbench.services.reporting.kpis import kpi_report
+    from arbench.store.models import Promise
+
+    with demo_db.session() as s:
+        promises = s.execute(
+            select(Promise.amount, Promise.made_on, Promise.due_on, Promise.status, Issue.pro_id)
+            .join(Issue, Issue.id == Promise.issue_id)
+            .where(Promise.status.in_(("kept", "broken")))
+        ).all()
+        paid: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+        for pro_id, day, amount in s.execute(
+            select(Payment.pro_id, Payment.received_on, Payment.amount).where(
+                Payment.kind == "payment", Payment.pro_id.is_not(None)
+            )
+        ):
+            paid[pro_id].append((day, amount))
+    mix: Counter[str] = Counter()
+    for amount, made, due, status, pro_id in promises:
+        verdict = evaluate_promise(amount, made, due, paid[pro_id], AS_OF)
+        assert verdict.status == status, (pro_id, status, verdict)
+        mix["kept" if status == "kept" else "partly kept" if verdict.received else "broken"] += 1
+    total = sum(mix.values())
+    assert total > 200
+    assert 0.50 < mix["kept"] / total < 0.75
+    assert 0.04 < mix["partly kept"] / total < 0.20
+    assert 0.15 < mix["broken"] / total < 0.45
+    rate = kpi_report(demo_db, Period(date(2026, 9, 1), AS_OF)).promise_kept_rate.percent
+    assert rate is not None and 45 < rate < 75

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from arbench.io.exports import Column, Sheet, write_xlsx
-from arbench.services import exports
 from arbench.services.base import InvalidInput, NotFound
-from arbench.services.reports import aging_by_account, aging_by_collector
+from arbench.services.reporting import exports
+from arbench.services.reporting.reports import aging_by_account, aging_by_collector
 from arbench.store.db import Database
 from arbench.store.models import Account, Pro
 
@@ -44,7 +44,7 @@ def test_xlsx_is_formatted_for_people_and_neutralized(tmp_path: Path) -> None:
 
 
 def test_worklist_export_matches_the_worklist(demo_db: Database, tmp_path: Path) -> None:
-    from arbench.services.worklist import worklist
+    from arbench.services.work.worklist import worklist
 
     result = exports.export_worklist(demo_db, "agarcia", ON, tmp_path / "w.xlsx")
     items = worklist(demo_db, "agarcia", ON)
@@ -76,7 +76,7 @@ def test_statement_xlsx_and_pdf(demo_db: Database, tmp_path: Path, qapp: object)
     assert number is not None
     sheet = exports.export_statement(demo_db, number, ON, tmp_path / "s.xlsx")
     ws = load_workbook(sheet.path).active
-    assert ws is not None and ws["A1"].value.startswith("Statement of account") and sheet.rows > 0
+    assert ws is not None and ws["A2"].value.startswith("Statement of account") and sheet.rows > 0
     pdf = exports.export_statement(demo_db, number, ON, tmp_path / "s.pdf")
     data = pdf.path.read_bytes()
     assert data.startswith(b"%PDF")
@@ -112,23 +112,37 @@ def test_every_row_keeps_its_own_values_and_formats(tmp_path: Path) -> None:
 
 
 def test_aging_summed_in_sql_matches_the_domain_buckets_pro_by_pro(demo_db: Database) -> None:
-    """The SQL bucket bounds are the domain's: every open pro bucketed in Python by
-    kpi_financial.aging_bucket (due date, else invoice date, else the day) gives the same
-    aging per account, at several dates (so every bucket boundary is crossed)."""
+    """The SQL bucket bounds are the domain's: what every billed pro owed at the end of a day
+    (its amount less the payments received by then), bucketed in Python by
+    kpi_financial.aging_bucket (due date, else invoice date), gives the same aging per account,
+    at several dates (so every bucket boundary is crossed)."""
     from arbench.domain.kpi_financial import aging_bucket, empty_aging
+    from arbench.store.models import Payment
 
     with demo_db.session() as s:
         pros = s.execute(
-            select(Account.number, Pro.due_date, Pro.invoice_date, Pro.open_balance)
+            select(Pro.id, Account.number, Pro.due_date, Pro.invoice_date, Pro.amount)
             .join(Account, Account.id == Pro.account_id)
-            .where(Pro.status == "open")
+            .where(Pro.billing_status == "billed")
+        ).all()
+        payments = s.execute(
+            select(Payment.pro_id, Payment.received_on, Payment.amount).where(
+                Payment.pro_id.is_not(None)
+            )
         ).all()
     used: set[str] = set()
     for on in (ON, date(2026, 10, 1), date(2026, 8, 15)):
+        paid: dict[int, Decimal] = {}
+        for pro_id, received, amount in payments:
+            if received <= on:
+                paid[pro_id] = paid.get(pro_id, Decimal(0)) + amount
         expected: dict[str, dict[str, Decimal]] = {}
-        for number, due, invoiced, balance in pros:
+        for pro_id, number, due, invoiced, amount in pros:
+            owed = amount - paid.get(pro_id, Decimal(0))
+            if (invoiced or due) > on or not owed:
+                continue
             buckets = expected.setdefault(number, empty_aging())
-            buckets[aging_bucket(due or invoiced or on, on)] += balance
+            buckets[aging_bucket(due or invoiced, on)] += owed
         found = {row.key: row.buckets for row in aging_by_account(demo_db, on)}
         assert found == expected
         used |= {b for row in found.values() for b, v in row.items() if v}

@@ -54,7 +54,8 @@ import pytest
 from sqlalchemy import func
 
 from arbench.domain.kpis import Period
-from arbench.services import kpis
+from arbench.services.base import NotFound
+from arbench.services.reporting import kpis
 from arbench.store.db import Database
 from arbench.store.models import (
     Account,
@@ -240,7 +241,7 @@ def test_trend_has_one_point_per_month(book: Database) -> None:
 
 
 def test_unknown_user_is_refused(book: Database) -> None:
-    with pytest.raises(Exception, match="unknown user 'zed'"):
+    with pytest.raises(NotFound, match="^unknown user 'zed'$"):
         kpis.kpi_report(book, OCTOBER, "zed")
 
 
@@ -249,7 +250,7 @@ def test_sql_counts_agree_with_the_domain_on_the_demo_book(demo_db: Database) ->
     from sqlalchemy import select
 
     from arbench.domain import kpis as domain
-    from arbench.services.kpi_queries import _record
+    from arbench.services.reporting.kpi_queries import _record
 
     period = Period(d(8, 1), d(11, 24))
     with demo_db.session() as s:

@@ -469,7 +469,11 @@ def test_report_json_is_the_cli_contract() -> None:
         "waiting_on_departments",
         "period",
         "user",
+        "currency",
+        "by_currency",
     ]
+    money = {k: result[k] for k in ("aging", "dso", "cei", "add")}
+    assert result["currency"] == "USD" and result["by_currency"] == {"USD": money}
     assert result["aging"] == {
         "current": 1500.0,
         "1-30": 500.0,

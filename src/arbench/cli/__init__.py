@@ -26,14 +26,18 @@ def command_modules() -> tuple[ModuleType, ...]:
         alias_cmds,
         book,
         content_cmds,
+        daily_cmds,
         data_cmds,
         items,
+        mail_cmds,
         search_cmd,
         team_cmds,
+        today_cmd,
     )
 
     return (
-        book, search_cmd, content_cmds, items, data_cmds, alias_cmds, team_cmds, about_cmd,
+        book, today_cmd, search_cmd, content_cmds, items, data_cmds, alias_cmds, team_cmds,
+        mail_cmds, daily_cmds, about_cmd,
     )  # fmt: skip
 
 
@@ -90,17 +94,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(arguments)
     else:
         args.command = None
-    from arbench.cli.common import CliError
+    from arbench.cli.common import CliError, close_db
     from arbench.errors import ServiceError
+    from arbench.output_files import OutputError
     from arbench.store.db import DatabaseError
 
     try:
         if args.command is None:
-            from arbench.ui.app import run_gui
+            from arbench.ui.app import display_problem, run_gui
 
+            problem = display_problem()
+            if problem:
+                raise CliError(problem)
             return run_gui(args.db, args.as_login)
-        return int(args.func(args) or 0)
-    except (ServiceError, DatabaseError, CliError) as exc:
+        try:
+            return int(args.func(args) or 0)
+        finally:
+            close_db(args)
+    except (ServiceError, DatabaseError, CliError, OutputError) as exc:
         print(f"arbench: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,18 +1,20 @@
-"""Sub-commands for the book itself: demo, db upgrade, users, worklist."""
+"""Sub-commands for the book itself: init, demo, db upgrade, users, worklist."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from itertools import chain
 from pathlib import Path
 
 from arbench.cli import db_tools
 from arbench.cli.common import CliError, open_db, parse_date
 from arbench.cli.output import print_rows
-from arbench.services import users as user_service
-from arbench.services.content import load_shipped
-from arbench.services.demo import create_demo
-from arbench.services.worklist import worklist
+from arbench.output_files import check_output_file
+from arbench.services.admin.demo import create_demo
+from arbench.services.knowledge.content import load_shipped
+from arbench.services.organization import users as user_service
+from arbench.services.work.worklist import split, worklist
 from arbench.store import db as store_db
 
 WORKLIST_COLUMNS = (
@@ -22,6 +24,13 @@ WORKLIST_COLUMNS = (
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("init", help="start your own book: the schema and its first supervisor")
+    p.add_argument("--supervisor", required=True, metavar="LOGIN", help="the first supervisor")
+    p.add_argument("--name", required=True, metavar='"FULL NAME"', help="the supervisor's name")
+    p.add_argument("--email", metavar="ADDRESS")
+    p.add_argument("--company", metavar='"NAME"', help="your company's name (statements)")
+    p.set_defaults(func=cmd_init)
+
     p = sub.add_parser("demo", help="create the demo book in an empty database")
     p.add_argument("--accounts", type=int, default=2000)
     p.add_argument("--pros", type=int, default=40000)
@@ -52,6 +61,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: today)")
     p.add_argument("--out", required=True, metavar="FILE.png")
     p.set_defaults(func=cmd_screenshot)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from arbench.services.admin.company import ProfileChange
+    from arbench.services.admin.first_run import start_book
+
+    url = store_db.resolve_url(args.db)
+    db = store_db.open_database(url, create=True)
+    try:
+        user = start_book(db, args.supervisor, args.name, ProfileChange(name=args.company),
+                          args.email)  # fmt: skip
+    finally:
+        db.dispose()
+    print(f"book ready in {store_db.display_url(url)}: {user.login} ({user.display_name}) is its "
+          f"first supervisor")  # fmt: skip
+    print(f"next: arbench --db {args.db or store_db.display_url(url)} --as {user.login} "
+          "import invoices YOUR-REGISTER.xlsx (see docs/getting-started.md)")  # fmt: skip
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -137,13 +164,10 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_users(args: argparse.Namespace) -> int:
     db = open_db(args)
-    try:
-        rows = [
-            {"login": u.login, "name": u.display_name, "role": u.role, "active": u.active}
-            for u in user_service.list_users(db)
-        ]
-    finally:
-        db.dispose()
+    rows = [
+        {"login": u.login, "name": u.display_name, "role": u.role, "active": u.active}
+        for u in user_service.list_users(db)
+    ]
     print_rows(rows, ("login", "name", "role", "active"), args.format)
     return 0
 
@@ -151,14 +175,13 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_worklist(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
     db = open_db(args)
-    try:
-        items = worklist(db, args.user, on)
-    finally:
-        db.dispose()
+    items = worklist(db, args.user, on)
     # Pro-level first, then account-level: the same split the main window shows. The rows are
     # written as they are turned into JSON objects (a 100,000-item list streams).
-    ordered = [i for i in items if i.level == "pro"] + [i for i in items if i.level == "account"]
-    print_rows((i.to_json() for i in ordered), WORKLIST_COLUMNS, args.format)
+    pro_level, account_level = split(items)
+    print_rows(
+        (i.to_json() for i in chain(pro_level, account_level)), WORKLIST_COLUMNS, args.format
+    )
     return 0
 
 
@@ -169,10 +192,8 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     from arbench.ui.screenshot import render_main_window
 
     on = parse_date(args.on, "--on")
+    out = check_output_file(args.out, "--out")
     db = open_db(args)
-    try:
-        path = render_main_window(db, args.user, Path(args.out), on)
-    finally:
-        db.dispose()
+    path = render_main_window(db, args.user, out, on)
     print(f"main window of {args.user} saved to {path}")
     return 0

@@ -1,8 +1,9 @@
 """Sub-commands for data in and out: import invoices/remittance, preaudit, export.
 
     arbench import invoices FILE [--mapping NAME | --map SOURCE=FIELD ...] [--dry-run]
-                                 [--close-missing] [--save-mapping NAME] [--lenient]
-                                 [--account NUMBER] [--format json]
+                                 [--close-missing] [--merge-leading-zeros]
+                                 [--save-mapping NAME] [--lenient] [--account NUMBER]
+                                 [--format json]
     arbench import remittance FILE [--account NUMBER] [--lenient] [--dry-run] [--format json]
     arbench preaudit [--since YYYY-MM-DD] [--format table|csv|json]
     arbench export worklist|aging|statement [--user LOGIN] [--account NUMBER] --out FILE
@@ -23,6 +24,7 @@ from typing import Any
 
 from arbench.cli.common import CliError, acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
+from arbench.output_files import check_output_file
 
 # The import, remittance and export services load pandas/openpyxl: they are imported inside the
 # commands that use them, so `arbench --version`, `users` or `worklist` start without them.
@@ -36,10 +38,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     group = inv.add_mutually_exclusive_group()
     group.add_argument("--mapping", metavar="NAME", help="a saved column mapping profile")
     group.add_argument("--map", action="append", default=[], metavar="SOURCE_COLUMN=FIELD",
-                       help="map one column (repeatable); other columns are guessed")  # fmt: skip
+                       help="map one column (repeatable; FIELD 'ignore' keeps it out); "
+                       "other columns are guessed")  # fmt: skip
     inv.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     inv.add_argument("--close-missing", action="store_true",
                      help="close open pros absent from this full register")  # fmt: skip
+    inv.add_argument("--merge-leading-zeros", action="store_true",
+                     help="import account numbers that differ only by leading zeros "
+                     "(0200769623, 200769623) as one account")  # fmt: skip
     inv.add_argument("--save-mapping", metavar="NAME", help="save the mapping used as a profile")
     inv.add_argument("--on", metavar="YYYY-MM-DD", help="the import date (default: today)")
     _lenient(inv)
@@ -99,6 +105,10 @@ def _problem(e: dict[str, Any]) -> str:
 
 
 def _print_errors(errors: list[dict[str, Any]], name: str) -> None:
+    """One line for one problem; a summary line and one line per problem for several."""
+    if len(errors) == 1:
+        print(f"{name} rejected, nothing was written: {_problem(errors[0])}", file=sys.stderr)
+        return
     print(f"{name} rejected: {len(errors)} error(s); nothing was written", file=sys.stderr)
     for e in errors:
         print(f"  {_problem(e)}", file=sys.stderr)
@@ -110,20 +120,18 @@ def _print_warnings(warnings: list[dict[str, Any]]) -> None:
 
 
 def cmd_import_invoices(args: argparse.Namespace) -> int:
-    from arbench.services.imports import import_invoices, read_for_import, save_mapping
+    from arbench.services.intake.imports import import_invoices, read_for_import, save_mapping
 
     on = parse_date(args.on, "--on") or date.today()
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "import invoices")
-        data = read_for_import(db, Path(args.file), args.mapping, _pairs(args.map),
-                               lenient=args.lenient, account=args.account)  # fmt: skip
-        summary = import_invoices(db, args.file, actor=actor, data=data, dry_run=args.dry_run,
-                                  close_missing=args.close_missing, on=on)  # fmt: skip
-        if summary.ok and args.save_mapping and data.kind == "invoices":
-            save_mapping(db, actor, args.save_mapping, data.mapping)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "import invoices")
+    data = read_for_import(db, Path(args.file), args.mapping, _pairs(args.map),
+                           lenient=args.lenient, account=args.account)  # fmt: skip
+    summary = import_invoices(db, args.file, actor=actor, data=data, dry_run=args.dry_run,
+                              close_missing=args.close_missing, on=on,
+                              merge_leading_zeros=args.merge_leading_zeros)  # fmt: skip
+    if summary.ok and args.save_mapping and data.kind == "invoices":
+        save_mapping(db, actor, args.save_mapping, data.mapping)
     if args.format == "json":
         print_json(summary.to_json())
     elif summary.ok:
@@ -140,12 +148,15 @@ def _print_import(s: Any) -> None:
     print(f"{s.file}: {verb} {s.rows:,} rows: {s.created:,} new, {s.updated:,} changed, "
           f"{s.unchanged:,} unchanged, {s.closed:,} closed, {s.credits:,} credits")  # fmt: skip
     print(f"  accounts created {s.accounts_created:,}, issues opened {s.issues_opened:,}, "
-          f"issues resolved {s.issues_resolved:,}")  # fmt: skip
+          f"issues resolved {s.issues_resolved:,}, reopened {s.issues_reopened:,}, "
+          f"disputes {s.disputes_opened:,}, payments and adjustments {s.movements:,}")  # fmt: skip
     if s.absent and s.kind == "invoices":
         action = (
             "closed" if s.closed >= s.absent else "not in this file (--close-missing closes them)"
         )
         print(f"  {s.absent:,} open pros {action}")
+    for line in s.remarks():
+        print(f"  {line}")
     if s.amounts_by_currency:
         billed = ", ".join(f"{Decimal(v):,.2f} {c}" for c, v in s.amounts_by_currency.items())
         print(f"  billed: {billed}")
@@ -158,16 +169,13 @@ def _print_import(s: Any) -> None:
 
 
 def cmd_import_remittance(args: argparse.Namespace) -> int:
-    from arbench.services.remittance import apply_remittance
+    from arbench.services.intake.remittance import apply_remittance
 
     on = parse_date(args.on, "--on") or date.today()
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "import remittance")
-        summary = apply_remittance(db, args.file, actor=actor, on=on, lenient=args.lenient,
-                                   account=args.account, dry_run=args.dry_run)  # fmt: skip
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "import remittance")
+    summary = apply_remittance(db, args.file, actor=actor, on=on, lenient=args.lenient,
+                               account=args.account, dry_run=args.dry_run)  # fmt: skip
     if args.format == "json":
         print_json(summary.to_json())
     elif summary.ok:
@@ -200,15 +208,12 @@ def _print_remittance(s: Any) -> None:
 
 
 def cmd_preaudit(args: argparse.Namespace) -> int:
-    from arbench.services.preaudit import COLUMNS as PREAUDIT_COLUMNS
-    from arbench.services.preaudit import preaudit
+    from arbench.services.intake.preaudit import COLUMNS as PREAUDIT_COLUMNS
+    from arbench.services.intake.preaudit import preaudit
 
     since = parse_date(args.since, "--since")
     db = open_db(args)
-    try:
-        result = preaudit(db, since)
-    finally:
-        db.dispose()
+    result = preaudit(db, since)
     print_rows([r.to_json() for r in result.rows], PREAUDIT_COLUMNS, args.format)
     if args.format == "table":
         print(f"{result.drafts:,} drafts checked, {result.clean:,} ready to invoice, "
@@ -217,22 +222,20 @@ def cmd_preaudit(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from arbench.services import exports as export_service
+    from arbench.services.reporting import exports as export_service
 
     on = parse_date(args.on, "--on") or date.today()
+    check_output_file(args.out, "--out")
     db = open_db(args)
-    try:
-        if args.what == "worklist":
-            if not args.user:
-                raise CliError("`export worklist` needs --user LOGIN")
-            result = export_service.export_worklist(db, args.user, on, args.out)
-        elif args.what == "aging":
-            result = export_service.export_aging(db, on, args.out, args.user)
-        else:
-            if not args.account:
-                raise CliError("`export statement` needs --account NUMBER")
-            result = export_service.export_statement(db, args.account, on, args.out)
-    finally:
-        db.dispose()
+    if args.what == "worklist":
+        if not args.user:
+            raise CliError("`export worklist` needs --user LOGIN")
+        result = export_service.export_worklist(db, args.user, on, args.out)
+    elif args.what == "aging":
+        result = export_service.export_aging(db, on, args.out, args.user)
+    else:
+        if not args.account:
+            raise CliError("`export statement` needs --account NUMBER")
+        result = export_service.export_statement(db, args.account, on, args.out)
     print(f"wrote {result.path} ({result.rows:,} rows)")
     return 0

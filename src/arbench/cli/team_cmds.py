@@ -15,10 +15,12 @@ from decimal import Decimal, InvalidOperation
 
 from arbench.cli.common import CliError, acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
-from arbench.services import assignments as assign_service
-from arbench.services import kpis as kpi_service
-from arbench.services import users as user_service
-from arbench.services.team import team_view
+from arbench.output_files import check_output_file
+from arbench.services.organization import assignments as assign_service
+from arbench.services.organization import handover as handover_service
+from arbench.services.organization import users as user_service
+from arbench.services.organization.team import team_view
+from arbench.services.reporting import kpis as kpi_service
 from arbench.store.db import Database
 
 TEAM_COLUMNS = (
@@ -159,9 +161,9 @@ def cmd_handover(args: argparse.Namespace) -> int:
     on, until = _today(args), parse_date(args.until, "--until")
     targets = [t for t in args.to.split(",") if t.strip()]
     if args.preview:
-        plan = assign_service.handover_preview(db, actor, args.from_login, targets, until, on)
+        plan = handover_service.handover_preview(db, actor, args.from_login, targets, until, on)
     else:
-        plan = assign_service.handover(db, actor, args.from_login, targets, until, on).plan
+        plan = handover_service.handover(db, actor, args.from_login, targets, until, on).plan
     c = plan.carried
     verb = "would move" if args.preview else "moved"
     print(f"{plan.from_login}: {len(plan.moves)} account(s) {verb} to {', '.join(plan.to_logins)}"
@@ -192,7 +194,7 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
 
 def _ending_covers(db: Database, on: date) -> None:
     """Covers whose date has come, on stderr (stdout stays data); reading ends none."""
-    for cover in assign_service.active_covers(db, on):
+    for cover in handover_service.active_covers(db, on):
         if cover.ending:
             print(f"cover of {cover.absent_login} ended {cover.until}: its {cover.accounts} "
                   "account(s) go back at the next `arbench covers end` (the daily job)",
@@ -201,7 +203,7 @@ def _ending_covers(db: Database, on: date) -> None:
 
 def cmd_covers(args: argparse.Namespace) -> int:
     db = open_db(args)
-    covers = assign_service.active_covers(db, _today(args))
+    covers = handover_service.active_covers(db, _today(args))
     rows = [
         {"id": c.id, "absent": c.absent_login, "until": c.until, "accounts": c.accounts,
          "state": "ending" if c.ending else "active"}
@@ -214,7 +216,7 @@ def cmd_covers(args: argparse.Namespace) -> int:
 def cmd_covers_end(args: argparse.Namespace) -> int:
     db = open_db(args)
     actor = acting_user(args, db, "covers end")
-    ended = assign_service.end_due_covers(db, actor, _today(args))
+    ended = handover_service.end_due_covers(db, actor, _today(args))
     for cover in ended:
         print(f"cover of {cover.absent_login} ended {cover.until}: {cover.accounts} account(s) "
               "given back")  # fmt: skip
@@ -236,10 +238,11 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
+    end, start = parse_date(args.end, "--to"), parse_date(args.start, "--from")
+    if args.xlsx:
+        check_output_file(args.xlsx, "--xlsx")
     db = open_db(args)
-    period = kpi_service.default_period(
-        parse_date(args.end, "--to"), parse_date(args.start, "--from")
-    )
+    period = kpi_service.default_period(end, start)
     report = kpi_service.kpi_report(db, period, args.user)
     data = report.to_json_dict()
     if args.xlsx:
@@ -264,12 +267,15 @@ def _rate(value: dict) -> str:  # type: ignore[type-arg]
 
 def _print_kpis(d: dict) -> None:  # type: ignore[type-arg]
     print(f"KPIs for {d['user'] or 'the team'}, {d['period']['from']} to {d['period']['to']}")
-    for bucket, amount in d["aging"].items():
-        print(f"  aging {bucket:<16}{amount:>14,.2f}")
-    print(f"  DSO (countback)       {d['dso']['days']} days")
-    print(f"  CEI                   {d['cei']}%")
-    print(f"  ADD                   {d['add']['days']} days (best possible DSO "
-          f"{d['add']['best_possible_dso']})")  # fmt: skip
+    for currency, money in d["by_currency"].items():
+        if len(d["by_currency"]) > 1:
+            print(f"  in {currency} (never added to another currency)")
+        for bucket, amount in money["aging"].items():
+            print(f"  aging {bucket:<16}{amount:>14,.2f}")
+        print(f"  DSO (countback)       {money['dso']['days']} days")
+        print(f"  CEI                   {money['cei']}%")
+        print(f"  ADD                   {money['add']['days']} days (best possible DSO "
+              f"{money['add']['best_possible_dso']})")  # fmt: skip
     for key in ("promise_kept_rate", "root_cause_fixed_rate", "reopen_rate", "recurrence_rate"):
         print(f"  {key.replace('_', ' '):<22}{_rate(d[key])}")
     cycle = d["dispute_cycle_days"]["overall"]

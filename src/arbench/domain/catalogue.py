@@ -55,11 +55,12 @@ class PromiseStatus(StrEnum):
 
 
 class RequestStatus(StrEnum):
-    """A department request: open, answered (waiting for the collector), closed."""
+    """A department request: open, answered (waiting for the collector), closed, cancelled."""
 
     OPEN = "open"
     ANSWERED = "answered"
     CLOSED = "closed"
+    CANCELLED = "cancelled"  # withdrawn: the item was resolved, or the resolve was corrected
 
 
 class ApprovalStatus(StrEnum):
@@ -69,8 +70,9 @@ class ApprovalStatus(StrEnum):
 
 
 class PaymentKind(StrEnum):
-    """What a row of the payments table records. Cash kinds add up to a remittance's bank
-    amount (see `CASH_KINDS` and docs/data-in-and-out.md); the others credit a pro without cash.
+    """What a row of the payments table records: every change of a pro's balance is one dated
+    row. Cash kinds add up to a remittance's bank amount (see `CASH_KINDS` and
+    docs/data-in-and-out.md); the others credit a pro without cash.
     """
 
     PAYMENT = "payment"  # cash credited to a pro
@@ -81,6 +83,9 @@ class PaymentKind(StrEnum):
     DISCOUNT = "discount"  # an earned prompt-payment discount credited to a pro (no cash)
     ADJUSTMENT = "adjustment"  # another credit to a pro without cash
     CREDIT_MEMO = "credit_memo"
+    # a balance change a register reports without saying why (a zero balance, a lower or
+    # higher balance, a pro absent with close-missing, a pro that reopens: negative)
+    REGISTER = "register"
 
 
 CASH_KINDS = frozenset(
@@ -121,7 +126,7 @@ class IssueType:
     level: Level
     name: str
     department: Department | None  # the department this type is usually routed to
-    default_root_cause: str
+    default_root_cause: str | None  # None: the collector finds and sets the cause
     dispute: bool  # a dispute (counts for dispute cycle time), not a plain past-due
 
 
@@ -160,6 +165,7 @@ ISSUE_TYPES: dict[str, IssueType] = {
             "discount_outside_terms", True,
         ),
         IssueType("past_due", _P, "Past due, no dispute", None, "slow_pay", False),
+        IssueType("customer_dispute", _P, "Disputed, cause to find", None, None, True),
         IssueType("rebill_requested", _P, "Rebill requested", _D.BILLING, "bol_incomplete", True),
         IssueType("duplicate_payment", _P, "Duplicate payment / overpayment", _D.BILLING, "paid_twice", False),
         IssueType(

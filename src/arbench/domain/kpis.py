@@ -64,6 +64,7 @@ __all__ = [
     "DisputeCycleTimes",
     "IssueRecord",
     "KpiReport",
+    "MoneyFigures",
     "Period",
     "PromiseRecord",
     "Promotion",
@@ -82,6 +83,7 @@ __all__ = [
     "dispute_cycle_days_from_durations",
     "dso_countback",
     "dso_countback_detail",
+    "money_figures",
     "month_lengths_back",
     "promise_kept_rate",
     "promotions",
@@ -114,6 +116,52 @@ class ReceivablesSnapshot:
 
 
 @dataclass(frozen=True)
+class MoneyFigures:
+    """The money measures of one currency's receivable (a book never adds two currencies)."""
+
+    currency: str
+    aging: dict[str, Decimal]
+    dso: Countback
+    cei: Decimal | None
+    best_possible_dso: Decimal | None
+    add: Decimal | None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "aging": {bucket: _number(amount) for bucket, amount in self.aging.items()},
+            "dso": {
+                "days": _number(self.dso.days),
+                "receivable_covered": self.dso.receivable_covered,
+            },
+            "cei": _number(self.cei),
+            "add": {
+                "days": _number(self.add),
+                "best_possible_dso": _number(self.best_possible_dso),
+            },
+        }
+
+
+def money_figures(currency: str, receivables: ReceivablesSnapshot, period: Period) -> MoneyFigures:
+    """Aging, countback DSO, CEI and ADD of one receivable for one period.
+
+    Best possible DSO uses the period's credit sales over the period's days (both dates
+    counted); ADD is the countback DSO minus it, None when there were no credit sales."""
+    buckets = aging_from_totals(receivables.aging.items())
+    ending_total = sum(buckets.values(), Decimal(0))
+    dso = dso_countback_detail(ending_total, receivables.monthly_sales)
+    best = best_possible_dso(buckets[CURRENT], receivables.credit_sales, period.days)
+    return MoneyFigures(
+        currency=currency,
+        aging=buckets,
+        dso=dso,
+        cei=cei(receivables.beginning_receivables, receivables.credit_sales, ending_total,
+                buckets[CURRENT]),
+        best_possible_dso=best,
+        add=None if best is None else add(dso.days, best),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class KpiReport:
     """Every measure for one collector (`user` is the login) or the team (`user` None)."""
 
@@ -131,14 +179,21 @@ class KpiReport:
     recurrence_rate: Ratio
     promotions: Promotions
     waiting_on_departments: dict[str, DepartmentWait]
+    currency: str = "USD"  # the currency of the money figures above
+    by_currency: tuple[MoneyFigures, ...] = ()  # every currency's, when the book has several
 
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready values: Decimal to float rounded to 2 places (half up), dates to ISO.
 
         Top-level keys, in this order: aging, dso, cei, add, promise_kept_rate,
         dispute_cycle_days, root_cause_fixed_rate, reopen_rate, recurrence_rate, promotions,
-        waiting_on_departments, period, user. Rates are percentages with their counts.
+        waiting_on_departments, period, user, currency, by_currency. Rates are percentages
+        with their counts. The money keys (aging, dso, cei, add) are those of `currency`;
+        `by_currency` has them for every currency of the book (never added together).
         """
+        own = MoneyFigures(self.currency, self.aging, self.dso, self.cei,
+                           self.best_possible_dso, self.add)  # fmt: skip
+        figures = self.by_currency or (own,)
         return {
             "aging": {bucket: _number(amount) for bucket, amount in self.aging.items()},
             "dso": {
@@ -167,6 +222,8 @@ class KpiReport:
             },
             "period": {"from": self.period.start.isoformat(), "to": self.period.end.isoformat()},
             "user": self.user,
+            "currency": self.currency,
+            "by_currency": {f.currency: f.to_json_dict() for f in figures},
         }
 
 
@@ -234,23 +291,15 @@ def compute_report(
     the monthly sales did not cover the receivable, DSO and ADD are lower bounds and
     `dso.receivable_covered` is False.
     """
-    buckets = aging_from_totals(receivables.aging.items())
-    ending_total = sum(buckets.values(), Decimal(0))
-    dso = dso_countback_detail(ending_total, receivables.monthly_sales)
-    best = best_possible_dso(buckets[CURRENT], receivables.credit_sales, period.days)
+    money = money_figures("USD", receivables, period)
     return KpiReport(
         period=period,
         user=user,
-        aging=buckets,
-        dso=dso,
-        cei=cei(
-            receivables.beginning_receivables,
-            receivables.credit_sales,
-            ending_total,
-            buckets[CURRENT],
-        ),
-        best_possible_dso=best,
-        add=None if best is None else add(dso.days, best),
+        aging=money.aging,
+        dso=money.dso,
+        cei=money.cei,
+        best_possible_dso=money.best_possible_dso,
+        add=money.add,
         promise_kept_rate=promise_kept_rate(promises, period),
         dispute_cycle_days=dispute_cycle_days(issues, period),
         root_cause_fixed_rate=root_cause_fixed_rate(issues, period),

@@ -15,7 +15,7 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().split())[:NAME_KEY_LENGTH]
 
 
-__all__ = ["NAME_KEY_LENGTH", "alias_key", "name_key"]
+__all__ = ["NAME_KEY_LENGTH", "alias_key", "leading_zero_key", "name_key"]
 
 
 def alias_key(kind: str, value: str) -> str:
@@ -27,3 +27,9 @@ def alias_key(kind: str, value: str) -> str:
     compact = "".join(ch for ch in value.upper() if ch.isalnum())
     stripped = compact.lstrip("0")
     return (stripped or compact)[:120]
+
+
+def leading_zero_key(number: str) -> str:
+    """An account number without its leading zeros ("0200769623" -> "200769623"; "000" ->
+    "0"): two numbers with one key differ only by leading zeros, probably one customer."""
+    return number.lstrip("0") or "0"

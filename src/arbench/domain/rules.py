@@ -119,11 +119,9 @@ def promotion_proposals(
             continue
         target = ROOT_CAUSES[code].promotes_to
         assert target is not None
-        proposals.append(
-            Proposal(
-                account_id, target, code, ISSUE_TYPES[target].default_root_cause, tuple(sorted(ids))
-            )
-        )
+        usual = ISSUE_TYPES[target].default_root_cause
+        assert usual is not None  # every account-level type names its usual cause
+        proposals.append(Proposal(account_id, target, code, usual, tuple(sorted(ids))))
     proposals.sort(key=lambda p: (-len(p.issue_ids), p.account_id, p.root_cause))
     return proposals
 

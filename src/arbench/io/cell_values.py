@@ -12,9 +12,10 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from arbench.domain.catalogue import NMFC_CLASSES, Terms
+from arbench.domain.terms import normal_currency
 
 CENT = Decimal("0.01")
 
@@ -79,6 +80,38 @@ def parse_money(text: str) -> Decimal:
 def money_cents(text: str) -> int:
     """`parse_money` as integer cents (how the book stores money)."""
     return int(parse_money(text).scaleb(2))
+
+
+def parse_money_rounded(text: str) -> tuple[Decimal, bool]:
+    """An amount rounded half-even to cents, and whether rounding changed it ("12.345" ->
+    12.34, True): registers converted from another currency carry a third decimal."""
+    if _PLAIN_MONEY.fullmatch(text):
+        return Decimal(text).quantize(CENT), False
+    negative, rest = _signed(text.upper())
+    number = _unsigned(rest)
+    if number is None:
+        raise CellError(_MONEY_EXPECTED)
+    if number >= _MONEY_LIMIT:
+        raise CellError("expected an amount below 1,000,000,000,000")
+    cents = number.quantize(CENT, rounding=ROUND_HALF_EVEN)
+    return (-cents if negative else cents), cents != number
+
+
+def rounded_cents(text: str) -> tuple[int, bool]:
+    """`parse_money_rounded` as (integer cents, rounded)."""
+    amount, rounded = parse_money_rounded(text)
+    return int(amount.scaleb(2)), rounded
+
+
+def float_rounded_cents(value: float) -> tuple[int, bool]:
+    """A number stored as a number, as (integer cents rounded half-even, rounded)."""
+    if not math.isfinite(value) or abs(value) >= 1e12:
+        raise CellError("expected an amount below 1,000,000,000,000")
+    hundredfold = value * 100
+    cents = round(hundredfold)
+    if abs(hundredfold - cents) <= 1e-4:
+        return cents, False
+    return rounded_cents(repr(value))
 
 
 def float_cents(value: float) -> int:
@@ -163,6 +196,23 @@ def parse_terms(text: str) -> Terms:
     return _TERMS[key]
 
 
+def parse_currency(text: str) -> str:
+    """An ISO 4217 currency code: "usd" -> "USD"."""
+    code = normal_currency(text)
+    if code is None:
+        raise CellError("expected a three-letter currency code such as USD or CAD")
+    return code
+
+
+_FLOAT_ID = re.compile(r"(\d+)\.0+")
+
+
+def identifier(text: str) -> str:
+    """An id as exports print it: "1930438491.0" (a number saved as float) -> "1930438491"."""
+    match = _FLOAT_ID.fullmatch(text)
+    return match.group(1) if match else text
+
+
 _YES = {"y", "yes", "true", "t", "1", "x", "on file"}
 _NO = {"n", "no", "false", "f", "0", "none"}
 
@@ -191,7 +241,7 @@ UNRECOGNIZED = "unrecognized"
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)?"
 _PATTERNS = {
     ISO: re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME),
-    COMPACT: re.compile(r"(\d{4})(\d{2})(\d{2})"),
+    COMPACT: re.compile(r"(\d{4})(\d{2})(\d{2})(?:\.0+)?"),  # 20200126 or 20200126.0
     MDY: re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})" + _TIME),
     DAY_MONTH_NAME: re.compile(r"(\d{1,2})[- ]([A-Za-z]{3})[a-z]*[-, ]+(\d{4}|\d{2})"),
     EXCEL_SERIAL: re.compile(r"(\d{5})(?:\.\d+)?"),

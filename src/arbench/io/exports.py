@@ -24,6 +24,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from arbench.io.error_report import FORMULA_STARTS, MAX_CELL_TEXT, neutralize
 from arbench.io.pacing import Pacer
+from arbench.output_files import check_output_file, written
 
 FORMATS = {"money": "#,##0.00", "date": "yyyy-mm-dd", "int": "#,##0", "number": "#,##0.0"}
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -57,14 +58,15 @@ def write_xlsx(
     sheets: Sequence[Sheet],
     progress: Callable[[int, int], None] | None = None,
 ) -> Path:
-    """Write the sheets to `path` (an .xlsx) and return it."""
+    """Write the sheets to `path` (an .xlsx) and return it (replaced whole, or left as it was)."""
+    target = check_output_file(path)
     workbook = Workbook(write_only=True)
     total = sum(s.total_rows or 0 for s in sheets)
     done = 0
     for sheet in sheets:
         done = _write_sheet(workbook.create_sheet(sheet.title[:31]), sheet, done, total, progress)
-    target = Path(path)
-    workbook.save(target)
+    with written(target) as partial:
+        workbook.save(partial)
     if progress is not None:
         progress(total, total)
     return target

@@ -21,13 +21,14 @@ from openpyxl.utils import get_column_letter
 
 from arbench.domain.kpis import AGING_BUCKETS, KpiReport, Period, Ratio
 from arbench.io.error_report import neutralize
+from arbench.output_files import check_output_file, written
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 
 class CollectorAging(Protocol):
-    """What the aging sheet reads of one collector's row (services.kpis.CollectorAging)."""
+    """What the aging sheet reads of one collector's row (services.reporting.kpis.CollectorAging)."""
 
     @property
     def login(self) -> str | None: ...
@@ -37,10 +38,12 @@ class CollectorAging(Protocol):
     def buckets(self) -> dict[str, Decimal]: ...
     @property
     def total(self) -> Decimal: ...
+    @property
+    def currency(self) -> str: ...
 
 
 class TrendPoint(Protocol):
-    """What the trend sheet reads of one month (services.kpis.TrendPoint)."""
+    """What the trend sheet reads of one month (services.reporting.kpis.TrendPoint)."""
 
     @property
     def period(self) -> Period: ...
@@ -119,7 +122,8 @@ def _kpi_rows(r: KpiReport) -> list[list[Any]]:
     total = sum(r.aging.values(), Decimal(0))
     cycle = r.dispute_cycle_days.overall
     rows: list[list[Any]] = [
-        ["Receivable at period end", total, "money", None, None, "Billed pros invoiced by the end date, less payments received by then"],
+        ["Receivable at period end", total, "money", None, None, "Billed pros invoiced by the end date, less payments received by then"
+         + (f" (in {r.currency}; each currency's: arbench kpis --format json)" if r.by_currency else "")],
         *[[f"Aging {b}", r.aging[b], "money", None, None, "Receivable at period end by days past due"] for b in AGING_BUCKETS],
         ["DSO (countback)", r.dso.days, "days", None, None, "Walk back month by month through credit sales until the receivable is covered"
          + ("" if r.dso.receivable_covered else " (lower bound: 24 months did not cover it)")],
@@ -151,6 +155,7 @@ def write_kpi_workbook(
     trend: Sequence[TrendPoint] = (),
 ) -> Path:
     """Write the KPI report, the aging by collector and (optionally) the trend; return the path."""
+    target = check_output_file(path)
     book = Workbook()
     default = book.active
     if default is not None:
@@ -184,18 +189,20 @@ def write_kpi_workbook(
     _aging_sheet(book, aging)
     if trend:
         _trend_sheet(book, trend)
-    target = Path(path)
-    book.save(target)
+    with written(target) as partial:
+        book.save(partial)
     return target
 
 
 def _aging_sheet(book: Workbook, aging: Sequence[CollectorAging]) -> None:
     columns = [Column("Collector", TEXT, 14), Column("Name", TEXT, 24)]
     columns += [Column(b, MONEY, 14) for b in AGING_BUCKETS] + [Column("Total", MONEY, 16)]
+    columns += [Column("Currency", TEXT, 9)]
     rows = [
-        [a.login or "", a.display_name, *(a.buckets[b] for b in AGING_BUCKETS), a.total]
+        [a.login or "", a.display_name, *(a.buckets[b] for b in AGING_BUCKETS), a.total,
+         a.currency]
         for a in aging
-    ]
+    ]  # fmt: skip
     _sheet(book, "Aging by collector", columns, rows)
 
 

@@ -64,6 +64,12 @@ def update_rows(
     _many(session, sql, len(names) + 1, rows)
 
 
+def execute_many(session: Session, sql: str, width: int, rows: Sequence[Sequence[Any]]) -> None:
+    """Run one statement written with `width` `{mark}`s once per row (an executemany)."""
+    if rows:
+        _many(session, sql, width, rows)
+
+
 def execute(
     session: Session, sql: str, params: Sequence[Any] = (), keys: Sequence[Any] = ()
 ) -> None:

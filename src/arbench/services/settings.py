@@ -1,4 +1,8 @@
-"""Team-wide settings kept in the database (so every collector works to the same rules)."""
+"""Team-wide settings kept in the database (so every collector works to the same rules).
+
+The company's own details (name, addresses, contact, logo) are the company profile's
+(services/admin/company.py); mail servers are services/correspondence/mail_settings.py's.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from arbench.domain.day_plan import DEFAULT_CAPACITY
 from arbench.domain.priority import DEFAULT_DISPUTE_WINDOW_DAYS
+from arbench.domain.terms import normal_currency
 from arbench.services.base import Actor, InvalidInput, audit, require_supervisor
 from arbench.services.permissions import SUPERVISORS, service
 from arbench.store.db import Database
@@ -20,7 +26,9 @@ DEFAULTS: dict[str, str] = {
     "promotion_window_days": "30",  # ... opened within this many days propose an account issue
     "recurrence_window_days": "90",
     "trainee_approval_limit": "1000.00",  # trainee resolutions above this wait for a supervisor
-    "company_name": "Demo Freight Lines",
+    "daily_capacity": str(DEFAULT_CAPACITY),  # accounts a collector contacts per day (default)
+    "undo_minutes": "5",  # the last action can be undone this long after it was saved
+    "company_currency": "USD",  # the currency of accounts whose registers name none
 }
 
 
@@ -31,7 +39,9 @@ class TeamSettings:
     promotion_window_days: int
     recurrence_window_days: int
     trainee_approval_limit: Decimal
-    company_name: str
+    daily_capacity: int = DEFAULT_CAPACITY
+    undo_minutes: int = 5
+    company_currency: str = "USD"
 
 
 def _values(session: Session) -> dict[str, str]:
@@ -48,7 +58,9 @@ def read_settings(session: Session) -> TeamSettings:
         promotion_window_days=int(v["promotion_window_days"]),
         recurrence_window_days=int(v["recurrence_window_days"]),
         trainee_approval_limit=Decimal(v["trainee_approval_limit"]),
-        company_name=v["company_name"],
+        daily_capacity=int(v["daily_capacity"]),
+        undo_minutes=int(v["undo_minutes"]),
+        company_currency=v["company_currency"],
     )
 
 
@@ -58,19 +70,32 @@ def get_settings(db: Database) -> TeamSettings:
         return read_settings(session)
 
 
+def _checked(key: str, value: str) -> str:
+    """The value to store, or InvalidInput saying what the setting needs."""
+    if key == "company_currency":
+        code = normal_currency(value)
+        if code is None:
+            raise InvalidInput(
+                f"setting '{key}' needs a three-letter code such as USD, not '{value}'"
+            )
+        return code
+    try:
+        if key == "trainee_approval_limit":
+            Decimal(value)
+        elif int(value) < 1:
+            raise ValueError
+    except Exception:
+        raise InvalidInput(f"setting '{key}' needs a positive number, not '{value}'") from None
+    return value
+
+
 @service(SUPERVISORS, "change team settings")
 def set_setting(db: Database, actor: Actor, key: str, value: str) -> TeamSettings:
     """Change one team setting (supervisors only); the value is checked before it is stored."""
     require_supervisor(actor, "change team settings")
     if key not in DEFAULTS:
         raise InvalidInput(f"unknown setting '{key}'; known: {', '.join(sorted(DEFAULTS))}")
-    try:
-        if key == "trainee_approval_limit":
-            Decimal(value)
-        elif key != "company_name" and int(value) < 1:
-            raise ValueError
-    except Exception:
-        raise InvalidInput(f"setting '{key}' needs a positive number, not '{value}'") from None
+    value = _checked(key, value)
     with db.session() as session:
         row = session.get(Setting, key)
         before = {"value": row.value if row else DEFAULTS[key]}

@@ -1,21 +1,26 @@
 """Backing up and restoring the embedded SQLite database (SQLite's online backup API).
 
-A backup is a consistent snapshot even while collectors are working. A restore first checks
+A backup is a consistent snapshot even while collectors are working, written beside the
+target and checked (quick_check, arbench schema) before it takes the target's name: a damaged
+database gives one clear error and no file. A restore first checks
 that the file is an arbench database this version can read (not a foreign file, not from a
 newer arbench) and that every page of it is sound (`PRAGMA integrity_check`), all before
 anything is replaced; then it backs the current database up beside itself, copies the file in
 and migrates it when it is older. A PostgreSQL server is backed up with pg_dump instead. Who
-may back up and restore, and the audit records, are services/backups.py's.
+may back up and restore, and the audit records, are services/admin/backups.py's.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+from arbench.output_files import OutputError, check_output_file, partial_path
 from arbench.store.db import (
     DatabaseError,
     backup_sqlite_file,
@@ -108,25 +113,74 @@ def verify_candidate(path: Path) -> str:
 
 
 def backup_database(engine: Engine, target: Path, *, overwrite: bool = False) -> BackupResult:
-    """Copy the open SQLite database to target, consistently, while others may be writing."""
+    """Copy the open SQLite database to target, consistently, while others may be writing.
+
+    The copy is written to a hidden file beside target, checked (SQLite's quick_check and the
+    arbench schema), and only then renamed to target: a damaged database or a failed write
+    raises one clear DatabaseError (or OutputError) and leaves no file behind.
+    """
     source = _require_sqlite(engine)
     target = target.expanduser().resolve()
     if target == source.resolve():
         raise DatabaseError("the backup file must not be the database itself")
     if target.exists() and not overwrite:
         raise DatabaseError(f"{target} already exists: choose a new file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    with engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        dest = sqlite3.connect(partial)
-        try:
-            raw.backup(dest)  # type: ignore[union-attr]
-        finally:
-            dest.close()
-    partial.replace(target)  # a half-written backup never carries the real name
-    return BackupResult(target, _revision_of_file(target))
+    check_output_file(target)
+    partial = partial_path(target)
+    try:
+        _copy_into(engine, source, partial)
+        revision = _checked_copy(partial, source)
+        os.replace(partial, target)  # a half-written backup never carries the real name
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        for leftover in (
+            partial,
+            *(Path(f"{partial}{end}") for end in ("-journal", "-wal", "-shm")),
+        ):
+            leftover.unlink(missing_ok=True)
+    return BackupResult(target, revision)
+
+
+def _damaged(source: Path, detail: object) -> DatabaseError:
+    text = str(getattr(detail, "orig", None) or detail).strip().splitlines()
+    return DatabaseError(
+        f"{source} cannot be backed up: the database file is damaged ({text[0] if text else detail}); "
+        "no backup was written (restore the last good backup)"
+    )
+
+
+def _copy_into(engine: Engine, source: Path, partial: Path) -> None:
+    """SQLite's online backup of the engine's database into `partial`, as one plain file."""
+    try:
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            dest = sqlite3.connect(partial)
+            try:
+                raw.backup(dest)  # type: ignore[union-attr]
+                dest.execute("PRAGMA journal_mode=DELETE")  # no -wal beside the backup
+            finally:
+                dest.close()
+    except (sqlite3.DatabaseError, SQLAlchemyError) as exc:
+        raise _damaged(source, exc) from None
+
+
+def _checked_copy(partial: Path, source: Path) -> str:
+    """The arbench schema of the copy, after SQLite's quick_check found nothing wrong in it."""
+    conn = sqlite3.connect(partial)
+    try:
+        verdict = conn.execute("PRAGMA quick_check(1)").fetchone()
+        if verdict is None or verdict[0] != "ok":
+            found = [x for x in str(verdict[0] if verdict else "").splitlines() if "***" not in x]
+            raise _damaged(source, f"quick_check: {found[0] if found else 'no answer'}")
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(source, exc) from None
+    finally:
+        conn.close()
+    if row is None:
+        raise DatabaseError(f"{source} is not an arbench database (no arbench schema)")
+    return str(row[0])
 
 
 def restore_database(engine: Engine, source: Path) -> BackupResult:

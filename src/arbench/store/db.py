@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -38,17 +44,43 @@ class DatabaseError(Exception):
     """A database that cannot be used: unreachable, not arbench's, too new, or not set up."""
 
 
+SUPPORTED_URLS = (
+    "arbench works with a SQLite file (a path, or sqlite:///PATH) or PostgreSQL "
+    "(postgresql://USER@HOST:PORT/DATABASE)"
+)
+_SQLITE_SCHEMES = ("sqlite", "sqlite+pysqlite")
+_POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
 def resolve_url(db: str | None = None) -> str:
     """The database URL from --db, else ARBENCH_DB, else the embedded SQLite file.
 
-    A bare file path is taken as a SQLite file; `postgresql://` URLs use psycopg 3.
+    A bare file path is taken as a SQLite file; `postgresql://` URLs use psycopg 3. Any other
+    scheme, or a URL whose parts cannot be read, is refused with one line naming what works.
     """
     raw = db or os.environ.get("ARBENCH_DB") or str(paths.default_db_path())
     if "://" not in raw:
         return f"sqlite:///{Path(raw).expanduser().resolve()}"
-    if raw.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + raw.split("://", 1)[1]
-    return raw
+    scheme, rest = raw.split("://", 1)
+    if scheme.lower() in _POSTGRES_SCHEMES:
+        url = "postgresql+psycopg://" + rest
+    elif scheme.lower() in _SQLITE_SCHEMES:
+        url = raw
+    else:
+        raise DatabaseError(f"unsupported database URL '{_masked(raw)}': {SUPPORTED_URLS}")
+    try:
+        make_url(url).port  # noqa: B018  # reading the port is what fails on a bad host or port
+    except (ArgumentError, ValueError):
+        raise DatabaseError(
+            f"malformed database URL '{_masked(raw)}': its host, port or database cannot be "
+            f"read; {SUPPORTED_URLS}"
+        ) from None
+    return url
+
+
+def _masked(raw: str) -> str:
+    """A URL as typed, with any password replaced by ***, for an error message."""
+    return re.sub(r"(://[^/@:]*:)[^@]*@", r"\1***@", raw, count=1)
 
 
 def display_url(url: str) -> str:
@@ -372,7 +404,8 @@ def open_database(url: str | None = None, *, create: bool = False) -> Database:
     database = sa_url.database if sa_url.get_backend_name() == "sqlite" else None
     if not create and database not in (None, "", ":memory:") and not Path(str(database)).exists():
         raise DatabaseError(
-            f"no arbench database at {sa_url.database}: run `arbench demo` or `arbench db upgrade` first"
+            f"no arbench database at {sa_url.database}: run `arbench init` (your own book) or "
+            "`arbench demo` first"
         )
     engine = make_engine(resolved)
     try:

@@ -1,4 +1,5 @@
-"""Starting the GUI: open the database, offer the demo book when it is empty, pick the user."""
+"""Starting the GUI: open the database; on an empty one, start the team's own book (then the
+import dialog) or load the demo book; pick the user."""
 
 from __future__ import annotations
 
@@ -10,16 +11,31 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from arbench import paths
 from arbench.services import database as book
-from arbench.services import users as user_service
+from arbench.services.admin.demo import create_demo
 from arbench.services.base import ServiceError
-from arbench.services.content import ensure_loaded, load_shipped
-from arbench.services.demo import create_demo
 from arbench.services.identity import connected_login, sign_in
+from arbench.services.knowledge.content import ensure_loaded, load_shipped
+from arbench.services.organization import users as user_service
 from arbench.store.db import Database
 from arbench.ui import theme
 from arbench.ui.main_window import MainWindow
 from arbench.ui.settings import UserSettings
 from arbench.ui.user_picker import UserPicker
+
+
+def display_problem() -> str | None:
+    """Why no window can open here (Linux with no display and no QT_QPA_PLATFORM), or None.
+
+    Without a display Qt aborts the process with a page of plugin messages; this says it in one.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset): start arbench "
+        "on a desktop or under `xvfb-run -a`, or use a sub-command (see `arbench --help`)"
+    )
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -36,15 +52,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def offer_demo(db: Database) -> bool:
-    """On an empty database, ask whether to load the demo book, and load it with progress."""
-    answer = QMessageBox.question(
-        None,
-        "arbench",
-        "This database is empty. Load the demo freight AR book (2,000 accounts, 40,000 pros)?",
-    )
-    if answer != QMessageBox.StandardButton.Yes:
-        return False
+def build_demo(db: Database) -> None:
+    """Build the demo book with a progress dialog."""
     dialog = QProgressDialog("Building the demo book…", "", 0, 100)
     dialog.setCancelButton(None)
     dialog.show()
@@ -56,13 +65,32 @@ def offer_demo(db: Database) -> bool:
     create_demo(db, progress=progress)
     load_shipped(db)
     dialog.close()
-    return True
+
+
+def first_run(db: Database) -> str | None:
+    """On an empty database: the user starts their own book (returns its supervisor's login)
+    or loads the demo book (returns ""); None when they close the dialog."""
+    from arbench.ui.first_run import DEMO_BOOK, FirstRunDialog
+
+    dialog = FirstRunDialog(db)
+    if not dialog.exec():
+        return None
+    if dialog.choice == DEMO_BOOK:
+        build_demo(db)
+        return ""
+    assert dialog.user is not None
+    return dialog.user.login
 
 
 def start_window(db: Database, login: str | None, settings: UserSettings) -> MainWindow | None:
     users = user_service.list_users(db, active_only=True)
-    if not users and not offer_demo(db):
-        return None
+    own_book = False
+    if not users:
+        started = first_run(db)
+        if started is None:
+            return None
+        own_book = bool(started)
+        login = started or login
     identity = connected_login(db)
     if login is None and identity.team and not identity.owner:
         login = identity.name  # team mode: you are your database login, no question asked
@@ -78,6 +106,10 @@ def start_window(db: Database, login: str | None, settings: UserSettings) -> Mai
     window = MainWindow(db, actor, settings)
     window.show()
     window.reload()
+    if own_book:  # a new team's next step: its own register
+        from arbench.ui.data_actions import open_import
+
+        open_import(window.context)
     return window
 
 

@@ -10,6 +10,7 @@ bill-to's identifiers as that account's aliases.
 
 from __future__ import annotations
 
+import html
 import threading
 from datetime import date
 from pathlib import Path
@@ -39,9 +40,8 @@ from PySide6.QtWidgets import (
 from arbench.io.error_report import write_error_report
 from arbench.io.errors import RowError
 from arbench.services.base import Actor, ServiceError
-from arbench.services.bill_to import resolve_bill_to
-from arbench.services.import_read import InvoiceFile, read_invoice_file
-from arbench.services.imports import (
+from arbench.services.intake.import_read import InvoiceFile, read_invoice_file
+from arbench.services.intake.imports import (
     ImportCancelled,
     ImportSummary,
     get_mapping,
@@ -50,6 +50,7 @@ from arbench.services.imports import (
     preview_invoices,
     save_mapping,
 )
+from arbench.services.work.bill_to import resolve_bill_to
 from arbench.store.db import Database
 from arbench.ui import screen
 from arbench.ui.models.import_models import FieldDelegate, MappingModel, RowsModel
@@ -151,6 +152,9 @@ class ImportDialog(QDialog):
             bill_to.addWidget(part)
         bill_to.insertStretch(1)
         self.close_missing = QCheckBox("Close open pros absent from this full register")
+        self.merge_zeros = QCheckBox("One account for numbers differing only by leading zeros")
+        self.merge_zeros.setToolTip("0200769623 and 200769623 are imported as one account")
+        self.merge_zeros.toggled.connect(lambda _: self.check())
         self.check_button = QPushButton("Check file")
         self.check_button.clicked.connect(self.check)
         self.report_button = QPushButton("Save report as xlsx…")
@@ -163,6 +167,7 @@ class ImportDialog(QDialog):
         buttons = QHBoxLayout()
         widgets: tuple[QWidget, ...] = (
             self.close_missing,
+            self.merge_zeros,
             self.check_button,
             self.report_button,
             self.import_button,
@@ -185,7 +190,8 @@ class ImportDialog(QDialog):
         self.report_button.setEnabled(self.data is not None and bool(self.data.errors))
         self.check_button.setEnabled(self.path is not None)
         register = self.data is None or self.data.kind == "invoices"
-        for widget in (self.profile, self.save_profile, self.mapping_view, self.close_missing):
+        for widget in (self.profile, self.save_profile, self.mapping_view, self.close_missing,
+                       self.merge_zeros):  # fmt: skip
             widget.setEnabled(register)
         edi = self.data is not None and self.data.kind == "210"
         for control in (self.account_edit, self.account_button):
@@ -228,7 +234,8 @@ class ImportDialog(QDialog):
         """Read and validate the file with the mapping shown, then preview (off the GUI thread)."""
         if self.path is None:
             return
-        path, db, lenient, account = self.path, self.db, self.lenient.isChecked(), self.account
+        path, db, merge = self.path, self.db, self.merge_zeros.isChecked()
+        lenient, account = self.lenient.isChecked(), self.account
         mapping = None if guess else dict(self.mapping_model.mapping)
         self.result_label.setText("Reading and checking the file…")
         self.data = self.preview = None
@@ -237,7 +244,7 @@ class ImportDialog(QDialog):
         def work() -> tuple[InvoiceFile, ImportSummary]:
             data = read_invoice_file(path, mapping, lenient=lenient)
             resolve_bill_to(db, data, account)
-            return data, preview_invoices(db, data)
+            return data, preview_invoices(db, data, merge_leading_zeros=merge)
 
         self.runner.run(work, self._show_check, self._show_error)
 
@@ -271,9 +278,11 @@ class ImportDialog(QDialog):
             if s.kind == "invoices" and s.absent
             else ""
         )
-        return (f"Ready: {s.rows:,} rows — <b>{s.created:,} new</b>, <b>{s.updated:,} changed</b>, "
-                f"{s.unchanged:,} unchanged, <b>{s.closed:,} to close</b> (zero balance), "
-                f"{s.credits:,} credits, {s.accounts_created:,} new accounts{absent}.")  # fmt: skip
+        ready = (f"Ready: {s.rows:,} rows — <b>{s.created:,} new</b>, <b>{s.updated:,} changed</b>, "
+                 f"{s.unchanged:,} unchanged, <b>{s.closed:,} to close</b> (zero balance or paid), "
+                 f"{s.credits:,} credits, {s.accounts_created:,} new accounts, "
+                 f"{s.movements:,} dated payments or adjustments{absent}.")  # fmt: skip
+        return "<br>".join([ready, *(html.escape(line) for line in s.remarks())])
 
     def _show_error(self, exc: Exception) -> None:
         self.result_label.setText(str(exc))
@@ -328,9 +337,12 @@ class ImportDialog(QDialog):
         db, path, data, actor, on = self.db, self.path, self.data, self.actor, self.on
         relay, flag = self.relay, self.cancel_flag
 
+        merge = self.merge_zeros.isChecked()
+
         def work() -> ImportSummary:
             return import_invoices(db, path, actor=actor, data=data, close_missing=close_missing, on=on,
-                                   progress=relay.progress.emit, cancelled=flag.is_set)  # fmt: skip
+                                   merge_leading_zeros=merge, progress=relay.progress.emit,
+                                   cancelled=flag.is_set)  # fmt: skip
 
         self.import_button.setEnabled(False)
         self.runner.run(work, self._done, self._failed)

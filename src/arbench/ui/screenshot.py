@@ -1,10 +1,17 @@
-"""Render the main window offscreen to a PNG (README screenshots, smoke tests of a build)."""
+"""Render the main window offscreen to a PNG (README screenshots, smoke tests of a build).
+
+The window gets settings of its own in a temporary folder, deleted afterwards: a screenshot
+never reads or writes the user's settings (window size, last user), so the next real start
+opens as the user left it. The PNG is written beside `out` and moved onto it when complete.
+"""
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
 from pathlib import Path
 
+from arbench.output_files import OutputError, check_output_file, written
 from arbench.services.base import actor_for
 from arbench.store.db import Database
 
@@ -12,29 +19,39 @@ from arbench.store.db import Database
 def render_main_window(
     db: Database, login: str, out: Path, on: date | None = None, row: int = 0
 ) -> Path:
-    """Open the user's worklist, select a row, and save the window as a PNG."""
+    """Open the user's window (on Today, once the day is planned), select a row of it, and
+    save the window as a PNG."""
     from PySide6.QtCore import QEventLoop, QTimer
 
+    from arbench.services.work.worklist import worklist
     from arbench.ui.app import make_app
     from arbench.ui.main_window import MainWindow
     from arbench.ui.settings import UserSettings
 
+    target = check_output_file(out)
+    actor = actor_for(db, login)
     app = make_app()
-    window = MainWindow(db, actor_for(db, login), UserSettings(), on=on)
-    window.resize(1500, 860)
-    window.show()
-    loop = QEventLoop()
-    window.worklist_loaded.connect(loop.quit)
-    QTimer.singleShot(60000, loop.quit)
-    window.reload()
-    loop.exec()
-    window.pro_view.select_row(row)
-    if window.runner.busy:  # the item's detail is read off the GUI thread
-        window.runner.idle.connect(loop.quit)
-        loop.exec()
-    app.processEvents()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(out)):
-        raise OSError(f"could not write {out}")
-    window.close()
-    return out
+    worklist(db, login, on)  # a book that cannot be read fails here, in one line
+    with tempfile.TemporaryDirectory(prefix="arbench-screenshot-") as folder:
+        window = MainWindow(db, actor, UserSettings(Path(folder) / "arbench.ini"), on=on)
+        try:
+            window.resize(1500, 860)
+            window.show()
+            loop = QEventLoop()
+            window.worklist_loaded.connect(loop.quit)
+            QTimer.singleShot(60000, loop.quit)
+            window.reload()
+            loop.exec()
+            window.runner.idle.connect(loop.quit)
+            if window.runner.busy:  # the day is planned, then read (off the GUI thread)
+                loop.exec()
+            window.tabs.current_view().select_row(row)
+            if window.runner.busy:  # the item's detail is read off the GUI thread
+                loop.exec()
+            app.processEvents()
+            with written(target) as partial:
+                if not window.grab().save(str(partial)):
+                    raise OutputError(f"could not write {target} as a PNG")
+        finally:
+            window.close()
+    return target

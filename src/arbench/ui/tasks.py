@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
@@ -87,7 +88,8 @@ class TaskRunner(QObject):
 
     def _settle(self, relay: _Relay) -> None:
         self._relays.discard(relay)
-        if not self._relays:
+        # a result can arrive after the window (and this runner) was deleted: nobody to tell
+        if not self._relays and shiboken6.isValid(self):
             self.idle.emit()
 
     def wait(self, msecs: int = 30000) -> bool:

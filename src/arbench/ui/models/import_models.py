@@ -8,10 +8,11 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from arbench.io.register_fields import CANONICAL_FIELDS, FIELD_LABELS
+from arbench.io.register_fields import CANONICAL_FIELDS, FIELD_LABELS, IGNORE
 
 Index = QModelIndex | QPersistentModelIndex
 NOT_IMPORTED = "(not imported)"
+IGNORE_LABEL = "Ignore"  # the user keeps the column out on purpose (saved with the mapping)
 
 
 class RowsModel(QAbstractTableModel):
@@ -64,9 +65,10 @@ class MappingModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_field(self, column: str, field: str | None) -> None:
-        """Map `column` to `field` (None: not imported); a field maps from one column only."""
+        """Map `column` to `field` (None: not imported, IGNORE: ignored on purpose); a field
+        maps from one column only."""
         if field:
-            self.mapping = {c: f for c, f in self.mapping.items() if f != field}
+            self.mapping = {c: f for c, f in self.mapping.items() if f != field or f == IGNORE}
             self.mapping[column] = field
         else:
             self.mapping.pop(column, None)
@@ -91,6 +93,8 @@ class MappingModel(QAbstractTableModel):
             field = self.mapping.get(column)
             if role == Qt.ItemDataRole.EditRole:
                 return field or ""
+            if field == IGNORE:
+                return IGNORE_LABEL
             return FIELD_LABELS.get(field, field) if field else NOT_IMPORTED
         return self.samples.get(column, "")
 
@@ -118,6 +122,7 @@ class FieldDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         combo = QComboBox(parent)
         combo.addItem(NOT_IMPORTED, "")
+        combo.addItem(IGNORE_LABEL, IGNORE)
         for field in CANONICAL_FIELDS:
             combo.addItem(FIELD_LABELS[field], field)
         return combo

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.domain.kpis import KpiReport, Period
-from arbench.services import kpis as kpi_service
-from arbench.services.kpis import CollectorAging, TrendPoint
+from arbench.services.reporting import kpis as kpi_service
+from arbench.services.reporting.kpis import CollectorAging, TrendPoint
 from arbench.store.db import Database
 from arbench.ui import theme
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table
@@ -52,6 +52,17 @@ def _pct(value: Any) -> str:
     return "n/a" if value is None else f"{value:.2f}%"
 
 
+def _money_lines(d: dict[str, Any], suffix: str) -> list[Line]:
+    """Aging, DSO, CEI and ADD of one currency (`suffix` names it when the book has several)."""
+    return [
+        *[Line(f"Aging {b}{suffix}", f"{v:,.2f}", "receivable at period end") for b, v in d["aging"].items()],
+        Line(f"DSO (countback){suffix}", f"{d['dso']['days']} days",
+             "covered" if d["dso"]["receivable_covered"] else "lower bound"),
+        Line(f"CEI{suffix}", _pct(d["cei"]), "collection effectiveness"),
+        Line(f"ADD{suffix}", f"{d['add']['days']} days", f"best possible DSO {d['add']['best_possible_dso']}"),
+    ]  # fmt: skip
+
+
 def _lines(r: KpiReport) -> list[Line]:
     d = r.to_json_dict()
 
@@ -61,11 +72,8 @@ def _lines(r: KpiReport) -> list[Line]:
 
     cycle = d["dispute_cycle_days"]["overall"]
     return [
-        *[Line(f"Aging {b}", f"{v:,.2f}", "receivable at period end") for b, v in d["aging"].items()],
-        Line("DSO (countback)", f"{d['dso']['days']} days",
-             "covered" if d["dso"]["receivable_covered"] else "lower bound"),
-        Line("CEI", _pct(d["cei"]), "collection effectiveness"),
-        Line("ADD", f"{d['add']['days']} days", f"best possible DSO {d['add']['best_possible_dso']}"),
+        *[line for currency, money in d["by_currency"].items()
+          for line in _money_lines(money, f" ({currency})" if len(d["by_currency"]) > 1 else "")],
         rate("promise_kept_rate"), rate("root_cause_fixed_rate"), rate("reopen_rate"),
         rate("recurrence_rate"),
         Line("Dispute cycle (median)", f"{cycle['median_days']} days", f"{cycle['count']} disputes"),
