@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from arbench.cli import db_tools
-from arbench.cli.common import CliError, open_db, parse_date
+from arbench.cli.common import CliError, open_db, parse_date, viewer
 from arbench.cli.output import print_json, print_rows
 from arbench.output_files import check_output_file
 from arbench.services import users as user_service
@@ -177,7 +177,7 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
     db = open_db(args)
     try:
-        items = worklist(db, args.user, on)
+        items = worklist(db, args.user, on, actor=viewer(args, db))
     finally:
         db.dispose()
     # Pro-level first, then account-level: the same split the main window shows.

@@ -12,7 +12,7 @@ import sys
 from datetime import date
 
 from arbench.cli.book import WORKLIST_COLUMNS
-from arbench.cli.common import CliError, open_db, parse_date
+from arbench.cli.common import CliError, open_db, parse_date, viewer
 from arbench.cli.output import print_json, print_rows
 from arbench.services import search as search_service
 
@@ -39,7 +39,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on") or date.today()
     db = open_db(args)
     try:
-        items = search_service.search_open_items(db, args.text, on, args.limit)
+        items = search_service.search_open_items(
+            db, args.text, on, args.limit, actor=viewer(args, db)
+        )
         owners = search_service.owner_logins(db, [i.id for i in items])
     finally:
         db.dispose()

@@ -48,7 +48,19 @@ ISSUE_CHILDREN: dict[str, Any] = {
 }
 # Changes that never alter anyone's worklist rows.
 QUIET_ENTITIES = frozenset(
-    {"user", "setting", "settings", "content", "content_version", "acknowledgement", "mapping"}
+    {
+        "user",
+        "setting",
+        "settings",
+        "content",
+        "content_version",
+        "acknowledgement",
+        "mapping",
+        "department",
+        "onboarding_checklist",
+        "onboarding_task",
+        "exception_notice",
+    }
 )
 
 

@@ -16,7 +16,9 @@ from arbench.domain.catalogue import (
     PromiseStatus,
     RequestStatus,
 )
-from arbench.services.base import NotFound
+from arbench.services.base import Actor, NotFound, PermissionDenied
+from arbench.services.permissions import EVERYONE, service
+from arbench.services.requests import may_see_issue
 from arbench.store.db import Database
 from arbench.store.models import (
     Account,
@@ -151,12 +153,18 @@ class ItemDetail:
     reference: str | None = None  # the payer's references (credit memos, REF values)
 
 
-def item_detail(db: Database, issue_id: int) -> ItemDetail:
-    """The full picture of one issue, for the item panel."""
+@service(EVERYONE, "see an item", writes=False,
+         note="department staff: items routed to their departments")  # fmt: skip
+def item_detail(db: Database, issue_id: int, *, actor: Actor | None = None) -> ItemDetail:
+    """The full picture of one issue, for the item panel (`actor`: who looks, when known)."""
     with db.session() as s:
         issue = s.get(Issue, issue_id)
         if issue is None:
             raise NotFound(f"no issue with id {issue_id}")
+        if actor is not None and not may_see_issue(s, actor, issue.id):
+            raise PermissionDenied(
+                f"{actor.login} cannot see item #{issue_id}: it was not routed to their department"
+            )
         account = s.get(Account, issue.account_id)
         assert account is not None
         owner = s.get(User, issue.owner_id) if issue.owner_id else None

@@ -32,11 +32,12 @@ class PromiseToPay:
 
 @dataclass(frozen=True)
 class RouteRequest:
-    """A request to a department, the person or desk there, and when the answer is due."""
+    """A request to a department, the person or desk there, and when the answer is due
+    (None: after the department's service level)."""
 
     department: str  # domain.catalogue.Department
     request: str
-    due_on: date
+    due_on: date | None = None
     owner: str | None = None
 
 

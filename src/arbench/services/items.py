@@ -24,8 +24,10 @@ from arbench.domain.catalogue import (
     PromiseStatus,
     RequestStatus,
 )
+from arbench.domain.departments import due_by_sla
 from arbench.domain.rules import promise_problem
-from arbench.services.base import Actor, InvalidInput, NotFound, add_activity, audit
+from arbench.services.base import Actor, InvalidInput, NotFound, add_activity
+from arbench.services.departments import sla_days
 from arbench.services.item_base import (
     describe,
     guarded_issue,
@@ -44,7 +46,7 @@ from arbench.services.item_inputs import (
     RouteRequest,
 )
 from arbench.services.op_changes import Changes, changes_after
-from arbench.services.permissions import ANYONE, service
+from arbench.services.permissions import ANYONE, EVERYONE, service
 from arbench.services.promises import SettleSummary, settle_promises
 from arbench.services.promotion import (
     PromotionProposal,
@@ -54,6 +56,7 @@ from arbench.services.promotion import (
     promotion_proposals,
     unlink_pro_issues,
 )
+from arbench.services.requests import request_for_answer, settle_request
 from arbench.services.resolution import reopen, resolve
 from arbench.store.db import Database
 from arbench.store.models import DepartmentRequest, Issue, Pro, Promise
@@ -205,7 +208,9 @@ def route(
     *,
     on: date | None = None,
 ) -> Changes:
-    """Send a request to a department; the item waits on it until answered or overdue."""
+    """Send a request to a department; the item waits on it until answered or overdue.
+
+    Without a due date the answer is due after the department's service level (its SLA)."""
     on = on or date.today()
     department, text = request.department, request.request.strip()
     owner = (request.owner or "").strip() or None
@@ -214,69 +219,42 @@ def route(
         raise InvalidInput(f"department must be one of {names}, not '{department}'")
     if not text:
         raise InvalidInput("say what you need from the department: the request is empty")
-    if request.due_on < on:
+    if request.due_on is not None and request.due_on < on:
         raise InvalidInput(f"the request's due date {request.due_on} is before today ({on})")
     with db.session() as s:
         issue = guarded_issue(s, actor, issue_id, version, "route")
         require_open(s, issue, "route")
+        due_on = request.due_on or due_by_sla(on, sla_days(s, department))
         before = snapshot(issue, "status")
         touch(s, issue)
         s.add(DepartmentRequest(issue_id=issue.id, department=department, request=text, owner=owner,
-                                due_on=request.due_on, created_on=on, created_by_id=actor.id or None,
+                                due_on=due_on, created_on=on, created_by_id=actor.id or None,
                                 status=RequestStatus.OPEN.value))  # fmt: skip
         issue.status = IssueStatus.WAITING.value
         to = f" ({owner})" if owner else ""
         add_activity(s, actor, issue.account_id, ActivityKind.ROUTE,
-                     f"Routed to {department}{to}, due {request.due_on.isoformat()}: {text}",
+                     f"Routed to {department}{to}, due {due_on.isoformat()}: {text}",
                      issue_id=issue.id)  # fmt: skip
         record(s, actor, "issue.route", issue, before,
                {"status": issue.status, "waiting_on": department})  # fmt: skip
         return changes_after(s, [issue.id], on)
 
 
-@service(ANYONE, "record a department's answer", note="own items (a supervisor: any)")
+@service(EVERYONE, "record a department's answer",
+         note="own items (a supervisor: any); department staff: their departments' requests")  # fmt: skip
 def answer_request(
     db: Database, actor: Actor, request_id: int, *, answer: str, on: date | None = None
 ) -> Changes:
     """Record a department's answer: the item comes back to its collector's list.
 
-    The item's owner or a supervisor records it (departments answer by mail or phone).
-    """
+    Department staff answer their departments' requests themselves; the item's owner or a
+    supervisor records an answer a department gave by mail or phone."""
     on = on or date.today()
     if not answer.strip():
         raise InvalidInput("the department's answer is empty")
     with db.session() as s:
-        req = s.get(DepartmentRequest, request_id)
-        if req is None:
-            raise NotFound(f"no department request with id {request_id}")
-        issue = guarded_issue(s, actor, req.issue_id, None, "record an answer on")
-        if req.status != RequestStatus.OPEN:
-            raise InvalidInput(f"the {req.department} request #{req.id} is already {req.status}")
-        before = snapshot(issue, "status")
-        req.status, req.answer, req.answered_on = RequestStatus.ANSWERED.value, answer.strip(), on
-        still_open = s.scalars(
-            select(DepartmentRequest.id).where(
-                DepartmentRequest.issue_id == issue.id,
-                DepartmentRequest.status == RequestStatus.OPEN,
-                DepartmentRequest.id != req.id,
-            )
-        ).first()  # fmt: skip
-        if still_open is None and issue.status == IssueStatus.WAITING:
-            issue.status = IssueStatus.OPEN.value
-        touch(s, issue, collector_action=False)
-        add_activity(s, actor, issue.account_id, ActivityKind.ANSWER,
-                     f"{req.department.capitalize()} answered: {answer.strip()}", issue_id=issue.id)  # fmt: skip
-        record(
-            s,
-            actor,
-            "issue.answer",
-            issue,
-            before,
-            {"status": issue.status, "answered_by": req.department},
-        )
-        audit(s, actor, "request.answer", "department_request", req.id,
-              {"status": RequestStatus.OPEN.value},
-              {"status": RequestStatus.ANSWERED.value, "answer": req.answer})  # fmt: skip
+        req, issue = request_for_answer(s, actor, request_id, "answer")
+        settle_request(s, actor, req, issue, answer.strip(), on)
         return changes_after(s, [issue.id], on)
 
 

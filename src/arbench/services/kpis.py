@@ -32,7 +32,8 @@ from arbench.domain.kpis import (
 )
 from arbench.io.pacing import Pacer
 from arbench.services import kpi_queries as q
-from arbench.services.base import InvalidInput, NotFound
+from arbench.services.base import Actor, InvalidInput, NotFound
+from arbench.services.permissions import ANYONE, service
 from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import User
@@ -158,7 +159,10 @@ def _money(
     return money_figures(currency, snapshot(sums, period), period)
 
 
-def kpi_report(db: Database, period: Period, login: str | None = None) -> KpiReport:
+@service(ANYONE, "see the KPIs", writes=False)
+def kpi_report(
+    db: Database, period: Period, login: str | None = None, *, actor: Actor | None = None
+) -> KpiReport:
     """Every KPI of one collector's book (`login`) or the team's (None) for the period."""
     with db.session() as session:
         return _report(session, period, login)

@@ -34,7 +34,8 @@ from arbench.domain.priority import (
     sort_key,
     work_order,
 )
-from arbench.services.base import NotFound
+from arbench.services.base import Actor, NotFound
+from arbench.services.permissions import ANYONE, service
 from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import Account, DepartmentRequest, Issue, Pro, Promise, User
@@ -112,8 +113,12 @@ class _Extras:
     waiting_since: date | None = None
 
 
-def worklist(db: Database, login: str, on: date | None = None) -> list[WorkItem]:
-    """The open items owned by `login`, in the order the day should be worked."""
+@service(ANYONE, "see a worklist", writes=False)
+def worklist(
+    db: Database, login: str, on: date | None = None, *, actor: Actor | None = None
+) -> list[WorkItem]:
+    """The open items owned by `login`, in the order the day should be worked (`actor`: who
+    looks, when known; department staff see their queues instead)."""
     on = on or date.today()
     with db.session() as session:
         user_id = session.scalar(select(User.id).where(User.login == login))

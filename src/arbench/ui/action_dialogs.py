@@ -8,6 +8,7 @@ it with what the user typed after an error or a conflict, so nothing is lost).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
@@ -184,8 +185,10 @@ class PromiseDialog(ActionDialog[PromiseToPay]):
 class RouteDialog(ActionDialog[RouteRequest]):
     """Route to a department with a request, the person there and a due date."""
 
-    def __init__(self, detail: ItemDetail, on: date, parent: QWidget | None = None):
+    def __init__(self, detail: ItemDetail, on: date, parent: QWidget | None = None,
+                 sla: Mapping[str, int] | None = None):  # fmt: skip
         super().__init__("Route to a department", detail, "Route", parent)
+        self.on, self.sla = on, sla or {}
         self.department = QComboBox()
         for d in Department:
             self.department.addItem(d.value.capitalize(), d.value)
@@ -198,10 +201,18 @@ class RouteDialog(ActionDialog[RouteRequest]):
         self.owner = QLineEdit()
         self.owner.setPlaceholderText("Person or desk in that department (optional)")
         self.due_on = _date_edit(on + timedelta(days=5))
+        self._due_by_sla()
+        self.department.currentIndexChanged.connect(lambda _i: self._due_by_sla())
         for label, widget in (("Department", self.department), ("Request", self.request),
                               ("Owner", self.owner), ("Answer due", self.due_on)):  # fmt: skip
             self.form.addRow(label, widget)
         self.finish()
+
+    def _due_by_sla(self) -> None:
+        """The answer is due after the chosen department's service level."""
+        days = self.sla.get(str(self.department.currentData()))
+        if days:
+            self.due_on.setDate(_qdate(self.on + timedelta(days=days)))
 
     def value(self) -> RouteRequest:
         return RouteRequest(
@@ -215,7 +226,8 @@ class RouteDialog(ActionDialog[RouteRequest]):
         _select(self.department, value.department)
         self.request.setPlainText(value.request)
         self.owner.setText(value.owner or "")
-        self.due_on.setDate(_qdate(value.due_on))
+        if value.due_on is not None:
+            self.due_on.setDate(_qdate(value.due_on))
 
 
 def cause_combo(level: str, current: str | None) -> QComboBox:

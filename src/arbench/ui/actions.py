@@ -25,6 +25,7 @@ from arbench.services import changes as change_service
 from arbench.services import item_detail as detail_service
 from arbench.services import items as service
 from arbench.services.base import InvalidInput
+from arbench.services.departments import list_departments
 from arbench.services.item_detail import ItemDetail
 from arbench.services.item_inputs import AccountIssueRequest, DepartmentAnswer
 from arbench.services.op_changes import Changes
@@ -80,6 +81,7 @@ class ItemActions(QObject):
         super().__init__(ctx.window)
         self.ctx = ctx
         self.dialog: ActionDialog[Any] | None = None
+        self.sla: dict[str, int] = {}  # department -> service level in days
         slots: dict[str, Callable[[], None]] = {
             "open": self.open_current, "log": self.log_contact, "promise": self.promise,
             "route": self.route, "answer": self.answer, "cause": self.root_cause,
@@ -92,6 +94,7 @@ class ItemActions(QObject):
             bar.add(name, action, button, needs_item=name not in NOT_ON_ITEM,
                     writes=name != "open")  # fmt: skip
             ctx.menus.add(Section.ITEM_ACTIONS, action)
+        self.read_service_levels()
 
     @property
     def actions(self) -> dict[str, QAction]:
@@ -119,9 +122,16 @@ class ItemActions(QObject):
                          lambda d, v: service.record_promise(db, actor, _need(d).id, _need(d).version, v, on=on)))  # fmt: skip
 
     def route(self) -> None:
-        db, actor, on, w = self.ctx.db, self.ctx.actor, self.ctx.on, self.ctx.window
-        self._run(Action("Routing the item", lambda d: RouteDialog(_need(d), on, parent=w),
+        db, actor, on, w, sla = self.ctx.db, self.ctx.actor, self.ctx.on, self.ctx.window, self.sla
+        self._run(Action("Routing the item", lambda d: RouteDialog(_need(d), on, w, sla),
                          lambda d, v: service.route(db, actor, _need(d).id, _need(d).version, v, on=on)))  # fmt: skip
+        self.read_service_levels()
+
+    def read_service_levels(self) -> None:
+        """The departments' service levels (the route dialog's due date), off the GUI thread."""
+        db = self.ctx.db
+        self.ctx.runner.read(lambda: {d.name: d.sla_days for d in list_departments(db)},
+                             self.sla.update, key="service levels")  # fmt: skip
 
     def answer(self) -> None:
         detail = self.ctx.panel.detail
