@@ -17,6 +17,7 @@ from arbench.domain.catalogue import (
     RequestStatus,
 )
 from arbench.services.base import Actor, NotFound, PermissionDenied
+from arbench.services.onboarding import open_tasks_by_account
 from arbench.services.permissions import EVERYONE, service
 from arbench.services.requests import may_see_issue
 from arbench.store.db import Database
@@ -102,6 +103,9 @@ class AccountInfo:
     pricing_agreement_expiry: date | None
     collector: str | None
     contacts: list[ContactInfo]
+    # a new account's onboarding tasks still open (None: no checklist; () all done)
+    onboarding_open: tuple[str, ...] | None = None
+    invoiced_before_onboarding: bool = False  # a bill went out while tasks were open
 
 
 @dataclass(frozen=True)
@@ -245,10 +249,21 @@ def _account_info(s: Session, account: Account) -> AccountInfo:
     address = ", ".join(
         p for p in (account.address, account.city, account.state, account.postal_code) if p
     )
+    onboarding = open_tasks_by_account(s, [account.id]).get(account.id)
+    invoiced = (
+        bool(onboarding)
+        and s.scalar(
+            select(Pro.id)
+            .where(Pro.account_id == account.id, Pro.billing_status == "billed")
+            .limit(1)
+        )
+        is not None
+    )
     return AccountInfo(
         account.id, account.number, account.name, address, account.payment_terms_days, account.credit_limit,
         account.risk_score, account.credit_hold, requirements_in_words(account), account.pricing_agreement_ref,
         account.pricing_agreement_expiry, collector.display_name if collector else None, contacts,
+        onboarding, invoiced,
     )  # fmt: skip
 
 

@@ -22,7 +22,7 @@ from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from arbench.io.codes import adjustment_reason_name
-from arbench.services.item_detail import ItemDetail, ProInfo
+from arbench.services.item_detail import AccountInfo, ItemDetail, ProInfo
 from arbench.ui import theme
 from arbench.ui.action_bar import ActionBar
 
@@ -110,11 +110,29 @@ def account_html(detail: ItemDetail) -> str:
         for i in detail.other_open_items
     )
     return (
-        f"{theme.css()}<h3>Account</h3>{facts}<h3>Invoicing requirements</h3><ul>{reqs}</ul>"
+        f"{theme.css()}<h3>Account</h3>{facts}{onboarding_html(a)}"
+        f"<h3>Invoicing requirements</h3><ul>{reqs}</ul>"
         f"<h3>AP contacts</h3>{contacts or '<p class=muted>none on file</p>'}"
         f"<h3>Account-level issues</h3><ul>{acct or '<li class=muted>none</li>'}</ul>"
         f"<h3>Other open items on this account</h3><ul>{others or '<li class=muted>none</li>'}</ul>"
     )
+
+
+def onboarding_html(a: AccountInfo) -> str:
+    """A new account's onboarding: the tasks still open, and a warning when it was invoiced
+    before the checklist was done (pre-audit flags its bills too)."""
+    if a.onboarding_open is None:
+        return ""
+    if not a.onboarding_open:
+        return "<p>Onboarding checklist: done.</p>"
+    warn = theme.colors().warn.name()
+    flag = (
+        f"<p style='color:{warn}'><b>Invoiced before its onboarding checklist was done.</b></p>"
+        if a.invoiced_before_onboarding
+        else ""
+    )
+    tasks = "".join(f"<li>{escape(t)}</li>" for t in a.onboarding_open)
+    return f"<h3>Onboarding ({len(a.onboarding_open)} task(s) open)</h3>{flag}<ul>{tasks}</ul>"
 
 
 def linked_html(detail: ItemDetail) -> str:
