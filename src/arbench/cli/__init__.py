@@ -22,6 +22,7 @@ from arbench.cli import (
     data_cmds,
     dept_cmds,
     items,
+    notice_cmds,
     onboarding_cmds,
     search_cmd,
     team_cmds,
@@ -33,8 +34,8 @@ from arbench.store.db import DatabaseError
 
 # Each module adds its sub-commands; add new command modules to this tuple.
 COMMAND_MODULES = (
-    book, search_cmd, content_cmds, items, dept_cmds, onboarding_cmds, data_cmds, alias_cmds,
-    team_cmds, about_cmd,
+    book, search_cmd, content_cmds, items, dept_cmds, onboarding_cmds, notice_cmds, data_cmds,
+    alias_cmds, team_cmds, about_cmd,
 )  # fmt: skip
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from arbench.domain.preaudit import InvoiceDraft, run_preaudit
+from arbench.domain.preaudit import DRAFT_RULES, InvoiceDraft, PreauditException, run_preaudit
 from arbench.services.onboarding import open_tasks_by_account
 from arbench.store.db import Database
 from arbench.store.models import Account, ChargeLine, Pro
@@ -74,6 +74,17 @@ def preaudit(db: Database, since: date | None = None) -> PreauditResult:
         for f in findings
     ]
     return PreauditResult(len(drafts), result)
+
+
+def findings_for(session: Session, pro: Pro) -> list[PreauditException]:
+    """The draft rules' findings on one pro now (duplicates across a batch left aside)."""
+    account = session.get(Account, pro.account_id)
+    assert account is not None
+    codes = _billed_codes(session, [pro.id])[pro.id]
+    draft = _draft(
+        pro, account, codes, open_tasks_by_account(session, [account.id]).get(account.id)
+    )
+    return [found for rule in DRAFT_RULES for found in rule(draft)]
 
 
 def _draft(
