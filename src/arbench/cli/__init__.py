@@ -24,6 +24,7 @@ from arbench.cli import (
     items,
     notice_cmds,
     onboarding_cmds,
+    rootcause_cmds,
     search_cmd,
     team_cmds,
 )
@@ -35,7 +36,7 @@ from arbench.store.db import DatabaseError
 # Each module adds its sub-commands; add new command modules to this tuple.
 COMMAND_MODULES = (
     book, search_cmd, content_cmds, items, dept_cmds, onboarding_cmds, notice_cmds, data_cmds,
-    alias_cmds, team_cmds, about_cmd,
+    rootcause_cmds, alias_cmds, team_cmds, about_cmd,
 )  # fmt: skip
 
 
