@@ -178,3 +178,12 @@ def set_user_departments(
 
 def _info(db: Database, name: str) -> DepartmentInfo:
     return next(d for d in list_departments(db) if d.name == name)
+
+
+def user_departments(db: Database, login: str) -> tuple[str, ...]:
+    """The departments the user with this login belongs to."""
+    with db.session() as s:
+        user_id = s.scalar(select(User.id).where(User.login == login))
+        if user_id is None:
+            raise NotFound(f"unknown user '{login}'")
+        return departments_of(s, user_id)

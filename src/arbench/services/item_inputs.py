@@ -20,6 +20,7 @@ class ContactLog:
     contact: str | None = None
     outcome: str | None = None
     follow_up: date | None = None
+    minutes: int | None = None  # how long it took (the root-cause report's collector hours)
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,8 @@ def log_contact(
         raise InvalidInput("say what happened: the contact needs a note or an outcome")
     if entry.follow_up is not None and entry.follow_up < on:
         raise InvalidInput(f"the next follow-up {entry.follow_up} is before today ({on})")
+    if entry.minutes is not None and not 0 <= entry.minutes <= 600:
+        raise InvalidInput(f"a contact takes 0 to 600 minutes, not {entry.minutes}")
     with db.session() as s:
         issue = guarded_issue(s, actor, issue_id, version, f"log a {kind} on")
         before = snapshot(issue, "follow_up")
@@ -118,7 +120,8 @@ def log_contact(
             issue.follow_up = entry.follow_up
         touch(s, issue)
         add_activity(s, actor, issue.account_id, kind, entry.text.strip(), issue_id=issue.id,
-                     contact=(entry.contact or "").strip() or None, outcome=outcome)  # fmt: skip
+                     contact=(entry.contact or "").strip() or None, outcome=outcome,
+                     minutes=entry.minutes)  # fmt: skip
         record(s, actor, f"issue.{kind}", issue, before,
                {"follow_up": issue.follow_up, "logged": f"{kind}: {outcome or entry.text}".strip()})  # fmt: skip
         return changes_after(s, [issue.id], on)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QWidget,
 )
 
@@ -135,8 +136,14 @@ class ContactDialog(ActionDialog[ContactLog]):
         self.set_follow_up.setChecked(True)
         self.follow_up = _date_edit(on + timedelta(days=3))
         self.set_follow_up.toggled.connect(self.follow_up.setEnabled)
+        self.minutes = QSpinBox()
+        self.minutes.setRange(0, 600)
+        self.minutes.setSpecialValueText("not entered")  # 0: the kind's default counts
+        self.minutes.setSuffix(" min")
+        self.minutes.setToolTip("How long it took (optional): the root-cause report's hours")
         for label, widget in (("Kind", self.kind), ("Contact", self.contact), ("Outcome", self.outcome),
-                              ("Note", self.text), (self.set_follow_up, self.follow_up)):  # fmt: skip
+                              ("Note", self.text), (self.set_follow_up, self.follow_up),
+                              ("Time taken", self.minutes)):  # fmt: skip
             self.form.addRow(label, widget)
         self.finish()
 
@@ -147,6 +154,7 @@ class ContactDialog(ActionDialog[ContactLog]):
             outcome=self.outcome.currentText().strip() or None,
             text=self.text.toPlainText().strip(),
             follow_up=_pydate(self.follow_up) if self.set_follow_up.isChecked() else None,
+            minutes=self.minutes.value() or None,
         )
 
     def set_value(self, value: ContactLog) -> None:
@@ -157,6 +165,7 @@ class ContactDialog(ActionDialog[ContactLog]):
         self.set_follow_up.setChecked(value.follow_up is not None)
         if value.follow_up is not None:
             self.follow_up.setDate(_qdate(value.follow_up))
+        self.minutes.setValue(value.minutes or 0)
 
 
 class PromiseDialog(ActionDialog[PromiseToPay]):

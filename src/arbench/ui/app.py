@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QProgressDialog
 
 from arbench import paths
+from arbench.domain.catalogue import Role
 from arbench.services import database as book
 from arbench.services import users as user_service
 from arbench.services.base import ServiceError
@@ -81,7 +82,7 @@ def first_run(db: Database) -> str | None:
     return dialog.user.login
 
 
-def start_window(db: Database, login: str | None, settings: UserSettings) -> MainWindow | None:
+def start_window(db: Database, login: str | None, settings: UserSettings) -> QMainWindow | None:
     users = user_service.list_users(db, active_only=True)
     own_book = False
     if not users:
@@ -102,6 +103,12 @@ def start_window(db: Database, login: str | None, settings: UserSettings) -> Mai
     assert actor is not None
     ensure_loaded(db)  # databases made before the content existed get the shipped content
     settings.last_user = login
+    if actor.role == Role.DEPARTMENT:  # department staff get their queue, not a worklist
+        from arbench.ui.department_window import DepartmentWindow
+
+        queue = DepartmentWindow(db, actor, settings)
+        queue.show()
+        return queue
     window = MainWindow(db, actor, settings)
     window.show()
     window.reload()
