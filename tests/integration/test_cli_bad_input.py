@@ -146,6 +146,52 @@ CASES = [
     case("user deactivate", "--db {book} --as kwright user deactivate nobody", "unknown user"),
     case("user activate", "--db {book} --as kwright user activate nobody", "unknown user"),
     case("user role", "--db {book} --as kwright user role nobody supervisor", "unknown user"),
+    case(
+        "user departments",
+        "--db {book} --as kwright user departments oruiz warehouse",
+        "'warehouse' is not a department",
+    ),  # fmt: skip
+    case("requests", "--db {book} requests --department warehouse", "not a department"),
+    case(
+        "requests escalate",
+        "--db {book} --as kwright requests escalate --on 2026-02-30",
+        "--on must be a date",
+    ),  # fmt: skip
+    case("answer", "--db {book} --as oruiz answer 999999 --text done", "no department request"),
+    case("handback", "--db {book} --as oruiz handback 999999 --reason x", "no department request"),
+    case("departments", "--db ftp://example.invalid/book departments", "unsupported database URL"),
+    case("sla", "--db {book} --as kwright sla pricing soon", "DAYS must be a whole number"),
+    case("lead", "--db {book} --as kwright lead pricing agarcia", "cannot lead pricing"),
+    case(
+        "account add",
+        "--db {book} --as agarcia account add N1 --name Newco",
+        "cannot add an account",
+    ),
+    case("onboarding", "--db {book} onboarding --account NOPE", "no account numbered 'NOPE'"),
+    case(
+        "onboarding tick",
+        "--db {book} --as kwright onboarding tick {account} warp_drive",
+        "not an onboarding task",
+    ),  # fmt: skip
+    case(
+        "onboarding assign",
+        "--db {book} --as kwright onboarding assign {account} credit_limit --to agarcia",
+        "has no onboarding checklist",
+    ),  # fmt: skip
+    case("notices", "--db {book} notices --since 2026-13-01", "--since must be a date"),
+    case(
+        "notices send",
+        "--db {book} --as kwright notices send NOPE --rule pod_missing_required --out {tmp}/n.txt",
+        "an .eml file",
+    ),  # fmt: skip
+    case("notices answer", "--db {book} --as kwright notices answer 999 --text ok", "no notice"),
+    case("rootcauses", "--db {book} rootcauses --from 2026-11-01 --to 2026-10-01", "is after --to"),
+    case("rootcauses", f"--db {{book}} rootcauses --pdf {MISSING}/r.pdf", "does not exist"),
+    case(
+        "rootcauses pack",
+        "--db {book} --as kwright rootcauses pack --month 2026-13 --out {tmp}/pack",
+        "--month must be a month",
+    ),  # fmt: skip
     case("about", "--db postgresql://u:secret@[::1/x about", "malformed database URL"),
     case("frobnicate", "--db {book} frobnicate", "invalid choice: 'frobnicate'"),
 ]

@@ -57,7 +57,7 @@ def cmd_rootcauses(args: argparse.Namespace) -> int:
 
         write_rootcause_workbook(report, args.xlsx)
     if args.pdf:
-        from arbench.io.rootcause_export import write_rootcause_pdf
+        from arbench.io.rootcause_pdf import write_rootcause_pdf
 
         write_rootcause_pdf(report, args.pdf)
     data = report.to_json()

@@ -1,4 +1,5 @@
-"""The root-cause report as a formatted workbook (openpyxl) and as a PDF (Qt draws it).
+"""The root-cause report as a formatted workbook (openpyxl), and the HTML its PDF is drawn from
+(io/rootcause_pdf.py, where Qt draws it).
 
 Workbook sheets: Root causes (the Pareto list: count, share, running share, money at stake,
 money tied up, days outstanding, average days, hours), the groups (by customer, lane ...) when
@@ -19,7 +20,7 @@ from openpyxl import Workbook
 from arbench.domain.rootcause import DEFAULT_MINUTES, Totals
 from arbench.domain.rootcause_report import RootCauseReport
 from arbench.io.kpi_export import COUNT, DATE, DAYS, MONEY, TEXT, Column, _sheet
-from arbench.output_files import OutputError, check_output_file, written
+from arbench.output_files import check_output_file, written
 
 PERCENT_1 = "0.0%"
 BAR = 24  # characters of the longest bar in the PDF
@@ -118,29 +119,3 @@ def rootcause_html(report: RootCauseReport) -> str:
         f"<th>Cause</th><th>Fixed on</th><th>Before</th><th>After</th><th>Verdict</th></tr>{fixed}</table>"
         "<p><small>" + " ".join(f"{escape(k)}: {escape(v)}." for k, v in HOW) + "</small></p>"
     )  # fmt: skip
-
-
-def write_rootcause_pdf(report: RootCauseReport, path: str | Path) -> Path:
-    """Write the report as a PDF (landscape Letter); return the path."""
-    from PySide6.QtCore import QMarginsF, QSizeF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
-
-    from arbench.io.statement_pdf import _ensure_app, _is_pdf
-
-    target = check_output_file(path)
-    _ensure_app()
-    with written(target) as partial:
-        writer = QPdfWriter(str(partial))
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
-        writer.setPageOrientation(QPageLayout.Orientation.Landscape)
-        writer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
-        writer.setResolution(96)
-        writer.setTitle(f"Root causes {report.department or 'all'} {report.start} to {report.end}")
-        document = QTextDocument()
-        document.setHtml(rootcause_html(report))
-        rect = writer.pageLayout().paintRectPixels(writer.resolution())
-        document.setPageSize(QSizeF(rect.width(), rect.height()))
-        document.print_(writer)
-        if not _is_pdf(partial):
-            raise OutputError(f"could not write the PDF {target}: Qt wrote no PDF there")
-    return target

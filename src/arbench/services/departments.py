@@ -97,7 +97,7 @@ def list_departments(db: Database) -> list[DepartmentInfo]:
     """Every department with its service level, lead and members."""
     with db.session() as s:
         rows = {r.name: r for r in s.scalars(select(DepartmentRow))}
-        logins = dict(s.execute(select(User.id, User.login)).tuples().all())
+        logins = {uid: login for uid, login in s.execute(select(User.id, User.login))}
         members: dict[str, list[str]] = {name: [] for name in NAMES}
         for user_id, name in s.execute(
             select(UserDepartment.user_id, UserDepartment.department).order_by(UserDepartment.id)
@@ -168,7 +168,7 @@ def set_user_departments(
         leading = s.scalars(
             select(DepartmentRow.name).where(DepartmentRow.lead_id == user.id)
         ).all()
-        dropped = [name for name in leading if name not in names]
+        dropped = [name for name in NAMES if name in leading and name not in names]
         if dropped:
             raise InvalidInput(f"{login} leads {', '.join(dropped)}: name another lead first")
         set_memberships(s, user.id, names)

@@ -162,7 +162,7 @@ def _checklist(session: Session, account: Account) -> ChecklistInfo:
     if checklist is None:
         raise NotFound(f"account {account.number} has no onboarding checklist (it was not "
                        "opened in arbench)")  # fmt: skip
-    logins = dict(session.execute(select(User.id, User.login)).tuples().all())
+    logins = {uid: login for uid, login in session.execute(select(User.id, User.login))}
     rows = {t.key: t for t in session.scalars(
         select(OnboardingTask).where(OnboardingTask.checklist_id == checklist.id))}  # fmt: skip
     tasks = tuple(

@@ -1,7 +1,8 @@
 """Pre-audit the freight bills about to go out, with the rules in `domain.preaudit`.
 
-Drafts are the pros whose billing_status is 'draft' (and, with `since`, every pro invoiced on or
-after that date, to re-check recent bills). Each is built into an `InvoiceDraft` from the pro,
+Drafts are the pros whose billing_status is 'draft', with the bills of new accounts whose
+onboarding checklist is still open (and, with `since`, every pro invoiced on or after that date,
+to re-check recent bills). Each is built into an `InvoiceDraft` from the pro,
 its charge lines (billed accessorial codes) and its account (POD requirement, pricing
 agreement, and for a new account the onboarding tasks still open). BOLs already billed on other pros are checked for duplicates. Read only: the list
 is shown to billing and operations, each exception routed to the department that clears it.
@@ -21,6 +22,7 @@ from arbench.domain.preaudit import DRAFT_RULES, InvoiceDraft, PreauditException
 from arbench.services.onboarding import open_tasks_by_account
 from arbench.store.db import Database
 from arbench.store.models import Account, ChargeLine, Pro
+from arbench.store.models_departments import OnboardingChecklist
 
 COLUMNS = ("pro", "account_number", "account_name", "rule", "route_to", "message")
 
@@ -51,9 +53,13 @@ class PreauditResult:
 
 
 def preaudit(db: Database, since: date | None = None) -> PreauditResult:
-    """Run every pre-audit rule over the draft pros (and those invoiced since `since`)."""
+    """Run every pre-audit rule over the draft pros, the bills of new accounts whose onboarding
+    checklist is not done, and (with `since`) every pro invoiced since that day."""
     with db.session() as session:
-        condition = Pro.billing_status == "draft"
+        new_accounts = select(OnboardingChecklist.account_id).where(
+            OnboardingChecklist.completed_on.is_(None)
+        )
+        condition = or_(Pro.billing_status == "draft", Pro.account_id.in_(new_accounts))
         if since is not None:
             condition = or_(condition, Pro.invoice_date >= since)
         rows = session.execute(

@@ -163,7 +163,8 @@ def previous_month(on: date) -> str:
 def monthly_pack(db: Database, actor: Actor, month: str, folder: str | Path) -> list[PackFile]:
     """Each department's report of `month` (for its lead) and the management report, as
     xlsx and PDF in `folder`; the same month written again replaces the same files."""
-    from arbench.io.rootcause_export import write_rootcause_pdf, write_rootcause_workbook
+    from arbench.io.rootcause_export import write_rootcause_workbook
+    from arbench.io.rootcause_pdf import write_rootcause_pdf
 
     start, end = month_bounds(month)
     target = Path(folder)

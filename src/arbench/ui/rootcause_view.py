@@ -227,7 +227,8 @@ class RootCauseView(QWidget):
         """Write the report shown to `path` (.xlsx or .pdf), off the GUI thread."""
         if self.report is None:
             return
-        from arbench.io.rootcause_export import write_rootcause_pdf, write_rootcause_workbook
+        from arbench.io.rootcause_export import write_rootcause_workbook
+        from arbench.io.rootcause_pdf import write_rootcause_pdf
 
         report = self.report
         write = write_rootcause_pdf if path.lower().endswith(".pdf") else write_rootcause_workbook
