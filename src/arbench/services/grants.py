@@ -54,6 +54,8 @@ DEPARTMENT_GRANTS = (
     "GRANT UPDATE (assignee_id, value, done_at, done_by_id, version) ON onboarding_tasks "
     "TO {login}",
     "GRANT UPDATE (completed_on) ON onboarding_checklists TO {login}",
+    # sales opens new accounts with their checklist (the services refuse other departments)
+    "GRANT INSERT ON accounts, onboarding_checklists, onboarding_tasks TO {login}",
     "GRANT UPDATE (" + ", ".join(CAPTURED_ACCOUNT_FIELDS) + ", version) ON accounts TO {login}",
     "GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {login}",
     "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT ON TABLES TO {login}",
