@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from arbench.services.settings import get_settings
+from arbench.services.company import get_profile
 from arbench.services.users import list_users
 from arbench.store.db import Database
 from arbench.store.models import Pro
@@ -68,10 +68,10 @@ def test_start_your_own_book_then_import_a_register(
     qtbot.addWidget(window)
     assert [(u.login, u.display_name, u.role) for u in list_users(empty_db)] == [
         ("kwright", "Kim Wright", "supervisor")]  # fmt: skip
-    settings = get_settings(empty_db)
-    assert (settings.company_name, settings.remit_to_name) == (
-        "Blue Ridge Freight", "Blue Ridge Freight - Lockbox")  # fmt: skip
-    assert settings.remit_to_address == "PO Box 7788, Richmond VA 23218"
+    profile = get_profile(empty_db)
+    assert (profile.name, profile.address, profile.remit_to_name) == (
+        "Blue Ridge Freight", "100 Depot Rd, Roanoke VA 24012", "Blue Ridge Freight - Lockbox")  # fmt: skip
+    assert profile.remit_to_address == "PO Box 7788, Richmond VA 23218"
     assert window.actor.login == "kwright"
     (dialog,) = [w for w in window.findChildren(ImportDialog) if w.isVisible()]
     dialog.load(register(tmp_path / "ar.csv"))

@@ -108,6 +108,7 @@ def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
         email_dialog.QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), "")
     )
     click(qtbot, tab.row(4).email_button)
+    wait_idle(qtbot, window)  # the templates, attachments and draft are read off the GUI thread
     compose = tab.email
     assert compose is not None and compose.isVisible()
     pro = window.panel.detail.pro
@@ -116,7 +117,10 @@ def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
     click(qtbot, compose.save_button)
     wait_idle(qtbot, window)  # logged, then the step ticked: two writes
     message = BytesParser(policy=policy.default).parsebytes(saved.read_bytes())
-    assert message["Subject"] == compose.subject.text() and message["To"]
+    assert (
+        message["Subject"] == f"{compose.subject.text()} [AR#{window.panel.detail.id}]"
+        and message["To"]
+    )
     assert tab.row(4).step.done  # logging the email ticked its step
     assert "saved as pod.eml" in window.panel.timeline.toPlainText()
 

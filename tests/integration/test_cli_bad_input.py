@@ -193,6 +193,52 @@ CASES = [
         "--month must be a month",
     ),  # fmt: skip
     case("about", "--db postgresql://u:secret@[::1/x about", "malformed database URL"),
+    # documents, mail, statements, cadences, reminders and the daily run (issue #19)
+    case("attach", "--db {book} --as agarcia attach {tmp}/nowhere", "is not a folder"),
+    case("documents", "--db {book} documents", "say whose documents"),
+    case(
+        "documents",
+        f"--db {{book}} documents --account {{account}} --export {MISSING}",
+        "does not exist",
+    ),  # fmt: skip
+    case("mail setup", "--db {book} --as agarcia mail setup smtp --host h", "only a supervisor"),
+    case("mail sender", "--db {book} --as agarcia mail sender ana-at-home", "not an email address"),
+    case("mail auto-send", "--db {book} --as agarcia mail auto-send on", "only a supervisor"),
+    case(
+        "mail send",
+        "--db {book} --as agarcia mail send --item 999999999 --template pod_copy",
+        "no issue with id 999999999",
+    ),  # fmt: skip
+    case(
+        "mail send",
+        f"--db {{book}} --as agarcia mail send --item 1 --template pod_copy --eml {MISSING}",
+        "does not exist",
+    ),  # fmt: skip
+    case("mail fetch", "--db {book} --as agarcia mail fetch", "no IMAP mailbox is set up"),
+    case("mail import", "--db {book} --as agarcia mail import {tmp}/reply.eml", "reply.eml"),
+    case("mail inbox", "--db http://example.invalid/book mail inbox", "unsupported database URL"),
+    case(
+        "mail assign", "--db {book} --as agarcia mail assign 999 --item 1", "no received message"
+    ),  # fmt: skip
+    case("company", "--db {book} --as agarcia company set --name X", "only a supervisor"),
+    case(
+        "company", "--db {book} --as kwright company set --logo {notes}", "must be a .png or .jpg"
+    ),
+    case(
+        "statement send",
+        "--db {book} --as agarcia statement send --account {account} --on 2026-02-30",
+        "--on must be a date",
+    ),  # fmt: skip
+    case(
+        "cadence set",
+        "--db {book} --as kwright cadence set std --step soon:payment_due_today",
+        "whole days (e.g. -3, 0, +7), not 'soon'",
+    ),  # fmt: skip
+    case(
+        "cadence account", "--db {book} --as kwright cadence account NOPE --class key", "NOPE"
+    ),  # fmt: skip
+    case("reminders", "--db {book} --as agarcia reminders --on 2026-02-30", "--on must be a date"),
+    case("daily", "--db {book} --as mlee daily", "a trainee cannot run the daily jobs"),
     case("frobnicate", "--db {book} frobnicate", "invalid choice: 'frobnicate'"),
 ]
 NOT_COMMANDS = {"frobnicate"}  # rows for what the user may mistype, not sub-commands

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from arbench.services.settings import get_settings
+from arbench.services.company import get_profile
 from arbench.services.users import list_users
 from arbench.store.db import Database, open_database
 from helpers import run_cli
@@ -22,7 +22,7 @@ def test_init_creates_the_book_and_its_first_supervisor_once(
     db = open_database(book)
     assert [(u.login, u.display_name, u.role) for u in list_users(db)] == [
         ("kwright", "Kim Wright", "supervisor")]  # fmt: skip
-    assert get_settings(db).company_name == "Blue Ridge Freight"
+    assert get_profile(db).name == "Blue Ridge Freight"
     db.dispose()
     code, out, err = run_cli(capsys, "--db", book, "init", "--supervisor", "other", "--name", "O")
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1

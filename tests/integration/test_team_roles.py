@@ -4,16 +4,22 @@ A collector's own PostgreSQL login, granted with `arbench db grant`, works the b
 arbench (worklist, a logged call) but cannot make itself a supervisor, rewrite or delete the
 audit history, or record a change as somebody else; `--as` names only the login's own user;
 a supervisor acts for someone through `--act-for`, and the audit keeps both names. The owner
-login (the one the tests and the demo use) may act as anyone, and its login is recorded.
+login (the one the tests and the demo use) may act as anyone, and its login is recorded. A
+collector's login does the mail work of the daily job (real SMTP and IMAP servers on loopback):
+its own sender address, another collector's automatic reminders, the mailbox position.
 """
 
 from __future__ import annotations
 
+import smtplib
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from email.message import EmailMessage
 
 import psycopg
 import pytest
@@ -22,13 +28,17 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from tests.integration.conftest import AS_OF, Cluster, create_database, database_url, drop_database
 
-from arbench.services import assignments, items, users
+from arbench.services import assignments, content, daily, items, mail_settings, reminders, users
 from arbench.services.base import PermissionDenied, actor_for
 from arbench.services.identity import sign_in
 from arbench.services.item_inputs import ContactLog
+from arbench.services.mail_settings import MailServer
+from arbench.services.reminders import CadenceSpec
 from arbench.services.worklist import worklist
+from arbench.store.correspondence_models import MailMessage, MailPosition
 from arbench.store.db import Database, open_database
-from arbench.store.models import AuditEvent, DepartmentRequest, Issue, User
+from arbench.store.models import Account, AuditEvent, Contact, DepartmentRequest, Issue, Pro, User
+from mailservers import Dovecot, SmtpServer
 
 
 @dataclass(frozen=True)
@@ -261,3 +271,96 @@ def test_a_department_login_answers_its_queue_and_nothing_more(team: Team) -> No
                                        (login, login, None, "request.answer")]  # fmt: skip
     finally:
         db.dispose()
+
+
+MAILBOX, MAILBOX_PW = "ar@carrier.example", "imap-team-pw"
+
+
+def _mail_book(owner_url: str, smtp_port: int, imap_port: int) -> tuple[int, str]:
+    """Mail servers, automatic reminders allowed, and an account of agarcia's (own cadence) with
+    one pro due on AS_OF; (its item, its PRO)."""
+    db = open_database(owner_url)
+    try:
+        content.load_shipped(db)
+        boss = actor_for(db, "kwright")
+        mail_settings.set_server(db, boss, MailServer("smtp", "127.0.0.1", smtp_port, "plain", ""))
+        mail_settings.set_server(db, boss, MailServer("imap", "127.0.0.1", imap_port, "plain", MAILBOX),
+                                 MAILBOX_PW)  # fmt: skip
+        mail_settings.set_auto_send(db, boss, True)
+        mail_settings.set_sender(db, boss, "ana.garcia@carrier.example", "agarcia")
+        ana = actor_for(db, "agarcia")
+        with db.session() as s:
+            account = Account(number="C990001", name="Team Mail Co", collector_id=ana.id)
+            s.add(account)
+            s.flush()
+            s.add(Contact(account_id=account.id, name="Pat Payables", email="ap@teammail.example"))
+            pro = Pro(pro="990000001", account_id=account.id, invoice_number="T990000001",
+                      invoice_date=AS_OF - timedelta(days=30), due_date=AS_OF,
+                      amount=Decimal("300.00"), open_balance=Decimal("300.00"))  # fmt: skip
+            s.add(pro)
+            s.flush()
+            issue = Issue(level="pro", type="past_due", account_id=account.id, pro_id=pro.id,
+                          owner_id=ana.id, opened_on=AS_OF, created_at=datetime(2026, 10, 1),
+                          updated_at=datetime(2026, 10, 1))  # fmt: skip
+            s.add(issue)
+            s.flush()
+            issue_id = issue.id
+        reminders.define_cadence(db, boss, CadenceSpec("team", ((0, "payment_due_today"),), None,
+                                                       quiet_days=0, auto_send=True))  # fmt: skip
+        reminders.set_account_cadence(db, boss, "C990001", cadence="team")
+        return issue_id, "990000001"
+    finally:
+        db.dispose()
+
+
+def test_a_collectors_login_runs_the_daily_mail_work(team: Team) -> None:
+    """As a collector's own login (the team's jobs user): set one's own sender address (and
+    nothing else of one's user), run the daily job that sends another collector's automatic
+    reminder (from that collector's address, recorded as the login) and fetches the reply
+    (the mailbox position is the job's to keep, not a supervisor's setting)."""
+    imap = Dovecot(MAILBOX, MAILBOX_PW).start()
+    smtp = SmtpServer().start()
+    smtp.handler.maildirs[MAILBOX] = imap.maildir
+    smtp.handler.owner = imap.owner
+    try:
+        issue_id, pro = _mail_book(team.owner_url, smtp.port, imap.port)
+        grant(team, team.collector)
+        reply = EmailMessage()
+        reply["From"], reply["To"] = "ap@teammail.example", MAILBOX
+        reply["Subject"] = f"PRO {pro}: paid by check"
+        reply.set_content("Our check for PRO 990000001 went out today.")
+        with smtplib.SMTP("127.0.0.1", smtp.port) as client:
+            client.send_message(reply)
+        db = open_database(team.collector_url)
+        try:
+            me = sign_in(db, None)
+            assert me is not None and me.role == "collector"
+            mail_settings.set_sender(db, me, "casey@carrier.example")
+            assert "only a supervisor can change users" in refused(
+                team.collector_url,
+                f"UPDATE users SET display_name = 'X' WHERE login = '{me.login}'",
+            )
+            report = daily.run_daily(db, me, AS_OF)
+        finally:
+            db.dispose()
+        assert {s.step: s.status for s in report.steps} == dict.fromkeys(daily.STEPS, "done")
+        (sent,) = [m.message for m in smtp.received if m.message["To"] == "ap@teammail.example"]
+        assert "ana.garcia@carrier.example" in str(sent["From"]) and pro in str(sent["Subject"])
+        owner = open_database(team.owner_url)
+        try:
+            with owner.session() as s:
+                assert (
+                    s.scalar(select(User.email).where(User.login == team.collector))
+                    == "casey@carrier.example"
+                )
+                filed = s.scalar(select(MailMessage).where(MailMessage.direction == "in"))
+                assert filed is not None and (filed.status, filed.issue_id) == ("matched", issue_id)
+                assert s.scalar(select(MailPosition.last_uid)) == 1
+                sends = s.execute(select(AuditEvent.user_login, AuditEvent.db_login)
+                                  .where(AuditEvent.action == "mail.send")).all()  # fmt: skip
+            assert [tuple(r) for r in sends] == [(team.collector, team.collector)]
+        finally:
+            owner.dispose()
+    finally:
+        smtp.stop()
+        imap.stop()

@@ -76,7 +76,7 @@ def test_statement_xlsx_and_pdf(demo_db: Database, tmp_path: Path, qapp: object)
     assert number is not None
     sheet = exports.export_statement(demo_db, number, ON, tmp_path / "s.xlsx")
     ws = load_workbook(sheet.path).active
-    assert ws is not None and ws["A1"].value.startswith("Statement of account") and sheet.rows > 0
+    assert ws is not None and ws["A2"].value.startswith("Statement of account") and sheet.rows > 0
     pdf = exports.export_statement(demo_db, number, ON, tmp_path / "s.pdf")
     data = pdf.path.read_bytes()
     assert data.startswith(b"%PDF")

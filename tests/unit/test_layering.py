@@ -4,7 +4,7 @@
 domain: pure Python, nothing of store/io/services/ui/cli, no Qt, no SQLAlchemy.
 store: models and migrations, nothing of io/services/ui/cli, no Qt.
 services: no Qt, nothing of ui/cli.
-io: readers and writers, nothing of services/ui/cli; Qt only where Qt draws (the PDF).
+io: readers and writers, nothing of services/ui/cli; Qt only where Qt draws (the PDFs).
 ui: no store module but the database handle type (`arbench.store.db.Database`), no SQLAlchemy.
 """
 
@@ -18,8 +18,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "arbench"
 QT = ("PySide6", "shiboken6")
-PDF_WRITERS = ("arbench.io.statement_pdf", "arbench.io.rootcause_pdf")  # Qt draws the PDFs
 SQL = ("sqlalchemy", "alembic", "psycopg")
+PDF_WRITERS = (  # Qt draws these
+    "arbench.io.statement_pdf", "arbench.io.invoice_pdf", "arbench.io.rootcause_pdf",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

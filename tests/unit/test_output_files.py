@@ -76,9 +76,11 @@ def test_a_full_disk_gives_one_line_and_no_workbook(
 
 
 PAGE = statement_pdf.StatementPage(
-    "arbench", "C100001", "Atlas Bakery LLC", "1 Main St", date(2026, 11, 24),
-    [("1234567", "I1", "2026-10-01", "2026-10-31", Decimal("100.00"), Decimal("100.00"), 24)],
-    [("1-30", Decimal("100.00"))], Decimal("100.00"),
+    "Demo Freight Lines", "1 Dock Rd", "", "", None, "C100001", "Atlas Bakery LLC",
+    ["1 Main St"], date(2026, 11, 24),
+    [statement_pdf.StatementLine("1234567", "I1", "B1", "2026-10-01", "2026-10-31",
+                                 Decimal("100.00"), Decimal("100.00"), 24)],
+    [("1-30", Decimal("100.00"))],
 )  # fmt: skip
 
 

@@ -19,9 +19,11 @@ from arbench.cli import (
     alias_cmds,
     book,
     content_cmds,
+    daily_cmds,
     data_cmds,
     dept_cmds,
     items,
+    mail_cmds,
     notice_cmds,
     onboarding_cmds,
     rootcause_cmds,
@@ -36,7 +38,7 @@ from arbench.store.db import DatabaseError
 # Each module adds its sub-commands; add new command modules to this tuple.
 COMMAND_MODULES = (
     book, search_cmd, content_cmds, items, dept_cmds, onboarding_cmds, notice_cmds, data_cmds,
-    rootcause_cmds, alias_cmds, team_cmds, about_cmd,
+    rootcause_cmds, alias_cmds, team_cmds, mail_cmds, daily_cmds, about_cmd,
 )  # fmt: skip
 
 

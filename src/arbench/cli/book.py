@@ -63,12 +63,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from arbench.services.first_run import Company, start_book
+    from arbench.services.company import ProfileChange
+    from arbench.services.first_run import start_book
 
     url = store_db.resolve_url(args.db)
     db = store_db.open_database(url, create=True)
     try:
-        user = start_book(db, args.supervisor, args.name, Company(name=args.company or ""),
+        user = start_book(db, args.supervisor, args.name, ProfileChange(name=args.company),
                           args.email)  # fmt: skip
     finally:
         db.dispose()

@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -34,6 +35,11 @@ def _default(value: Any) -> Any:
 def _csv_cell(value: Any) -> str:
     """A CSV cell: text a spreadsheet would run as a formula gets a leading ' (numbers stay)."""
     return formula_safe(value) if isinstance(value, str) else _text(value)
+
+
+def record(result: Any) -> dict[str, Any]:
+    """A service's result record as a row: its fields, without the GUI's change record."""
+    return {k: v for k, v in asdict(result).items() if k != "changes"}
 
 
 def print_json(data: Any) -> None:

@@ -10,14 +10,14 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from arbench.domain.rootcause_report import RootCauseReport
 from arbench.io.rootcause_export import rootcause_html
-from arbench.io.statement_pdf import _ensure_app, _is_pdf
+from arbench.io.statement_pdf import ensure_app, is_pdf
 from arbench.output_files import OutputError, check_output_file, written
 
 
 def write_rootcause_pdf(report: RootCauseReport, path: str | Path) -> Path:
     """Write the report as a PDF (landscape Letter); return the path."""
     target = check_output_file(path)
-    _ensure_app()
+    ensure_app()
     with written(target) as partial:
         writer = QPdfWriter(str(partial))
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
@@ -30,6 +30,6 @@ def write_rootcause_pdf(report: RootCauseReport, path: str | Path) -> Path:
         rect = writer.pageLayout().paintRectPixels(writer.resolution())
         document.setPageSize(QSizeF(rect.width(), rect.height()))
         document.print_(writer)
-        if not _is_pdf(partial):
+        if not is_pdf(partial):
             raise OutputError(f"could not write the PDF {target}: Qt wrote no PDF there")
     return target

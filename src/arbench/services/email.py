@@ -28,13 +28,15 @@ from arbench.services.base import (
     add_activity,
     audit,
 )
+from arbench.services.company import read_profile
+from arbench.services.item_base import open_balance
 from arbench.services.op_changes import Changes, changes_after
 from arbench.services.permissions import ANYONE, service
-from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import Account, Contact, Issue, Payment, Pro, Promise, User
 
 MISSING = "[?]"  # stands in for a merge field the item has no value for
+PRO_LIST_LIMIT = 40  # pros listed in an account-level email's {pro_list}
 
 
 @dataclass(frozen=True)
@@ -92,17 +94,26 @@ def _pro_values(session: Session, issue: Issue, pro: Pro, on: date) -> dict[str,
 
 
 def _account_values(session: Session, issue: Issue) -> dict[str, str]:
-    pros = session.execute(
-        select(Pro.pro, Pro.open_balance)
-        .join(Issue, Issue.pro_id == Pro.id)
-        .where(Issue.parent_id == issue.id)
-        .order_by(Pro.pro)
-    ).all()
-    total = sum((p.open_balance for p in pros), Decimal("0"))
-    values = {"amount": _money(issue.amount), "short_amount": _money(issue.amount)}
+    """An account-level item's amounts: its linked open pros, or (none linked) the account's
+    open pros; the open amount is what is still open either way (never left as [?])."""
+    linked = (
+        select(Pro.pro, Pro.open_balance).join(Issue, Issue.pro_id == Pro.id)
+        .where(Issue.parent_id == issue.id, Pro.status == "open")
+    )  # fmt: skip
+    pros = session.execute(linked.order_by(Pro.pro)).all()
+    if not pros:
+        pros = session.execute(
+            select(Pro.pro, Pro.open_balance)
+            .where(Pro.account_id == issue.account_id, Pro.status == "open")
+            .order_by(Pro.due_date, Pro.pro).limit(PRO_LIST_LIMIT + 1)
+        ).all()  # fmt: skip
+    values = {"amount": _money(issue.amount), "short_amount": _money(issue.amount),
+              "open_amount": _money(open_balance(session, issue))}  # fmt: skip
     if pros:
-        values["pro_list"] = "\n".join(f"PRO {p.pro}  {_money(p.open_balance)}" for p in pros)
-        values["open_amount"] = _money(total)
+        shown = [f"PRO {p.pro}  {_money(p.open_balance)}" for p in pros[:PRO_LIST_LIMIT]]
+        if len(pros) > PRO_LIST_LIMIT:
+            shown.append("... and more: see the attached statement")
+        values["pro_list"] = "\n".join(shown)
     return values
 
 
@@ -135,7 +146,7 @@ def _merge_values(session: Session, actor: Actor, issue: Issue, on: date) -> dic
         "contact_name": contact.name if contact else "", "contact_email": (contact.email or "") if contact else "",
         "collector_name": actor.display_name, "collector_email": (user.email or "") if user else "",
         "collector_phone": (user.phone or "") if user else "",
-        "company_name": read_settings(session).company_name, "today": on.isoformat(),
+        "company_name": read_profile(session).name, "today": on.isoformat(),
         "reason": issue.root_cause.replace("_", " ") if issue.root_cause else "",
         "promise_amount": _money(promise.amount) if promise else "",
         "promise_date": _day(promise.due_on) if promise else "",
@@ -236,3 +247,35 @@ def log_email(
               {"template": draft.template, "to": draft.to, "subject": draft.subject,
                "how": how, "activity_id": activity.id})  # fmt: skip
         return changes_after(s, [issue.id], on or date.today())
+
+
+@service(ANYONE, "compose a statement email", writes=False)
+def compose_statement(db: Database, actor: Actor, account_number: str, pros: list[tuple[str, Decimal]],
+                      on: date, template_key: str = "statement_of_account") -> EmailDraft:  # fmt: skip
+    """The statement email of an account for the given (PRO, open balance) lines; issue_id 0."""
+    with db.session() as s:
+        account = s.scalar(select(Account).where(Account.number == account_number))
+        if account is None:
+            raise NotFound(f"no account with number '{account_number}'")
+        contact = _contact(s, account.id)
+        user = s.get(User, actor.id) if actor.id else None
+        total = sum((amount for _, amount in pros), Decimal(0))
+        listed = [f"PRO {pro}  {_money(amount)}" for pro, amount in pros[:PRO_LIST_LIMIT]]
+        if len(pros) > PRO_LIST_LIMIT:
+            listed.append(f"... {len(pros) - PRO_LIST_LIMIT} more on the attached statement")
+        values = {
+            "customer_name": account.name, "account_number": account.number,
+            "contact_name": contact.name if contact else "", "contact_email": (contact.email or "") if contact else "",
+            "collector_name": actor.display_name, "collector_email": (user.email or "") if user else "",
+            "collector_phone": (user.phone or "") if user else "", "company_name": read_profile(s).name,
+            "today": on.isoformat(), "pro_list": "\n".join(listed), "open_amount": _money(total),
+        }  # fmt: skip
+        info = content.current_in(s, "template", template_key)
+    values = {k: v for k, v in values.items() if v}
+    template = parse_template(template_key, info.body)
+    subject, body = render_template(template, values, missing=MISSING)
+    from arbench.domain.content import template_fields
+
+    missing = tuple(f for f in template_fields(template) if f not in values)
+    return EmailDraft(values.get("contact_email", ""), subject, reflow(body), template_key, 0,
+                      values.get("collector_email", ""), missing)  # fmt: skip

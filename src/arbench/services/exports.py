@@ -6,13 +6,16 @@ The format comes from the file name: .xlsx for every export, .pdf for a statemen
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from arbench.domain.documents import safe_file_name
 from arbench.io.exports import Column, Sheet, write_xlsx
 from arbench.services.base import InvalidInput
+from arbench.services.company import CompanyProfile, get_profile
 from arbench.services.reports import (
     AGING_BUCKETS,
     AgingRow,
@@ -24,7 +27,9 @@ from arbench.services.reports import (
 from arbench.services.worklist import worklist
 from arbench.store.db import Database
 
-COMPANY = "arbench"
+if TYPE_CHECKING:
+    from arbench.io.statement_pdf import StatementPage
+
 Progress = Callable[[int, int], None] | None
 
 
@@ -107,31 +112,46 @@ STATEMENT_COLUMNS = (
 )  # fmt: skip
 
 
+def statement_file_name(account_number: str, on: date, pros: Sequence[str] | None = None,
+                        suffix: str = ".pdf") -> str:  # fmt: skip
+    """'statement-C100350-2026-11-24.pdf', or named after the PRO for a one-pro statement."""
+    who = f"PRO-{pros[0]}" if pros is not None and len(pros) == 1 else account_number
+    return safe_file_name(f"statement-{who}-{on.isoformat()}{suffix}")
+
+
 def export_statement(db: Database, account_number: str, on: date, path: str | Path,
-                     progress: Progress = None) -> ExportResult:  # fmt: skip
-    """A customer's statement of account as xlsx or PDF."""
+                     progress: Progress = None, pros: Sequence[str] | None = None) -> ExportResult:  # fmt: skip
+    """A customer's statement of account (all open items, or the given PROs) as xlsx or PDF,
+    headed by the company profile; the PDF repeats headers and "Page N of M" on every page."""
     target = Path(path)
     kind = _format(target, (".xlsx", ".pdf"))
-    data = statement(db, account_number, on)
+    data = statement(db, account_number, on, pros)
+    profile = get_profile(db)
     if kind == ".pdf":
         from arbench.io.statement_pdf import write_statement_pdf
 
-        write_statement_pdf(_page(data), target)
+        write_statement_pdf(_page(data, profile), target)
         return ExportResult(target, len(data.lines))
     rows = [(x.pro, x.invoice_number or "", x.bol or "", x.invoice_date, x.due_date, x.amount,
              x.open_balance, x.days_past_due) for x in data.lines]  # fmt: skip
-    heading = (f"Statement of account: {data.account_name} ({data.account_number})",
-               data.address, f"Statement date {on.isoformat()}",
-               f"Total due {data.total:,.2f}")  # fmt: skip
+    aging = "   ".join(f"{name}: {value:,.2f}" for name, value in data.aging.items())
+    heading = (profile.name, f"Statement of account: {data.account_name} ({data.account_number})",
+               f"Bill to: {data.address}", f"Statement date {on.isoformat()}",
+               f"Total due {data.total:,.2f}   Aging: {aging}",
+               f"Remit to: {(profile.remit_to or profile.address).replace(chr(10), ', ')}")  # fmt: skip
     write_xlsx(target, [Sheet("Statement", STATEMENT_COLUMNS, rows, heading, len(rows))], progress)
     return ExportResult(target, len(rows))
 
 
-def _page(data: Statement):  # type: ignore[no-untyped-def]
-    from arbench.io.statement_pdf import StatementPage
+def _page(data: Statement, profile: CompanyProfile) -> StatementPage:
+    from arbench.io.statement_pdf import StatementLine, StatementPage
 
-    lines = [(x.pro, x.invoice_number or "", (x.invoice_date or "") and str(x.invoice_date),
-              (x.due_date or "") and str(x.due_date), x.amount, x.open_balance, x.days_past_due)
-             for x in data.lines]  # fmt: skip
-    return StatementPage(COMPANY, data.account_number, data.account_name, data.address, data.on,
-                         lines, list(data.aging.items()), data.total)  # fmt: skip
+    lines = [StatementLine(x.pro, x.invoice_number or "", x.bol or "",
+                           x.invoice_date.isoformat() if x.invoice_date else "",
+                           x.due_date.isoformat() if x.due_date else "", x.amount, x.open_balance,
+                           x.days_past_due) for x in data.lines]  # fmt: skip
+    return StatementPage(
+        profile.name, profile.address.replace("\n", ", "), profile.contact,
+        profile.remit_to, profile.logo, data.account_number, data.account_name, data.bill_to,
+        data.on, lines, [(name.capitalize(), value) for name, value in data.aging.items()],
+    )  # fmt: skip

@@ -5,7 +5,8 @@ privileges the app needs and nothing more: read and write the book's tables, ins
 change or delete) audit events, read the schema version. A department user's login (role
 `department`) reads the book and writes only what answering a request, handing it back and
 ticking an onboarding task change: the request, the item's status, a timeline entry, an audit
-event, the onboarding task and the account facts it captures (DEPARTMENT_GRANTS). Granting again
+event, the onboarding task and the account facts it captures, and the documents attached with an
+answer (the file, its stored bytes, a pro's "POD on file") (DEPARTMENT_GRANTS). Granting again
 after a role change starts from nothing, so a login never keeps an earlier role's rights. What a login may do inside those
 tables is the server's business too (migration 0008): users and settings are written only by
 supervisors' logins, audit events are recorded only under the login's own name (or, for a
@@ -54,6 +55,9 @@ DEPARTMENT_GRANTS = (
     "GRANT UPDATE (assignee_id, value, done_at, done_by_id, version) ON onboarding_tasks "
     "TO {login}",
     "GRANT UPDATE (completed_on) ON onboarding_checklists TO {login}",
+    # the documents attached with an answer (issue #19's tables): a POD sets "POD on file"
+    "GRANT INSERT ON documents, document_blobs TO {login}",
+    "GRANT UPDATE (pod_on_file, version) ON pros TO {login}",
     # sales opens new accounts with their checklist (the services refuse other departments)
     "GRANT INSERT ON accounts, onboarding_checklists, onboarding_tasks TO {login}",
     "GRANT UPDATE (" + ", ".join(CAPTURED_ACCOUNT_FIELDS) + ", version) ON accounts TO {login}",

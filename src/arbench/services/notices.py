@@ -31,10 +31,10 @@ from arbench.services.base import (
     add_activity,
     audit,
 )
+from arbench.services.company import read_profile
 from arbench.services.email import MISSING, reflow
 from arbench.services.permissions import ANYONE, service
 from arbench.services.preaudit import findings_for, preaudit
-from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import Account, ChargeLine, Contact, Issue, Pro, User
 from arbench.store.models_departments import ExceptionNotice
@@ -178,7 +178,7 @@ def _values(
         "contact_name": contact.name if contact else "", "contact_email": (contact.email or "") if contact else "",
         "collector_name": actor.display_name, "collector_email": (user.email or "") if user else "",
         "collector_phone": (user.phone or "") if user else "",
-        "company_name": read_settings(session).company_name, "today": on.isoformat(),
+        "company_name": read_profile(session).name, "today": on.isoformat(),
         "reason": _unrequested(session, pro) if rule == "accessorial_not_requested" else "",
     }  # fmt: skip
     return {k: v for k, v in values.items() if v}

@@ -13,6 +13,7 @@ across. The aging is summed in SQL, one row per account (a million pros stay in 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -68,6 +69,7 @@ class Statement:
     account_name: str
     address: str
     on: date
+    bill_to: tuple[str, ...] = ()  # the customer's address as lines
     lines: list[StatementLine] = field(default_factory=list)
     aging: dict[str, Decimal] = field(default_factory=empty_aging)
 
@@ -163,20 +165,31 @@ def _display_names(db: Database) -> dict[str, str]:
         }
 
 
-def statement(db: Database, account_number: str, on: date) -> Statement:
-    """The open items of one account, oldest first, with its aging."""
+def statement(
+    db: Database, account_number: str, on: date, pros: Sequence[str] | None = None
+) -> Statement:
+    """The open items of one account (or only the given PROs of it), oldest first, with aging."""
     with db.session() as session:
         account = session.scalar(select(Account).where(Account.number == account_number))
         if account is None:
             raise NotFound(f"no account with number '{account_number}'")
-        pros = session.scalars(
-            select(Pro).where(Pro.account_id == account.id, Pro.status == "open")
-            .order_by(Pro.due_date, Pro.pro)
-        ).all()  # fmt: skip
+        query = select(Pro).where(Pro.account_id == account.id, Pro.status == "open")
+        if pros is not None:
+            query = query.where(Pro.pro.in_(list(pros)))
+            found = set(
+                session.scalars(
+                    select(Pro.pro).where(Pro.account_id == account.id, Pro.pro.in_(list(pros)))
+                )
+            )
+            missing = [p for p in pros if p not in found]
+            if missing:
+                raise NotFound(f"account {account_number} has no PRO {', '.join(missing)}")
+        rows = session.scalars(query.order_by(Pro.due_date, Pro.pro)).all()
         place = " ".join(p for p in (account.city, account.state, account.postal_code) if p)
         address = ", ".join(p for p in (account.address, place) if p)
-        result = Statement(account.number, account.name, address, on)
-        for pro in pros:
+        bill_to = tuple(p for p in (account.address, place) if p)
+        result = Statement(account.number, account.name, address, on, bill_to)
+        for pro in rows:
             due = pro.due_date or pro.invoice_date or on
             result.lines.append(StatementLine(
                 pro.pro, pro.invoice_number, pro.bol, pro.invoice_date, pro.due_date,

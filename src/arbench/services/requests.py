@@ -175,6 +175,20 @@ def may_see_issue(session: Session, actor: Actor, issue_id: int) -> bool:
     return found is not None
 
 
+def routed_to_actor(session: Session, actor: Actor, account_id: int, pro_id: int | None) -> bool:
+    """Whether an item of this pro (or, without a pro, of this account) was routed to one of
+    the department user's departments: what they may attach documents to."""
+    mine = departments_of(session, actor.id)
+    where = [Issue.pro_id == pro_id] if pro_id is not None else [Issue.account_id == account_id]
+    found = session.scalar(
+        select(DepartmentRequest.id)
+        .join(Issue, Issue.id == DepartmentRequest.issue_id)
+        .where(DepartmentRequest.department.in_(mine), *where)
+        .limit(1)
+    )
+    return found is not None
+
+
 def request_for_answer(
     session: Session, actor: Actor, request_id: int, action: str
 ) -> tuple[DepartmentRequest, Issue]:

@@ -1,4 +1,8 @@
-"""Team-wide settings kept in the database (so every collector works to the same rules)."""
+"""Team-wide settings kept in the database (so every collector works to the same rules).
+
+The company's own details (name, addresses, contact, logo) are the company profile's
+(services/company.py); mail servers are services/mail_settings.py's.
+"""
 
 from __future__ import annotations
 
@@ -21,14 +25,8 @@ DEFAULTS: dict[str, str] = {
     "promotion_window_days": "30",  # ... opened within this many days propose an account issue
     "recurrence_window_days": "90",
     "trainee_approval_limit": "1000.00",  # trainee resolutions above this wait for a supervisor
-    "company_name": "Demo Freight Lines",
-    # the team's own company, for statements and letters ("Start your own book" sets them)
-    "company_address": "",
-    "remit_to_name": "",
-    "remit_to_address": "",
     "company_currency": "USD",  # the currency of accounts whose registers name none
 }
-TEXT_SETTINGS = frozenset({"company_name", "company_address", "remit_to_name", "remit_to_address"})
 
 
 @dataclass(frozen=True)
@@ -38,10 +36,6 @@ class TeamSettings:
     promotion_window_days: int
     recurrence_window_days: int
     trainee_approval_limit: Decimal
-    company_name: str
-    company_address: str = ""
-    remit_to_name: str = ""
-    remit_to_address: str = ""
     company_currency: str = "USD"
 
 
@@ -59,10 +53,6 @@ def read_settings(session: Session) -> TeamSettings:
         promotion_window_days=int(v["promotion_window_days"]),
         recurrence_window_days=int(v["recurrence_window_days"]),
         trainee_approval_limit=Decimal(v["trainee_approval_limit"]),
-        company_name=v["company_name"],
-        company_address=v["company_address"],
-        remit_to_name=v["remit_to_name"],
-        remit_to_address=v["remit_to_address"],
         company_currency=v["company_currency"],
     )
 
@@ -75,8 +65,6 @@ def get_settings(db: Database) -> TeamSettings:
 
 def _checked(key: str, value: str) -> str:
     """The value to store, or InvalidInput saying what the setting needs."""
-    if key in TEXT_SETTINGS:
-        return value.strip()
     if key == "company_currency":
         code = normal_currency(value)
         if code is None:

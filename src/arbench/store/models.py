@@ -92,6 +92,13 @@ class Account(Base):
     pricing_agreement_ref: Mapped[str | None] = mapped_column(String(64))
     pricing_agreement_expiry: Mapped[date | None] = mapped_column(Date)
     collector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # reminder cadence: the cadence of this account class, unless one is named for the account
+    account_class: Mapped[str] = mapped_column(
+        String(32), default="standard", server_default="standard"
+    )
+    cadence_id: Mapped[int | None] = mapped_column(
+        Integer
+    )  # reminder_cadences.id, checked in services
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -162,6 +169,7 @@ class Pro(Base):
     )  # L1-08 codes, comma-separated
     terms: Mapped[str | None] = mapped_column(String(16))  # prepaid | collect | third_party
     bill_to: Mapped[str | None] = mapped_column(String(200))
+    # true when the register said so, or since a document of kind 'pod' was attached (0011)
     pod_on_file: Mapped[bool] = mapped_column(Boolean, default=False)
     amount: Mapped[Decimal] = mapped_column(Money)
     open_balance: Mapped[Decimal] = mapped_column(Money)
@@ -446,6 +454,10 @@ class ImportBatch(Base):
     user_login: Mapped[str] = mapped_column(String(64))
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
+
+# Documents, mail, reminder cadences and the daily run live in their own module (schema 0011);
+# imported here so Base.metadata always holds every table.
+from arbench.store import correspondence_models as _correspondence  # noqa: E402, F401
 
 # The departments' tables (issue #20) live in their own module; importing it registers them.
 from arbench.store import models_departments as _departments  # noqa: E402, F401

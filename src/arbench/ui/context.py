@@ -42,6 +42,7 @@ class Section(Enum):
     ITEM_NAVIGATE = ("&Item", "navigate")  # next, previous
     ITEM_FIND = ("&Item", "find")  # search the list, search the whole book
     ITEM_ACTIONS = ("&Item", "actions")  # open, log, promise, ... email
+    MAIL = ("&Mail", "mail")  # inbox, reminders, statements
     TOOLS = ("&Tools", "tools")
     HELP = ("&Help", "help")
 

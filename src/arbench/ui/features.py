@@ -15,6 +15,7 @@ from arbench.ui import (
     approvals,
     book_search,
     content_editor,
+    correspondence,
     data_actions,
     glossary_tips,
     live_updates,
@@ -41,6 +42,7 @@ class Features:
     supervisor: supervisor.SupervisorFeature | None
     data: data_actions.DataActions
     book_search: book_search.BookSearch
+    correspondence: correspondence.CorrespondenceFeature
 
 
 def install_features(ctx: WindowContext) -> Features:
@@ -60,4 +62,5 @@ def install_features(ctx: WindowContext) -> Features:
         supervisor=supervisor.install(ctx),
         data=data_actions.install(ctx),
         book_search=book_search.install(ctx),
+        correspondence=correspondence.install(ctx),
     )

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.services.base import ServiceError
+from arbench.services.company import ProfileChange
 from arbench.services.database import shown_url
-from arbench.services.first_run import Company, start_book
+from arbench.services.first_run import start_book
 from arbench.services.users import UserInfo
 from arbench.store.db import Database
 
@@ -111,8 +112,9 @@ class FirstRunDialog(QDialog):
         self.choice = DEMO_BOOK
         self.accept()
 
-    def company_details(self) -> Company:
-        return Company(
+    def company_details(self) -> ProfileChange:
+        """The company profile as filled in (statements and emails show it)."""
+        return ProfileChange(
             name=self.company.text(),
             address=self.address.toPlainText(),
             remit_to_name=self.remit_name.text(),

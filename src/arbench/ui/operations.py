@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog
 
 from arbench.errors import Conflict, ServiceError
+from arbench.output_files import OutputError
 from arbench.services.op_changes import Changes
 from arbench.ui.tasks import TaskRunner
 
@@ -134,7 +135,7 @@ class OperationRunner(TaskRunner):
     # ----- telling the user ----------------------------------------------------------------
     def show_error(self, exc: Exception, then: Callable[[], None] | None = None) -> None:
         """A message box with the error's one line; `then` runs when it is closed."""
-        if not isinstance(exc, ServiceError | OSError):
+        if not isinstance(exc, ServiceError | OSError | OutputError):
             raise exc
         box = QMessageBox(QMessageBox.Icon.Warning, "arbench", str(exc),
                           QMessageBox.StandardButton.Ok, self.window)  # fmt: skip

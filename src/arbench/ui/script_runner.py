@@ -2,16 +2,18 @@
 
 Shows the script version the item started with, each step with its note (inline for trainees)
 and its action: a step's note opens in the training center, a step with a template opens the
-email dialog filled with the item's data (logging the email ticks the step). Also adds
-"Email…" to the Item menu and the panel's action bar. The script is read off the GUI thread;
-ticking a step and logging an email are writes through the operation runner, and the tab
-redraws when a change record touches its item (or publishes its script).
+email dialog filled with the item's data, with attachments (sending, saving or logging the
+email ticks the step). Also adds "Email…" to the Item menu and the panel's action bar. The
+script is read off the GUI thread; ticking a step and sending, saving or logging an email are
+writes through the operation runner, and the tab redraws when a change record touches its item
+(or publishes its script).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,15 +30,17 @@ from PySide6.QtWidgets import (
 
 from arbench.services import content as content_service
 from arbench.services import email as email_service
+from arbench.services import mail_out
 from arbench.services import scripts as script_service
 from arbench.services.email import EmailDraft
 from arbench.services.item_detail import ItemDetail
+from arbench.services.mail_out import ItemEmail
 from arbench.services.op_changes import Changes
 from arbench.services.scripts import IssueScript, StepState
 from arbench.ui import theme
 from arbench.ui.action_bar import make_action
 from arbench.ui.context import Section, WindowContext
-from arbench.ui.email_dialog import EmailDialog
+from arbench.ui.email_dialog import EmailActions, EmailDialog
 from arbench.ui.operations import Write
 
 KIND_LABEL = {"check": "Check", "call": "Call", "email": "Email", "route": "Route",
@@ -250,19 +254,41 @@ def _guide_html(script: IssueScript) -> str:
 
 def email_dialog(ctx: WindowContext, issue_id: int, template: str | None,
                  parent: QWidget) -> EmailDialog:  # fmt: skip
-    """The compose dialog for an item; logging the email is a write through the runner."""
+    """The compose dialog for an item, filled off the GUI thread: the templates, what can be
+    attached and the draft are reads, and logging, sending over SMTP and saving an .eml are
+    writes that put the email on the item's timeline, all through the runner."""
     db, actor, on = ctx.db, ctx.actor, ctx.on
-    templates = [(t.key, t.title) for t in content_service.list_current(db, "template")]
+
+    def write(label: str, work: Callable[[], Changes], how: Callable[[], str]) -> None:
+        ctx.runner.write(Write(label, work, done=lambda _changes: dialog.logged_ok(how()),
+                               retry=lambda: dialog.log_failed()))  # fmt: skip
 
     def log(draft: EmailDraft, how: str) -> None:
-        ctx.runner.write(Write(
-            "Logging the email", lambda: email_service.log_email(db, actor, issue_id, draft, how, on=on),
-            done=lambda _changes: dialog.logged_ok(how), retry=lambda: dialog.log_failed(),
-        ))  # fmt: skip
+        write("Logging the email",
+              lambda: email_service.log_email(db, actor, issue_id, draft, how, on=on), lambda: how)  # fmt: skip
 
-    dialog = EmailDialog(issue_id, templates,
-                         lambda key: email_service.compose(db, actor, issue_id, key),
-                         log, template, parent)  # fmt: skip
+    def send(email: ItemEmail) -> None:
+        write("Sending the email",
+              lambda: mail_out.send_item_email(db, actor, email, on).changes, lambda: "sent")  # fmt: skip
+
+    def save(email: ItemEmail, path: Path) -> None:
+        write("Saving the email",
+              lambda: mail_out.save_item_eml(db, actor, email, path.parent, on, path.name).changes,
+              lambda: f"saved as {path.name}")  # fmt: skip
+
+    def compose(key: str) -> None:
+        def read() -> tuple[EmailDraft, str]:
+            draft = email_service.compose(db, actor, issue_id, key, on)
+            return draft, mail_out.suggested_eml_name(db, issue_id, key)
+
+        ctx.runner.read(read, lambda found: dialog.show_draft(*found), key="email draft")
+
+    def choices() -> tuple[list[tuple[str, str]], list[mail_out.AttachmentChoice]]:
+        templates = [(t.key, t.title) for t in content_service.list_current(db, "template")]
+        return templates, mail_out.attachment_choices(db, issue_id)
+
+    dialog = EmailDialog(issue_id, EmailActions(compose, log, send, save), template, parent)
+    ctx.runner.read(choices, lambda found: dialog.fill(*found))
     return dialog
 
 

@@ -11,7 +11,7 @@
   invoice; exception_notices: pre-audit exceptions told to the customer, and their answer.
 
 Revision ID: 0014
-Revises: 0007
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0007"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
