@@ -158,6 +158,42 @@ CASES = [
         "--on must be a date",
     ),  # fmt: skip
     case("answer", "--db {book} --as oruiz answer 999999 --text done", "no department request"),
+    # a bad file attached with an answer: one line, and not even the answer is recorded
+    case(
+        "answer",
+        "--db {book} --as oruiz answer {request} --text POD --attach {tmp}/nowhere/pod.pdf",
+        "pod.pdf: no such file",
+    ),  # fmt: skip
+    case(
+        "answer",
+        "--db {book} --as oruiz answer {request} --text POD --attach {tmp}",
+        "is a folder, not a file",
+    ),  # fmt: skip
+    case(
+        "answer",
+        "--db {book} --as oruiz answer {request} --text POD --attach {program}",
+        "a .exe file is not a document arbench keeps",
+    ),  # fmt: skip
+    case(
+        "answer",
+        "--db {book} --as oruiz answer {request} --text POD --attach {fake_pdf}",
+        "named .pdf but its content is not PDF",
+    ),  # fmt: skip
+    case(
+        "answer",
+        "--db {book} --as oruiz answer {request} --text POD --attach {empty}",
+        "the file is empty",
+    ),  # fmt: skip
+    case(
+        "answer",
+        "--db {book} --as oruiz answer {request} --text POD --attach {fake_pdf} --kind receipt",
+        "argument --kind: invalid choice: 'receipt'",
+    ),  # fmt: skip
+    case(
+        "answer",
+        "--db {book} --as oruiz answer {request} --text POD --kind pod",
+        "--kind goes with --attach FILE",
+    ),  # fmt: skip
     case("handback", "--db {book} --as oruiz handback 999999 --reason x", "no department request"),
     case("departments", "--db ftp://example.invalid/book departments", "unsupported database URL"),
     case("sla", "--db {book} --as kwright sla pricing soon", "DAYS must be a whole number"),
@@ -286,8 +322,16 @@ def places(demo_template: Path, tmp_path: Path) -> dict[str, str]:
     notes.write_text("these are not the files you are looking for\n", encoding="utf-8")
     with sqlite3.connect(book) as conn:
         (account,) = conn.execute("SELECT number FROM accounts ORDER BY id LIMIT 1").fetchone()
+        (request,) = conn.execute("SELECT min(id) FROM department_requests WHERE status = 'open' "
+                                  "AND department = 'operations'").fetchone()  # fmt: skip
+    files = {"program": b"MZ\x90\x00 not evidence", "fake_pdf": b"these are notes, not a PDF\n",
+             "empty": b""}  # fmt: skip
+    names = {"program": "tool.exe", "fake_pdf": "POD_scan.pdf", "empty": "POD_empty.pdf"}
+    for key, content in files.items():
+        (tmp_path / names[key]).write_bytes(content)
     return {"book": str(book), "tmp": str(tmp_path), "notes": str(notes),
-            "damaged": str(damaged), "truncated": str(truncated), "account": account}  # fmt: skip
+            "damaged": str(damaged), "truncated": str(truncated), "account": account,
+            "request": str(request), **{k: str(tmp_path / n) for k, n in names.items()}}  # fmt: skip
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -35,7 +36,7 @@ from arbench.services.item_inputs import ContactLog
 from arbench.services.mail_settings import MailServer
 from arbench.services.reminders import CadenceSpec
 from arbench.services.worklist import worklist
-from arbench.store.correspondence_models import MailMessage, MailPosition
+from arbench.store.correspondence_models import Document, DocumentBlob, MailMessage, MailPosition
 from arbench.store.db import Database, open_database
 from arbench.store.models import Account, AuditEvent, Contact, DepartmentRequest, Issue, Pro, User
 from mailservers import Dovecot, SmtpServer
@@ -230,7 +231,9 @@ def test_a_supervisor_acts_for_someone_only_explicitly_and_audited(team: Team) -
         owner.dispose()
 
 
-def test_a_department_login_answers_its_queue_and_nothing_more(team: Team) -> None:
+def test_a_department_login_answers_its_queue_and_nothing_more(team: Team, tmp_path: Path) -> None:
+    """It answers its queue with a POD attached (the document, its bytes and "POD on file"
+    written through its own grants) and reads or writes nothing else."""
     owner = open_database(team.owner_url)
     try:
         with owner.session() as s:
@@ -246,14 +249,18 @@ def test_a_department_login_answers_its_queue_and_nothing_more(team: Team) -> No
     queue = arbench(url, "requests", "--format", "json", "--on", AS_OF.isoformat())
     assert queue.returncode == 0, queue.stderr
     assert f'"id": {request_id},' in queue.stdout and '"department": "pricing"' not in queue.stdout
-    answered = arbench(url, "answer", str(request_id), "--text", "POD scanned and sent")
+    pod = tmp_path / "signed-pod.pdf"
+    pod.write_bytes(b"%PDF-1.4 signed at the dock " + bytes(range(64)))
+    answered = arbench(url, "answer", str(request_id), "--text", "POD scanned and sent",
+                       "--attach", str(pod), "--kind", "pod")  # fmt: skip
     assert answered.returncode == 0, answered.stderr
+    assert "signed-pod.pdf attached" in answered.stdout
     refused_read = arbench(url, "worklist", "--user", "agarcia")
     assert refused_read.returncode == 2
     assert "a department user cannot see a worklist" in refused_read.stderr
     not_theirs = arbench(url, "answer", str(other), "--text", "x")
     assert not_theirs.returncode == 2 and "is not in pricing" in not_theirs.stderr
-    for statement in ("UPDATE pros SET open_balance = 0",
+    for statement in ("UPDATE pros SET open_balance = 0", "DELETE FROM documents",
                       "UPDATE department_requests SET department = 'pricing'",
                       "UPDATE issues SET owner_id = NULL", "DELETE FROM activities",
                       "INSERT INTO payments (kind, amount, received_on, created_at) "
@@ -267,7 +274,15 @@ def test_a_department_login_answers_its_queue_and_nothing_more(team: Team) -> No
                 "answered",
                 "POD scanned and sent",
             )
-        assert audit_rows(db)[-2:] == [(login, login, None, "issue.answer"),
+            issue = s.get(Issue, req.issue_id)
+            assert issue is not None and issue.pro_id is not None
+            doc = s.scalar(select(Document).where(Document.pro_id == issue.pro_id))
+            assert doc is not None and (doc.kind, doc.source) == ("pod", "answer")
+            blob = s.get(DocumentBlob, doc.sha256)
+            assert blob is not None and bytes(blob.content) == pod.read_bytes()
+            assert s.scalar(select(Pro.pod_on_file).where(Pro.id == issue.pro_id)) is True
+        assert audit_rows(db)[-3:] == [(login, login, None, "document.attach"),
+                                       (login, login, None, "issue.answer"),
                                        (login, login, None, "request.answer")]  # fmt: skip
     finally:
         db.dispose()

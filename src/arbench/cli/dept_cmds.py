@@ -3,7 +3,7 @@ service levels and leads.
 
     arbench requests [--department NAME] [--on DATE] [--answered] [--format table|json]
     arbench --as LOGIN requests escalate [--on DATE]      (the daily job)
-    arbench --as LOGIN answer ID --text TEXT
+    arbench --as LOGIN answer ID --text TEXT [--attach FILE]... [--kind KIND]
     arbench --as LOGIN handback ID --reason TEXT
     arbench departments [--format table|json]
     arbench --as SUPERVISOR sla DEPARTMENT DAYS
@@ -13,12 +13,15 @@ service levels and leads.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from arbench.cli.common import CliError, acting_user, open_db, parse_date, viewer
 from arbench.cli.output import print_json, print_rows
+from arbench.domain.documents import DOCUMENT_KINDS
 from arbench.services import departments as department_service
 from arbench.services import items as item_service
 from arbench.services import requests as request_service
+from arbench.services.documents import FileToAttach
 
 QUEUE_COLUMNS = (
     "id", "department", "pro", "account_number", "account_name", "asked_by", "asked_on",
@@ -43,6 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                                       "item's collector recording an answer)")  # fmt: skip
     p.add_argument("id", type=int, metavar="ID", help="the request's id (arbench requests)")
     p.add_argument("--text", required=True, help="the answer")
+    p.add_argument("--attach", action="append", default=[], metavar="FILE",
+                   help="a document filed on the item's pro with the answer (repeatable)")  # fmt: skip
+    p.add_argument("--kind", choices=list(DOCUMENT_KINDS),
+                   help="the kind of every file attached (default: from its name)")  # fmt: skip
     p.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: today)")
     p.set_defaults(func=cmd_answer)
 
@@ -102,13 +109,20 @@ def cmd_escalate(args: argparse.Namespace) -> int:
 
 def cmd_answer(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
+    if args.kind and not args.attach:
+        raise CliError("--kind goes with --attach FILE")
+    files = [FileToAttach(Path(name), args.kind) for name in args.attach]
     db = open_db(args)
     try:
         actor = acting_user(args, db, "answer")
-        changes = item_service.answer_request(db, actor, args.id, answer=args.text, on=on)
+        changes = item_service.answer_request(
+            db, actor, args.id, answer=args.text, on=on, attachments=files
+        )
     finally:
         db.dispose()
     print(f"request #{args.id} answered; item(s) {_items(changes)} back on the collector's list")
+    if changes.notice:
+        print(changes.notice)
     return 0
 
 

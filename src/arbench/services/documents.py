@@ -23,7 +23,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import Level, Role
-from arbench.domain.documents import DOCUMENT_KINDS, media_type, safe_file_name
+from arbench.domain.documents import (
+    DOCUMENT_KINDS,
+    guess_kind,
+    media_type,
+    not_a_document,
+    safe_file_name,
+)
 from arbench.output_files import check_output_dir, written
 from arbench.services.base import (
     Actor,
@@ -75,6 +81,38 @@ class NewDocument:
     kind: str
     pro: str | None = None
     account_number: str | None = None
+
+
+@dataclass(frozen=True)
+class FileToAttach:
+    """A file on disk attached with another write (a department's answer); kind None: from
+    the file name."""
+
+    path: Path
+    kind: str | None = None
+
+
+def read_evidence(file: FileToAttach) -> NewDocument:
+    """The file's bytes as a document still to place (pro and account unset), or InvalidInput
+    in one line naming the file: missing, a folder, unreadable, empty, not a document arbench
+    keeps (a type it does not know, or bytes that are not what the name says), an unknown kind.
+    The size limit is checked where it is stored (`store_blob`)."""
+    path = file.path
+    if not path.exists():
+        raise InvalidInput(f"{path}: no such file")
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder, not a file")
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not content:
+        raise InvalidInput(f"{path}: the file is empty")
+    why = not_a_document(path.name, content)
+    if why is not None:
+        raise InvalidInput(f"{path}: {why}")
+    kind = check_kind(file.kind) if file.kind else guess_kind(path.name)
+    return NewDocument(content, path.name, kind)
 
 
 def max_bytes(session: Session) -> int:

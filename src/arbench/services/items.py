@@ -11,6 +11,7 @@ row as it is now, or its id among `removed` when it left the open list.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -28,6 +29,7 @@ from arbench.domain.departments import due_by_sla
 from arbench.domain.rules import promise_problem
 from arbench.services.base import Actor, InvalidInput, NotFound, add_activity
 from arbench.services.departments import sla_days
+from arbench.services.documents import FileToAttach, concerned, read_evidence
 from arbench.services.item_base import (
     describe,
     guarded_issue,
@@ -56,7 +58,7 @@ from arbench.services.promotion import (
     promotion_proposals,
     unlink_pro_issues,
 )
-from arbench.services.requests import request_for_answer, settle_request
+from arbench.services.requests import attach_to_item, request_for_answer, settle_request
 from arbench.services.resolution import reopen, resolve
 from arbench.store.db import Database
 from arbench.store.models import DepartmentRequest, Issue, Pro, Promise
@@ -246,19 +248,29 @@ def route(
 @service(EVERYONE, "record a department's answer",
          note="own items (a supervisor: any); department staff: their departments' requests")  # fmt: skip
 def answer_request(
-    db: Database, actor: Actor, request_id: int, *, answer: str, on: date | None = None
-) -> Changes:
+    db: Database, actor: Actor, request_id: int, *, answer: str, on: date | None = None,
+    attachments: Sequence[FileToAttach] = (),
+) -> Changes:  # fmt: skip
     """Record a department's answer: the item comes back to its collector's list.
 
     Department staff answer their departments' requests themselves; the item's owner or a
-    supervisor records an answer a department gave by mail or phone."""
+    supervisor records an answer a department gave by mail or phone. `attachments` (a POD, an
+    inspection certificate, a corrected bill, a new rate) are filed on the item's pro (an
+    account-level item: its account) in the same transaction: a file that cannot be read, is
+    not a document or is over the size limit refuses the whole answer, nothing written."""
     on = on or date.today()
     if not answer.strip():
         raise InvalidInput("the department's answer is empty")
+    files = [read_evidence(f) for f in attachments]  # every file read before anything is written
     with db.session() as s:
         req, issue = request_for_answer(s, actor, request_id, "answer")
-        settle_request(s, actor, req, issue, answer.strip(), on)
-        return changes_after(s, [issue.id], on)
+        attached = attach_to_item(s, actor, issue, files)
+        settle_request(s, actor, req, issue, answer.strip(), on, attached=attached)
+        notice = "; ".join(f"document #{d.id} {d.file_name} attached" for d in attached)
+        changes = changes_after(s, [issue.id], on, notice=notice)
+        if attached:
+            changes = changes.merge(concerned(s, issue.account_id, issue.pro_id, on))
+        return changes
 
 
 def open_requests(db: Database, issue_id: int) -> list[tuple[int, str, str, date]]:

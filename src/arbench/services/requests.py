@@ -12,7 +12,7 @@ and however many times at once (a guarded update claims each request).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select, update
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from arbench.domain.catalogue import ActivityKind, IssueStatus, RequestStatus, Role
 from arbench.domain.departments import days_overdue, is_overdue
+from arbench.domain.documents import DOCUMENT_KINDS
 from arbench.services.base import (
     Actor,
     InvalidInput,
@@ -29,9 +30,11 @@ from arbench.services.base import (
     audit,
 )
 from arbench.services.departments import departments_of, known, require_member
+from arbench.services.documents import NewDocument, add_document
 from arbench.services.item_base import guarded_issue, load_issue, record, snapshot, touch
 from arbench.services.op_changes import Changes, changes_after
 from arbench.services.permissions import EVERYONE, STAFF, SUPERVISORS, service
+from arbench.store.correspondence_models import Document
 from arbench.store.db import Database
 from arbench.store.models import Account, DepartmentRequest, Issue, Pro, User
 from arbench.store.models_departments import DepartmentRow
@@ -208,12 +211,29 @@ def request_for_answer(
     return req, issue
 
 
+def attach_to_item(
+    session: Session, actor: Actor, issue: Issue, files: Sequence[NewDocument]
+) -> list[Document]:
+    """The files attached (with an answer) to the item's pro, or to its account for an
+    account-level item, in the caller's transaction (each one audited)."""
+    if not files:
+        return []
+    pro = session.get(Pro, issue.pro_id) if issue.pro_id else None
+    account = session.get(Account, issue.account_id)
+    assert account is not None
+    placed = [
+        replace(f, pro=pro.pro) if pro else replace(f, account_number=account.number) for f in files
+    ]
+    return [add_document(session, actor, doc, source="answer") for doc in placed]
+
+
 def settle_request(
     session: Session, actor: Actor, req: DepartmentRequest, issue: Issue, text: str, on: date,
-    *, handed_back: bool = False,
+    *, handed_back: bool = False, attached: Sequence[Document] = (),
 ) -> None:  # fmt: skip
     """The department's word on a request: answered (or handed back), the item back from
-    waiting when nothing else is open, a timeline entry and the audit events."""
+    waiting when nothing else is open, a timeline entry (naming the documents attached with
+    it) and the audit events."""
     before = snapshot(issue, "status")
     req.status, req.answer, req.answered_on = RequestStatus.ANSWERED.value, text, on
     req.answered_by_id, req.handed_back = actor.id or None, handed_back
@@ -229,13 +249,17 @@ def settle_request(
     touch(session, issue, collector_action=False)
     name = req.department.capitalize()
     said = f"{name} handed the request back: {text}" if handed_back else f"{name} answered: {text}"
+    if attached:
+        files = ", ".join(f"{d.file_name} ({DOCUMENT_KINDS.get(d.kind, d.kind)})" for d in attached)
+        said += f" [attached: {files}]"
     add_activity(session, actor, issue.account_id, ActivityKind.ANSWER, said, issue_id=issue.id)
     record(session, actor, "issue.answer", issue, before,
            {"status": issue.status, "answered_by": req.department})  # fmt: skip
     action = "request.hand_back" if handed_back else "request.answer"
     audit(session, actor, action, "department_request", req.id,
           {"status": RequestStatus.OPEN.value},
-          {"status": RequestStatus.ANSWERED.value, "answer": text, "handed_back": handed_back})  # fmt: skip
+          {"status": RequestStatus.ANSWERED.value, "answer": text, "handed_back": handed_back,
+           "documents": [d.id for d in attached]})  # fmt: skip
 
 
 @service(HAND_BACK_ROLES, "hand a request back",

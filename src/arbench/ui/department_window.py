@@ -2,10 +2,12 @@
 
 A department user who opens arbench gets their departments' queue, not a collector's
 worklist: the requests routed to them (oldest due first, overdue ones marked), the item behind
-the selected request, read only, with the question, who asked and when it is due, and two
-actions, Answer and Hand back, run through the window's operation runner. An answer or a
-hand-back lands on the item's timeline and brings the item back to its collector; the request
-leaves the queue. Tools ▸ Root causes shows the report of the user's departments.
+the selected request, read only, with the question, who asked and when it is due, and the
+documents already on it (its Documents tab: view and export), and two actions, Answer (with
+Attach… for the documents the answer brings, ui/department_dialogs.py) and Hand back, run
+through the window's operation runner. An answer or a hand-back lands on the item's timeline
+and brings the item back to its collector; the request leaves the queue. Tools ▸ Root causes
+shows the report of the user's departments.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QPlainTextEdit,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -39,11 +40,14 @@ from arbench.services.requests import QueueRow
 from arbench.store.db import Database
 from arbench.ui import screen
 from arbench.ui.action_bar import make_action
-from arbench.ui.action_dialogs import ActionDialog
+from arbench.ui.department_dialogs import DepartmentWord, WordDialog
+from arbench.ui.documents_panel import DocumentsPanel
 from arbench.ui.item_panel import ItemPanel
 from arbench.ui.operations import OperationRunner, Write
 from arbench.ui.settings import UserSettings
 from arbench.ui.supervisor.rows_model import ROW_ROLE, Col, RowsModel, make_table
+
+__all__ = ["DepartmentWindow", "DepartmentWord", "WordDialog"]
 
 COLUMNS: list[Col[QueueRow]] = [
     Col("Due", lambda r: r.due_on), Col("Days late", lambda r: r.overdue_days, right=True),
@@ -52,28 +56,6 @@ COLUMNS: list[Col[QueueRow]] = [
     Col("Asked by", lambda r: r.asked_by), Col("Asked on", lambda r: r.asked_on),
     Col("Department", lambda r: r.department), Col("Escalated to", lambda r: r.escalated_to),
 ]  # fmt: skip
-
-
-class WordDialog(ActionDialog[str]):
-    """The department's word on a request: an answer, or the reason it goes back."""
-
-    def __init__(self, title: str, label: str, ok: str, detail: ItemDetail | None,
-                 row: QueueRow, parent: QWidget | None = None):  # fmt: skip
-        super().__init__(title, detail, ok, parent)
-        asked = QLabel(f"<i>{escape(row.asked_by or 'The collector')} asked on {row.asked_on}, "
-                       f"due {row.due_on}:</i><br>{escape(row.question)}")  # fmt: skip
-        asked.setWordWrap(True)
-        self.text = QPlainTextEdit()
-        self.text.setFixedHeight(100)
-        self.form.addRow(asked)
-        self.form.addRow(label, self.text)
-        self.finish()
-
-    def value(self) -> str:
-        return self.text.toPlainText().strip()
-
-    def set_value(self, value: str) -> None:
-        self.text.setPlainText(value)
 
 
 class DepartmentWindow(QMainWindow):
@@ -96,6 +78,9 @@ class DepartmentWindow(QMainWindow):
         self.summary = QLabel()
         self.panel = ItemPanel()
         self.panel.add_header_note(self._request_note)
+        self.documents = DocumentsPanel(db, actor, self.on, self.runner, editable=False)
+        self.panel.add_tab(self.documents, "Documents")
+        self.panel.detail_shown.connect(self._follow_documents)
         self.dialog: WordDialog | None = None
         self._build()
         login = actor.login
@@ -203,45 +188,54 @@ class DepartmentWindow(QMainWindow):
         return (f"<b>Request #{row.id} to {escape(row.department)}</b> from "
                 f"{escape(row.asked_by or '?')}, due {row.due_on}{late}: {escape(row.question)}")  # fmt: skip
 
+    def _follow_documents(self, detail: ItemDetail | None) -> None:
+        if detail is None:
+            self.documents.show_target(None, None)
+        else:
+            self.documents.show_target(
+                detail.pro.pro if detail.pro else None, detail.account.number
+            )
+
     def _update_actions(self) -> None:
         row, detail = self.current(), self.panel.detail
         shown = row is not None and detail is not None and detail.id == row.issue_id
         self.panel.action_bar.update_state(shown, False, self.runner.writes > 0)
 
     # ----- answering ----------------------------------------------------------------------------
-    def answer(self, value: str | None = None) -> None:
-        self._word("Answer the request", "Answer", "Answer", value, self._answered)
+    def answer(self, value: DepartmentWord | None = None) -> None:
+        self._word("Answer the request", "Answer", "Answer", value, self._answered, attach=True)
 
-    def hand_back(self, value: str | None = None) -> None:
+    def hand_back(self, value: DepartmentWord | None = None) -> None:
         self._word("Hand the request back", "Why", "Hand back", value, self._handed_back)
 
-    def _word(self, title: str, label: str, ok: str, value: str | None,
-              submit: Callable[[QueueRow, str], None]) -> None:  # fmt: skip
+    def _word(self, title: str, label: str, ok: str, value: DepartmentWord | None,
+              submit: Callable[[QueueRow, DepartmentWord], None], *, attach: bool = False) -> None:  # fmt: skip
         row = self.current()
         if row is None:
             return
-        dialog = WordDialog(title, label, ok, self.panel.detail, row, self)
+        dialog = WordDialog(title, label, ok, self.panel.detail, row, self, attach=attach)
         if value:
             dialog.set_value(value)
         dialog.accepted.connect(lambda: submit(row, dialog.value()))
         self.dialog = dialog
         dialog.open()
 
-    def _answered(self, row: QueueRow, text: str) -> None:
+    def _answered(self, row: QueueRow, word: DepartmentWord) -> None:
         db, actor, on = self.db, self.actor, self.on
 
         def work() -> Changes:
-            return item_service.answer_request(db, actor, row.id, answer=text, on=on)
+            return item_service.answer_request(db, actor, row.id, answer=word.text, on=on,
+                                               attachments=word.files)  # fmt: skip
 
-        self._write("Answering the request", work, lambda: self.answer(text))
+        self._write("Answering the request", work, lambda: self.answer(word))
 
-    def _handed_back(self, row: QueueRow, text: str) -> None:
+    def _handed_back(self, row: QueueRow, word: DepartmentWord) -> None:
         db, actor, on = self.db, self.actor, self.on
 
         def work() -> Changes:
-            return request_service.hand_back(db, actor, row.id, reason=text, on=on)
+            return request_service.hand_back(db, actor, row.id, reason=word.text, on=on)
 
-        self._write("Handing the request back", work, lambda: self.hand_back(text))
+        self._write("Handing the request back", work, lambda: self.hand_back(word))
 
     def _write(self, label: str, work: Callable[[], Changes], retry: Callable[[], None]) -> None:
         self.dialog = None
