@@ -163,19 +163,28 @@ def previous_month(on: date) -> str:
 def monthly_pack(db: Database, actor: Actor, month: str, folder: str | Path) -> list[PackFile]:
     """Each department's report of `month` (for its lead) and the management report, as
     xlsx and PDF in `folder`; the same month written again replaces the same files."""
-    from arbench.io.rootcause_export import write_rootcause_workbook
-    from arbench.io.rootcause_pdf import write_rootcause_pdf
-
-    start, end = month_bounds(month)
-    target = Path(folder)
     files: list[PackFile] = []
     leads: dict[str | None, str | None] = defaultdict(lambda: None)
     for info in list_departments(db):
         leads[info.name] = info.lead
     for department in [None, *[d.name for d in list_departments(db)]]:
-        report = rootcause_report(db, RootCauseQuery(start, end, department, "customer"))
-        stem = f"rootcauses-{department or 'management'}-{month}"
-        for suffix, write in ((".xlsx", write_rootcause_workbook), (".pdf", write_rootcause_pdf)):
-            path = write(report, target / f"{stem}{suffix}")
-            files.append(PackFile(department, leads[department], path))
+        report = pack_report(db, month, department)
+        files += [PackFile(department, leads[department], path)
+                  for path in write_pack_files(report, month, Path(folder))]  # fmt: skip
     return files
+
+
+def pack_report(db: Database, month: str, department: str | None) -> RootCauseReport:
+    """One department's (None: management's) report of a month, by customer: the pack's."""
+    start, end = month_bounds(month)
+    return rootcause_report(db, RootCauseQuery(start, end, department, "customer"))
+
+
+def write_pack_files(report: RootCauseReport, month: str, folder: Path) -> list[Path]:
+    """The report as `rootcauses-DEPARTMENT-MONTH.xlsx` and `.pdf` in `folder`."""
+    from arbench.io.rootcause_export import write_rootcause_workbook
+    from arbench.io.rootcause_pdf import write_rootcause_pdf
+
+    stem = f"rootcauses-{report.department or 'management'}-{month}"
+    return [write(report, folder / f"{stem}{suffix}")
+            for suffix, write in ((".xlsx", write_rootcause_workbook), (".pdf", write_rootcause_pdf))]  # fmt: skip

@@ -1,5 +1,6 @@
 """Tables for the departments in the loop (issue #20): departments and their staff, new
-accounts' onboarding checklists, and pre-audit exceptions told to customers.
+accounts' onboarding checklists, pre-audit exceptions told to customers, and the monthly
+root-cause pack mailed to each department's lead.
 
 Part of the one schema (`store.models.Base`); `store.models` imports this module at its end,
 so every model is registered whenever the models are imported. Migration 0014 creates them.
@@ -8,8 +9,9 @@ so every model is registered whenever the models are imported. Migration 0014 cr
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arbench.store.models import Base
@@ -80,7 +82,29 @@ class ExceptionNotice(Base):
     body: Mapped[str] = mapped_column(Text)
     sent_on: Mapped[date] = mapped_column(Date)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    how: Mapped[str] = mapped_column(String(16))  # eml | mail (once mail goes out)
+    how: Mapped[str] = mapped_column(String(16))  # eml | smtp
+    mail_id: Mapped[int | None] = mapped_column(ForeignKey("mail_messages.id"))  # the sent copy
     answer: Mapped[str | None] = mapped_column(Text)
     answered_on: Mapped[date | None] = mapped_column(Date)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RootCausePack(Base):
+    """One department's monthly root-cause pack, mailed to its lead once per month: claimed by
+    inserting (month, department), so two daily runs at once send it once."""
+
+    __tablename__ = "rootcause_packs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM, the month the pack covers
+    department: Mapped[str] = mapped_column(ForeignKey("departments.name"))
+    # sending | sent | failed | no_lead | no_email (the last three are tried again next run)
+    status: Mapped[str] = mapped_column(String(12))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    mail_id: Mapped[int | None] = mapped_column(ForeignKey("mail_messages.id"))
+    files: Mapped[list[Any] | None] = mapped_column(JSON)  # the attachments' file names
+    note: Mapped[str | None] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    by_login: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (
+        UniqueConstraint("month", "department", name="uq_rootcause_packs_month_department"),
+    )

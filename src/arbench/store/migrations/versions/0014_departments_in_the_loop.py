@@ -8,7 +8,10 @@
   `escalated_to_id`); an index on (department, status) for the queues.
 - activities.minutes: how long a contact took (optional; the root-cause report's hours).
 - onboarding_checklists and onboarding_tasks: a new account's checklist before its first
-  invoice; exception_notices: pre-audit exceptions told to the customer, and their answer.
+  invoice; exception_notices: pre-audit exceptions told to the customer (the sent copy in
+  mail_messages, schema 0011), and their answer.
+- rootcause_packs: each department's monthly root-cause pack mailed to its lead, once per
+  (month, department).
 
 Revision ID: 0014
 Revises: 0011
@@ -104,13 +107,36 @@ def _notices() -> None:
         sa.Column("answer", sa.Text(), nullable=True),
         sa.Column("answered_on", sa.Date(), nullable=True),
         sa.Column("answered_by_id", sa.Integer(), nullable=True),
+        sa.Column("mail_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_exception_notices_account_id_accounts")),
+        sa.ForeignKeyConstraint(["mail_id"], ["mail_messages.id"], name=op.f("fk_exception_notices_mail_id_mail_messages")),
         sa.ForeignKeyConstraint(["answered_by_id"], ["users.id"], name=op.f("fk_exception_notices_answered_by_id_users")),
         sa.ForeignKeyConstraint(["pro_id"], ["pros.id"], name=op.f("fk_exception_notices_pro_id_pros")),
         sa.ForeignKeyConstraint(["sent_by_id"], ["users.id"], name=op.f("fk_exception_notices_sent_by_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_exception_notices")),
     )  # fmt: skip
     op.create_index(op.f("ix_exception_notices_pro_id"), "exception_notices", ["pro_id"])
+
+
+def _packs() -> None:
+    op.create_table(
+        "rootcause_packs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("department", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("lead_id", sa.Integer(), nullable=True),
+        sa.Column("mail_id", sa.Integer(), nullable=True),
+        sa.Column("files", sa.JSON(), nullable=True),
+        sa.Column("note", sa.String(length=300), nullable=True),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("by_login", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(["department"], ["departments.name"], name=op.f("fk_rootcause_packs_department_departments")),
+        sa.ForeignKeyConstraint(["lead_id"], ["users.id"], name=op.f("fk_rootcause_packs_lead_id_users")),
+        sa.ForeignKeyConstraint(["mail_id"], ["mail_messages.id"], name=op.f("fk_rootcause_packs_mail_id_mail_messages")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rootcause_packs")),
+        sa.UniqueConstraint("month", "department", name="uq_rootcause_packs_month_department"),
+    )  # fmt: skip
 
 
 def upgrade() -> None:
@@ -135,9 +161,11 @@ def upgrade() -> None:
     op.add_column("activities", sa.Column("minutes", sa.Integer(), nullable=True))
     _onboarding()
     _notices()
+    _packs()
 
 
 def downgrade() -> None:
+    op.drop_table("rootcause_packs")
     op.drop_index(op.f("ix_exception_notices_pro_id"), table_name="exception_notices")
     op.drop_table("exception_notices")
     op.drop_index(op.f("ix_onboarding_tasks_checklist_id"), table_name="onboarding_tasks")
