@@ -1,19 +1,22 @@
 """Sub-commands for proactive exception notices (pre-audit findings told to the customer).
 
 arbench notices [--since DATE] [--format table|csv|json]
-arbench --as LOGIN notices send PRO --rule RULE --out FILE.eml
+arbench --as LOGIN notices send PRO --rule RULE [--to ADDR] [--out FILE.eml]
+    (sent over the team's SMTP server; with --out written as an .eml to send instead)
 arbench --as LOGIN notices answer ID --text TEXT
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 from arbench.cli.common import CliError, acting_user, open_db, parse_date, viewer
 from arbench.cli.output import print_rows
 from arbench.domain.notices import NOTICE_TEMPLATES
 from arbench.output_files import check_output_file, written
 from arbench.services import notices as notice_service
+from arbench.services.notice_mail import send_notice
 
 COLUMNS = ("pro", "account_number", "account_name", "rule", "notice_id", "sent_on", "answer")
 
@@ -24,10 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(func=cmd_notices)
     actions = p.add_subparsers(dest="notices_command", metavar="ACTION")
-    send = actions.add_parser("send", help="write the notice as an .eml to send, and keep it")
+    send = actions.add_parser("send", help="send the notice to the customer (or write an .eml) "
+                                           "and keep it on the pro")  # fmt: skip
     send.add_argument("pro", metavar="PRO")
     send.add_argument("--rule", required=True, choices=tuple(NOTICE_TEMPLATES))
-    send.add_argument("--out", required=True, metavar="FILE.eml")
+    send.add_argument("--to", metavar="ADDR", help="the recipient (default: the account's contact)")
+    send.add_argument("--out", metavar="FILE.eml",
+                      help="write an .eml to send from your mail client instead (offline)")  # fmt: skip
     send.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: today)")
     send.set_defaults(func=cmd_send)
     answer = actions.add_parser("answer", help="what the customer answered to a notice")
@@ -50,18 +56,27 @@ def cmd_notices(args: argparse.Namespace) -> int:
 
 def cmd_send(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
-    if not args.out.lower().endswith(".eml"):
-        raise CliError(f"--out {args.out}: a notice is written as an .eml file")
-    check_output_file(args.out, "--out")
+    if args.out is not None:
+        if not args.out.lower().endswith(".eml"):
+            raise CliError(f"--out {args.out}: a notice is written as an .eml file")
+        check_output_file(args.out, "--out")
     db = open_db(args)
     try:
         actor = acting_user(args, db, "notices send")
         draft = notice_service.compose_notice(db, actor, args.pro, args.rule, on)
-        with written(args.out) as partial:
-            partial.write_bytes(notice_service.notice_message(draft))
-            info = notice_service.record_notice(db, actor, draft, "eml", on=on)
+        if args.to is not None:
+            draft = replace(draft, to=args.to.strip())
+        if args.out is None:
+            info = send_notice(db, actor, draft, on=on)
+        else:
+            with written(args.out) as partial:
+                partial.write_bytes(notice_service.notice_message(draft))
+                info = notice_service.record_notice(db, actor, draft, "eml", on=on)
     finally:
         db.dispose()
+    if args.out is None:
+        print(f"notice #{info.id} for PRO {info.pro} sent to {info.to}")
+        return 0
     to = info.to or "nobody: the account has no contact email"
     print(f"notice #{info.id} for PRO {info.pro} written to {args.out} (to {to}); send it from "
           "your mail client")  # fmt: skip

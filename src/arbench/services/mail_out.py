@@ -303,9 +303,10 @@ def eml_name(s: Session, issue: Issue, template: str) -> str:
 
 def record_sent(s: Session, actor: Actor, message: EmailMessage, files: Sequence[wire.Attachment],
                 account_id: int | None, issue: Issue | None, template: str, how: str,
-                status: str = "sent") -> SentMail:  # fmt: skip
+                status: str = "sent", *, timeline: bool = True) -> SentMail:  # fmt: skip
     """The sent copy in the caller's transaction: message, raw blob, attachments, timeline, audit.
-    Without an account (mail to the team: the monthly root-cause pack) there is no timeline."""
+    Without an account (mail to the team: the monthly root-cause pack), or without `timeline`
+    (a pre-audit notice writes its own entry), there is no timeline entry."""
     raw = bytes(message)
     to = tuple(
         a for _, a in getaddresses([str(message.get("To", "")), str(message.get("Cc", ""))]) if a
@@ -316,7 +317,7 @@ def record_sent(s: Session, actor: Actor, message: EmailMessage, files: Sequence
     if names:
         text += "\nAttached: " + ", ".join(names)
     activity = None
-    if account_id is not None:
+    if account_id is not None and timeline:
         activity = add_activity(s, actor, account_id, ActivityKind.EMAIL.value, text,
                                 issue_id=issue.id if issue else None,
                                 contact=", ".join(to)[:120] or None, outcome=how[:200])  # fmt: skip

@@ -4,9 +4,10 @@ The pre-audit findings that will reach the customer anyway (domain.notices: an a
 requested on the BOL, a POD missing where the customer requires one) are listed with the notice
 already sent, if any (`notice_candidates`). `compose_notice` fills the rule's template (shipped
 in resources/content/templates) from the pro, its account's contact and the collector;
-`record_notice` keeps what was sent (the .eml the collector sends from their mail client, until
-arbench sends mail itself) on the pro, with a timeline entry; `record_notice_answer` keeps what
-the customer answered. The account's collector or a supervisor sends and records.
+`record_notice` keeps what was sent as an .eml (the file the collector sends from their mail
+client) on the pro, with a timeline entry; services/notice_mail.py sends it through the team's
+outbox instead and files the customer's reply. `record_notice_answer` keeps what the customer
+answered. The account's collector or a supervisor sends and records.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ class NoticeCandidate:
                 "answer": n.answer if n else None}  # fmt: skip
 
 
-def _info(session: Session, n: ExceptionNotice) -> NoticeInfo:
+def info_of(session: Session, n: ExceptionNotice) -> NoticeInfo:
     pro = session.get(Pro, n.pro_id)
     account = session.get(Account, n.account_id)
     sender = session.get(User, n.sent_by_id) if n.sent_by_id else None
@@ -115,7 +116,7 @@ def notice_candidates(
             select(ExceptionNotice, Pro.pro).join(Pro, Pro.id == ExceptionNotice.pro_id)
             .order_by(ExceptionNotice.id)
         ):  # fmt: skip
-            sent[(pro, notice.rule)] = _info(s, notice)
+            sent[(pro, notice.rule)] = info_of(s, notice)
     seen: set[tuple[str, str]] = set()
     out = []
     for r in rows:
@@ -227,23 +228,37 @@ def _timeline(session: Session, actor: Actor, pro: Pro, text: str) -> None:
 def record_notice(
     db: Database, actor: Actor, draft: NoticeDraft, how: str = "eml", *, on: date | None = None
 ) -> NoticeInfo:
-    """Keep the notice as sent (`how`: eml, the file the collector sends), on the pro."""
+    """Keep the notice as sent (`how`: eml, the file the collector sends), on the pro. Sent by
+    mail: services/notice_mail.send_notice."""
     on = on or date.today()
     with db.session() as s:
-        pro = _pro(s, draft.pro)
-        account = s.get(Account, pro.account_id)
-        assert account is not None
-        _may_send(s, actor, account, pro)
-        notice = ExceptionNotice(pro_id=pro.id, account_id=account.id, rule=draft.rule,
-                                 to=draft.to or None, subject=draft.subject[:200], body=draft.body,
-                                 sent_on=on, sent_by_id=actor.id or None, how=how)  # fmt: skip
-        s.add(notice)
-        s.flush()
-        _timeline(s, actor, pro, f"Pre-audit notice to {draft.to or 'the customer'} ({how}): "
-                                 f"{draft.subject}")  # fmt: skip
-        audit(s, actor, "notice.send", "exception_notice", notice.id, None,
-              {"pro": pro.pro, "rule": draft.rule, "to": draft.to, "how": how})  # fmt: skip
-        return _info(s, notice)
+        return info_of(s, keep_notice(s, actor, draft, how, on))
+
+
+def notice_target(session: Session, actor: Actor, pro_number: str) -> tuple[Pro, Account]:
+    """The notice's pro and account, once `actor` may send notices about it."""
+    pro = _pro(session, pro_number)
+    account = session.get(Account, pro.account_id)
+    assert account is not None
+    _may_send(session, actor, account, pro)
+    return pro, account
+
+
+def keep_notice(
+    s: Session, actor: Actor, draft: NoticeDraft, how: str, on: date, mail_id: int | None = None
+) -> ExceptionNotice:
+    """The notice kept on the pro in the caller's transaction: row, timeline entry, audit."""
+    pro, account = notice_target(s, actor, draft.pro)
+    notice = ExceptionNotice(pro_id=pro.id, account_id=account.id, rule=draft.rule,
+                             to=draft.to or None, subject=draft.subject[:200], body=draft.body,
+                             sent_on=on, sent_by_id=actor.id or None, how=how, mail_id=mail_id)  # fmt: skip
+    s.add(notice)
+    s.flush()
+    _timeline(s, actor, pro, f"Pre-audit notice to {draft.to or 'the customer'} ({how}): "
+                             f"{draft.subject}")  # fmt: skip
+    audit(s, actor, "notice.send", "exception_notice", notice.id, None,
+          {"pro": pro.pro, "rule": draft.rule, "to": draft.to, "how": how, "mail_id": mail_id})  # fmt: skip
+    return notice
 
 
 @service(ANYONE, "record a customer's answer to a notice",
@@ -263,21 +278,32 @@ def record_notice_answer(
         pro, account = s.get(Pro, notice.pro_id), s.get(Account, notice.account_id)
         assert pro is not None and account is not None
         _may_send(s, actor, account, pro)
-        before = {"answer": notice.answer}
-        notice.answer, notice.answered_on, notice.answered_by_id = answer, on, actor.id or None
+        keep_answer(s, actor, notice, answer, on)
+        return info_of(s, notice)
+
+
+def keep_answer(
+    s: Session, actor: Actor, notice: ExceptionNotice, answer: str, on: date, *,
+    timeline: bool = True,
+) -> None:  # fmt: skip
+    """The customer's answer on the notice (and the pro's timeline), audited."""
+    pro = s.get(Pro, notice.pro_id)
+    assert pro is not None
+    before = {"answer": notice.answer}
+    notice.answer, notice.answered_on, notice.answered_by_id = answer, on, actor.id or None
+    if timeline:
         _timeline(
             s, actor, pro, f"Customer answered the pre-audit notice on PRO {pro.pro}: {answer}"
         )
-        audit(s, actor, "notice.answer", "exception_notice", notice.id, before,
-              {"answer": answer, "answered_on": on})  # fmt: skip
-        return _info(s, notice)
+    audit(s, actor, "notice.answer", "exception_notice", notice.id, before,
+          {"answer": answer, "answered_on": on})  # fmt: skip
 
 
 def notices_for_pro(db: Database, pro: str) -> list[NoticeInfo]:
     """Every notice sent about one pro, oldest first."""
     with db.session() as s:
         row = _pro(s, pro)
-        return [_info(s, n) for n in s.scalars(
+        return [info_of(s, n) for n in s.scalars(
             select(ExceptionNotice).where(ExceptionNotice.pro_id == row.id).order_by(ExceptionNotice.id))]  # fmt: skip
 
 

@@ -2,9 +2,10 @@
 
 Under the pre-audit list, "Tell the customer…" is on for the findings that reach the customer
 (an accessorial not requested on the BOL, a POD missing where required): the notice is filled
-from its template (off the GUI thread), shown, and "Save .eml and record" writes the file the
-collector sends from their mail client and keeps the notice on the pro. "Customer answered…"
-keeps what the customer said on the pro's latest notice.
+from its template (off the GUI thread), shown, and "Send" mails it through the team's outbox
+(services/notice_mail.py: the customer's reply becomes its answer) or "Save .eml and record"
+writes the file the collector sends from their mail client; either keeps the notice on the
+pro. "Customer answered…" keeps what the customer said (by phone) on the pro's latest notice.
 """
 
 from __future__ import annotations
@@ -31,13 +32,15 @@ from arbench.domain.notices import reaches_customer
 from arbench.output_files import written
 from arbench.services import notices as service
 from arbench.services.base import Actor, InvalidInput
+from arbench.services.notice_mail import send_notice
 from arbench.services.notices import NoticeDraft, NoticeInfo
 from arbench.store.db import Database
 from arbench.ui.operations import OperationRunner
 
 
 class NoticeDialog(QDialog):
-    """The notice as it will go out: to, subject, body; saved as .eml and recorded."""
+    """The notice as it will go out: to, subject, body; sent (`how` 'smtp') or saved as .eml
+    ('eml') and recorded."""
 
     def __init__(self, draft: NoticeDraft, parent: QWidget | None = None):
         super().__init__(parent)
@@ -50,12 +53,19 @@ class NoticeDialog(QDialog):
         self.body.setMinimumHeight(260)
         for label, widget in (("To", self.to), ("Subject", self.subject), ("Message", self.body)):
             form.addRow(label, widget)
+        self.how = "smtp"
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.send_button = buttons.addButton("Send", QDialogButtonBox.ButtonRole.ActionRole)
         self.save_button = buttons.addButton("Save .eml and record",
                                              QDialogButtonBox.ButtonRole.AcceptRole)  # fmt: skip
-        buttons.accepted.connect(self.accept)
+        self.send_button.clicked.connect(lambda: self._accept_as("smtp"))
+        self.save_button.clicked.connect(lambda: self._accept_as("eml"))
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _accept_as(self, how: str) -> None:
+        self.how = how
+        self.accept()
 
     def value(self) -> NoticeDraft:
         d = self.draft
@@ -122,7 +132,13 @@ class NoticeBar(QWidget):
 
     def _compose(self, draft: NoticeDraft) -> None:
         dialog = NoticeDialog(draft, self)
-        dialog.accepted.connect(lambda: self._ask_file(dialog.value()))
+        dialog.accepted.connect(
+            lambda: (
+                self.send(dialog.value())
+                if dialog.how == "smtp"
+                else self._ask_file(dialog.value())
+            )
+        )
         self.dialog = dialog
         dialog.open()
 
@@ -131,6 +147,13 @@ class NoticeBar(QWidget):
                                               "Email (*.eml)")  # fmt: skip
         if name:
             self.save(draft, name)
+
+    def send(self, draft: NoticeDraft) -> None:
+        """Mail the notice through the team's outbox and record it, off the GUI thread."""
+        db, actor, on = self.db, self.actor, self.on
+        self.runner.run(lambda: send_notice(db, actor, draft, on=on),
+                        lambda info: self._said(f"Notice #{info.id} sent to {info.to}"),
+                        self.runner.show_error)  # fmt: skip
 
     def save(self, draft: NoticeDraft, path: str) -> None:
         """Write the .eml and record the notice as sent, off the GUI thread."""
