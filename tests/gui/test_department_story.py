@@ -1,7 +1,8 @@
 """Departments in the loop, clicked through the real windows: a collector routes a POD request;
-operations answers it in its own window (its queue, the item read only); the item comes back
-to the top of the collector's list with the answer; an overdue pricing request escalates to the
-pricing lead, once; the supervisor's root-cause report equals the rows counted here; an account
+operations answers it in its own window (its queue, the item read only) with the signed POD
+attached; the item comes back to the top of the collector's list (the group the collector's
+Today works first) with the answer, and the POD is among the item's documents, stored and shown
+(opened by its id); an overdue pricing request escalates to the pricing lead, once; the supervisor's root-cause report equals the rows counted here; an account
 invoiced before its onboarding checklist is done is flagged by pre-audit and on its account."""
 
 from __future__ import annotations
@@ -14,18 +15,22 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from arbench.services import documents as document_service
 from arbench.services import items as item_service
 from arbench.services.base import actor_for
 from arbench.services.imports import import_invoices
 from arbench.services.item_detail import item_detail
 from arbench.services.item_inputs import RouteRequest
+from arbench.store.correspondence_models import Document, DocumentBlob
 from arbench.store.db import Database
 from arbench.store.models import DepartmentRequest, Issue, Pro
 from arbench.ui import app as app_module
+from arbench.ui import department_dialogs
 from arbench.ui.action_dialogs import RouteDialog
 from arbench.ui.data_actions import show_preaudit
 from arbench.ui.department_window import DepartmentWindow, WordDialog
@@ -37,6 +42,16 @@ ON = date(2026, 11, 24)
 
 def click(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def signed_pod(path: Path, pro: str) -> bytes:
+    """A real one-page PDF, as the terminal's scanner would send it."""
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
+    painter = QPainter(writer)
+    painter.drawText(200, 200, f"PRO {pro} delivered complete, signed R. Alvarez 2026-11-20")
+    painter.end()
+    return path.read_bytes()
 
 
 def department_window(qtbot: QtBot, db: Database, login: str) -> DepartmentWindow:
@@ -52,7 +67,7 @@ def department_window(qtbot: QtBot, db: Database, login: str) -> DepartmentWindo
 
 
 def test_a_pod_request_goes_to_operations_and_comes_back_answered(
-    qtbot: QtBot, demo_db: Database
+    qtbot: QtBot, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 1. Ana routes a POD request to operations from the item panel.
     window = open_window(qtbot, demo_db, "agarcia")
@@ -62,6 +77,9 @@ def test_a_pod_request_goes_to_operations_and_comes_back_answered(
     item = view.model.items[index]
     view.select_row(index)
     wait_idle(qtbot, window)
+    assert window.panel.detail is not None and window.panel.detail.pro is not None
+    pro = window.panel.detail.pro.pro
+    assert window.panel.detail.pro.pod_on_file is False
     click(qtbot, window.features.item_actions.buttons["route"])
     dialog = window.features.item_actions.dialog
     assert isinstance(dialog, RouteDialog)
@@ -87,16 +105,31 @@ def test_a_pod_request_goes_to_operations_and_comes_back_answered(
                     timeout=20000)  # fmt: skip
     assert "Signed POD for the AP team, please" in ops.panel.header.text()
     assert "from agarcia" in ops.panel.header.text()
+    assert ops.documents.attach_button.isHidden()  # her Documents tab views; answers attach
     assert ops.panel.action_bar.named["answer"].isEnabled()
     click(qtbot, ops.panel.action_bar.buttons["answer"])
     answer = ops.dialog
     assert isinstance(answer, WordDialog)
     qtbot.keyClicks(answer.text, "Signed POD from the Dallas terminal is on file, sent to AP")
+    # Attach… (the file dialog is the operating system's: it answers with the scan)
+    scan = tmp_path / f"POD {pro}.pdf"
+    scanned = signed_pod(scan, pro)
+    monkeypatch.setattr(department_dialogs.QFileDialog, "getOpenFileNames",
+                        lambda *a, **k: ([str(scan)], ""))  # fmt: skip
+    click(qtbot, answer.attach_button)
+    assert [answer.files.item(i).text() for i in range(answer.files.count())] == [
+        f"POD {pro}.pdf — Proof of delivery"]  # fmt: skip
     with qtbot.waitSignal(ops.queue_loaded, timeout=20000):
         click(qtbot, answer.ok_button)
     qtbot.waitUntil(lambda: not ops.runner.busy, timeout=20000)
     assert request_id not in {r.id for r in ops.rows}
     assert ops.summary.text().startswith(f"{len(open_ops) - 1} open request(s)")
+    with demo_db.session() as s:  # the scan really stored, once, on the pro, by Olivia
+        stored = s.execute(select(Document.id, Document.kind, DocumentBlob.content)
+                           .join(DocumentBlob, DocumentBlob.sha256 == Document.sha256)
+                           .join(Pro, Pro.id == Document.pro_id).where(Pro.pro == pro)).all()  # fmt: skip
+    assert [(kind, bytes(content)) for _, kind, content in stored] == [("pod", scanned)]
+    document_id = stored[0][0]
 
     # 3. Back in Ana's window (F5): the item is back, answered, above everything it outranks.
     with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
@@ -111,8 +144,21 @@ def test_a_pod_request_goes_to_operations_and_comes_back_answered(
     assert all(below.bucket >= back.bucket for below in view.model.items[row + 1 :])
     view.select_row(row)
     wait_idle(qtbot, window)
-    assert ("Operations answered: Signed POD from the Dallas terminal is on file, sent to AP"
+    assert (f"Operations answered: Signed POD from the Dallas terminal is on file, sent to AP "
+            f"[attached: POD {pro}.pdf (Proof of delivery)]"
             in window.panel.timeline.toPlainText())  # fmt: skip
+    assert window.panel.detail is not None and window.panel.detail.pro is not None
+    assert window.panel.detail.pro.pod_on_file is True
+    # ... and the POD is among the item's documents: listed, opened by its id, shown
+    docs = window.features.correspondence.documents  # type: ignore[union-attr]
+    window.panel.tabs.setCurrentWidget(docs)
+    wait_idle(qtbot, window)
+    assert [(d.id, d.kind, d.file_name, d.added_by) for d in docs.model.rows] == [
+        (document_id, "pod", f"POD {pro}.pdf", "oruiz")]  # fmt: skip
+    assert docs.viewer is not None and docs.viewer.currentWidget() is docs.viewer.pdf_view
+    assert docs.viewer.pdf.pageCount() == 1
+    info, content = document_service.content_of(demo_db, document_id)
+    assert (info.pro, content) == (pro, scanned)
     ops.close()
 
 

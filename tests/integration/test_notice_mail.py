@@ -118,7 +118,9 @@ def test_a_notice_goes_out_by_mail_and_the_reply_is_its_answer(
                              .order_by(Activity.id)).all()  # fmt: skip
         audit = Counter(s.scalars(select(AuditEvent.action).where(
             AuditEvent.action.in_(("notice.send", "notice.answer", "mail.send", "mail.receive")))))  # fmt: skip
-    assert answer == "We will send the delivery receipt with the invoice." and answered_on == date(2026, 11, 25)
+    assert answer == "We will send the delivery receipt with the invoice." and answered_on == date(
+        2026, 11, 25
+    )
     assert (status, on_pro) == ("matched", pro_id)
     assert matched_by == ("token" if with_item else "notice")
     assert [t.split(":")[0] for t in timeline[-2:]] == [
