@@ -16,7 +16,6 @@ from arbench.cli.output import print_rows
 from arbench.domain.notices import NOTICE_TEMPLATES
 from arbench.output_files import check_output_file, written
 from arbench.services import notices as notice_service
-from arbench.services.notice_mail import send_notice
 
 COLUMNS = ("pro", "account_number", "account_name", "rule", "notice_id", "sent_on", "answer")
 
@@ -55,6 +54,8 @@ def cmd_notices(args: argparse.Namespace) -> int:
 
 
 def cmd_send(args: argparse.Namespace) -> int:
+    from arbench.services.notice_mail import send_notice  # mail and exports load when used
+
     on = parse_date(args.on, "--on")
     if args.out is not None:
         if not args.out.lower().endswith(".eml"):
