@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from arbench.domain.documents import media_type
 from arbench.domain.rootcause_report import RootCauseReport
 from arbench.io import mail as wire
+from arbench.output_files import OutputError
 from arbench.services import mail_out
 from arbench.services.base import Actor, Conflict, InvalidInput, ServiceError, audit, now
 from arbench.services.company import read_profile
@@ -121,9 +122,12 @@ def _deliver(db: Database, actor: Actor, month: str, info: DepartmentInfo) -> Pa
             f"{info.lead}, the {name} lead, has no email address: "
             f"arbench --as SUPERVISOR mail sender ADDRESS --user {info.lead}"))  # fmt: skip
     report = pack_report(db, month, name)
-    with tempfile.TemporaryDirectory(prefix="arbench-pack-") as tmp:
-        files = [wire.Attachment(p.name, media_type(p.name), p.read_bytes())
-                 for p in write_pack_files(report, month, Path(tmp))]  # fmt: skip
+    try:
+        with tempfile.TemporaryDirectory(prefix="arbench-pack-") as tmp:
+            files = [wire.Attachment(p.name, media_type(p.name), p.read_bytes())
+                     for p in write_pack_files(report, month, Path(tmp))]  # fmt: skip
+    except (OutputError, OSError) as exc:  # the claim is released: the next run tries again
+        return PackDelivery(name, info.lead, "failed", to, note=f"the pack was not written: {exc}")
     message = wire.build(wire.Outgoing(sender.header(), (to,), _subject(report, month),
                                        _body(report, month, lead_name), files))  # fmt: skip
     try:
