@@ -6,7 +6,7 @@ Builds a demo book with 40 collectors in a new database on the server named by
 ARBENCH_BENCH_PG_URL or ARBENCH_TEST_PG_URL (without either, it starts a throwaway cluster
 with .ci/postgres.sh and stops it afterwards). Then 40 processes, one per collector, each with
 its own connection, work their own worklists: read an item's version, log a call with a
-follow-up through `services.items.log_contact` (permission check, lock, timeline, audit,
+follow-up through `services.work.items.log_contact` (permission check, lock, timeline, audit,
 NOTIFY, one transaction), repeat. A short think time between actions is not counted. The
 latency of each logged action is measured around the service call. The result is written to
 docs/performance.md between the bench:concurrency markers (other sections are kept).
@@ -40,9 +40,9 @@ def collector(
     """One collector working their own list; returns (latencies ms, conflicts, errors)."""
     from sqlalchemy import select
 
-    from arbench.services import items
     from arbench.services.base import Conflict, ServiceError, actor_for
-    from arbench.services.item_inputs import ContactLog
+    from arbench.services.work import items
+    from arbench.services.work.item_inputs import ContactLog
     from arbench.store.db import open_database
     from arbench.store.models import Issue
 
@@ -96,7 +96,7 @@ def run(server: str, n_collectors: int, seconds: float, quick: bool) -> dict[str
     from sqlalchemy import select
     from sqlalchemy.engine import make_url
 
-    from arbench.services.demo import create_demo
+    from arbench.services.admin.demo import create_demo
     from arbench.store.db import open_database
     from arbench.store.models import User
 
@@ -160,7 +160,7 @@ def section(runs: dict[str, dict[str, float]], server_version: str) -> str:
         "",
         f"{paced['collectors']:.0f} collector processes, each with its own connection, logged calls on "
         f"their own items of a {paced['pros']:,.0f}-pro book for {paced['seconds']:.0f} s. One logged "
-        "action = `services.items.log_contact`: permission check, row lock and version check, "
+        "action = `services.work.items.log_contact`: permission check, row lock and version check, "
         "follow-up, timeline entry, audit event, NOTIFY, the item's new worklist row, one transaction. "
         f"*Paced*: {PACED[0]}-{PACED[1]} s between one collector's actions (people take far longer); "
         "*flat out*: no pause at all, which measures the machine's ceiling, not a working day. "

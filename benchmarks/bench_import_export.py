@@ -30,7 +30,7 @@ from openpyxl import Workbook
 from arbench.domain.catalogue import Role
 from arbench.io.exports import Column, Sheet, write_xlsx
 from arbench.services.base import Actor
-from arbench.services.imports import import_invoices
+from arbench.services.intake.imports import import_invoices
 from arbench.store.db import open_database
 
 NIGHTLY = Actor(0, "nightly", "Nightly jobs", Role.SUPERVISOR)  # the import's service user

@@ -55,7 +55,7 @@ def _window(args: argparse.Namespace) -> Any:
     from datetime import date
 
     from arbench.services.base import actor_for
-    from arbench.services.content import ensure_loaded
+    from arbench.services.knowledge.content import ensure_loaded
     from arbench.store.db import open_database
     from arbench.ui.app import make_app
     from arbench.ui.main_window import MainWindow
@@ -114,7 +114,7 @@ def _team_items(db: Any, on: Any, count: int) -> list[Any]:
     """The whole team's pro-level items; topped up with renumbered copies to `count`."""
     import dataclasses
 
-    from arbench.services.worklist import items_for, split
+    from arbench.services.work.worklist import items_for, split
 
     with db.session() as session:
         items = split(items_for(session, [], on))[0]
@@ -184,7 +184,7 @@ def filter_(args: argparse.Namespace) -> None:
 
 
 def open_(args: argparse.Namespace) -> None:
-    from arbench.services.item_detail import item_detail
+    from arbench.services.work.item_detail import item_detail
 
     app, window = _window(args)
     app.processEvents()

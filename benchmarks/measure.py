@@ -101,7 +101,7 @@ def kpis(book: Book, runs: int = 3) -> dict[str, Any] | None:
     """The whole team's KPI report over the year to the as-of date (None: no KPI service)."""
     try:
         from arbench.domain.kpi_financial import Period
-        from arbench.services.kpis import kpi_report
+        from arbench.services.reporting.kpis import kpi_report
     except ImportError:
         return None
     from arbench.store.db import open_database
@@ -119,7 +119,7 @@ def import_register(book: Book, runs: int = 1) -> dict[str, Any] | None:
     try:
         from arbench.domain.catalogue import Role
         from arbench.services.base import Actor
-        from arbench.services.imports import import_invoices
+        from arbench.services.intake.imports import import_invoices
 
         NIGHTLY = Actor(0, "nightly", "Nightly jobs", Role.SUPERVISOR)  # import's service user
     except ImportError:

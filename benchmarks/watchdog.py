@@ -115,7 +115,7 @@ def jobs(db: Any, login: str, on: date, workdir: Path) -> dict[str, Callable[[],
     found: dict[str, Callable[[], Any]] = {}
     try:
         from arbench.domain.kpi_financial import Period
-        from arbench.services.kpis import kpi_report
+        from arbench.services.reporting.kpis import kpi_report
 
         found["kpis"] = lambda: kpi_report(db, Period(on - timedelta(days=365), on))
     except ImportError:
@@ -123,7 +123,7 @@ def jobs(db: Any, login: str, on: date, workdir: Path) -> dict[str, Callable[[],
     try:
         from arbench.domain.catalogue import Role
         from arbench.services.base import Actor
-        from arbench.services.imports import import_invoices
+        from arbench.services.intake.imports import import_invoices
 
         NIGHTLY = Actor(0, "nightly", "Nightly jobs", Role.SUPERVISOR)  # import's service user
 
@@ -133,7 +133,7 @@ def jobs(db: Any, login: str, on: date, workdir: Path) -> dict[str, Callable[[],
     except ImportError:
         pass
     try:
-        from arbench.services.exports import export_aging, export_worklist
+        from arbench.services.reporting.exports import export_aging, export_worklist
 
         found["export_worklist"] = lambda: export_worklist(db, login, on, workdir / "w.xlsx")
         found["export_aging"] = lambda: export_aging(db, on, workdir / "aging.xlsx")

@@ -23,7 +23,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (str(TESTS_DIR), os.environ.get("PYTHONPATH", "")) if p
 )
 
-from arbench.services.demo import create_demo  # noqa: E402
+from arbench.services.admin.demo import create_demo  # noqa: E402
 from arbench.store.db import Database, open_database  # noqa: E402
 from memory_keyring import MemoryKeyring  # noqa: E402
 

@@ -18,14 +18,22 @@ from arbench.ui.settings import UserSettings
 ON = date(2026, 11, 24)
 
 
-def open_window(qtbot: QtBot, db: Database, login: str, on: date = ON) -> MainWindow:
-    """The main window of `login` on day `on`, shown, its worklist and first item loaded."""
+def open_window(
+    qtbot: QtBot, db: Database, login: str, on: date = ON, *, today: bool = False
+) -> MainWindow:
+    """The main window of `login` on day `on`, shown, its worklist and first item loaded; on
+    the pro-level list (the window opens on Today: `today=True` stays there)."""
     window = MainWindow(db, actor_for(db, login), UserSettings(), on=on)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
         window.reload()
     wait_idle(qtbot, window)
+    if not today:
+        window.tabs.setCurrentWidget(window.pro_view)
+        if window.pro_view.current_item() is None:
+            window.pro_view.select_row(0)
+        wait_idle(qtbot, window)
     return window
 
 

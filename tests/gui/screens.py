@@ -1,8 +1,10 @@
 """Render the main screens offscreen in one display mode and measure what a user would see.
 
 `python tests/gui/screens.py MODE BOOK OUT` (MODE: light, dark or 150) opens the main window
-(a trainee's item with its Script tab), the training center and the supervisor console on the
-book, saves main.png, account.png (the Account tab), training.png and console.png in OUT, and
+(a trainee's item with its Script tab), a collector's Today, the training center and the
+supervisor console on the book, saves main.png, account.png (the Account tab), today.png,
+today-account.png, multi-promise.png (a promise split across an account's pros),
+training.png and console.png in OUT, and
 prints one JSON object of
 measurements: the WCAG contrast of text against the background it is drawn on (read from the
 rendered pixels), header and column widths against their text, emails broken across lines,
@@ -118,6 +120,9 @@ def main_window(app: QApplication, db: Any, out: Path) -> dict[str, Any]:
     window.show()
     window.reload()
     settle(app, window)
+    window.tabs.setCurrentWidget(window.pro_view)  # the window opens on Today
+    window.pro_view.select_row(0)
+    settle(app, window)
     panel = window.panel
     result: dict[str, Any] = {"window_fits": fits_screen(window)}
     inside = window.rect()
@@ -135,7 +140,7 @@ def main_window(app: QApplication, db: Any, out: Path) -> dict[str, Any]:
     result["contrast_heading"] = pixel_contrast(
         crop(window, panel.bill.viewport(), block_rect(panel.bill, "Freight bill"))
     )
-    panel.tabs.setCurrentWidget(panel.account)
+    panel.tabs.setCurrentWidget(panel.account_tab)
     app.processEvents()
     emails = [c.email for c in panel.detail.account.contacts if c.email] if panel.detail else []
     result["emails"] = len(emails)
@@ -207,8 +212,47 @@ def console(app: QApplication, db: Any, out: Path) -> dict[str, Any]:
     return result
 
 
+def collectors_day(app: QApplication, db: Any, out: Path) -> dict[str, Any]:
+    """A collector's Today (first account open), the Account tab, a promise split across the
+    account's pros: today.png, today-account.png, multi-promise.png."""
+    from arbench.services.base import actor_for
+    from arbench.ui.main_window import MainWindow
+    from arbench.ui.settings import UserSettings
+
+    window = MainWindow(db, actor_for(db, "agarcia"), UserSettings(), on=ON)
+    window.show()
+    window.reload()
+    settle(app, window)
+    today = window.features.today.view
+    tree = today.table
+    result: dict[str, Any] = {"today_accounts": today.model.rowCount()}
+    first = today.model.index(0, 0)
+    row = tree.visualRect(today.model.index(1, 2, first))  # an item row, not selected
+    result["contrast_today"] = pixel_contrast(crop(window, tree.viewport(), row))
+    header = tree.header()
+    titles = [today.model.headerData(n, header.orientation()) for n in range(header.count() - 1)]
+    metrics = header.fontMetrics()
+    result["cut_today_headers"] = [t for n, t in enumerate(titles)
+                                   if header.sectionSize(n) < metrics.horizontalAdvance(t) + 8]  # fmt: skip
+    window.grab().save(str(out / "today.png"))
+    window.features.item_actions.promise()
+    dialog = window.features.item_actions.dialog
+    assert dialog is not None
+    app.processEvents()
+    result["multi_dialog_fits"] = fits_screen(dialog)
+    dialog.grab().save(str(out / "multi-promise.png"))
+    dialog.reject()
+    today.select_item(today.model.groups[0].items[1].id)
+    settle(app, window)
+    window.panel.tabs.setCurrentWidget(window.panel.account_tab)
+    app.processEvents()
+    window.grab().save(str(out / "today-account.png"))
+    window.close()
+    return result
+
+
 def render(mode: str, book: Path, out: Path) -> dict[str, Any]:
-    from arbench.services.content import ensure_loaded
+    from arbench.services.knowledge.content import ensure_loaded
     from arbench.store.db import open_database
     from arbench.ui import theme
 
@@ -223,7 +267,8 @@ def render(mode: str, book: Path, out: Path) -> dict[str, Any]:
     ensure_loaded(db)
     out.mkdir(parents=True, exist_ok=True)
     try:
-        return {"mode": mode, **main_window(app, db, out), **console(app, db, out)}
+        return {"mode": mode, **main_window(app, db, out), **collectors_day(app, db, out),
+                **console(app, db, out)}  # fmt: skip
     finally:
         db.dispose()
 

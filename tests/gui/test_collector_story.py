@@ -9,14 +9,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from arbench.services import items as service
 from arbench.services.base import actor_for
-from arbench.services.item_detail import item_detail
-from arbench.services.item_inputs import ContactLog
-from arbench.services.worklist import by_order
+from arbench.services.work import items as service
+from arbench.services.work.item_detail import item_detail
+from arbench.services.work.item_inputs import ContactLog
+from arbench.services.work.worklist import by_order
 from arbench.store.db import Database
-from arbench.ui.action_dialogs import ContactDialog, PromiseDialog, ResolveDialog, RouteDialog
+from arbench.ui.action_dialogs import ContactDialog, PromiseDialog, RouteDialog
 from arbench.ui.main_window import MainWindow
+from arbench.ui.resolve_dialog import ResolveDialog
 from helpers import open_window as shared_open_window
 from helpers import wait_idle
 
@@ -53,8 +54,8 @@ def row_of(window: MainWindow, issue_id: int):  # type: ignore[no-untyped-def]
 
 def work_script(db: Database, issue_id: int) -> None:
     """Tick the item's required script steps, when shipped scripts are loaded."""
-    from arbench.services import scripts
     from arbench.services.base import NotFound
+    from arbench.services.work import scripts
 
     me = actor_for(db, "agarcia")
     try:
@@ -144,7 +145,10 @@ def test_collector_works_the_top_item_from_call_to_resolution(
     wait_idle(qtbot, window)
     dialog = press(qtbot, window, "resolve")
     assert isinstance(dialog, ResolveDialog)
-    dialog.code.setCurrentIndex(dialog.code.findData("paid_after_documents"))
+    assert dialog.code.findData("paid_after_documents") < 0  # not paid yet: not offered
+    dialog.code.setCurrentIndex(dialog.code.findData("rebilled"))
+    dialog.fixed.setCurrentIndex(dialog.fixed.findData(True))
+    qtbot.keyClicks(dialog.note, "Rebilled with the signed POD attached")
     submit(qtbot, window, dialog)
     message = window.runner.message
     assert message is None or not message.isVisible(), message.text()

@@ -7,8 +7,8 @@ from datetime import date
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from arbench.services import content
 from arbench.services.base import actor_for
+from arbench.services.knowledge import content
 from arbench.store.db import Database
 from arbench.ui.content_editor import ContentEditor
 from arbench.ui.main_window import MainWindow

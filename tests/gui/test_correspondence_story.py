@@ -30,11 +30,14 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from arbench.services import company, content, items, mail_settings, reminders
+from arbench.services.admin import company
 from arbench.services.base import actor_for
-from arbench.services.item_inputs import PromiseToPay
-from arbench.services.mail_settings import MailServer
-from arbench.services.reminders import CadenceSpec
+from arbench.services.correspondence import mail_settings, reminders
+from arbench.services.correspondence.mail_settings import MailServer
+from arbench.services.correspondence.reminders import CadenceSpec
+from arbench.services.knowledge import content
+from arbench.services.work import items
+from arbench.services.work.item_inputs import PromiseToPay
 from arbench.store.db import Database
 from arbench.store.models import Account, Contact, Issue, Pro
 from arbench.ui.main_window import MainWindow
@@ -128,7 +131,7 @@ def test_pod_email_reply_statement_and_cadence(
     assert window.panel.detail.pro.pod_on_file is True  # the write's change record redrew it
 
     # 2. Email it with the invoice copy (Item ▸ Email…'s dialog).
-    dialog = email_dialog(window.context, issue_id, "pod_copy", window)
+    dialog = email_dialog(window.context, [issue_id], "pod_copy", window)
     qtbot.addWidget(dialog)
     dialog.show()
     wait_idle(qtbot, window)  # filled off the GUI thread: templates, attachments, the draft

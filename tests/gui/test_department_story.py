@@ -20,12 +20,12 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from arbench.services import documents as document_service
-from arbench.services import items as item_service
 from arbench.services.base import actor_for
-from arbench.services.imports import import_invoices
-from arbench.services.item_detail import item_detail
-from arbench.services.item_inputs import RouteRequest
+from arbench.services.correspondence import documents as document_service
+from arbench.services.intake.imports import import_invoices
+from arbench.services.work import items as item_service
+from arbench.services.work.item_detail import item_detail
+from arbench.services.work.item_inputs import RouteRequest
 from arbench.store.correspondence_models import Document, DocumentBlob
 from arbench.store.db import Database
 from arbench.store.models import DepartmentRequest, Issue, Pro

@@ -25,6 +25,8 @@ def test_detail_shown_follows_the_panel_and_drives_the_script_tab(
         window.reload()
     wait_idle(qtbot, window)
     assert "show_detail" not in vars(window.panel)  # no per-instance wrapper
+    window.tabs.setCurrentWidget(window.pro_view)  # the window opens on Today
+    wait_idle(qtbot, window)
     second = window.pro_view.model.items[1]
     with qtbot.waitSignal(window.panel.detail_shown, timeout=60000) as shown:
         window.pro_view.select_row(1)
@@ -42,6 +44,8 @@ def test_a_cleared_panel_shows_no_stale_counts(qtbot: QtBot, demo_db: Database) 
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
         window.reload()
+    wait_idle(qtbot, window)
+    window.tabs.setCurrentWidget(window.pro_view)  # the window opens on Today
     window.pro_view.select_row(0)
     wait_idle(qtbot, window)
     assert window.panel.tabs.tabText(2).startswith("Timeline (")

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QComboBox, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from arbench.services.company import get_profile
-from arbench.services.users import list_users
+from arbench.services.admin.company import get_profile
+from arbench.services.organization.users import list_users
 from arbench.store.db import Database
 from arbench.store.models import Pro
 from arbench.ui import app
@@ -102,7 +102,7 @@ def test_a_missing_login_is_said_in_the_dialog_and_nothing_is_created(
 def test_load_the_demo_book_instead(
     qtbot: QtBot, empty_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from arbench.services import demo
+    from arbench.services.admin import demo
 
     def small(db: Database, progress: Callable[[int, int], None] | None = None) -> object:
         return demo.create_demo(db, accounts=20, pros=200, seed=3, progress=progress)

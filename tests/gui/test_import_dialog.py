@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from tests.conftest import AS_OF
 from tests.unit.test_imports import dump
 
-from arbench.services.imports import save_mapping
+from arbench.services.intake.imports import save_mapping
 from arbench.store.db import Database
 from arbench.store.models import MappingProfile, Pro
 from arbench.ui.import_dialog import ImportDialog

@@ -15,14 +15,15 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from arbench.domain.catalogue import OPEN_STATUSES
-from arbench.services import items as service
-from arbench.services import worklist as worklist_service
 from arbench.services.base import actor_for
-from arbench.services.item_inputs import ContactLog
+from arbench.services.work import items as service
+from arbench.services.work import worklist as worklist_service
+from arbench.services.work.item_inputs import ContactLog
 from arbench.store.db import Database
 from arbench.store.models import Issue, User
-from arbench.ui.action_dialogs import ContactDialog, ResolveDialog
+from arbench.ui.action_dialogs import ContactDialog
 from arbench.ui.main_window import MainWindow
+from arbench.ui.resolve_dialog import ResolveDialog
 from helpers import open_window, wait_idle
 
 ON = date(2026, 11, 24)
@@ -42,6 +43,13 @@ def status_from_db(db: Database, login: str) -> str:
     total = open_count(db, login)
     due = sum(1 for i in worklist_service.worklist(db, login, ON) if i.bucket <= 4)
     return f"{total:,} open items · {due:,} need attention today"
+
+
+def choose_resolution(qtbot: QtBot, dialog: ResolveDialog) -> None:
+    """Rebilled, the root cause fixed, with a note (the item still has a balance)."""
+    dialog.code.setCurrentIndex(dialog.code.findData("rebilled"))
+    dialog.fixed.setCurrentIndex(dialog.fixed.findData(True))
+    qtbot.keyClicks(dialog.note, "Rebilled to the right party")
 
 
 def click(qtbot: QtBot, widget: QWidget) -> None:
@@ -71,11 +79,11 @@ def test_a_change_elsewhere_while_the_search_hides_the_item_is_not_added_twice(
         lambda: window.controller.pro.by_id[target.id].follow_up == ON + timedelta(days=6),
         timeout=10000,
     )
-    assert window.tabs.tabText(0).endswith(f" of {total:,})")
+    assert window.tabs.tabText(window.tabs.indexOf(window.pro_view)).endswith(f" of {total:,})")
     view.search.clear()
     shown = [i.id for i in view.model.items]
     assert len(shown) == total and shown.count(target.id) == 1
-    assert window.tabs.tabText(0) == f"Pro-level ({total:,})"
+    assert window.tabs.tabText(window.tabs.indexOf(window.pro_view)) == f"Pro-level ({total:,})"
 
 
 def test_after_an_action_under_a_search_the_tab_reads_the_full_count(
@@ -86,7 +94,9 @@ def test_after_an_action_under_a_search_the_tab_reads_the_full_count(
     total = open_count(demo_db, "agarcia", "pro")
     target = view.model.items[3]
     qtbot.keyClicks(view.search, target.pro or "")
-    assert window.tabs.tabText(0) == f"Pro-level (1 of {total:,})"
+    assert (
+        window.tabs.tabText(window.tabs.indexOf(window.pro_view)) == f"Pro-level (1 of {total:,})"
+    )
     rect = view.table.visualRect(view.model.index(0, 1))
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     wait_idle(qtbot, window)
@@ -95,12 +105,18 @@ def test_after_an_action_under_a_search_the_tab_reads_the_full_count(
     qtbot.keyClicks(dialog.text, "Left a voicemail for AP")
     click(qtbot, dialog.ok_button)
     wait_idle(qtbot, window)
-    assert window.tabs.tabText(0) == f"Pro-level (1 of {total:,})"
     assert (
-        window.tabs.tabText(1) == f"Account-level ({open_count(demo_db, 'agarcia', 'account'):,})"
+        window.tabs.tabText(window.tabs.indexOf(window.pro_view)) == f"Pro-level (1 of {total:,})"
+    )
+    assert (
+        window.tabs.tabText(window.tabs.indexOf(window.account_view))
+        == f"Account-level ({open_count(demo_db, 'agarcia', 'account'):,})"
     )
     view.search.clear()
-    assert window.tabs.tabText(0) == f"Pro-level ({total:,})" and view.model.rowCount() == total
+    assert (
+        window.tabs.tabText(window.tabs.indexOf(window.pro_view)) == f"Pro-level ({total:,})"
+        and view.model.rowCount() == total
+    )
 
 
 def test_the_status_bar_is_right_after_a_resolve(qtbot: QtBot, demo_db: Database) -> None:
@@ -112,13 +128,16 @@ def test_the_status_bar_is_right_after_a_resolve(qtbot: QtBot, demo_db: Database
     wait_idle(qtbot, window)
     dialog = press(qtbot, window, "resolve")
     assert isinstance(dialog, ResolveDialog)
-    dialog.code.setCurrentIndex(dialog.code.findData("paid_in_full"))
+    choose_resolution(qtbot, dialog)
     dialog.override.setText("")  # a collector: no override; the demo's scripts are not loaded
     click(qtbot, dialog.ok_button)
     wait_idle(qtbot, window)
     assert view.model.row_of(target.id) is None
     assert window.status_label.text() == status_from_db(demo_db, "agarcia")
-    assert window.tabs.tabText(0) == f"Pro-level ({open_count(demo_db, 'agarcia', 'pro'):,})"
+    assert (
+        window.tabs.tabText(window.tabs.indexOf(window.pro_view))
+        == f"Pro-level ({open_count(demo_db, 'agarcia', 'pro'):,})"
+    )
 
 
 def test_a_write_shows_up_once_correctly_counted_in_every_open_view(
@@ -137,7 +156,7 @@ def test_a_write_shows_up_once_correctly_counted_in_every_open_view(
     wait_idle(qtbot, mine)
     dialog = press(qtbot, mine, "resolve")
     assert isinstance(dialog, ResolveDialog)
-    dialog.code.setCurrentIndex(dialog.code.findData("paid_in_full"))
+    choose_resolution(qtbot, dialog)
     click(qtbot, dialog.ok_button)
     wait_idle(qtbot, mine)
     # In the window that wrote: its lists, its status line, its own whole-book results.
@@ -192,14 +211,14 @@ def test_another_list_registered_later_takes_every_change_too(
     window = open_window(qtbot, demo_db, "agarcia")
     me = window.actor.id
     today = window.controller.add_list(
-        RowList("today", "Today", lambda i: i.owner_id == me and i.bucket <= 4)
+        RowList("due", "Due", lambda i: i.owner_id == me and i.bucket <= 4)
     )
-    view = window.tabs.add_view("today", PRO_COLUMNS)
+    view = window.tabs.add_view("due", PRO_COLUMNS)
     with qtbot.waitSignal(window.worklist_loaded, timeout=20000):
         window.reload()
     wait_idle(qtbot, window)
     due = sum(1 for i in worklist_service.worklist(demo_db, "agarcia", ON) if i.bucket <= 4)
-    assert len(today) == due and window.tabs.tabText(2) == f"Today ({due:,})"
+    assert len(today) == due and window.tabs.tabText(window.tabs.indexOf(view)) == f"Due ({due:,})"
     window.tabs.setCurrentWidget(view)
     view.select_row(0)
     wait_idle(qtbot, window)
@@ -211,5 +230,5 @@ def test_another_list_registered_later_takes_every_change_too(
     click(qtbot, dialog.ok_button)
     wait_idle(qtbot, window)
     due = sum(1 for i in worklist_service.worklist(demo_db, "agarcia", ON) if i.bucket <= 4)
-    assert len(today) == due and window.tabs.tabText(2) == f"Today ({due:,})"
+    assert len(today) == due and window.tabs.tabText(window.tabs.indexOf(view)) == f"Due ({due:,})"
     assert first.id not in today and window.controller.is_mine(first.id)

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from tests.conftest import AS_OF
 from tests.unit.test_imports import dump
 
-from arbench.services.aliases import list_aliases
 from arbench.services.base import actor_for
-from arbench.services.item_detail import item_detail
+from arbench.services.intake.aliases import list_aliases
+from arbench.services.work.item_detail import item_detail
 from arbench.store.db import Database
 from arbench.store.models import Account, ImportBatch, Pro
 from arbench.ui.alias_editor import AliasDialog

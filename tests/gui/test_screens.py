@@ -46,14 +46,18 @@ def test_screens_are_readable_uncut_and_on_screen(
     mode: str, demo_db: Database, tmp_path: Path
 ) -> None:
     shown = render(mode, demo_db, tmp_path / mode)
-    for name in ("main.png", "training.png", "console.png"):
+    for name in ("main.png", "training.png", "console.png", "today.png", "today-account.png",
+                 "multi-promise.png"):  # fmt: skip
         assert (tmp_path / mode / name).stat().st_size > 10_000
     contrasts = {k: v for k, v in shown.items() if k.startswith("contrast_")}
-    assert len(contrasts) == 7  # worklist, header, headings, step, note, team
+    assert len(contrasts) == 8  # worklist, header, headings, step, note, team, today
     assert all(isinstance(v, float) and v >= AA for v in contrasts.values()), contrasts
     assert shown["window_fits"] and shown["training_fits"] and shown["console_fits"]
     assert shown["buttons_visible"]
     assert shown["cut_headers"] == [] and shown["cut_team_headers"] == []
+    assert (
+        shown["today_accounts"] and shown["cut_today_headers"] == [] and shown["multi_dialog_fits"]
+    )
     assert shown["emails"] and shown["broken_emails"] == []
     assert shown["cut_note_titles"] == []
     assert shown["team_columns_fit"] and shown["waiting_on_cut"] == []

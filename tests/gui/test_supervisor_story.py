@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from arbench.services import team as team_service
 from arbench.services.base import actor_for
+from arbench.services.organization import team as team_service
 from arbench.store.db import Database
 from arbench.ui.main_window import MainWindow
 from arbench.ui.settings import UserSettings
@@ -98,7 +98,7 @@ def test_opening_the_window_ends_no_cover_the_menu_does(qtbot: QtBot, demo_db: D
 
     from sqlalchemy import func, select
 
-    from arbench.services.assignments import handover
+    from arbench.services.organization.handover import handover
     from arbench.store.models import Account, AuditEvent, User
 
     def held(login: str) -> int:

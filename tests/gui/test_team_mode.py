@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from arbench import paths
 from arbench.services import changes as change_service
-from arbench.services import items
 from arbench.services.base import Unreachable, actor_for, audit
-from arbench.services.item_inputs import ContactLog
 from arbench.services.permissions import writing
+from arbench.services.work import items
+from arbench.services.work.item_inputs import ContactLog
 from arbench.store import secrets
 from arbench.store.db import Database
 from arbench.store.models import Issue, User
@@ -80,7 +80,7 @@ def test_colleagues_changes_appear_without_a_restart(qtbot: QtBot, demo_db: Data
     live.poll()
     qtbot.waitUntil(lambda: window.pro_view.model.row_of(moved_id) is not None, timeout=60000)
     assert len(window.controller.own_items()) == before + 1
-    assert window.tabs.tabText(0).startswith(
+    assert window.tabs.tabText(window.tabs.indexOf(window.pro_view)).startswith(
         f"Pro-level ({len([i for i in window.controller.own_items() if i.level == 'pro']):,})"
     )
     assert window.pro_view.current_item() == selected  # the user's place is kept

@@ -12,16 +12,18 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
-from arbench.services import content, settings
-from arbench.services.assignments import assign_accounts
+from arbench.services import settings
 from arbench.services.base import actor_for
-from arbench.services.item_detail import item_detail
+from arbench.services.knowledge import content
+from arbench.services.organization.assignments import assign_accounts
+from arbench.services.work.item_detail import item_detail
 from arbench.store.db import Database
-from arbench.store.models import Account, Issue, Pro
+from arbench.store.models import Account, Activity, Issue, Pro
 from arbench.ui import email_dialog
-from arbench.ui.action_dialogs import AnswerDialog, ContactDialog, ResolveDialog, RouteDialog
+from arbench.ui.action_dialogs import AnswerDialog, ContactDialog, RouteDialog
+from arbench.ui.resolve_dialog import ResolveDialog
 from helpers import open_window, wait_idle
 
 ON = date(2026, 11, 24)
@@ -32,14 +34,29 @@ def click(qtbot: QtBot, widget: QWidget | None) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
+def _texts(widget: QWidget) -> str:
+    """Every label's text inside a widget."""
+    from PySide6.QtWidgets import QLabel
+
+    return " ".join(label.text() for label in widget.findChildren(QLabel))
+
+
 def give_mlee_a_pod_item(db: Database) -> int:
-    """The supervisor hands the new hire an account with a POD request over $100."""
+    """The supervisor hands the new hire an account with a POD request over $100 (one whose
+    history has no call or email yet: her own actions are what tick those steps)."""
     with db.session() as s:
         issue_id, number = s.execute(
             select(Issue.id, Account.number)
             .join(Account, Account.id == Issue.account_id)
             .join(Pro, Pro.id == Issue.pro_id)
-            .where(Issue.type == "pod_requested", Issue.status == "open", Pro.open_balance > 100)
+            .where(
+                Issue.type == "pod_requested",
+                Issue.status == "open",
+                Pro.open_balance > 100,
+                ~exists().where(
+                    Activity.issue_id == Issue.id, Activity.kind.in_(("call", "email", "promise"))
+                ),
+            )
             .order_by(Issue.id)
         ).first()  # type: ignore[misc]
     kwright = actor_for(db, "kwright")
@@ -82,7 +99,12 @@ def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
     wait_idle(qtbot, window)
     assert tab.row(1).step.done and "1 of 6 steps done" in tab.header.text()
 
-    # 2. Route to operations for the signed delivery receipt; 3. wait for the answer.
+    # The talk track is filled from the item; close codes read as words.
+    guide = tab.guide.toPlainText()
+    assert "{" not in guide and "PRO " + window.panel.detail.pro.pro in guide  # type: ignore[union-attr]
+    assert "Paid after documents sent" in guide and "paid_after_documents" not in guide
+
+    # 2. Route to operations: the [route] step ticks itself, with who and when.
     actions.route()
     route = actions.dialog
     assert isinstance(route, RouteDialog)
@@ -90,8 +112,9 @@ def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
     qtbot.keyClicks(route.request, "Signed delivery receipt with printed name, please")
     click(qtbot, route.ok_button)
     wait_idle(qtbot, window)
-    click(qtbot, tab.row(2).check)
-    wait_idle(qtbot, window)
+    assert tab.row(2).step.done and tab.row(2).step.via == "route"
+    assert tab.row(2).step.done_by == "mlee" and "(routed)" in _texts(tab.row(2))
+    # 3. Operations answers: the [wait] step ticks itself.
     actions.answer()
     wait_idle(qtbot, window)
     answer = actions.dialog
@@ -99,10 +122,11 @@ def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
     qtbot.keyClicks(answer.answer, "Signed POD attached from the handheld")
     click(qtbot, answer.ok_button)
     wait_idle(qtbot, window)
-    click(qtbot, tab.row(3).check)
-    wait_idle(qtbot, window)
+    assert tab.row(3).step.done and tab.row(3).step.via == "answer"
 
-    # 4. Email the POD: the template is filled with the item's data, saved as .eml and logged.
+    # 4. Email the POD: the [email] step cannot be ticked by hand; logging the email ticks it.
+    assert not tab.row(4).check.isEnabled() and "ticks itself" in tab.row(4).check.toolTip()
+    assert not tab.row(5).check.isEnabled()  # [call]: the same
     saved = tmp_path / "pod.eml"
     monkeypatch.setattr(
         email_dialog.QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), "")
@@ -115,16 +139,16 @@ def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
     assert pro is not None and f"PRO {pro.pro}" in compose.subject.text()
     assert "Accounts Receivable, Demo Freight Lines" in compose.body.toPlainText()
     click(qtbot, compose.save_button)
-    wait_idle(qtbot, window)  # logged, then the step ticked: two writes
+    wait_idle(qtbot, window)  # one write: the email logged and its step ticked
     message = BytesParser(policy=policy.default).parsebytes(saved.read_bytes())
     assert (
         message["Subject"] == f"{compose.subject.text()} [AR#{window.panel.detail.id}]"
         and message["To"]
     )
-    assert tab.row(4).step.done  # logging the email ticked its step
+    assert tab.row(4).step.done and tab.row(4).step.via == "email"
     assert "saved as pod.eml" in window.panel.timeline.toPlainText()
 
-    # 5. Call payables and log the answer; 6. decide on promotion.
+    # 5. Call payables and log it: the [call] step ticks itself.
     actions.log_contact()
     call = actions.dialog
     assert isinstance(call, ContactDialog)
@@ -132,21 +156,27 @@ def test_trainee_follows_the_pod_script_and_the_supervisor_approves(
     qtbot.keyClicks(call.text, "Confirmed receipt of the POD email")
     click(qtbot, call.ok_button)
     wait_idle(qtbot, window)
-    click(qtbot, tab.row(5).check)
-    wait_idle(qtbot, window)
-    click(qtbot, tab.row(6).check)
-    wait_idle(qtbot, window)
-    assert "6 of 6 steps done" in tab.header.text()
+    assert tab.row(5).step.done and tab.row(5).step.via == "call"
+    assert "5 of 6 steps done" in tab.header.text()
 
-    # Resolve: above the trainee limit, so it waits for the supervisor.
+    # Resolve, ticking 6 (decide) with it: above the trainee limit, so it waits, and she is
+    # told so (not only in the status bar).
     actions.resolve()
     resolve = actions.dialog
     assert isinstance(resolve, ResolveDialog)
-    resolve.code.setCurrentIndex(resolve.code.findData("paid_after_documents"))
+    assert resolve.code.findData("paid_after_documents") < 0  # the balance is not paid yet
+    assert resolve.code.currentData() is None and resolve.fixed.currentData() is None
+    assert list(resolve.steps) == [6] and "pending approval" in _texts(resolve)
+    resolve.steps[6].setChecked(True)
+    resolve.code.setCurrentIndex(resolve.code.findData("rebilled"))
+    resolve.fixed.setCurrentIndex(resolve.fixed.findData(False))
+    qtbot.keyClicks(resolve.note, "Rebilled with the signed POD attached")
     click(qtbot, resolve.ok_button)
     wait_idle(qtbot, window)
     assert item_detail(demo_db, issue_id).status == "pending_approval"
     assert "sent to a supervisor for approval" in window.statusBar().currentMessage()
+    told = actions.message
+    assert told is not None and told.isVisible() and "pending approval" in told.text()
 
     # The supervisor sees the progress and the approval, and approves.
     boss = open_window(qtbot, demo_db, "kwright")

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import AS_OF
 
 from arbench.services.op_changes import Changes
-from arbench.services.worklist import WorkItem, items_for, split
+from arbench.services.work.worklist import WorkItem, items_for, split
 from arbench.store.db import Database
 from arbench.ui.models.worklist_model import PRO_COLUMNS
 from arbench.ui.worklist_state import RowList, ShownRows

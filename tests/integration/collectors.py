@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from arbench.services import items
 from arbench.services.base import Conflict, actor_for
-from arbench.services.item_inputs import ContactLog
+from arbench.services.work import items
+from arbench.services.work.item_inputs import ContactLog
 from arbench.store.db import open_database
 from arbench.store.models import Issue
 

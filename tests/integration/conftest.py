@@ -26,7 +26,7 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from arbench.services.demo import create_demo
+from arbench.services.admin.demo import create_demo
 from arbench.store.db import Database, open_database
 
 PG_ENV = "ARBENCH_TEST_PG_URL"

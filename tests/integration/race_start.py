@@ -18,7 +18,6 @@ from pathlib import Path
 def main() -> int:
     gate, args = Path(sys.argv[1]), sys.argv[2:]
     from arbench.cli import main as arbench_main
-    from arbench.services import assignments, content, items  # noqa: F401  (loaded before the gun)
 
     (gate / f"ready-{os.getpid()}").touch()
     while not (gate / "go").exists():

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from arbench.services.remittance import apply_remittance
+from arbench.services.intake.remittance import apply_remittance
 from arbench.store.db import open_database
 from helpers import NIGHTLY
 

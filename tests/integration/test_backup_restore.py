@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from arbench.services import users as user_service
 from arbench.services.base import actor_for
+from arbench.services.organization import users as user_service
 from arbench.store import db as store_db
 from arbench.store.db import Database
 from arbench.store.models import AuditEvent, Pro, User

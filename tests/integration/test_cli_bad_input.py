@@ -228,6 +228,10 @@ CASES = [
         "--db {book} --as kwright rootcauses pack --month 2026-13 --out {tmp}/pack",
         "--month must be a month",
     ),  # fmt: skip
+    case("today", "--db {book} today --user nobody", "unknown user 'nobody'"),
+    case("today", "--db {book} today --user agarcia --on 2026-02-30", "--on must be a date"),
+    case("capacity", "--db {book} --as kwright capacity agarcia 0", "capacity"),
+    case("capacity", "--db {book} --as agarcia capacity bchen 5", "supervisor"),
     case("about", "--db postgresql://u:secret@[::1/x about", "malformed database URL"),
     # documents, mail, statements, cadences, reminders and the daily run (issue #19)
     case("attach", "--db {book} --as agarcia attach {tmp}/nowhere", "is not a folder"),

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from arbench import __version__
 from arbench.cli import main
 from arbench.domain.catalogue import OPEN_STATUSES
-from arbench.services.worklist import worklist
+from arbench.services.work.worklist import worklist
 from arbench.store.db import Database
 from arbench.store.models import Issue, User
 from helpers import run_cli as run

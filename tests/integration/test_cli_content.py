@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from arbench.domain.catalogue import ISSUE_TYPES
-from arbench.services import content
+from arbench.services.knowledge import content
 from arbench.store.db import Database
 from helpers import run_cli as run
 

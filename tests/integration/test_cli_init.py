@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from arbench.services.company import get_profile
-from arbench.services.users import list_users
+from arbench.services.admin.company import get_profile
+from arbench.services.organization.users import list_users
 from arbench.store.db import Database, open_database
 from helpers import run_cli
 

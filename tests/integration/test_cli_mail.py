@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from arbench.services import content
 from arbench.services.base import actor_for
+from arbench.services.knowledge import content
 from arbench.store.correspondence_models import Document, DocumentBlob
 from arbench.store.db import Database
 from arbench.store.models import Account, AuditEvent, Contact, Pro, User
@@ -98,7 +98,7 @@ def test_attach_a_folder_reports_matched_and_unmatched_files_by_name(
 def test_a_file_over_the_size_limit_is_one_line(
     demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from arbench.services import documents
+    from arbench.services.correspondence import documents
 
     documents.set_max_mb(demo_db, actor_for(demo_db, "kwright"), 1)
     ((pro, _b, _a),) = _pros(demo_db, "agarcia", 1)

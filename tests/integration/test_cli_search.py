@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 from tests.conftest import AS_OF
 
-from arbench.services.assignments import handover
 from arbench.services.base import actor_for
-from arbench.services.worklist import worklist
+from arbench.services.organization.handover import handover
+from arbench.services.work.worklist import worklist
 from arbench.store.db import Database
 from arbench.store.models import Account, AuditEvent, Issue, Pro, User
 from helpers import run_cli as run

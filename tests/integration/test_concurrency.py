@@ -20,7 +20,7 @@ import pytest
 from collectors import BARRIER_WAIT, WorkerReport, work
 from sqlalchemy import select
 
-from arbench.services.worklist import OPEN
+from arbench.services.work.worklist import OPEN
 from arbench.store.db import Database
 from arbench.store.models import AuditEvent, Issue, User
 

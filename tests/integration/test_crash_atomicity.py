@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from arbench.services.demo import create_demo
+from arbench.services.admin.demo import create_demo
 from arbench.store.db import Database, open_database
 from arbench.store.models import Account, AuditEvent, Issue, Pro, User
 

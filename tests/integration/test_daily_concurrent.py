@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import func, select
 from test_reminders import DUE, small_book
 
-from arbench.services import mail_settings, reminders
 from arbench.services.base import actor_for
-from arbench.services.reminders import CadenceSpec
+from arbench.services.correspondence import mail_settings, reminders
+from arbench.services.correspondence.reminders import CadenceSpec
 from arbench.store.correspondence_models import DailyRun, MailMessage, Reminder
 from arbench.store.db import Database
 from arbench.store.models import AuditEvent

@@ -16,7 +16,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from arbench.services.imports import import_invoices
+from arbench.services.intake.imports import import_invoices
 from arbench.store.db import Database
 from arbench.store.models import Activity, AuditEvent, Issue, Pro
 from helpers import NIGHTLY

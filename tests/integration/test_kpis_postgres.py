@@ -13,8 +13,8 @@ from pathlib import Path
 from tests.conftest import AS_OF
 
 from arbench.domain.kpis import Period
-from arbench.services import kpis, reports
-from arbench.services.demo import create_demo
+from arbench.services.admin.demo import create_demo
+from arbench.services.reporting import kpis, reports
 from arbench.store.db import Database, open_database
 
 

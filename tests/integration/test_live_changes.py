@@ -10,10 +10,11 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
-from arbench.services import changes, items
+from arbench.services import changes
 from arbench.services.base import actor_for, audit
-from arbench.services.item_inputs import ContactLog, Resolution
 from arbench.services.permissions import writing
+from arbench.services.work import items, resolution
+from arbench.services.work.item_inputs import ContactLog, Resolution
 from arbench.store.db import Database, open_database
 from arbench.store.models import Issue, User
 
@@ -71,12 +72,17 @@ def test_cursor_reports_a_colleagues_change_and_the_row_to_redraw(book: Database
 
     with book.session() as s:
         version = s.get(Issue, issue_id).version  # type: ignore[union-attr]
-    items.resolve(
+    resolution.resolve(
         book,
         supervisor,
         issue_id,
         version,
-        Resolution(code="paid_in_full", root_cause_fixed=True, root_cause="pod_missing"),
+        Resolution(
+            code="rebilled",
+            root_cause_fixed=True,
+            root_cause="pod_missing",
+            note="Rebilled with the POD",
+        ),
         on=AS_OF,
     )
     resolved = cursor.poll()

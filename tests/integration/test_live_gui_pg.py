@@ -12,9 +12,9 @@ from psycopg import sql
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
-from arbench.services import items
 from arbench.services.base import Unreachable, actor_for
-from arbench.services.item_inputs import ContactLog
+from arbench.services.work import items
+from arbench.services.work.item_inputs import ContactLog
 from arbench.store.db import Database, open_database
 from helpers import open_window
 

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from arbench.services import content, documents, item_detail, mail_in, mail_out, mail_settings
 from arbench.services.base import actor_for
-from arbench.services.mail_settings import MailServer
+from arbench.services.correspondence import documents, mail_in, mail_out, mail_settings
+from arbench.services.correspondence.mail_settings import MailServer
+from arbench.services.knowledge import content
+from arbench.services.work import item_detail
 from arbench.store.correspondence_models import MailMessage
 from arbench.store.db import Database
 from arbench.store.models import Issue, Pro

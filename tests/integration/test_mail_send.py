@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from arbench.services import content, documents, email, mail_out, mail_settings
 from arbench.services.base import InvalidInput, actor_for
-from arbench.services.documents import NewDocument
-from arbench.services.mail_settings import MailServer
+from arbench.services.correspondence import documents, email, mail_out, mail_settings
+from arbench.services.correspondence.documents import NewDocument
+from arbench.services.correspondence.mail_settings import MailServer
+from arbench.services.knowledge import content
 from arbench.store.correspondence_models import MailAttachment, MailMessage
 from arbench.store.db import Database
 from arbench.store.models import Activity, AuditEvent, Issue, Pro

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, column, func, insert, select, table
 from sqlalchemy.sql.expression import TableClause
 
 from arbench.domain.kpis import Period
-from arbench.services import kpis
+from arbench.services.reporting import kpis
 from arbench.store import db as store_db
 from arbench.store.models import Account, Payment, Pro
 

@@ -16,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select, text
 
-from arbench.services.demo import create_demo
+from arbench.services.admin.demo import create_demo
 from arbench.store import db as store_db
 from arbench.store.models import Base, User
 

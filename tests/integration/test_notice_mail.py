@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import func, select
 
 from arbench.cli import main
-from arbench.services import documents, mail_settings, notices
 from arbench.services.base import actor_for
-from arbench.services.mail_settings import MailServer
+from arbench.services.correspondence import documents, mail_settings, notices
+from arbench.services.correspondence.mail_settings import MailServer
 from arbench.store.correspondence_models import MailMessage
 from arbench.store.db import Database
 from arbench.store.models import Activity, AuditEvent, Contact, Issue, Pro

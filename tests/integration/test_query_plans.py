@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import event, select, text
 from tests.conftest import AS_OF
 
-from arbench.services import item_detail, search, worklist
-from arbench.services.items import find_issue
+from arbench.services.work import item_detail, search, worklist
+from arbench.services.work.items import find_issue
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Pro, User
 
@@ -129,7 +129,7 @@ def test_sqlite_kpi_money_passes_read_the_covering_indexes(demo_db: Database) ->
     from datetime import timedelta
 
     from arbench.domain.kpis import Period
-    from arbench.services.kpis import kpi_report
+    from arbench.services.reporting.kpis import kpi_report
 
     with captured(demo_db) as statements:
         kpi_report(demo_db, Period(AS_OF - timedelta(days=365), AS_OF))

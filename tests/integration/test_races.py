@@ -23,8 +23,10 @@ from sqlalchemy import func, select
 from tests.conftest import AS_OF
 
 from arbench.domain.catalogue import OPEN_STATUSES
-from arbench.services import assignments, content
 from arbench.services.base import actor_for
+from arbench.services.knowledge import content
+from arbench.services.organization import assignments
+from arbench.services.organization import handover as handover_service
 from arbench.store.db import Database
 from arbench.store.models import (
     Account,
@@ -197,7 +199,7 @@ def test_a_cover_ended_at_once_gives_the_book_back_once(book: Database) -> None:
     before = collectors(book)
     mine = owned(book, "ekowalski")
     until = AS_OF + timedelta(days=7)
-    assignments.handover(book, kwright, "ekowalski", ["fnguyen"], until=until, on=AS_OF)
+    handover_service.handover(book, kwright, "ekowalski", ["fnguyen"], until=until, on=AS_OF)
     assert owned(book, "ekowalski") == (0, 0)
     start = last_event(book)
     results = race(book, "--as", "fnguyen", "covers", "end", "--on", until.isoformat())

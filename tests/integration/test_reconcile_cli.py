@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from tests.unit.test_imports import dump
 
-from arbench.services.users import add_user
+from arbench.services.organization.users import add_user
 from arbench.store.db import Database
 from arbench.store.models import Account, AuditEvent, Pro
 from edi_cases import RETAILER_DUNS, deviated_210, expected_820, retailer_820

@@ -12,11 +12,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from arbench.services import content, mail_settings, reminder_approval, reminders
+from arbench.services.admin.daily import run_daily
 from arbench.services.base import actor_for
-from arbench.services.daily import run_daily
-from arbench.services.mail_settings import MailServer
-from arbench.services.reminders import CadenceSpec
+from arbench.services.correspondence import mail_settings, reminder_approval, reminders
+from arbench.services.correspondence.mail_settings import MailServer
+from arbench.services.correspondence.reminders import CadenceSpec
+from arbench.services.knowledge import content
 from arbench.store.correspondence_models import Reminder
 from arbench.store.db import Database
 from arbench.store.models import Account, AuditEvent, Contact, Issue, Pro, Promise, User

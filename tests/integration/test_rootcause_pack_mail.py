@@ -27,9 +27,9 @@ from sqlalchemy import func, select, text, update
 
 from arbench.cli import main
 from arbench.domain.rootcause import cause_department
-from arbench.services import mail_settings
 from arbench.services.base import actor_for
-from arbench.services.mail_settings import MailServer
+from arbench.services.correspondence import mail_settings
+from arbench.services.correspondence.mail_settings import MailServer
 from arbench.store.correspondence_models import MailAttachment, MailMessage
 from arbench.store.db import Database
 from arbench.store.models import AuditEvent, User

@@ -29,13 +29,17 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from tests.integration.conftest import AS_OF, Cluster, create_database, database_url, drop_database
 
-from arbench.services import assignments, content, daily, items, mail_settings, reminders, users
+from arbench.services.admin import daily
 from arbench.services.base import PermissionDenied, actor_for
+from arbench.services.correspondence import mail_settings, reminders
+from arbench.services.correspondence.mail_settings import MailServer
+from arbench.services.correspondence.reminders import CadenceSpec
 from arbench.services.identity import sign_in
-from arbench.services.item_inputs import ContactLog
-from arbench.services.mail_settings import MailServer
-from arbench.services.reminders import CadenceSpec
-from arbench.services.worklist import worklist
+from arbench.services.knowledge import content
+from arbench.services.organization import assignments, users
+from arbench.services.work import items
+from arbench.services.work.item_inputs import ContactLog
+from arbench.services.work.worklist import worklist
 from arbench.store.correspondence_models import Document, DocumentBlob, MailMessage, MailPosition
 from arbench.store.db import Database, open_database
 from arbench.store.models import Account, AuditEvent, Contact, DepartmentRequest, Issue, Pro, User

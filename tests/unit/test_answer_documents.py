@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from arbench.services import documents, items
 from arbench.services.base import InvalidInput, PermissionDenied, actor_for
-from arbench.services.documents import FileToAttach, NewDocument
-from arbench.services.item_detail import item_detail
-from arbench.services.item_inputs import RouteRequest
-from arbench.services.worklist import worklist
+from arbench.services.correspondence import documents
+from arbench.services.correspondence.documents import FileToAttach, NewDocument
+from arbench.services.work import items
+from arbench.services.work.item_detail import item_detail
+from arbench.services.work.item_inputs import RouteRequest
+from arbench.services.work.worklist import worklist
 from arbench.store.correspondence_models import Document, DocumentBlob
 from arbench.store.db import Database
 from arbench.store.models import Activity, AuditEvent, DepartmentRequest, Issue, Pro

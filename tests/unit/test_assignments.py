@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from arbench.domain.catalogue import OPEN_STATUSES
-from arbench.services import assignments as A
-from arbench.services import users as user_service
 from arbench.services.base import Conflict, InvalidInput, PermissionDenied, actor_for
-from arbench.services.team import team_view
+from arbench.services.organization import assignments as A
+from arbench.services.organization import handover as handover_service
+from arbench.services.organization import users as user_service
+from arbench.services.organization.team import team_view
 from arbench.store.db import Database
 from arbench.store.models import (
     Account,
@@ -64,7 +65,7 @@ def test_handover_moves_everything_and_leaves_nothing_orphaned(demo_db: Database
     before = owned(demo_db, "dokafor")
     assert before["follow_ups"] and before["promises"] and before["requests"]
     gains = {login: owned(demo_db, login) for login in ("agarcia", "bchen")}
-    result = A.handover(demo_db, sup, "dokafor", ["agarcia", "bchen"], on=ON)
+    result = handover_service.handover(demo_db, sup, "dokafor", ["agarcia", "bchen"], on=ON)
     assert result.left_with_from == 0 and result.plan.carried.promises == before["promises"]
     assert owned(demo_db, "dokafor") == dict.fromkeys(before, 0)
     after = {login: owned(demo_db, login) for login in ("agarcia", "bchen")}
@@ -84,8 +85,8 @@ def test_handover_moves_everything_and_leaves_nothing_orphaned(demo_db: Database
 
 def test_handover_writes_history_summary_and_audit(demo_db: Database) -> None:
     sup = actor_for(demo_db, "kwright")
-    plan = A.handover_preview(demo_db, sup, "dokafor", ["agarcia", "bchen"], on=ON)
-    A.handover(demo_db, sup, "dokafor", ["agarcia", "bchen"], on=ON)
+    plan = handover_service.handover_preview(demo_db, sup, "dokafor", ["agarcia", "bchen"], on=ON)
+    handover_service.handover(demo_db, sup, "dokafor", ["agarcia", "bchen"], on=ON)
     with demo_db.session() as s:
         history = s.scalars(select(Assignment).where(Assignment.reason == "handover")).all()
         assert len(history) == len(plan.moves) == plan.before[0].accounts
@@ -99,11 +100,13 @@ def test_handover_writes_history_summary_and_audit(demo_db: Database) -> None:
 
 def test_preview_balances_and_predicts_the_result(demo_db: Database) -> None:
     sup = actor_for(demo_db, "kwright")
-    plan = A.handover_preview(demo_db, sup, "gsilva", ["agarcia", "bchen", "cpatel"], on=ON)
+    plan = handover_service.handover_preview(
+        demo_db, sup, "gsilva", ["agarcia", "bchen", "cpatel"], on=ON
+    )
     given = {t: sum((m.open_balance for m in plan.moves if m.to_login == t), Decimal(0))
              for t in plan.to_logins}  # fmt: skip
     assert all(v > 0 for v in given.values())
-    A.handover(demo_db, sup, "gsilva", ["agarcia", "bchen", "cpatel"], on=ON)
+    handover_service.handover(demo_db, sup, "gsilva", ["agarcia", "bchen", "cpatel"], on=ON)
     team = {m.login: m for m in team_view(demo_db, ON)}
     for load in plan.after:
         if load.login in team:
@@ -115,15 +118,18 @@ def test_cover_reverts_on_its_date(demo_db: Database) -> None:
     sup = actor_for(demo_db, "kwright")
     before = owned(demo_db, "ekowalski")
     until = ON + timedelta(days=10)
-    result = A.handover(demo_db, sup, "ekowalski", ["fnguyen"], until=until, on=ON)
+    result = handover_service.handover(demo_db, sup, "ekowalski", ["fnguyen"], until=until, on=ON)
     assert result.coverage_id is not None
     assert owned(demo_db, "ekowalski")["accounts"] == 0
-    assert [c.absent_login for c in A.active_covers(demo_db)] == ["ekowalski"]
-    assert A.end_due_covers(demo_db, NIGHTLY, until - timedelta(days=1)) == []
-    reverted = A.end_due_covers(demo_db, NIGHTLY, until)
+    assert [c.absent_login for c in handover_service.active_covers(demo_db)] == ["ekowalski"]
+    assert handover_service.end_due_covers(demo_db, NIGHTLY, until - timedelta(days=1)) == []
+    reverted = handover_service.end_due_covers(demo_db, NIGHTLY, until)
     assert reverted[0].accounts == before["accounts"]
     assert owned(demo_db, "ekowalski") == before
-    assert A.active_covers(demo_db) == [] and A.end_due_covers(demo_db, NIGHTLY, until) == []
+    assert (
+        handover_service.active_covers(demo_db) == []
+        and handover_service.end_due_covers(demo_db, NIGHTLY, until) == []
+    )
 
 
 def test_assign_moves_the_account_and_its_open_items(demo_db: Database) -> None:
@@ -174,7 +180,7 @@ def test_collectors_and_trainees_are_refused(demo_db: Database, login: str) -> N
     actor = actor_for(demo_db, login)
     refusals = [
         lambda: A.assign_accounts(demo_db, actor, ["C100001"], login),
-        lambda: A.handover(demo_db, actor, "dokafor", [login], on=ON),
+        lambda: handover_service.handover(demo_db, actor, "dokafor", [login], on=ON),
         lambda: A.rebalance_preview(demo_db, actor, on=ON),
         lambda: user_service.set_active(demo_db, actor, "dokafor", False),
         lambda: user_service.add_user(demo_db, actor, "zz", "Zed", "collector"),
@@ -192,6 +198,6 @@ def test_deactivating_a_user_who_holds_work_is_refused(demo_db: Database) -> Non
     with pytest.raises(InvalidInput, match="deactivated"):
         user_service.add_user(demo_db, sup, "zed", "Zed", "collector")
         user_service.set_active(demo_db, sup, "zed", False)
-        A.handover(demo_db, sup, "dokafor", ["zed"], on=ON)
+        handover_service.handover(demo_db, sup, "dokafor", ["zed"], on=ON)
     with pytest.raises(InvalidInput, match="to dokafor"):
-        A.handover(demo_db, sup, "dokafor", ["dokafor"], on=ON)
+        handover_service.handover(demo_db, sup, "dokafor", ["dokafor"], on=ON)

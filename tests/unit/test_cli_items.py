@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from arbench.cli import main
-from arbench.services import items as actions
 from arbench.services.base import actor_for
-from arbench.services.item_detail import item_detail
-from arbench.services.item_inputs import PromiseToPay
-from arbench.services.worklist import worklist
+from arbench.services.work import items as actions
+from arbench.services.work.item_detail import item_detail
+from arbench.services.work.item_inputs import PromiseToPay
+from arbench.services.work.worklist import worklist
 from arbench.store.db import Database
 from arbench.store.models import Promise
 

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from arbench.domain.catalogue import ISSUE_TYPES
-from arbench.services import content, scripts
 from arbench.services.base import InvalidInput, PermissionDenied, actor_for
-from arbench.services.content import ContentImportError
+from arbench.services.knowledge import content
+from arbench.services.knowledge.content import ContentImportError
+from arbench.services.work import scripts
 from arbench.store.db import Database
 from arbench.store.models import AuditEvent, ContentVersion, Issue
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from arbench.domain.catalogue import OPEN_STATUSES
+from arbench.services.admin.demo import create_demo
 from arbench.services.base import InvalidInput
-from arbench.services.demo import create_demo
 from arbench.store.db import Database, open_database
 from arbench.store.models import Account, Issue, Payment, Pro, User
 
@@ -144,7 +144,7 @@ def test_past_promises_are_kept_partly_kept_or_broken_as_the_payments_say(
 
     from arbench.domain.kpis import Period
     from arbench.domain.rules import evaluate_promise
-    from arbench.services.kpis import kpi_report
+    from arbench.services.reporting.kpis import kpi_report
     from arbench.store.models import Promise
 
     with demo_db.session() as s:

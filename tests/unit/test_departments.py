@@ -14,13 +14,14 @@ import pytest
 from sqlalchemy import func, select
 
 from arbench.domain.kpis import Period
-from arbench.services import departments, items, requests, users
 from arbench.services.base import InvalidInput, NotFound, PermissionDenied, actor_for
-from arbench.services.item_detail import item_detail
-from arbench.services.item_inputs import RouteRequest
-from arbench.services.kpis import kpi_report
-from arbench.services.search import search_open_items
-from arbench.services.worklist import WorkItem, worklist
+from arbench.services.organization import departments, requests, users
+from arbench.services.reporting.kpis import kpi_report
+from arbench.services.work import items
+from arbench.services.work.item_detail import item_detail
+from arbench.services.work.item_inputs import RouteRequest
+from arbench.services.work.search import search_open_items
+from arbench.services.work.worklist import WorkItem, worklist
 from arbench.store.db import Database
 from arbench.store.models import Activity, AuditEvent, DepartmentRequest, Issue, User
 from arbench.store.models_departments import UserDepartment

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from arbench.domain.cadence import CadenceStep, parse_step, step_due
 from arbench.domain.documents import find_item_token, guess_kind, reference_tokens, with_item_token
-from arbench.services import documents
 from arbench.services.base import InvalidInput, NotFound, PermissionDenied, actor_for
-from arbench.services.documents import NewDocument
+from arbench.services.correspondence import documents
+from arbench.services.correspondence.documents import NewDocument
 from arbench.store.correspondence_models import DocumentBlob
 from arbench.store.db import Database
 from arbench.store.models import AuditEvent, Issue, Pro

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 from tests.unit.test_imports import dump
 
-from arbench.services.aliases import add_alias
 from arbench.services.base import actor_for
-from arbench.services.imports import import_invoices
-from arbench.services.preaudit import preaudit
+from arbench.services.intake.aliases import add_alias
+from arbench.services.intake.imports import import_invoices
+from arbench.services.intake.preaudit import preaudit
 from arbench.store.db import Database
 from arbench.store.models import Account, ChargeLine, Pro
 from edi_cases import DEVIATED_210_BODY, deviated_210, segments

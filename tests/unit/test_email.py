@@ -10,8 +10,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from sqlalchemy import select
 
 from arbench.domain.content import template_fields
-from arbench.services import content, email, item_detail
 from arbench.services.base import actor_for
+from arbench.services.correspondence import email
+from arbench.services.knowledge import content
+from arbench.services.work import item_detail
 from arbench.store.db import Database
 from arbench.store.models import AuditEvent, Issue
 

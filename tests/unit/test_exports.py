@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from arbench.io.exports import Column, Sheet, write_xlsx
-from arbench.services import exports
 from arbench.services.base import InvalidInput, NotFound
-from arbench.services.reports import aging_by_account, aging_by_collector
+from arbench.services.reporting import exports
+from arbench.services.reporting.reports import aging_by_account, aging_by_collector
 from arbench.store.db import Database
 from arbench.store.models import Account, Pro
 
@@ -44,7 +44,7 @@ def test_xlsx_is_formatted_for_people_and_neutralized(tmp_path: Path) -> None:
 
 
 def test_worklist_export_matches_the_worklist(demo_db: Database, tmp_path: Path) -> None:
-    from arbench.services.worklist import worklist
+    from arbench.services.work.worklist import worklist
 
     result = exports.export_worklist(demo_db, "agarcia", ON, tmp_path / "w.xlsx")
     items = worklist(demo_db, "agarcia", ON)

@@ -9,11 +9,11 @@ import getpass
 import pytest
 from sqlalchemy import select
 
-from arbench.services import items
 from arbench.services.base import PermissionDenied
 from arbench.services.identity import connected_login, sign_in
-from arbench.services.item_inputs import ContactLog
-from arbench.services.worklist import worklist
+from arbench.services.work import items
+from arbench.services.work.item_inputs import ContactLog
+from arbench.services.work.worklist import worklist
 from arbench.store.db import Database
 from arbench.store.models import AuditEvent, Issue
 from helpers import ON, run_cli

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from arbench.services.imports import import_invoices
+from arbench.services.intake.imports import import_invoices
 from arbench.store.db import Database
 from arbench.store.models import Account, AuditEvent, Issue, Payment, Pro
 from helpers import NIGHTLY
@@ -285,11 +285,11 @@ def test_a_pro_that_comes_back_after_close_missing_is_worked_again(
 ) -> None:
     """Closed as absent, then back on the register: its item reopens for the account's
     collector (worklist), search finds it, and every dry run predicts the real run."""
-    from arbench.services.assignments import assign_accounts
     from arbench.services.base import actor_for
-    from arbench.services.search import search_open_items
-    from arbench.services.users import add_user, create_first_supervisor
-    from arbench.services.worklist import worklist
+    from arbench.services.organization.assignments import assign_accounts
+    from arbench.services.organization.users import add_user, create_first_supervisor
+    from arbench.services.work.search import search_open_items
+    from arbench.services.work.worklist import worklist
 
     create_first_supervisor(empty_db, "kwright", "Kim Wright")
     boss = actor_for(empty_db, "kwright")

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from arbench.services.base import PermissionDenied, actor_for
-from arbench.services.imports import (
+from arbench.services.intake.imports import (
     ImportCancelled,
     get_mapping,
     import_invoices,

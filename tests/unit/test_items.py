@@ -9,12 +9,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from arbench.services import items as actions
 from arbench.services.base import Conflict, InvalidInput, PermissionDenied, actor_for
-from arbench.services.item_detail import item_detail
-from arbench.services.item_inputs import ContactLog, PromiseToPay, Resolution, RouteRequest
 from arbench.services.settings import set_setting
-from arbench.services.worklist import WorkItem, worklist
+from arbench.services.work import items as actions
+from arbench.services.work import promises as promises_service
+from arbench.services.work import promotion as promotion_service
+from arbench.services.work import resolution as resolution_service
+from arbench.services.work.item_detail import item_detail
+from arbench.services.work.item_inputs import ContactLog, PromiseToPay, Resolution, RouteRequest
+from arbench.services.work.worklist import WorkItem, worklist
 from arbench.store.db import Database
 from arbench.store.models import (
     Activity,
@@ -269,7 +272,7 @@ def test_settle_marks_promises_kept_and_broken(demo_db: Database) -> None:
         pro_id = s.get(Issue, first.id).pro_id  # type: ignore[union-attr]
         s.add(Payment(pro_id=pro_id, kind="payment", amount=Decimal("100.00"), received_on=ON + timedelta(days=1),
                       reference="ACH1", created_at=datetime(2026, 11, 25)))  # fmt: skip
-    summary = actions.settle_promises(demo_db, NIGHTLY, ON + timedelta(days=3))
+    summary = promises_service.settle_promises(demo_db, NIGHTLY, ON + timedelta(days=3))
     with demo_db.session() as s:
         status = dict(
             s.execute(
@@ -374,11 +377,11 @@ def test_resolve_needs_a_cause_and_a_known_code(demo_db: Database) -> None:
     item = next(i for i in _pro_items(demo_db) if i.root_cause is None)
     version = item_detail(demo_db, item.id).version
     with pytest.raises(InvalidInput, match="unknown resolution code 'paid'"):
-        actions.resolve(
+        resolution_service.resolve(
             demo_db, me, item.id, version, Resolution(code="paid", root_cause_fixed=True), on=ON
         )
     with pytest.raises(InvalidInput, match="set the root cause of PRO .* before resolving"):
-        actions.resolve(
+        resolution_service.resolve(
             demo_db,
             me,
             item.id,
@@ -386,12 +389,29 @@ def test_resolve_needs_a_cause_and_a_known_code(demo_db: Database) -> None:
             Resolution(code="paid_in_full", root_cause_fixed=True),
             on=ON,
         )
-    result = actions.resolve(
+    paid = Resolution(code="paid_in_full", root_cause_fixed=True, root_cause="slow_pay")
+    with pytest.raises(
+        InvalidInput, match=r"'Paid in full' needs the balance paid: \$[\d,.]+ is still open"
+    ):
+        resolution_service.resolve(demo_db, me, item.id, version, paid, on=ON)
+    unsaid = Resolution(code="rebilled", root_cause_fixed=None, root_cause="slow_pay", note="x")
+    with pytest.raises(InvalidInput, match="say whether the root cause was fixed"):
+        resolution_service.resolve(demo_db, me, item.id, version, unsaid, on=ON)
+    with pytest.raises(InvalidInput, match="a note is required for 'Rebilled / corrected invoice'"):
+        resolution_service.resolve(demo_db, me, item.id, version,
+                        Resolution(code="rebilled", root_cause_fixed=False, root_cause="slow_pay"),
+                        on=ON)  # fmt: skip
+    result = resolution_service.resolve(
         demo_db,
         me,
         item.id,
         version,
-        Resolution(code="paid_in_full", root_cause_fixed=True, root_cause="slow_pay"),
+        Resolution(
+            code="rebilled",
+            root_cause_fixed=True,
+            root_cause="slow_pay",
+            note="Rebilled with the PO number",
+        ),  # fmt: skip
         on=ON,
     )
     assert result.removed == {item.id} and result.items == () and result.notice == ""
@@ -404,12 +424,17 @@ def test_trainee_resolution_above_the_limit_waits_for_approval(demo_db: Database
     trainee = actor_for(demo_db, "mlee")
     [item] = _give_to_trainee(demo_db)
     version = item_detail(demo_db, item.id).version
-    result = actions.resolve(
+    result = resolution_service.resolve(
         demo_db,
         trainee,
         item.id,
         version,
-        Resolution(code="paid_in_full", root_cause_fixed=False, root_cause="slow_pay"),
+        Resolution(
+            code="rebilled",
+            root_cause_fixed=False,
+            root_cause="slow_pay",
+            note="Rebilled to the right party",
+        ),  # fmt: skip
         on=ON,
     )
     row = result.item(item.id)
@@ -420,18 +445,23 @@ def test_trainee_resolution_above_the_limit_waits_for_approval(demo_db: Database
 def test_reopen_counts_a_reopen_and_a_recurrence(demo_db: Database) -> None:
     me = actor_for(demo_db, "agarcia")
     item, version = _top(demo_db)
-    actions.resolve(
+    resolution_service.resolve(
         demo_db,
         me,
         item.id,
         version,
-        Resolution(code="rebilled", root_cause_fixed=True, root_cause="bol_incomplete"),
+        Resolution(
+            code="rebilled",
+            root_cause_fixed=True,
+            root_cause="bol_incomplete",
+            note="Rebilled with the corrected BOL",
+        ),  # fmt: skip
         on=ON,
     )
     version = item_detail(demo_db, item.id).version
     with pytest.raises(InvalidInput, match="the reason is empty"):
-        actions.reopen(demo_db, me, item.id, version, reason=" ", on=ON)
-    back = actions.reopen(
+        resolution_service.reopen(demo_db, me, item.id, version, reason=" ", on=ON)
+    back = resolution_service.reopen(
         demo_db,
         me,
         item.id,
@@ -455,7 +485,7 @@ def test_reopen_counts_a_reopen_and_a_recurrence(demo_db: Database) -> None:
         in item_detail(demo_db, item.id).timeline[0].text
     )
     with pytest.raises(InvalidInput, match="not resolved"):
-        actions.reopen(demo_db, me, item.id, None, reason="again", on=ON)
+        resolution_service.reopen(demo_db, me, item.id, None, reason="again", on=ON)
 
 
 # ----- account-level issues and promotion -------------------------------------------------------
@@ -472,12 +502,12 @@ def test_account_issue_links_pros_and_resolves_them_together(demo_db: Database) 
     me = actor_for(demo_db, "agarcia")
     account_id, ids = _three_unlinked_on_one_account(demo_db)
     with pytest.raises(InvalidInput, match="not an account-level issue type"):
-        actions.create_account_issue(demo_db, me, account_id, "pod_requested", on=ON)
+        promotion_service.create_account_issue(demo_db, me, account_id, "pod_requested", on=ON)
     with pytest.raises(PermissionDenied, match="only its collector or a supervisor"):
-        actions.create_account_issue(
+        promotion_service.create_account_issue(
             demo_db, actor_for(demo_db, "bchen"), account_id, "invoicing_requirements", on=ON
         )
-    opened = actions.create_account_issue(
+    opened = promotion_service.create_account_issue(
         demo_db, me, account_id, "invoicing_requirements", pro_issue_ids=ids, on=ON
     )
     [parent_id] = opened.created
@@ -491,28 +521,32 @@ def test_account_issue_links_pros_and_resolves_them_together(demo_db: Database) 
     assert all(row.parent_id == parent_id for row in opened.items if row.id in ids)
     assert {i.id for i in item_detail(demo_db, parent.id).linked_pros} == set(ids)
     version = item_detail(demo_db, parent.id).version
-    actions.unlink_pro_issues(demo_db, me, parent.id, version, [ids[2]], on=ON)
+    promotion_service.unlink_pro_issues(demo_db, me, parent.id, version, [ids[2]], on=ON)
     version = item_detail(demo_db, parent.id).version
-    offered = actions.resolve(
+    offered = resolution_service.resolve(
         demo_db,
         me,
         parent.id,
         version,
-        Resolution(code="agreement_fixed", root_cause_fixed=True),
+        Resolution(code="agreement_fixed", root_cause_fixed=True, note="Agreement loaded"),
         on=ON,
     )
     assert offered.removed == {parent.id} and offered.items == ()
     assert offered.notice == "2 linked pro issue(s) are still open"
     # The linked pros can be resolved together from the pro list after a reopen of the parent.
     version = item_detail(demo_db, parent.id).version
-    actions.reopen(demo_db, me, parent.id, version, reason="resolve the pros with it", on=ON)
+    resolution_service.reopen(
+        demo_db, me, parent.id, version, reason="resolve the pros with it", on=ON
+    )
     version = item_detail(demo_db, parent.id).version
-    together = actions.resolve(
+    together = resolution_service.resolve(
         demo_db,
         me,
         parent.id,
         version,
-        Resolution(code="agreement_fixed", root_cause_fixed=True, with_linked=True),
+        Resolution(
+            code="agreement_fixed", root_cause_fixed=True, with_linked=True, note="Agreement loaded"
+        ),  # fmt: skip
         on=ON,
     )
     assert together.removed == {parent.id, *ids[:2]}
@@ -532,14 +566,14 @@ def test_promotion_proposal_is_accepted_as_a_promoted_account_issue(demo_db: Dat
         actions.set_root_cause(demo_db, me, issue_id, None, code="pod_missing", on=ON)
     proposals = [
         p
-        for p in actions.promotion_proposals(demo_db, login="agarcia", on=ON)
+        for p in promotion_service.promotion_proposals(demo_db, login="agarcia", on=ON)
         if p.account_id == account_id
     ]
     [proposal] = [p for p in proposals if p.root_cause == "pod_missing"]
     assert set(ids) <= set(proposal.issue_ids)
     assert proposal.issue_type == "invoicing_requirements" and proposal.existing_issue_id is None
     assert "pros with 'POD missing or unsigned'" in proposal.summary
-    created = actions.accept_proposal(demo_db, me, proposal, on=ON)
+    created = promotion_service.accept_proposal(demo_db, me, proposal, on=ON)
     [created_id] = created.created
     with demo_db.session() as s:
         issue = s.get(Issue, created_id)
@@ -548,6 +582,6 @@ def test_promotion_proposal_is_accepted_as_a_promoted_account_issue(demo_db: Dat
     assert sorted(linked) == sorted(proposal.issue_ids)
     assert not [
         p
-        for p in actions.promotion_proposals(demo_db, account_id=account_id, on=ON)
+        for p in promotion_service.promotion_proposals(demo_db, account_id=account_id, on=ON)
         if p.root_cause == "pod_missing"
     ]

@@ -54,8 +54,8 @@ import pytest
 from sqlalchemy import func
 
 from arbench.domain.kpis import Period
-from arbench.services import kpis
 from arbench.services.base import NotFound
+from arbench.services.reporting import kpis
 from arbench.store.db import Database
 from arbench.store.models import (
     Account,
@@ -250,7 +250,7 @@ def test_sql_counts_agree_with_the_domain_on_the_demo_book(demo_db: Database) ->
     from sqlalchemy import select
 
     from arbench.domain import kpis as domain
-    from arbench.services.kpi_queries import _record
+    from arbench.services.reporting.kpi_queries import _record
 
     period = Period(d(8, 1), d(11, 24))
     with demo_db.session() as s:

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from arbench.cli import main
-from arbench.services import notices
 from arbench.services.base import InvalidInput, PermissionDenied, actor_for
+from arbench.services.correspondence import notices
 from arbench.store.db import Database
 from arbench.store.models import Activity, AuditEvent
 from arbench.store.models_departments import ExceptionNotice

@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import func, select
 
 from arbench.domain.account_setup import TASKS
-from arbench.services import onboarding
 from arbench.services.base import InvalidInput, PermissionDenied, actor_for
-from arbench.services.imports import import_invoices
-from arbench.services.preaudit import preaudit
+from arbench.services.intake.imports import import_invoices
+from arbench.services.intake.preaudit import preaudit
+from arbench.services.organization import onboarding
 from arbench.store.db import Database
 from arbench.store.models import Account, Activity, AuditEvent
 from arbench.store.models_departments import OnboardingChecklist, OnboardingTask

@@ -36,16 +36,19 @@ COLUMNS = (Role.TRAINEE, Role.COLLECTOR, Role.SUPERVISOR, Role.DEPARTMENT)
 
 
 def public_services() -> dict[str, Callable[..., Any]]:
-    """module.function -> function, for every public function defined in arbench.services."""
+    """module.function -> function, for every public function defined in arbench.services and
+    its use-case packages (a module is named by its own name, as its rules are)."""
     found: dict[str, Callable[..., Any]] = {}
-    for info in pkgutil.iter_modules(services_pkg.__path__):
-        module = importlib.import_module(f"arbench.services.{info.name}")
+    for info in pkgutil.walk_packages(services_pkg.__path__, "arbench.services."):
+        if info.ispkg:
+            continue
+        module = importlib.import_module(info.name)
         for name, fn in vars(module).items():
             if name.startswith("_") or not inspect.isfunction(fn):
                 continue
             if inspect.unwrap(fn).__module__ != module.__name__:
                 continue  # imported from elsewhere; counted where it is defined
-            found[f"{info.name}.{name}"] = fn
+            found[f"{info.name.rsplit('.', 1)[-1]}.{name}"] = fn
     return found
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 
-from arbench.services.preaudit import preaudit
+from arbench.services.intake.preaudit import preaudit
 from arbench.store.db import Database
 from arbench.store.models import Account, ChargeLine, Pro
 

@@ -24,8 +24,8 @@ from sqlalchemy import func, select
 
 from arbench.domain.kpis import Period
 from arbench.domain.names import leading_zero_key
-from arbench.services import kpis
-from arbench.services.imports import import_invoices
+from arbench.services.intake.imports import import_invoices
+from arbench.services.reporting import kpis
 from arbench.store.db import Database
 from arbench.store.models import Account, Payment, Pro
 from helpers import NIGHTLY
@@ -212,7 +212,7 @@ def test_extract_kpis_per_currency_agree_with_the_file(
 def test_extract_aging_export_totals_per_currency(
     empty_db: Database, extract: tuple[Path, list[Invoice]]
 ) -> None:
-    from arbench.services.reports import aging_by_account
+    from arbench.services.reporting.reports import aging_by_account
 
     path, rows = extract
     assert import_invoices(empty_db, path, on=EXTRACTED, merge_leading_zeros=True, actor=NIGHTLY).ok

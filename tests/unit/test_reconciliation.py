@@ -19,10 +19,10 @@ from sqlalchemy import func, select
 from tests.unit.test_imports import dump
 
 from arbench.domain.catalogue import CASH_KINDS
-from arbench.services.aliases import add_alias, list_aliases
 from arbench.services.base import actor_for
-from arbench.services.imports import import_invoices
-from arbench.services.remittance import RemittanceSummary, apply_remittance
+from arbench.services.intake.aliases import add_alias, list_aliases
+from arbench.services.intake.imports import import_invoices
+from arbench.services.intake.remittance import RemittanceSummary, apply_remittance
 from arbench.store.db import Database
 from arbench.store.models import Account, AuditEvent, Issue, Payment, Pro
 from edi_cases import RETAILER_DUNS, expected_820, retailer_820, segments, version_3010_820

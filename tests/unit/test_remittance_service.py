@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from tests.unit.test_imports import dump
 
 from arbench.services.base import SYSTEM
-from arbench.services.item_inputs import PromiseToPay
-from arbench.services.items import record_promise
-from arbench.services.remittance import apply_remittance
-from arbench.services.remittance_items import root_cause_for
+from arbench.services.intake.remittance import apply_remittance
+from arbench.services.intake.remittance_items import root_cause_for
+from arbench.services.work.item_inputs import PromiseToPay
+from arbench.services.work.items import record_promise
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Payment, Pro, Promise
 from helpers import NIGHTLY

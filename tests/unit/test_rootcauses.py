@@ -17,12 +17,12 @@ from openpyxl import load_workbook
 
 from arbench.domain.catalogue import ROOT_CAUSES
 from arbench.domain.rootcause import Totals, months, pareto, verdict, windows
-from arbench.services import items
 from arbench.services.base import PermissionDenied, actor_for
-from arbench.services.item_detail import item_detail
-from arbench.services.item_inputs import ContactLog
-from arbench.services.rootcauses import RootCauseQuery, monthly_pack, rootcause_report
-from arbench.services.worklist import worklist
+from arbench.services.reporting.rootcauses import RootCauseQuery, monthly_pack, rootcause_report
+from arbench.services.work import items
+from arbench.services.work.item_detail import item_detail
+from arbench.services.work.item_inputs import ContactLog
+from arbench.services.work.worklist import worklist
 from arbench.store.db import Database
 from arbench.store.models import Issue
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from arbench.services import approvals, content, scripts, settings
+from arbench.services import settings
 from arbench.services.base import Actor, InvalidInput, PermissionDenied, actor_for
-from arbench.services.item_inputs import Resolution
-from arbench.services.items import resolve
+from arbench.services.knowledge import content
+from arbench.services.work import approvals, scripts
+from arbench.services.work.item_inputs import ContactLog, Resolution
+from arbench.services.work.items import log_contact
+from arbench.services.work.resolution import resolve
 from arbench.store.db import Database
-from arbench.store.models import Approval, AuditEvent, Issue, User
+from arbench.store.models import Activity, Approval, AuditEvent, Issue, User
 
 POD = "pod_requested"
 
@@ -61,15 +64,21 @@ def _status(db: Database, issue_id: int) -> tuple[str, str | None]:
         return issue.status, issue.resolution_code
 
 
-def _resolve(db: Database, actor: Actor, issue_id: int, code: str = "paid_after_documents",
+def _resolve(db: Database, actor: Actor, issue_id: int, code: str = "rebilled",
              override: str | None = None) -> str:  # fmt: skip
+    amount = "10.00" if code == "written_off" else None
     result = resolve(
         db,
         actor,
         issue_id,
         None,
         Resolution(
-            code=code, root_cause_fixed=True, root_cause="pod_missing", override_reason=override
+            code=code,
+            root_cause_fixed=True,
+            root_cause="pod_missing",
+            override_reason=override,
+            note="POD sent with a corrected invoice",
+            amount=amount,
         ),
     )
     return _status(db, issue_id)[0] if result.touched == {issue_id} else "?"
@@ -80,8 +89,16 @@ def _audits(db: Database, action: str) -> list[AuditEvent]:
         return list(s.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 
 
+def _without_calls_or_emails(db: Database, issue_id: int) -> int:
+    """The item, with the calls and emails of its (demo) history taken off its timeline."""
+    with db.session() as s:
+        s.execute(delete(Activity).where(Activity.issue_id == issue_id,
+                                         Activity.kind.in_(("call", "email", "promise"))))  # fmt: skip
+    return issue_id
+
+
 def test_required_steps_gate_resolution_for_a_collector(db: Database) -> None:
-    issue_id = _item(db, "agarcia")
+    issue_id = _without_calls_or_emails(db, _item(db, "agarcia"))
     agarcia = _owner(db, issue_id)
     with pytest.raises(InvalidInput, match=r"required script steps not done: 1\. Pull the POD"):
         _resolve(db, agarcia, issue_id)
@@ -89,9 +106,17 @@ def test_required_steps_gate_resolution_for_a_collector(db: Database) -> None:
     state = scripts.script_for_issue(db, issue_id, agarcia)
     required = [s.number for s in state.steps if s.required]
     assert 3 not in required and len(required) == len(state.steps) - 1  # step 3 is optional
+    with pytest.raises(InvalidInput, match="step 4 is done by an action: send or log the email"):
+        scripts.mark_step(db, agarcia, issue_id, 4, True)
+    _call_and_email(db, agarcia, issue_id)  # the actions tick steps 4 and 5 themselves
     for number in required:
-        assert scripts.mark_step(db, agarcia, issue_id, number, True).touched == {issue_id}
+        if number not in (4, 5):
+            assert scripts.mark_step(db, agarcia, issue_id, number, True).touched == {issue_id}
     state = scripts.script_for_issue(db, issue_id, agarcia)
+    assert [(s.via, s.done_by) for s in state.steps if s.number in (4, 5)] == [
+        ("email", "agarcia"),
+        ("call", "agarcia"),
+    ]
     assert state.started and state.missing_required == []
     assert _resolve(db, agarcia, issue_id) == "resolved"
     assert len(_audits(db, "script.step")) == len(required)
@@ -123,10 +148,18 @@ def test_supervisor_override_is_audited_and_refused_to_others(db: Database) -> N
     assert event.before is not None and 1 in event.before["missing_steps"]
 
 
+def _call_and_email(db: Database, actor: Actor, issue_id: int) -> None:
+    """Log the call and the email the script's [call] and [email] steps ask for."""
+    log_contact(db, actor, issue_id, None, ContactLog("email", "Sent the signed POD"))
+    log_contact(db, actor, issue_id, None, ContactLog("call", "AP confirmed the POD"))
+
+
 def _follow_every_step(db: Database, actor: Actor, issue_id: int) -> None:
+    _call_and_email(db, actor, issue_id)
     state = scripts.script_for_issue(db, issue_id, actor)
     for step in state.steps:
-        scripts.mark_step(db, actor, issue_id, step.number, True)
+        if not step.done:
+            scripts.mark_step(db, actor, issue_id, step.number, True)
 
 
 def test_trainee_must_do_every_step_and_waits_for_approval(db: Database) -> None:
@@ -135,15 +168,17 @@ def test_trainee_must_do_every_step_and_waits_for_approval(db: Database) -> None
     state = scripts.script_for_issue(db, issue_id)  # the owner is a trainee
     assert state.trainee_mode and all(s.required for s in state.steps)
     assert state.steps[0].note_body and "signed" in state.steps[0].note_body
+    _call_and_email(db, nbrown, issue_id)
     for step in state.steps[:-1]:
-        scripts.mark_step(db, nbrown, issue_id, step.number, True)
+        if step.kind not in ("call", "email"):
+            scripts.mark_step(db, nbrown, issue_id, step.number, True)
     with pytest.raises(InvalidInput, match=r"not done: 6\."):
         _resolve(db, nbrown, issue_id)
     scripts.mark_step(db, nbrown, issue_id, 6, True)
 
     settings.set_setting(db, actor_for(db, "kwright"), "trainee_approval_limit", "0")
     assert _resolve(db, nbrown, issue_id) == "pending_approval"
-    assert _status(db, issue_id) == ("pending_approval", "paid_after_documents")
+    assert _status(db, issue_id) == ("pending_approval", "rebilled")
     with pytest.raises(PermissionDenied):
         approvals.pending(db, nbrown)
     kwright = actor_for(db, "kwright")
@@ -160,7 +195,7 @@ def test_trainee_must_do_every_step_and_waits_for_approval(db: Database) -> None
     assert done.removed == {issue_id} and done.notice == "approved: the item is resolved"
     [decided] = approvals.for_issue(db, issue_id)
     assert (decided.status, decided.decided_by) == ("approved", "kwright")
-    assert _status(db, issue_id) == ("resolved", "paid_after_documents")
+    assert _status(db, issue_id) == ("resolved", "rebilled")
     assert approvals.pending(db, kwright) == []
     assert [e.after["status"] for e in _audits(db, "approval.approved") if e.after] == ["approved"]
 

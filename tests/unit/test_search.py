@@ -6,7 +6,7 @@ from sqlalchemy import select
 from tests.conftest import AS_OF
 
 from arbench.domain.catalogue import OPEN_STATUSES
-from arbench.services.search import search_open_items
+from arbench.services.work.search import search_open_items
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Pro
 

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, text
 from tests.conftest import AS_OF
 
 from arbench.domain.names import name_key
-from arbench.services.search import owner_logins, search_open_items
+from arbench.services.work.search import owner_logins, search_open_items
 from arbench.store import db as store_db
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, User
@@ -90,7 +90,7 @@ def test_an_imported_customer_is_found_by_name_in_any_case(
 ) -> None:
     import csv
 
-    from arbench.services.imports import import_invoices
+    from arbench.services.intake.imports import import_invoices
 
     path = tmp_path / "register.csv"
     with path.open("w", newline="") as f:

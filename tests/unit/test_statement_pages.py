@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from arbench.services import company, exports
+from arbench.services.admin import company
 from arbench.services.base import actor_for
+from arbench.services.reporting import exports
 from arbench.store.db import Database
 from arbench.store.models import Account, Pro, User
 

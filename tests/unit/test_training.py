@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from arbench.services import content, training
 from arbench.services.base import actor_for
+from arbench.services.knowledge import content, training
 from arbench.store.db import Database
 from arbench.store.models import Acknowledgement
 

@@ -29,8 +29,9 @@ from arbench.cli import (
     rootcause_cmds,
     search_cmd,
     team_cmds,
+    today_cmd,
 )
-from arbench.cli.common import CliError
+from arbench.cli.common import CliError, close_db
 from arbench.output_files import OutputError
 from arbench.services.base import ServiceError
 from arbench.store.db import DatabaseError
@@ -39,6 +40,8 @@ from arbench.store.db import DatabaseError
 COMMAND_MODULES = (
     book, search_cmd, content_cmds, items, dept_cmds, onboarding_cmds, notice_cmds, data_cmds,
     rootcause_cmds, alias_cmds, team_cmds, mail_cmds, daily_cmds, about_cmd,
+    book, today_cmd, search_cmd, content_cmds, items, data_cmds, alias_cmds, team_cmds, mail_cmds,
+    daily_cmds, about_cmd,
 )  # fmt: skip
 
 
@@ -86,7 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if problem:
                 raise CliError(problem)
             return run_gui(args.db, args.as_login)
-        return int(args.func(args) or 0)
+        try:
+            return int(args.func(args) or 0)
+        finally:
+            close_db(args)
     except (ServiceError, DatabaseError, CliError, OutputError) as exc:
         print(f"arbench: error: {exc}", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ import argparse
 
 from arbench.cli.common import acting_user, open_db
 from arbench.cli.output import print_rows
-from arbench.services.aliases import ALIAS_KINDS, add_alias, list_aliases, remove_alias
+from arbench.services.intake.aliases import ALIAS_KINDS, add_alias, list_aliases, remove_alias
 
 COLUMNS = ("account_number", "account_name", "kind", "value", "source", "created_at", "created_by")
 
@@ -37,11 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_alias_add(args: argparse.Namespace) -> int:
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "alias add")
-        alias = add_alias(db, actor, args.account, args.kind, args.value)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "alias add")
+    alias = add_alias(db, actor, args.account, args.kind, args.value)
     print(
         f"{alias.kind} {alias.value!r} is now an alias of {alias.account_number} ({alias.account_name})"
     )
@@ -50,20 +47,14 @@ def cmd_alias_add(args: argparse.Namespace) -> int:
 
 def cmd_alias_remove(args: argparse.Namespace) -> int:
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "alias remove")
-        remove_alias(db, actor, args.account, args.kind, args.value)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "alias remove")
+    remove_alias(db, actor, args.account, args.kind, args.value)
     print(f"{args.kind} {args.value!r} is no longer an alias of {args.account}")
     return 0
 
 
 def cmd_alias_list(args: argparse.Namespace) -> int:
     db = open_db(args)
-    try:
-        aliases = list_aliases(db, args.account)
-    finally:
-        db.dispose()
+    aliases = list_aliases(db, args.account)
     print_rows([a.to_json() for a in aliases], COLUMNS, args.format)
     return 0

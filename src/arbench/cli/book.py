@@ -10,10 +10,10 @@ from arbench.cli import db_tools
 from arbench.cli.common import CliError, open_db, parse_date, viewer
 from arbench.cli.output import print_json, print_rows
 from arbench.output_files import check_output_file
-from arbench.services import users as user_service
-from arbench.services.content import load_shipped
-from arbench.services.demo import create_demo
-from arbench.services.worklist import worklist
+from arbench.services.admin.demo import create_demo
+from arbench.services.knowledge.content import load_shipped
+from arbench.services.organization import users as user_service
+from arbench.services.work.worklist import worklist
 from arbench.store import db as store_db
 
 WORKLIST_COLUMNS = (
@@ -63,8 +63,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from arbench.services.company import ProfileChange
-    from arbench.services.first_run import start_book
+    from arbench.services.admin.company import ProfileChange
+    from arbench.services.admin.first_run import start_book
 
     url = store_db.resolve_url(args.db)
     db = store_db.open_database(url, create=True)
@@ -163,13 +163,10 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_users(args: argparse.Namespace) -> int:
     db = open_db(args)
-    try:
-        rows = [
-            {"login": u.login, "name": u.display_name, "role": u.role, "active": u.active}
-            for u in user_service.list_users(db)
-        ]
-    finally:
-        db.dispose()
+    rows = [
+        {"login": u.login, "name": u.display_name, "role": u.role, "active": u.active}
+        for u in user_service.list_users(db)
+    ]
     print_rows(rows, ("login", "name", "role", "active"), args.format)
     return 0
 
@@ -177,10 +174,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_worklist(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
     db = open_db(args)
-    try:
-        items = worklist(db, args.user, on, actor=viewer(args, db))
-    finally:
-        db.dispose()
+    items = worklist(db, args.user, on, actor=viewer(args, db))
     # Pro-level first, then account-level: the same split the main window shows.
     ordered = [i for i in items if i.level == "pro"] + [i for i in items if i.level == "account"]
     rows = [i.to_json() for i in ordered]
@@ -200,9 +194,6 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
     out = check_output_file(args.out, "--out")
     db = open_db(args)
-    try:
-        path = render_main_window(db, args.user, out, on)
-    finally:
-        db.dispose()
+    path = render_main_window(db, args.user, out, on)
     print(f"main window of {args.user} saved to {path}")
     return 0

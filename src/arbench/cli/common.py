@@ -25,7 +25,21 @@ def parse_date(text: str | None, option: str) -> date | None:
 
 
 def open_db(args: argparse.Namespace) -> Database:
-    return open_database(args.db)
+    """The book named by --db, opened once per command; `main` closes it when the command ends
+    (the one place a command's database is disposed of)."""
+    db = getattr(args, "_book", None)
+    if db is None:
+        db = open_database(args.db)
+        args._book = db
+    return db
+
+
+def close_db(args: argparse.Namespace) -> None:
+    """Dispose of the command's database, if it opened one."""
+    db = getattr(args, "_book", None)
+    if db is not None:
+        args._book = None
+        db.dispose()
 
 
 def viewer(args: argparse.Namespace, db: Database) -> Actor | None:

@@ -9,8 +9,8 @@ from pathlib import Path
 from arbench.cli.common import acting_user, open_db
 from arbench.cli.output import print_rows
 from arbench.output_files import check_output_dir
-from arbench.services import content
-from arbench.services.content import ContentImportError
+from arbench.services.knowledge import content
+from arbench.services.knowledge.content import ContentImportError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,30 +38,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_scripts(args: argparse.Namespace) -> int:
     db = open_db(args)
-    try:
-        content.ensure_loaded(db)
-        rows = [
-            {"issue_type": s.issue_type, "name": s.name, "level": s.level,
-             "version": s.version, "steps": s.steps, "title": s.title}
-            for s in content.list_scripts(db)
-        ]  # fmt: skip
-    finally:
-        db.dispose()
+    content.ensure_loaded(db)
+    rows = [
+        {"issue_type": s.issue_type, "name": s.name, "level": s.level,
+         "version": s.version, "steps": s.steps, "title": s.title}
+        for s in content.list_scripts(db)
+    ]  # fmt: skip
     print_rows(rows, ("issue_type", "level", "version", "steps", "name"), args.format)
     return 0
 
 
 def cmd_notes(args: argparse.Namespace) -> int:
     db = open_db(args)
-    try:
-        content.ensure_loaded(db)
-        rows = [
-            {"key": n.key, "title": n.title, "category": n.category, "version": n.version,
-             "glossary": list(n.glossary)}
-            for n in content.list_notes(db)
-        ]  # fmt: skip
-    finally:
-        db.dispose()
+    content.ensure_loaded(db)
+    rows = [
+        {"key": n.key, "title": n.title, "category": n.category, "version": n.version,
+         "glossary": list(n.glossary)}
+        for n in content.list_notes(db)
+    ]  # fmt: skip
     print_rows(rows, ("key", "category", "version", "title"), args.format)
     return 0
 
@@ -69,26 +63,20 @@ def cmd_notes(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     check_output_dir(args.dir, "DIR")
     db = open_db(args)
-    try:
-        content.ensure_loaded(db)
-        written = content.export_content(db, args.dir)
-    finally:
-        db.dispose()
+    content.ensure_loaded(db)
+    written = content.export_content(db, args.dir)
     print(f"{len(written)} content files written to {args.dir}")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     db = open_db(args)
+    actor = acting_user(args, db, "content import")
     try:
-        actor = acting_user(args, db, "content import")
-        try:
-            summary = content.import_content(db, actor, args.dir)
-        except ContentImportError as error:
-            print(f"arbench: error: {error}", file=sys.stderr)
-            return 1
-    finally:
-        db.dispose()
+        summary = content.import_content(db, actor, args.dir)
+    except ContentImportError as error:
+        print(f"arbench: error: {error}", file=sys.stderr)
+        return 1
     for file in summary.published:
         print(f"published {file}")
     print(

@@ -73,24 +73,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_statement_send(args: argparse.Namespace) -> int:
-    from arbench.services import statements
+    from arbench.services.correspondence import statements
 
     pros = [p.strip() for p in args.pros.split(",") if p.strip()] if args.pros else None
     if pros and len(args.account) > 1:
         raise CliError("--pros goes with one --account")
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "statement send")
-        on = parse_date(args.on, "--on") or date.today()
-        if len(args.account) == 1:
-            sent = [statements.send_statement(db, actor, args.account[0], on, pros=pros, to=args.to,
-                                              issue_id=args.item)]  # fmt: skip
-            failed: list[tuple[str, str]] = []
-        else:
-            report = statements.send_statements(db, actor, args.account, on)
-            sent, failed = report.sent, report.failed
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "statement send")
+    on = parse_date(args.on, "--on") or date.today()
+    if len(args.account) == 1:
+        sent = [statements.send_statement(db, actor, args.account[0], on, pros=pros, to=args.to,
+                                          issue_id=args.item)]  # fmt: skip
+        failed: list[tuple[str, str]] = []
+    else:
+        report = statements.send_statements(db, actor, args.account, on)
+        sent, failed = report.sent, report.failed
     if args.format == "json":
         print_json(
             {
@@ -108,18 +105,15 @@ def cmd_statement_send(args: argparse.Namespace) -> int:
 
 def cmd_cadence_set(args: argparse.Namespace) -> int:
     from arbench.domain.cadence import parse_step
-    from arbench.services import reminders
+    from arbench.services.correspondence import reminders
 
     try:
         steps = tuple(parse_step(s) for s in args.step)
     except ValueError as exc:
         raise CliError(f"--step: {exc}") from None
     db = open_db(args)
-    try:
-        spec = reminders.CadenceSpec(args.name, steps, args.account_class, args.quiet, args.auto)
-        reminders.define_cadence(db, acting_user(args, db, "cadence set"), spec)
-    finally:
-        db.dispose()
+    spec = reminders.CadenceSpec(args.name, steps, args.account_class, args.quiet, args.auto)
+    reminders.define_cadence(db, acting_user(args, db, "cadence set"), spec)
     shown = ", ".join(f"{o:+d}:{t}" for o, t in steps)
     print(f"cadence {args.name} ({args.account_class or 'named accounts'}): {shown}; quiet {args.quiet} days"
           + ("; automatic" if args.auto else ""))  # fmt: skip
@@ -127,48 +121,40 @@ def cmd_cadence_set(args: argparse.Namespace) -> int:
 
 
 def cmd_cadence_account(args: argparse.Namespace) -> int:
-    from arbench.services import reminders
+    from arbench.services.correspondence import reminders
 
     db = open_db(args)
-    try:
-        reminders.set_account_cadence(db, acting_user(args, db, "cadence account"), args.number,
-                                      account_class=args.account_class, cadence=args.cadence)  # fmt: skip
-    finally:
-        db.dispose()
+    reminders.set_account_cadence(db, acting_user(args, db, "cadence account"), args.number,
+                                  account_class=args.account_class, cadence=args.cadence)  # fmt: skip
     print(f"account {args.number} updated")
     return 0
 
 
 def cmd_reminders(args: argparse.Namespace) -> int:
-    from arbench.services import reminder_approval
+    from arbench.services.correspondence import reminder_approval
 
     db = open_db(args)
-    try:
-        actor = acting_user(
-            args, db, "reminders"
-        )  # a collector's queue, or every one for a supervisor
-        on = parse_date(args.on, "--on") or date.today()
-        queue = reminder_approval.reminder_queue(db, actor, on)
-        if args.action == "list":
-            rows = [record(r) for r in queue]
-            if args.format == "json":
-                print_json(rows)
-            else:
-                print_rows(
-                    rows,
-                    ("id", "pro", "account_number", "offset_days", "template", "due_on", "status"),
-                    "table",
-                )
-            return 0
-        ids = [r.id for r in queue] if args.all else args.ids
-        if not ids:
-            raise CliError(f"`reminders {args.action}` needs reminder IDs or --all")
-        if args.action == "skip":
-            print(f"{reminder_approval.skip(db, actor, ids)} reminder(s) skipped")
-            return 0
-        report = reminder_approval.approve(db, actor, ids, on)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "reminders")  # a collector's queue, or every one for a supervisor
+    on = parse_date(args.on, "--on") or date.today()
+    queue = reminder_approval.reminder_queue(db, actor, on)
+    if args.action == "list":
+        rows = [record(r) for r in queue]
+        if args.format == "json":
+            print_json(rows)
+        else:
+            print_rows(
+                rows,
+                ("id", "pro", "account_number", "offset_days", "template", "due_on", "status"),
+                "table",
+            )
+        return 0
+    ids = [r.id for r in queue] if args.all else args.ids
+    if not ids:
+        raise CliError(f"`reminders {args.action}` needs reminder IDs or --all")
+    if args.action == "skip":
+        print(f"{reminder_approval.skip(db, actor, ids)} reminder(s) skipped")
+        return 0
+    report = reminder_approval.approve(db, actor, ids, on)
     for reminder_id, why in report.failed:
         print(f"reminder {reminder_id} NOT sent: {why}")
     print(f"{len(report.sent)} reminder(s) sent, {len(report.failed)} failed")
@@ -176,13 +162,10 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 
 
 def cmd_daily(args: argparse.Namespace) -> int:
-    from arbench.services.daily import run_daily
+    from arbench.services.admin.daily import run_daily
 
     db = open_db(args)
-    try:
-        report = run_daily(db, acting_user(args, db, "daily"), parse_date(args.on, "--on"))
-    finally:
-        db.dispose()
+    report = run_daily(db, acting_user(args, db, "daily"), parse_date(args.on, "--on"))
     if args.format == "json":
         print_json({"on": report.on, "steps": [record(s) for s in report.steps]})
     else:

@@ -120,21 +120,18 @@ def _print_warnings(warnings: list[dict[str, Any]]) -> None:
 
 
 def cmd_import_invoices(args: argparse.Namespace) -> int:
-    from arbench.services.imports import import_invoices, read_for_import, save_mapping
+    from arbench.services.intake.imports import import_invoices, read_for_import, save_mapping
 
     on = parse_date(args.on, "--on") or date.today()
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "import invoices")
-        data = read_for_import(db, Path(args.file), args.mapping, _pairs(args.map),
-                               lenient=args.lenient, account=args.account)  # fmt: skip
-        summary = import_invoices(db, args.file, actor=actor, data=data, dry_run=args.dry_run,
-                                  close_missing=args.close_missing, on=on,
-                                  merge_leading_zeros=args.merge_leading_zeros)  # fmt: skip
-        if summary.ok and args.save_mapping and data.kind == "invoices":
-            save_mapping(db, actor, args.save_mapping, data.mapping)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "import invoices")
+    data = read_for_import(db, Path(args.file), args.mapping, _pairs(args.map),
+                           lenient=args.lenient, account=args.account)  # fmt: skip
+    summary = import_invoices(db, args.file, actor=actor, data=data, dry_run=args.dry_run,
+                              close_missing=args.close_missing, on=on,
+                              merge_leading_zeros=args.merge_leading_zeros)  # fmt: skip
+    if summary.ok and args.save_mapping and data.kind == "invoices":
+        save_mapping(db, actor, args.save_mapping, data.mapping)
     if args.format == "json":
         print_json(summary.to_json())
     elif summary.ok:
@@ -172,16 +169,13 @@ def _print_import(s: Any) -> None:
 
 
 def cmd_import_remittance(args: argparse.Namespace) -> int:
-    from arbench.services.remittance import apply_remittance
+    from arbench.services.intake.remittance import apply_remittance
 
     on = parse_date(args.on, "--on") or date.today()
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "import remittance")
-        summary = apply_remittance(db, args.file, actor=actor, on=on, lenient=args.lenient,
-                                   account=args.account, dry_run=args.dry_run)  # fmt: skip
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "import remittance")
+    summary = apply_remittance(db, args.file, actor=actor, on=on, lenient=args.lenient,
+                               account=args.account, dry_run=args.dry_run)  # fmt: skip
     if args.format == "json":
         print_json(summary.to_json())
     elif summary.ok:
@@ -214,15 +208,12 @@ def _print_remittance(s: Any) -> None:
 
 
 def cmd_preaudit(args: argparse.Namespace) -> int:
-    from arbench.services.preaudit import COLUMNS as PREAUDIT_COLUMNS
-    from arbench.services.preaudit import preaudit
+    from arbench.services.intake.preaudit import COLUMNS as PREAUDIT_COLUMNS
+    from arbench.services.intake.preaudit import preaudit
 
     since = parse_date(args.since, "--since")
     db = open_db(args)
-    try:
-        result = preaudit(db, since)
-    finally:
-        db.dispose()
+    result = preaudit(db, since)
     print_rows([r.to_json() for r in result.rows], PREAUDIT_COLUMNS, args.format)
     if args.format == "table":
         print(f"{result.drafts:,} drafts checked, {result.clean:,} ready to invoice, "
@@ -231,23 +222,20 @@ def cmd_preaudit(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from arbench.services import exports as export_service
+    from arbench.services.reporting import exports as export_service
 
     on = parse_date(args.on, "--on") or date.today()
     check_output_file(args.out, "--out")
     db = open_db(args)
-    try:
-        if args.what == "worklist":
-            if not args.user:
-                raise CliError("`export worklist` needs --user LOGIN")
-            result = export_service.export_worklist(db, args.user, on, args.out)
-        elif args.what == "aging":
-            result = export_service.export_aging(db, on, args.out, args.user)
-        else:
-            if not args.account:
-                raise CliError("`export statement` needs --account NUMBER")
-            result = export_service.export_statement(db, args.account, on, args.out)
-    finally:
-        db.dispose()
+    if args.what == "worklist":
+        if not args.user:
+            raise CliError("`export worklist` needs --user LOGIN")
+        result = export_service.export_worklist(db, args.user, on, args.out)
+    elif args.what == "aging":
+        result = export_service.export_aging(db, on, args.out, args.user)
+    else:
+        if not args.account:
+            raise CliError("`export statement` needs --account NUMBER")
+        result = export_service.export_statement(db, args.account, on, args.out)
     print(f"wrote {result.path} ({result.rows:,} rows)")
     return 0

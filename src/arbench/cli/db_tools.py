@@ -2,7 +2,7 @@
 
 `db password` stores a PostgreSQL password in the OS keyring; it is read from a prompt (or from
 stdin with --stdin), never from the command line, where process lists would show it. Backup and
-restore are supervisor work (`--as SUPERVISOR`), audited by services/backups.py; a restore
+restore are supervisor work (`--as SUPERVISOR`), audited by services/admin/backups.py; a restore
 checks the backup's schema and every page before anything is replaced.
 """
 
@@ -53,13 +53,10 @@ def register_db(db_sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
 
 
 def cmd_db_grant(args: argparse.Namespace) -> int:
-    from arbench.services.grants import grant_login
+    from arbench.services.admin.grants import grant_login
 
     db = open_db(args)
-    try:
-        result = grant_login(db, args.login)
-    finally:
-        db.dispose()
+    result = grant_login(db, args.login)
     rights = ("reads the book; writes only answers, hand-backs and onboarding tasks"
               if result.role == "department" else "tables the app needs; audit insert-only")  # fmt: skip
     print(f"{result.login} may now use arbench on {store_db.display_url(db.url)} as a "
@@ -117,18 +114,13 @@ def cmd_db_password(args: argparse.Namespace) -> int:
 
 
 def cmd_db_backup(args: argparse.Namespace) -> int:
-    from arbench.services.backups import back_up
+    from arbench.services.admin.backups import back_up
 
     url = store_db.resolve_url(args.db)
     if make_url(url).get_backend_name() != "sqlite":
         raise CliError(store_backup.PG_DUMP_HINT)
     db = open_db(args)
-    try:
-        result = back_up(
-            db, acting_user(args, db, "db backup"), args.file, overwrite=args.overwrite
-        )
-    finally:
-        db.dispose()
+    result = back_up(db, acting_user(args, db, "db backup"), args.file, overwrite=args.overwrite)
     print(
         f"backup of {store_db.display_url(url)} written to {result.file} (schema {result.schema})"
     )
@@ -136,16 +128,13 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_db_restore(args: argparse.Namespace) -> int:
-    from arbench.services.backups import restore
+    from arbench.services.admin.backups import restore
 
     url = store_db.resolve_url(args.db)
     if make_url(url).get_backend_name() != "sqlite":
         raise CliError(store_backup.PG_DUMP_HINT)
     db = open_db(args)
-    try:
-        result = restore(db, acting_user(args, db, "db restore"), args.file)
-    finally:
-        db.dispose()
+    result = restore(db, acting_user(args, db, "db restore"), args.file)
     print(f"{store_db.display_url(url)} restored from {args.file} (schema {result.schema})")
     if result.safety_copy:
         print(f"the database as it was before the restore: {result.safety_copy}")

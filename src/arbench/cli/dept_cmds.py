@@ -18,10 +18,11 @@ from pathlib import Path
 from arbench.cli.common import CliError, acting_user, open_db, parse_date, viewer
 from arbench.cli.output import print_json, print_rows
 from arbench.domain.documents import DOCUMENT_KINDS
-from arbench.services import departments as department_service
-from arbench.services import items as item_service
-from arbench.services import requests as request_service
-from arbench.services.documents import FileToAttach
+from arbench.services import op_changes
+from arbench.services.correspondence.documents import FileToAttach
+from arbench.services.organization import departments as department_service
+from arbench.services.organization import requests as request_service
+from arbench.services.work import items as item_service
 
 QUEUE_COLUMNS = (
     "id", "department", "pro", "account_number", "account_name", "asked_by", "asked_on",
@@ -77,12 +78,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_requests(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
     db = open_db(args)
-    try:
-        rows = request_service.department_queue(
-            db, viewer(args, db), args.department, on=on, include_answered=args.answered
-        )
-    finally:
-        db.dispose()
+    rows = request_service.department_queue(
+        db, viewer(args, db), args.department, on=on, include_answered=args.answered
+    )
     data = [r.to_json() for r in rows]
     if args.format == "json":
         print_json(data)
@@ -94,11 +92,8 @@ def cmd_requests(args: argparse.Namespace) -> int:
 def cmd_escalate(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "requests escalate")
-        summary = request_service.escalate_overdue(db, actor, on)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "requests escalate")
+    summary = request_service.escalate_overdue(db, actor, on)
     for e in summary.escalated:
         print(f"request #{e.request_id} ({e.department}, due {e.due_on}) escalated to {e.lead}")
     for name in summary.without_lead:
@@ -113,13 +108,10 @@ def cmd_answer(args: argparse.Namespace) -> int:
         raise CliError("--kind goes with --attach FILE")
     files = [FileToAttach(Path(name), args.kind) for name in args.attach]
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "answer")
-        changes = item_service.answer_request(
-            db, actor, args.id, answer=args.text, on=on, attachments=files
-        )
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "answer")
+    changes = item_service.answer_request(
+        db, actor, args.id, answer=args.text, on=on, attachments=files
+    )
     print(f"request #{args.id} answered; item(s) {_items(changes)} back on the collector's list")
     if changes.notice:
         print(changes.notice)
@@ -129,25 +121,19 @@ def cmd_answer(args: argparse.Namespace) -> int:
 def cmd_handback(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "handback")
-        changes = request_service.hand_back(db, actor, args.id, reason=args.reason, on=on)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "handback")
+    changes = request_service.hand_back(db, actor, args.id, reason=args.reason, on=on)
     print(f"request #{args.id} handed back; item(s) {_items(changes)} back on the collector's list")
     return 0
 
 
-def _items(changes: item_service.Changes) -> str:
+def _items(changes: op_changes.Changes) -> str:
     return ", ".join(f"#{i}" for i in sorted(changes.touched))
 
 
 def cmd_departments(args: argparse.Namespace) -> int:
     db = open_db(args)
-    try:
-        rows = [d.to_json() for d in department_service.list_departments(db)]
-    finally:
-        db.dispose()
+    rows = [d.to_json() for d in department_service.list_departments(db)]
     if args.format == "json":
         print_json(rows)
     else:
@@ -162,21 +148,15 @@ def cmd_sla(args: argparse.Namespace) -> int:
     except ValueError:
         raise CliError(f"DAYS must be a whole number of days, not '{args.days}'") from None
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "sla")
-        info = department_service.set_sla(db, actor, args.department, days)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "sla")
+    info = department_service.set_sla(db, actor, args.department, days)
     print(f"{info.name}: requests due {info.sla_days} day(s) after they are asked")
     return 0
 
 
 def cmd_lead(args: argparse.Namespace) -> int:
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "lead")
-        info = department_service.set_lead(db, actor, args.department, args.login)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "lead")
+    info = department_service.set_lead(db, actor, args.department, args.login)
     print(f"{info.name}: {info.lead} leads the department and gets its overdue requests")
     return 0

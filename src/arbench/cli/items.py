@@ -6,7 +6,8 @@ import argparse
 
 from arbench.cli.common import acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
-from arbench.services import items as item_service
+from arbench.services.work import promises as promises_service
+from arbench.services.work import promotion as promotion_service
 
 PROPOSAL_COLUMNS = (
     "account_number",
@@ -34,11 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_settle(args: argparse.Namespace) -> int:
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "promises settle")
-        summary = item_service.settle_promises(db, actor, parse_date(args.on, "--on"))
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "promises settle")
+    summary = promises_service.settle_promises(db, actor, parse_date(args.on, "--on"))
     print(
         f"{summary.checked:,} open promise(s) checked on {summary.on}: "
         f"{len(summary.kept):,} kept, {len(summary.broken):,} broken"
@@ -48,12 +46,9 @@ def cmd_settle(args: argparse.Namespace) -> int:
 
 def cmd_proposals(args: argparse.Namespace) -> int:
     db = open_db(args)
-    try:
-        found = item_service.promotion_proposals(
-            db, login=args.user, on=parse_date(args.on, "--on")
-        )
-    finally:
-        db.dispose()
+    found = promotion_service.promotion_proposals(
+        db, login=args.user, on=parse_date(args.on, "--on")
+    )
     rows = [
         {
             "account_number": p.account_number, "account_name": p.account_name,

@@ -101,13 +101,10 @@ def _register_mail(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
 
 
 def cmd_attach(args: argparse.Namespace) -> int:
-    from arbench.services.document_folder import attach_folder
+    from arbench.services.correspondence.document_folder import attach_folder
 
     db = open_db(args)
-    try:
-        report = attach_folder(db, acting_user(args, db, "attach"), Path(args.directory), args.kind)
-    finally:
-        db.dispose()
+    report = attach_folder(db, acting_user(args, db, "attach"), Path(args.directory), args.kind)
     if args.format == "json":
         print_json({"directory": report.directory, "matched": [record(m) for m in report.matched],
                     "unmatched": [record(m) for m in report.unmatched]})  # fmt: skip
@@ -122,7 +119,7 @@ def cmd_attach(args: argparse.Namespace) -> int:
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
-    from arbench.services import documents
+    from arbench.services.correspondence import documents
 
     if args.action == "remove" and args.document_id is None:
         raise CliError("`documents remove` needs the document ID")
@@ -130,21 +127,16 @@ def cmd_documents(args: argparse.Namespace) -> int:
         raise CliError("say whose documents: --pro PRO or --account NUMBER")
     folder = check_output_dir(args.export, "--export") if args.export else None
     db = open_db(args)
-    try:
-        if args.action == "remove":
-            documents.remove(db, acting_user(args, db, "documents remove"), args.document_id)
-            print(f"document {args.document_id} removed")
-            return 0
-        found = documents.documents_of(
-            db, pro=args.pro, account_number=args.account, include_pros=True
-        )
-        rows = [record(d) for d in found]
-        if folder is not None:
-            folder.mkdir(exist_ok=True)
-            for row, d in zip(rows, found, strict=True):
-                row["exported_to"] = str(documents.export(db, d.id, folder))
-    finally:
-        db.dispose()
+    if args.action == "remove":
+        documents.remove(db, acting_user(args, db, "documents remove"), args.document_id)
+        print(f"document {args.document_id} removed")
+        return 0
+    found = documents.documents_of(db, pro=args.pro, account_number=args.account, include_pros=True)
+    rows = [record(d) for d in found]
+    if folder is not None:
+        folder.mkdir(exist_ok=True)
+        for row, d in zip(rows, found, strict=True):
+            row["exported_to"] = str(documents.export(db, d.id, folder))
     if args.format == "json":
         print_json(rows)
     else:
@@ -162,22 +154,19 @@ def _password_from_stdin() -> str:
 
 
 def cmd_mail_setup(args: argparse.Namespace) -> int:
-    from arbench.services import mail_settings
-    from arbench.services.mail_settings import DEFAULT_PORTS, MailServer
+    from arbench.services.correspondence import mail_settings
+    from arbench.services.correspondence.mail_settings import DEFAULT_PORTS, MailServer
 
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "mail setup")
-        password = _password_from_stdin() if args.password_stdin else None
-        port = args.port or DEFAULT_PORTS[(args.protocol, args.security)]
-        server = mail_settings.set_server(
-            db,
-            actor,
-            MailServer(args.protocol, args.host, port, args.security, args.user, args.folder),
-            password,
-        )
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "mail setup")
+    password = _password_from_stdin() if args.password_stdin else None
+    port = args.port or DEFAULT_PORTS[(args.protocol, args.security)]
+    server = mail_settings.set_server(
+        db,
+        actor,
+        MailServer(args.protocol, args.host, port, args.security, args.user, args.folder),
+        password,
+    )
     stored = f"; password stored in the keyring ({_backend()})" if password else ""
     print(f"{server.describe()} set{stored}")
     return 0
@@ -190,62 +179,51 @@ def _backend() -> str:
 
 
 def cmd_mail_sender(args: argparse.Namespace) -> int:
-    from arbench.services import mail_settings
+    from arbench.services.correspondence import mail_settings
 
     db = open_db(args)
-    try:
-        address = mail_settings.set_sender(
-            db, acting_user(args, db, "mail sender"), args.address, args.user
-        )
-    finally:
-        db.dispose()
+    address = mail_settings.set_sender(
+        db, acting_user(args, db, "mail sender"), args.address, args.user
+    )
     print(f"{args.user or args.as_login} sends as {address}")
     return 0
 
 
 def cmd_mail_auto(args: argparse.Namespace) -> int:
-    from arbench.services import mail_settings
+    from arbench.services.correspondence import mail_settings
 
     db = open_db(args)
-    try:
-        mail_settings.set_auto_send(db, acting_user(args, db, "mail auto-send"), args.state == "on")
-    finally:
-        db.dispose()
+    mail_settings.set_auto_send(db, acting_user(args, db, "mail auto-send"), args.state == "on")
     print(f"automatic reminders {args.state}")
     return 0
 
 
 def cmd_mail_send(args: argparse.Namespace) -> int:
-    from arbench.services import email, mail_out
+    from arbench.services.correspondence import email, mail_out
 
     on = parse_date(args.on, "--on") or date.today()
     if args.eml:  # checked before any work: the folder exists and takes files
         check_output_file(Path(args.eml) / "email.eml", "--eml")
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "mail send")
-        draft = email.compose(db, actor, args.item, args.template, on)
-        if draft.missing:
-            raise CliError(
-                f"the item has no value for {', '.join(draft.missing)}: edit it in the app"
-            )
-        keys = tuple(k.strip() for k in args.attach.split(",") if k.strip())
-        item = mail_out.ItemEmail(
-            args.item, args.to or draft.to, draft.subject, draft.body, args.template, keys
-        )
-        if args.eml:
-            sent = mail_out.save_item_eml(db, actor, item, Path(args.eml), on)
-        else:
-            sent = mail_out.send_item_email(db, actor, item, on)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "mail send")
+    draft = email.compose(db, actor, args.item, args.template, on)
+    if draft.missing:
+        raise CliError(f"the item has no value for {', '.join(draft.missing)}: edit it in the app")
+    keys = tuple(k.strip() for k in args.attach.split(",") if k.strip())
+    item = mail_out.ItemEmail(
+        args.item, args.to or draft.to, draft.subject, draft.body, args.template, keys
+    )
+    if args.eml:
+        sent = mail_out.save_item_eml(db, actor, item, Path(args.eml), on)
+    else:
+        sent = mail_out.send_item_email(db, actor, item, on)
     files = f" with {', '.join(sent.attachments)}" if sent.attachments else ""
     print(f"{sent.how}: '{sent.subject}' to {', '.join(sent.to) or '(no recipient)'}{files}")
     return 0
 
 
 def _print_filed(report: object, fmt: str) -> None:
-    from arbench.services.mail_in import FetchReport
+    from arbench.services.correspondence.mail_in import FetchReport
 
     assert isinstance(report, FetchReport)
     if fmt == "json":
@@ -261,38 +239,29 @@ def _print_filed(report: object, fmt: str) -> None:
 
 
 def cmd_mail_fetch(args: argparse.Namespace) -> int:
-    from arbench.services import mail_in
+    from arbench.services.correspondence import mail_in
 
     db = open_db(args)
-    try:
-        report = mail_in.fetch_mail(db, acting_user(args, db, "mail fetch"))
-    finally:
-        db.dispose()
+    report = mail_in.fetch_mail(db, acting_user(args, db, "mail fetch"))
     _print_filed(report, args.format)
     return 0
 
 
 def cmd_mail_import(args: argparse.Namespace) -> int:
-    from arbench.services import mail_in
+    from arbench.services.correspondence import mail_in
 
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "mail import")
-        report = mail_in.import_files(db, actor, [Path(f) for f in args.files])
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "mail import")
+    report = mail_in.import_files(db, actor, [Path(f) for f in args.files])
     _print_filed(report, args.format)
     return 0
 
 
 def cmd_mail_inbox(args: argparse.Namespace) -> int:
-    from arbench.services import mail_in
+    from arbench.services.correspondence import mail_in
 
     db = open_db(args)
-    try:
-        rows = [record(m) for m in mail_in.inbox(db)]
-    finally:
-        db.dispose()
+    rows = [record(m) for m in mail_in.inbox(db)]
     if args.format == "json":
         print_json(rows)
     else:
@@ -301,33 +270,27 @@ def cmd_mail_inbox(args: argparse.Namespace) -> int:
 
 
 def cmd_mail_assign(args: argparse.Namespace) -> int:
-    from arbench.services import mail_in
+    from arbench.services.correspondence import mail_in
 
     db = open_db(args)
-    try:
-        got = mail_in.assign(db, acting_user(args, db, "mail assign"), args.mail_id, args.item)
-    finally:
-        db.dispose()
+    got = mail_in.assign(db, acting_user(args, db, "mail assign"), args.mail_id, args.item)
     print(f"message {got.mail_id} '{got.subject}' is on item #{got.issue_id}")
     return 0
 
 
 def cmd_company(args: argparse.Namespace) -> int:
-    from arbench.services import company
+    from arbench.services.admin import company
 
     db = open_db(args)
-    try:
-        if args.action == "set":
-            change = company.ProfileChange(
-                _lines(args.name), _lines(args.address), _lines(args.remit_to_name),
-                _lines(args.remit_to_address), args.phone, args.email,
-                Path(args.logo) if args.logo else None,
-            )  # fmt: skip
-            profile = company.set_profile(db, acting_user(args, db, "company set"), change)
-        else:
-            profile = company.get_profile(db)
-    finally:
-        db.dispose()
+    if args.action == "set":
+        change = company.ProfileChange(
+            _lines(args.name), _lines(args.address), _lines(args.remit_to_name),
+            _lines(args.remit_to_address), args.phone, args.email,
+            Path(args.logo) if args.logo else None,
+        )  # fmt: skip
+        profile = company.set_profile(db, acting_user(args, db, "company set"), change)
+    else:
+        profile = company.get_profile(db)
     shown = {"name": profile.name, "address": profile.address,
              "remit_to_name": profile.remit_to_name, "remit_to_address": profile.remit_to_address,
              "phone": profile.phone, "email": profile.email, "logo": profile.logo is not None}  # fmt: skip

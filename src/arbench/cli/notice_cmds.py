@@ -15,7 +15,7 @@ from arbench.cli.common import CliError, acting_user, open_db, parse_date, viewe
 from arbench.cli.output import print_rows
 from arbench.domain.notices import NOTICE_TEMPLATES
 from arbench.output_files import check_output_file, written
-from arbench.services import notices as notice_service
+from arbench.services.correspondence import notices as notice_service
 
 COLUMNS = ("pro", "account_number", "account_name", "rule", "notice_id", "sent_on", "answer")
 
@@ -45,16 +45,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_notices(args: argparse.Namespace) -> int:
     since = parse_date(args.since, "--since")
     db = open_db(args)
-    try:
-        rows = [c.to_json() for c in notice_service.notice_candidates(db, viewer(args, db), since)]
-    finally:
-        db.dispose()
+    rows = [c.to_json() for c in notice_service.notice_candidates(db, viewer(args, db), since)]
     print_rows(rows, COLUMNS, args.format)
     return 0
 
 
 def cmd_send(args: argparse.Namespace) -> int:
-    from arbench.services.notice_mail import send_notice  # mail and exports load when used
+    from arbench.services.correspondence.notice_mail import (
+        send_notice,  # mail and exports load when used
+    )
 
     on = parse_date(args.on, "--on")
     if args.out is not None:
@@ -62,19 +61,16 @@ def cmd_send(args: argparse.Namespace) -> int:
             raise CliError(f"--out {args.out}: a notice is written as an .eml file")
         check_output_file(args.out, "--out")
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "notices send")
-        draft = notice_service.compose_notice(db, actor, args.pro, args.rule, on)
-        if args.to is not None:
-            draft = replace(draft, to=args.to.strip())
-        if args.out is None:
-            info = send_notice(db, actor, draft, on=on)
-        else:
-            with written(args.out) as partial:
-                partial.write_bytes(notice_service.notice_message(draft))
-                info = notice_service.record_notice(db, actor, draft, "eml", on=on)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "notices send")
+    draft = notice_service.compose_notice(db, actor, args.pro, args.rule, on)
+    if args.to is not None:
+        draft = replace(draft, to=args.to.strip())
+    if args.out is None:
+        info = send_notice(db, actor, draft, on=on)
+    else:
+        with written(args.out) as partial:
+            partial.write_bytes(notice_service.notice_message(draft))
+            info = notice_service.record_notice(db, actor, draft, "eml", on=on)
     if args.out is None:
         print(f"notice #{info.id} for PRO {info.pro} sent to {info.to}")
         return 0
@@ -87,10 +83,7 @@ def cmd_send(args: argparse.Namespace) -> int:
 def cmd_answer(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "notices answer")
-        info = notice_service.record_notice_answer(db, actor, args.id, args.text, on=on)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "notices answer")
+    info = notice_service.record_notice_answer(db, actor, args.id, args.text, on=on)
     print(f"answer kept on notice #{info.id} (PRO {info.pro})")
     return 0

@@ -13,8 +13,8 @@ import argparse
 from arbench.cli.common import acting_user, open_db, parse_date
 from arbench.cli.output import print_json, print_rows
 from arbench.domain.account_setup import TASKS_BY_KEY
-from arbench.services import onboarding as onboarding_service
-from arbench.services.onboarding import ChecklistInfo
+from arbench.services.organization import onboarding as onboarding_service
+from arbench.services.organization.onboarding import ChecklistInfo
 
 TASK_COLUMNS = ("key", "department", "title", "assignee", "done", "done_by", "value")
 LIST_COLUMNS = ("account_number", "account_name", "created_on", "source", "open")
@@ -60,11 +60,8 @@ def _print_checklist(info: ChecklistInfo, fmt: str) -> None:
 def cmd_account_add(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "account add")
-        info = onboarding_service.add_account(db, actor, args.number, args.name, on=on)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "account add")
+    info = onboarding_service.add_account(db, actor, args.number, args.name, on=on)
     print(f"account {info.account_number} {info.account_name} added; onboarding checklist of "
           f"{len(info.tasks)} tasks started (arbench onboarding --account {info.account_number})")  # fmt: skip
     return 0
@@ -72,13 +69,10 @@ def cmd_account_add(args: argparse.Namespace) -> int:
 
 def cmd_onboarding(args: argparse.Namespace) -> int:
     db = open_db(args)
-    try:
-        if args.account:
-            _print_checklist(onboarding_service.checklist(db, args.account), args.format)
-            return 0
-        lists = onboarding_service.open_checklists(db)
-    finally:
-        db.dispose()
+    if args.account:
+        _print_checklist(onboarding_service.checklist(db, args.account), args.format)
+        return 0
+    lists = onboarding_service.open_checklists(db)
     rows = [c.to_json() for c in lists]
     if args.format == "json":
         print_json(rows)
@@ -90,11 +84,8 @@ def cmd_onboarding(args: argparse.Namespace) -> int:
 def cmd_tick(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "onboarding tick")
-        info = onboarding_service.tick_task(db, actor, args.account, args.task, args.value, on=on)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "onboarding tick")
+    info = onboarding_service.tick_task(db, actor, args.account, args.task, args.value, on=on)
     left = len(info.open_tasks)
     print(f"{args.task} done on {info.account_number}; "
           + ("checklist complete" if not left else f"{left} task(s) open"))  # fmt: skip
@@ -103,10 +94,7 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 def cmd_assign(args: argparse.Namespace) -> int:
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "onboarding assign")
-        onboarding_service.assign_task(db, actor, args.account, args.task, args.to)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "onboarding assign")
+    onboarding_service.assign_task(db, actor, args.account, args.task, args.to)
     print(f"{args.task} on {args.account} assigned to {args.to}")
     return 0

@@ -15,7 +15,7 @@ from arbench.cli.common import acting_user, open_db, parse_date, viewer
 from arbench.cli.output import print_json, print_rows
 from arbench.domain.rootcause import DIMENSIONS
 from arbench.output_files import check_output_dir, check_output_file
-from arbench.services import rootcauses as service
+from arbench.services.reporting import rootcauses as service
 
 CAUSE_COLUMNS = (
     "root_cause", "department", "count", "share", "cumulative_share", "amount", "open_amount",
@@ -48,10 +48,7 @@ def cmd_rootcauses(args: argparse.Namespace) -> int:
             check_output_file(path, option)
     query = service.default_query(end, start, args.department, args.by)
     db = open_db(args)
-    try:
-        report = service.rootcause_report(db, query, viewer(args, db))
-    finally:
-        db.dispose()
+    report = service.rootcause_report(db, query, viewer(args, db))
     if args.xlsx:
         from arbench.io.rootcause_export import write_rootcause_workbook
 
@@ -81,14 +78,11 @@ def cmd_rootcauses(args: argparse.Namespace) -> int:
 def cmd_pack(args: argparse.Namespace) -> int:
     folder = check_output_dir(args.out, "--out")
     db = open_db(args)
-    try:
-        actor = acting_user(args, db, "rootcauses pack")
-        month = args.month or service.previous_month(date.today())
-        service.month_bounds(month)
-        folder.mkdir(exist_ok=True)
-        files = service.monthly_pack(db, actor, month, folder)
-    finally:
-        db.dispose()
+    actor = acting_user(args, db, "rootcauses pack")
+    month = args.month or service.previous_month(date.today())
+    service.month_bounds(month)
+    folder.mkdir(exist_ok=True)
+    files = service.monthly_pack(db, actor, month, folder)
     for f in files:
         print(
             f"{f.path}  ({f.department or 'management'}" + (f", for {f.lead})" if f.lead else ")")

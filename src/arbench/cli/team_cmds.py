@@ -16,10 +16,11 @@ from decimal import Decimal, InvalidOperation
 from arbench.cli.common import CliError, acting_user, open_db, parse_date, viewer
 from arbench.cli.output import print_json, print_rows
 from arbench.output_files import check_output_file
-from arbench.services import assignments as assign_service
-from arbench.services import kpis as kpi_service
-from arbench.services import users as user_service
-from arbench.services.team import team_view
+from arbench.services.organization import assignments as assign_service
+from arbench.services.organization import handover as handover_service
+from arbench.services.organization import users as user_service
+from arbench.services.organization.team import team_view
+from arbench.services.reporting import kpis as kpi_service
 from arbench.store.db import Database
 
 TEAM_COLUMNS = (
@@ -168,9 +169,9 @@ def cmd_handover(args: argparse.Namespace) -> int:
     on, until = _today(args), parse_date(args.until, "--until")
     targets = [t for t in args.to.split(",") if t.strip()]
     if args.preview:
-        plan = assign_service.handover_preview(db, actor, args.from_login, targets, until, on)
+        plan = handover_service.handover_preview(db, actor, args.from_login, targets, until, on)
     else:
-        plan = assign_service.handover(db, actor, args.from_login, targets, until, on).plan
+        plan = handover_service.handover(db, actor, args.from_login, targets, until, on).plan
     c = plan.carried
     verb = "would move" if args.preview else "moved"
     print(f"{plan.from_login}: {len(plan.moves)} account(s) {verb} to {', '.join(plan.to_logins)}"
@@ -201,7 +202,7 @@ def cmd_rebalance(args: argparse.Namespace) -> int:
 
 def _ending_covers(db: Database, on: date) -> None:
     """Covers whose date has come, on stderr (stdout stays data); reading ends none."""
-    for cover in assign_service.active_covers(db, on):
+    for cover in handover_service.active_covers(db, on):
         if cover.ending:
             print(f"cover of {cover.absent_login} ended {cover.until}: its {cover.accounts} "
                   "account(s) go back at the next `arbench covers end` (the daily job)",
@@ -210,7 +211,7 @@ def _ending_covers(db: Database, on: date) -> None:
 
 def cmd_covers(args: argparse.Namespace) -> int:
     db = open_db(args)
-    covers = assign_service.active_covers(db, _today(args))
+    covers = handover_service.active_covers(db, _today(args))
     rows = [
         {"id": c.id, "absent": c.absent_login, "until": c.until, "accounts": c.accounts,
          "state": "ending" if c.ending else "active"}
@@ -223,7 +224,7 @@ def cmd_covers(args: argparse.Namespace) -> int:
 def cmd_covers_end(args: argparse.Namespace) -> int:
     db = open_db(args)
     actor = acting_user(args, db, "covers end")
-    ended = assign_service.end_due_covers(db, actor, _today(args))
+    ended = handover_service.end_due_covers(db, actor, _today(args))
     for cover in ended:
         print(f"cover of {cover.absent_login} ended {cover.until}: {cover.accounts} account(s) "
               "given back")  # fmt: skip
@@ -306,7 +307,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_departments(args: argparse.Namespace) -> int:
-    from arbench.services.departments import set_user_departments
+    from arbench.services.organization.departments import set_user_departments
 
     db = open_db(args)
     actor = acting_user(args, db, "user departments")

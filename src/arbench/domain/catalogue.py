@@ -59,7 +59,7 @@ class PromiseStatus(StrEnum):
 
 
 class RequestStatus(StrEnum):
-    """A department request: open, answered (waiting for the collector), closed.
+    """A department request: open, answered (waiting for the collector), closed, cancelled.
 
     A request handed back by the department (with its reason) is `answered` too, with
     `handed_back` set: either way the item comes back to its collector."""
@@ -67,6 +67,7 @@ class RequestStatus(StrEnum):
     OPEN = "open"
     ANSWERED = "answered"
     CLOSED = "closed"
+    CANCELLED = "cancelled"  # withdrawn: the item was resolved, or the resolve was corrected
 
 
 class ApprovalStatus(StrEnum):

@@ -7,7 +7,7 @@ the period's end, the receivable the day before it starts, its credit sales and 
 sales for DSO countback. So a report costs one pass over the pros and one over the payments,
 however many periods it has (a trend has a dozen).
 
-The receivable at a date D, as in services.kpi_queries: every billed pro invoiced on or
+The receivable at a date D, as in services.reporting.kpi_queries: every billed pro invoiced on or
 before D, less the payments applied to it with `received_on` on or before D; the bucket is
 that of its due date (its invoice date when it has none) seen on D.
 """

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 
 class CollectorAging(Protocol):
-    """What the aging sheet reads of one collector's row (services.kpis.CollectorAging)."""
+    """What the aging sheet reads of one collector's row (services.reporting.kpis.CollectorAging)."""
 
     @property
     def login(self) -> str | None: ...
@@ -43,7 +43,7 @@ class CollectorAging(Protocol):
 
 
 class TrendPoint(Protocol):
-    """What the trend sheet reads of one month (services.kpis.TrendPoint)."""
+    """What the trend sheet reads of one month (services.reporting.kpis.TrendPoint)."""
 
     @property
     def period(self) -> Period: ...

@@ -57,7 +57,7 @@ class StatementLine:
 
 @dataclass(frozen=True)
 class StatementPage:
-    """What a statement shows, as plain values (built from `services.reports.Statement`)."""
+    """What a statement shows, as plain values (built from `services.reporting.reports.Statement`)."""
 
     company: str
     company_address: str

@@ -56,6 +56,7 @@ QUIET_ENTITIES = frozenset(
         "content_version",
         "acknowledgement",
         "mapping",
+        "day_plan",
         "department",
         "onboarding_checklist",
         "onboarding_task",

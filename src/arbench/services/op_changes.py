@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arbench.services.worklist import WorkItem, items_for
+from arbench.services.work.worklist import WorkItem, items_for
 from arbench.store.models import Issue
 
 

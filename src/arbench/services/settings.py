@@ -1,7 +1,7 @@
 """Team-wide settings kept in the database (so every collector works to the same rules).
 
 The company's own details (name, addresses, contact, logo) are the company profile's
-(services/company.py); mail servers are services/mail_settings.py's.
+(services/admin/company.py); mail servers are services/correspondence/mail_settings.py's.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from arbench.domain.day_plan import DEFAULT_CAPACITY
 from arbench.domain.priority import DEFAULT_DISPUTE_WINDOW_DAYS
 from arbench.domain.terms import normal_currency
 from arbench.services.base import Actor, InvalidInput, audit, require_supervisor
@@ -25,6 +26,8 @@ DEFAULTS: dict[str, str] = {
     "promotion_window_days": "30",  # ... opened within this many days propose an account issue
     "recurrence_window_days": "90",
     "trainee_approval_limit": "1000.00",  # trainee resolutions above this wait for a supervisor
+    "daily_capacity": str(DEFAULT_CAPACITY),  # accounts a collector contacts per day (default)
+    "undo_minutes": "5",  # the last action can be undone this long after it was saved
     "company_currency": "USD",  # the currency of accounts whose registers name none
 }
 
@@ -36,6 +39,8 @@ class TeamSettings:
     promotion_window_days: int
     recurrence_window_days: int
     trainee_approval_limit: Decimal
+    daily_capacity: int = DEFAULT_CAPACITY
+    undo_minutes: int = 5
     company_currency: str = "USD"
 
 
@@ -53,6 +58,8 @@ def read_settings(session: Session) -> TeamSettings:
         promotion_window_days=int(v["promotion_window_days"]),
         recurrence_window_days=int(v["recurrence_window_days"]),
         trainee_approval_limit=Decimal(v["trainee_approval_limit"]),
+        daily_capacity=int(v["daily_capacity"]),
+        undo_minutes=int(v["undo_minutes"]),
         company_currency=v["company_currency"],
     )
 

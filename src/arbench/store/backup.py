@@ -7,7 +7,7 @@ that the file is an arbench database this version can read (not a foreign file, 
 newer arbench) and that every page of it is sound (`PRAGMA integrity_check`), all before
 anything is replaced; then it backs the current database up beside itself, copies the file in
 and migrates it when it is older. A PostgreSQL server is backed up with pg_dump instead. Who
-may back up and restore, and the audit records, are services/backups.py's.
+may back up and restore, and the audit records, are services/admin/backups.py's.
 """
 
 from __future__ import annotations

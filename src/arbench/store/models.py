@@ -54,6 +54,8 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # accounts to contact per day (set by a supervisor); None: the team's default
+    daily_capacity: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -394,6 +396,8 @@ class IssueStep(Base):
     step_number: Mapped[int] = mapped_column(Integer)
     done_at: Mapped[datetime] = mapped_column(DateTime)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # the action that did it (call, email, promise, route, answer), None when ticked by hand
+    via: Mapped[str | None] = mapped_column(String(16))
     __table_args__ = (
         UniqueConstraint("issue_id", "step_number", name="uq_issue_steps_issue_step"),
     )
@@ -453,6 +457,52 @@ class ImportBatch(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
     user_login: Mapped[str] = mapped_column(String(64))
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class DayPlan(Base):
+    """A collector's plan for one day: the accounts to contact (built once per user and day)."""
+
+    __tablename__ = "day_plans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    plan_date: Mapped[date] = mapped_column(Date)
+    capacity: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    __table_args__ = (UniqueConstraint("user_id", "plan_date", name="uq_day_plans_user_date"),)
+
+
+class DayPlanAccount(Base):
+    """One account of a day's plan: its place, whether an earlier day left it, whether it was
+    worked that day (any item action on one of its items)."""
+
+    __tablename__ = "day_plan_accounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("day_plans.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    carried_from: Mapped[date | None] = mapped_column(Date)
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    worked: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "account_id", name="uq_day_plan_accounts_plan_account"),
+    )
+
+
+class UndoEntry(Base):
+    """What one item action wrote, so its user can undo it within the team's undo window:
+    rows it added, and the values it replaced (an audited reversal, never a reopen)."""
+
+    __tablename__ = "undo_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    user_login: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    label: Mapped[str] = mapped_column(String(200))
+    journal: Mapped[list[Any]] = mapped_column(JSON)
+    versions: Mapped[dict[str, Any]] = mapped_column(JSON)  # issue id -> version after
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (Index("ix_undo_entries_login", "user_login", "id"),)
 
 
 # Documents, mail, reminder cadences and the daily run live in their own module (schema 0011);

@@ -12,10 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QListWidgetItem, QWidget
 
 from arbench.domain.catalogue import ISSUE_TYPES, ROOT_CAUSES, Level, issue_types_for
-from arbench.services.item_detail import ItemDetail, RelatedIssue
-from arbench.services.item_inputs import AccountIssueRequest
-from arbench.services.promotion import PromotionProposal
-from arbench.ui.action_dialogs import ActionDialog, _select, cause_combo
+from arbench.services.work.item_detail import ItemDetail, RelatedIssue
+from arbench.services.work.item_inputs import AccountIssueRequest
+from arbench.services.work.promotion import PromotionProposal
+from arbench.ui.action_dialogs import ActionDialog, Subject, cause_combo
+from arbench.ui.action_dialogs import select as _select
 
 
 def _checklist(rows: list[tuple[str, Any, bool]]) -> QListWidget:
@@ -54,7 +55,7 @@ class AccountIssueDialog(ActionDialog[AccountIssueRequest]):
     def __init__(self, detail: ItemDetail, parent: QWidget | None = None):
         self.linking = detail.level == Level.ACCOUNT
         title = "Link pro issues" if self.linking else "Create account-level issue"
-        super().__init__(title, detail, "Link" if self.linking else "Create", parent)
+        super().__init__(title, Subject(detail), "Link" if self.linking else "Create", parent)
         self.type = QComboBox()
         for t in issue_types_for(Level.ACCOUNT):
             self.type.addItem(t.name, t.code)
@@ -99,7 +100,7 @@ class ProposalsDialog(ActionDialog[tuple[PromotionProposal, ...]]):
     """The promotion proposals for the collector's accounts; accept the checked ones."""
 
     def __init__(self, proposals: list[PromotionProposal], parent: QWidget | None = None):
-        super().__init__("Promotion proposals", None, "Accept checked", parent)
+        super().__init__("Promotion proposals", None, "Accept checked", parent, with_next=False)
         self.proposals = proposals
         text = (
             f"{len(proposals)} pattern(s) of repeated pro-level causes point to an account-level cause."

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
+from PySide6.QtWidgets import QToolButton, QWidget
+
+from arbench.ui.flow_layout import FlowLayout
 
 
 def make_action(parent: QWidget, text: str, shortcut: str | None, tip: str,
@@ -45,9 +47,7 @@ class ActionBar(QWidget):
         self.named: dict[str, QAction] = {}
         self.buttons: dict[str, QToolButton] = {}
         self._entries: dict[str, _Entry] = {}
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.addStretch(1)
+        self._layout = FlowLayout(self)  # buttons wrap onto a second line when narrow
         self._state = (False, False, False)  # item shown, view only, writing
 
     def add(self, name: str, action: QAction, button: str | None = None, *,
@@ -61,7 +61,7 @@ class ActionBar(QWidget):
             tool.setText(button)
             tool.setObjectName(f"action_{name}")
             action.changed.connect(lambda t=tool, b=button: t.setText(b))  # keep the short text
-            self._layout.insertWidget(self._layout.count() - 1, tool)
+            self._layout.addWidget(tool)
             self.buttons[name] = tool
         self._apply(name)
         return action

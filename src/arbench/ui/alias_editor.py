@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbench.services import aliases as alias_service
-from arbench.services.aliases import ALIAS_KINDS, AliasInfo
 from arbench.services.base import Actor, ServiceError
+from arbench.services.intake import aliases as alias_service
+from arbench.services.intake.aliases import ALIAS_KINDS, AliasInfo
 from arbench.store.db import Database
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table, selected_rows
 

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QProgressD
 from arbench import paths
 from arbench.domain.catalogue import Role
 from arbench.services import database as book
-from arbench.services import users as user_service
+from arbench.services.admin.demo import create_demo
 from arbench.services.base import ServiceError
-from arbench.services.content import ensure_loaded, load_shipped
-from arbench.services.demo import create_demo
 from arbench.services.identity import connected_login, sign_in
+from arbench.services.knowledge.content import ensure_loaded, load_shipped
+from arbench.services.organization import users as user_service
 from arbench.store.db import Database
 from arbench.ui import theme
 from arbench.ui.main_window import MainWindow

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbench.services import approvals as approval_service
-from arbench.services import scripts as script_service
-from arbench.services.approvals import ApprovalInfo
 from arbench.services.base import Actor
 from arbench.services.op_changes import Changes
-from arbench.services.scripts import ScriptProgress
+from arbench.services.work import approvals as approval_service
+from arbench.services.work import scripts as script_service
+from arbench.services.work.approvals import ApprovalInfo
+from arbench.services.work.scripts import ScriptProgress
 from arbench.store.db import Database
 from arbench.ui import screen
 from arbench.ui.action_bar import make_action

@@ -1,6 +1,6 @@
 """Search the whole book from the main window: for a customer calling about someone else's bill.
 
-Item ▸ "Search the whole book…" (Ctrl+Shift+F) opens a small dialog over `services.search`
+Item ▸ "Search the whole book…" (Ctrl+Shift+F) opens a small dialog over `services.work.search`
 (open items by PRO, BOL, invoice, customer number or name, any case). When the worklist's
 type-ahead finds nothing on the user's own list, a bar under the search box offers the matches
 from the whole book. Opening a match shows it in the item panel: items on the user's list are
@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from arbench.services import search as search_service
-from arbench.services.item_detail import ItemDetail
-from arbench.services.worklist import WorkItem
+from arbench.services.work import search as search_service
+from arbench.services.work.item_detail import ItemDetail
+from arbench.services.work.worklist import WorkItem
 from arbench.store.db import Database
 from arbench.ui import screen, theme
 from arbench.ui.context import Section, WindowContext

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.domain.content import ContentError, Note, Script, Template
-from arbench.services import content as content_service
 from arbench.services.base import Actor
-from arbench.services.content import ContentVersionInfo
+from arbench.services.knowledge import content as content_service
+from arbench.services.knowledge.content import ContentVersionInfo
 from arbench.services.op_changes import Changes
 from arbench.store.db import Database
 from arbench.ui import screen, theme

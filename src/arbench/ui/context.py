@@ -22,7 +22,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar
 
 from arbench.services.base import Actor
-from arbench.services.item_detail import ItemDetail
+from arbench.services.work.item_detail import ItemDetail
 from arbench.store.db import Database
 from arbench.ui.item_loader import ItemLoader
 from arbench.ui.item_panel import ItemPanel

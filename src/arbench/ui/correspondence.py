@@ -8,8 +8,8 @@ controller. Sending an item's email is the Script feature's Item ▸ Email… (u
 
 from __future__ import annotations
 
-from arbench.services.item_detail import ItemDetail
-from arbench.services.reports import Statement, statement
+from arbench.services.reporting.reports import Statement, statement
+from arbench.services.work.item_detail import ItemDetail
 from arbench.ui.action_bar import make_action
 from arbench.ui.context import Section, WindowContext
 from arbench.ui.documents_panel import DocumentsPanel

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from arbench.services.intake.preaudit import preaudit
 from arbench.services.op_changes import RELOAD
-from arbench.services.preaudit import preaudit
 from arbench.ui import screen
 from arbench.ui.context import Section, WindowContext
 from arbench.ui.models.import_models import RowsModel
@@ -173,7 +173,7 @@ def run_export(ctx: WindowContext, what: str, path: Path, account: str | None = 
     user = None if ctx.actor.is_supervisor else login
 
     def work() -> Any:
-        from arbench.services import exports as export_service
+        from arbench.services.reporting import exports as export_service
 
         if what == "worklist":
             return export_service.export_worklist(db, login, on, path)

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.domain.documents import DOCUMENT_KINDS, guess_kind
-from arbench.services.documents import FileToAttach
-from arbench.services.item_detail import ItemDetail
-from arbench.services.requests import QueueRow
-from arbench.ui.action_dialogs import ActionDialog
+from arbench.services.correspondence.documents import FileToAttach
+from arbench.services.organization.requests import QueueRow
+from arbench.services.work.item_detail import ItemDetail
+from arbench.ui.dialog_base import ActionDialog, Subject
 
 FILE_FILTER = "Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.gif);;All files (*)"
 
@@ -52,7 +52,7 @@ class WordDialog(ActionDialog[DepartmentWord]):
 
     def __init__(self, title: str, label: str, ok: str, detail: ItemDetail | None,
                  row: QueueRow, parent: QWidget | None = None, *, attach: bool = False):  # fmt: skip
-        super().__init__(title, detail, ok, parent)
+        super().__init__(title, Subject(detail) if detail is not None else None, ok, parent)
         asked = QLabel(f"<i>{escape(row.asked_by or 'The collector')} asked on {row.asked_on}, "
                        f"due {row.due_on}:</i><br>{escape(row.question)}")  # fmt: skip
         asked.setWordWrap(True)

@@ -29,14 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbench.services import item_detail as detail_service
-from arbench.services import items as item_service
-from arbench.services import requests as request_service
 from arbench.services.base import Actor
-from arbench.services.departments import user_departments
-from arbench.services.item_detail import ItemDetail
 from arbench.services.op_changes import Changes
-from arbench.services.requests import QueueRow
+from arbench.services.organization import requests as request_service
+from arbench.services.organization.departments import user_departments
+from arbench.services.organization.requests import QueueRow
+from arbench.services.work import item_detail as detail_service
+from arbench.services.work import items as item_service
+from arbench.services.work.item_detail import ItemDetail
 from arbench.store.db import Database
 from arbench.ui import screen
 from arbench.ui.action_bar import make_action

@@ -12,7 +12,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 from arbench.domain.documents import is_image
-from arbench.services.documents import DocumentInfo
+from arbench.services.correspondence.documents import DocumentInfo
 
 
 class DocumentViewer(QStackedWidget):

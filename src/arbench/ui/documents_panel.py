@@ -36,10 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.domain.documents import DOCUMENT_KINDS, guess_kind
-from arbench.services import documents as document_service
-from arbench.services import mail_in
 from arbench.services.base import Actor, ServiceError
-from arbench.services.documents import DocumentInfo
+from arbench.services.correspondence import documents as document_service
+from arbench.services.correspondence import mail_in
+from arbench.services.correspondence.documents import DocumentInfo
 from arbench.services.op_changes import Changes
 from arbench.store.db import Database
 from arbench.ui import theme

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbench.services import email as email_service
-from arbench.services.email import EmailDraft
-from arbench.services.mail_out import AttachmentChoice, ItemEmail
+from arbench.services.correspondence import email as email_service
+from arbench.services.correspondence.email import EmailDraft
+from arbench.services.correspondence.mail_out import AttachmentChoice, ItemEmail
 from arbench.ui import screen, theme
 
 

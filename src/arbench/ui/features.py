@@ -18,10 +18,13 @@ from arbench.ui import (
     correspondence,
     data_actions,
     glossary_tips,
+    list_controls,
     live_updates,
     script_runner,
+    shortcuts,
     supervisor,
     team_menu,
+    today,
     training_center,
 )
 from arbench.ui.context import WindowContext
@@ -31,6 +34,7 @@ from arbench.ui.context import WindowContext
 class Features:
     """The installed features of one main window (None: not for this user's role)."""
 
+    today: today.TodayFeature
     item_actions: actions.ItemActions
     training: training_center.TrainingFeature
     script: script_runner.ScriptFeature
@@ -43,14 +47,19 @@ class Features:
     data: data_actions.DataActions
     book_search: book_search.BookSearch
     correspondence: correspondence.CorrespondenceFeature
+    list_controls: list[list_controls.ListControls]
+    shortcuts: shortcuts.ShortcutSheet
 
 
 def install_features(ctx: WindowContext) -> Features:
     """Install every feature into the window the context belongs to."""
+    day = today.install(ctx)
     item_actions = actions.install(ctx)
     training = training_center.install(ctx)
     script = script_runner.install(ctx, training.show_note)
+    item_actions.script_source = script.current_script  # the Resolve dialog's open steps
     return Features(
+        today=day,
         item_actions=item_actions,
         training=training,
         script=script,
@@ -63,4 +72,6 @@ def install_features(ctx: WindowContext) -> Features:
         data=data_actions.install(ctx),
         book_search=book_search.install(ctx),
         correspondence=correspondence.install(ctx),
+        list_controls=list_controls.install(ctx),
+        shortcuts=shortcuts.install(ctx),
     )

@@ -1,7 +1,7 @@
 """The first run on an empty database: start your own book, or load the demo book.
 
 "Start your own book" asks for the company's name and remit-to details and for the first
-supervisor, creates them (services.first_run.start_book), and the app then opens the register
+supervisor, creates them (services.admin.first_run.start_book), and the app then opens the register
 import dialog, so a team goes from nothing to its own worklist. "Load the demo book" builds the
 training book instead.
 """
@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from arbench.services.admin.company import ProfileChange
+from arbench.services.admin.first_run import start_book
 from arbench.services.base import ServiceError
-from arbench.services.company import ProfileChange
 from arbench.services.database import shown_url
-from arbench.services.first_run import start_book
-from arbench.services.users import UserInfo
+from arbench.services.organization.users import UserInfo
 from arbench.store.db import Database
 
 OWN_BOOK, DEMO_BOOK = "own", "demo"

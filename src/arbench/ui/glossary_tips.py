@@ -9,8 +9,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QHeaderView, QTextBrowser, QToolTip, QWidget
 
-from arbench.services import training
-from arbench.services.training import GlossaryEntry
+from arbench.services.knowledge import training
+from arbench.services.knowledge.training import GlossaryEntry
 from arbench.ui.context import WindowContext
 
 

@@ -40,9 +40,8 @@ from PySide6.QtWidgets import (
 from arbench.io.error_report import write_error_report
 from arbench.io.errors import RowError
 from arbench.services.base import Actor, ServiceError
-from arbench.services.bill_to import resolve_bill_to
-from arbench.services.import_read import InvoiceFile, read_invoice_file
-from arbench.services.imports import (
+from arbench.services.intake.import_read import InvoiceFile, read_invoice_file
+from arbench.services.intake.imports import (
     ImportCancelled,
     ImportSummary,
     get_mapping,
@@ -51,6 +50,7 @@ from arbench.services.imports import (
     preview_invoices,
     save_mapping,
 )
+from arbench.services.work.bill_to import resolve_bill_to
 from arbench.store.db import Database
 from arbench.ui import screen
 from arbench.ui.models.import_models import FieldDelegate, MappingModel, RowsModel

@@ -7,12 +7,14 @@ touches the item the panel shows, or is about to show, its detail is read again.
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QObject
 
-from arbench.services import item_detail as detail_service
-from arbench.services.item_detail import ItemDetail
 from arbench.services.op_changes import Changes
-from arbench.services.worklist import WorkItem
+from arbench.services.work import item_detail as detail_service
+from arbench.services.work.item_detail import ItemDetail
+from arbench.services.work.worklist import WorkItem
 from arbench.store.db import Database
 from arbench.ui.item_panel import ItemPanel
 from arbench.ui.operations import OperationRunner
@@ -22,9 +24,10 @@ class ItemLoader(QObject):
     """Loads the detail of the wanted item into the panel; `wanted` is its id (or None)."""
 
     def __init__(self, db: Database, runner: OperationRunner, panel: ItemPanel,
-                 parent: QObject | None = None):  # fmt: skip
+                 parent: QObject | None = None, on: date | None = None):  # fmt: skip
         super().__init__(parent)
         self.db, self.runner, self.panel = db, runner, panel
+        self.on = on or date.today()
         self.wanted: int | None = None
 
     @property
@@ -46,15 +49,18 @@ class ItemLoader(QObject):
     def open_id(self, item_id: int, reason: str | None = None) -> None:
         """Show one item by id (the newest request wins when several are pending)."""
         self.wanted = item_id
-        db = self.db
+        db, on = self.db, self.on
 
         def shown(detail: ItemDetail) -> None:
             self.panel.show_detail(detail, reason)
 
-        self.runner.read(lambda: detail_service.item_detail(db, item_id), shown, key="detail")
+        self.runner.read(lambda: detail_service.item_detail(db, item_id, on), shown, key="detail")
 
     def changed(self, changes: Changes) -> None:
-        """Read the wanted item again when a change record touched it."""
-        if self.wanted is not None and self.wanted in changes.touched:
+        """Read the wanted item again when a change record touched it or its account (the
+        Account tab lists the account's other items and promises)."""
+        detail = self.panel.detail
+        same_account = detail is not None and detail.account.id in changes.accounts
+        if self.wanted is not None and (self.wanted in changes.touched or same_account):
             row = changes.item(self.wanted)
             self.open_id(self.wanted, row.reason if row else self.panel.reason)

@@ -6,7 +6,8 @@ Extension points (explicit, typed; features get the panel through the window con
 - `add_tab(widget, title)`: another tab (the Script tab);
 - `add_header_note(note)`: a line under the header for some items (whose list an item from
   the whole book is on);
-- `detail_shown`: emitted after every `show_detail`, with the ItemDetail or None.
+- `detail_shown`: emitted after every `show_detail`, with the ItemDetail or None;
+- `open_requested`: an item of the Account tab's list was opened (double-click or Enter).
 
 The header has a fixed height (five lines of the current font; the whole text is its tooltip),
 so the action bar and the tabs never move when an item's header grows or shrinks.
@@ -19,11 +20,12 @@ from html import escape
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QTextOption
-from PySide6.QtWidgets import QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from arbench.io.codes import adjustment_reason_name
-from arbench.services.item_detail import AccountInfo, ItemDetail, ProInfo
+from arbench.services.work.item_detail import ItemDetail, ProInfo
 from arbench.ui import theme
+from arbench.ui.account_tab import AccountItems, account_html
 from arbench.ui.action_bar import ActionBar
 
 HeaderNote = Callable[[ItemDetail], str | None]
@@ -76,63 +78,6 @@ def bill_html(pro: ProInfo) -> str:
         f"<h3>Payments and adjustments</h3><table>{payments}</table>"
         f"<p><b>Open balance: {_money(pro.open_balance)}</b></p>"
     )
-
-
-def _contact_html(name: str, role: str | None, email: str | None, phone: str | None,
-                  channel: str) -> str:  # fmt: skip
-    """One contact on two lines; an email address or phone number is never broken."""
-    how = " · ".join(f"<span class='nowrap'>{_v(x)}</span>" for x in (email, phone) if x)
-    return (
-        f"<p style='margin: 0 0 6px 0'><b>{_v(name)}</b>{' — ' + _v(role) if role else ''}<br>"
-        f"{how} <span class='muted'>(prefers {_v(channel)})</span></p>"
-    )
-
-
-def account_html(detail: ItemDetail) -> str:
-    """The account: contacts, invoicing requirements, agreement, other open items."""
-    a = detail.account
-    facts = _facts([
-        ("Account", f"{a.number} {a.name}"), ("Bill-to address", a.address),
-        ("Payment terms", f"Net {a.payment_terms_days}"), ("Credit limit", _money(a.credit_limit)),
-        ("Risk", f"{a.risk_score}/100" + (" — CREDIT HOLD" if a.credit_hold else "")),
-        ("Pricing agreement", f"{a.pricing_agreement_ref or 'none'} (expires {a.pricing_agreement_expiry or '?'})"),
-        ("Collector", a.collector),
-    ])  # fmt: skip
-    reqs = "".join(f"<li>{escape(r)}</li>" for r in a.requirements)
-    contacts = "".join(
-        _contact_html(c.name, c.role, c.email, c.phone, c.preferred_channel) for c in a.contacts
-    )
-    acct = "".join(
-        f"<li>#{i.id} {escape(i.type_name)} ({i.status})</li>" for i in detail.account_issues
-    )
-    others = "".join(
-        f"<li>PRO {_v(i.pro)}: {escape(i.type_name)} ({i.status})</li>"
-        for i in detail.other_open_items
-    )
-    return (
-        f"{theme.css()}<h3>Account</h3>{facts}{onboarding_html(a)}"
-        f"<h3>Invoicing requirements</h3><ul>{reqs}</ul>"
-        f"<h3>AP contacts</h3>{contacts or '<p class=muted>none on file</p>'}"
-        f"<h3>Account-level issues</h3><ul>{acct or '<li class=muted>none</li>'}</ul>"
-        f"<h3>Other open items on this account</h3><ul>{others or '<li class=muted>none</li>'}</ul>"
-    )
-
-
-def onboarding_html(a: AccountInfo) -> str:
-    """A new account's onboarding: the tasks still open, and a warning when it was invoiced
-    before the checklist was done (pre-audit flags its bills too)."""
-    if a.onboarding_open is None:
-        return ""
-    if not a.onboarding_open:
-        return "<p>Onboarding checklist: done.</p>"
-    warn = theme.colors().warn.name()
-    flag = (
-        f"<p style='color:{warn}'><b>Invoiced before its onboarding checklist was done.</b></p>"
-        if a.invoiced_before_onboarding
-        else ""
-    )
-    tasks = "".join(f"<li>{escape(t)}</li>" for t in a.onboarding_open)
-    return f"<h3>Onboarding ({len(a.onboarding_open)} task(s) open)</h3>{flag}<ul>{tasks}</ul>"
 
 
 def linked_html(detail: ItemDetail) -> str:
@@ -192,6 +137,7 @@ class ItemPanel(QWidget):
     """Shows one ItemDetail; empty until an item is selected."""
 
     detail_shown = Signal(object)  # ItemDetail | None, after the panel has drawn it
+    open_requested = Signal(int)  # an item of the Account tab's list, by id
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -205,8 +151,16 @@ class ItemPanel(QWidget):
         self.action_bar = ActionBar(self)
         self.tabs = QTabWidget(self)
         self.bill, self.account, self.timeline = _browser(), _browser(), _browser()
+        self.account_items = AccountItems()
+        self.account_items.open_requested.connect(self.open_requested)
+        self.account_tab = QSplitter(Qt.Orientation.Vertical)
+        self.account_tab.addWidget(self.account)
+        self.account_tab.addWidget(self.account_items)
+        self.account_tab.setStretchFactor(0, 3)
+        self.account_tab.setStretchFactor(1, 2)
+        self.account_tab.setChildrenCollapsible(False)
         self.tabs.addTab(self.bill, "Freight bill")
-        self.tabs.addTab(self.account, "Account")
+        self.tabs.addTab(self.account_tab, "Account")
         self.tabs.addTab(self.timeline, "Timeline")
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
@@ -240,7 +194,9 @@ class ItemPanel(QWidget):
             self.header.setToolTip("")
             for browser in (self.bill, self.account, self.timeline):
                 browser.clear()
+            self.account_items.show_items(None)
             self.tabs.setTabText(0, "Freight bill")
+            self.tabs.setTabText(1, "Account")
             self.tabs.setTabText(2, "Timeline")  # not the last item's count
             return
         why = f"<br><i>Why today: {escape(self.reason)}</i>" if self.reason else ""
@@ -251,6 +207,9 @@ class ItemPanel(QWidget):
         self.bill.setHtml(bill_html(detail.pro) if detail.pro else linked_html(detail))
         self.tabs.setTabText(0, "Freight bill" if detail.pro else "Linked pros")
         self.account.setHtml(account_html(detail))
+        self.account_items.show_items(detail)
+        others = len(self.account_items.items_model.rows)
+        self.tabs.setTabText(1, f"Account ({others} other open)")
         self.timeline.setHtml(timeline_html(detail))
         self.tabs.setTabText(2, f"Timeline ({len(detail.timeline)})")
 

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbench.services import mail_in, reminder_approval, statements
 from arbench.services.base import Actor, ServiceError
+from arbench.services.correspondence import mail_in, reminder_approval, statements
 from arbench.services.op_changes import Changes
 from arbench.store.db import Database
 from arbench.ui import screen

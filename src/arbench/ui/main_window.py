@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QSplitter
 
 from arbench import __version__
 from arbench.services.base import Actor
-from arbench.services.worklist import WorkItem
+from arbench.services.work.worklist import WorkItem
 from arbench.store.db import Database
 from arbench.ui import screen
 from arbench.ui.action_bar import make_action
@@ -30,8 +30,7 @@ from arbench.ui.item_panel import ItemPanel
 from arbench.ui.operations import OperationRunner
 from arbench.ui.settings import UserSettings
 from arbench.ui.worklist_controller import WorklistController
-from arbench.ui.worklist_tabs import WorklistTabs
-from arbench.ui.worklist_view import WorklistView
+from arbench.ui.worklist_tabs import ListView, WorklistTabs
 
 DEFAULT_SIZE = (1400, 820)
 
@@ -64,7 +63,7 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
         self.menus = Menus(self.menuBar())
-        self.loader = ItemLoader(db, self.runner, self.panel, self)
+        self.loader = ItemLoader(db, self.runner, self.panel, self, self.on)
         self.context = WindowContext(db, actor, self.on, settings, self.controller, self.runner,
                                      self, self.menus, self.panel, self.tabs, self.loader)  # fmt: skip
         self._connect()
@@ -77,6 +76,7 @@ class MainWindow(QMainWindow):
         self.controller.loaded.connect(self._loaded)
         self.controller.applied.connect(self.loader.changed)
         self.tabs.item_selected.connect(self.loader.open)
+        self.panel.open_requested.connect(self.open_listed)
         self.tabs.item_selected.connect(lambda _item: self._update_actions())
         self.panel.detail_shown.connect(lambda _detail: self._update_actions())
         self.runner.writing_changed.connect(lambda _writing: self._update_actions())
@@ -90,6 +90,10 @@ class MainWindow(QMainWindow):
                                                lambda: tabs.current_view().step(1)))  # fmt: skip
         add(Section.ITEM_NAVIGATE, make_action(self, "&Previous item", "Ctrl+K", "Select the previous item",
                                                lambda: tabs.current_view().step(-1)))  # fmt: skip
+        add(Section.ITEM_NAVIGATE, make_action(self, "P&ro-level list", "Ctrl+2", "The pro-level list",
+                                               lambda: tabs.setCurrentWidget(tabs.pro_view)))  # fmt: skip
+        add(Section.ITEM_NAVIGATE, make_action(self, "Acco&unt-level list", "Ctrl+3", "The account-level list",
+                                               lambda: tabs.setCurrentWidget(tabs.account_view)))  # fmt: skip
         add(Section.ITEM_FIND, make_action(self, "&Search", "Ctrl+F", "Search the worklist", self.focus_search))  # fmt: skip
         add(Section.HELP, make_action(self, "&About arbench", None, "Version, data location, database",
                                       self.show_about))  # fmt: skip
@@ -102,7 +106,7 @@ class MainWindow(QMainWindow):
     def tools_menu(self) -> QMenu:
         return self.menus.menu(Section.TOOLS)
 
-    def current_view(self) -> WorklistView:
+    def current_view(self) -> ListView:
         return self.tabs.current_view()
 
     def focus_search(self) -> None:
@@ -148,6 +152,11 @@ class MainWindow(QMainWindow):
 
     def open_item_by_id(self, item_id: int, reason: str | None = None) -> None:
         self.loader.open_id(item_id, reason)
+
+    def open_listed(self, item_id: int) -> None:
+        """Open an item of the Account tab: selected where a list holds it, else shown alone."""
+        if not self.tabs.select_item(item_id):
+            self.loader.open_id(item_id)
 
     def _update_actions(self) -> None:
         detail = self.panel.detail

@@ -3,7 +3,7 @@
 Under the pre-audit list, "Tell the customer…" is on for the findings that reach the customer
 (an accessorial not requested on the BOL, a POD missing where required): the notice is filled
 from its template (off the GUI thread), shown, and "Send" mails it through the team's outbox
-(services/notice_mail.py: the customer's reply becomes its answer) or "Save .eml and record"
+(services/correspondence/notice_mail.py: the customer's reply becomes its answer) or "Save .eml and record"
 writes the file the collector sends from their mail client; either keeps the notice on the
 pro. "Customer answered…" keeps what the customer said (by phone) on the pro's latest notice.
 """
@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from arbench.domain.notices import reaches_customer
 from arbench.output_files import written
-from arbench.services import notices as service
 from arbench.services.base import Actor, InvalidInput
-from arbench.services.notice_mail import send_notice
-from arbench.services.notices import NoticeDraft, NoticeInfo
+from arbench.services.correspondence import notices as service
+from arbench.services.correspondence.notice_mail import send_notice
+from arbench.services.correspondence.notices import NoticeDraft, NoticeInfo
 from arbench.store.db import Database
 from arbench.ui.operations import OperationRunner
 

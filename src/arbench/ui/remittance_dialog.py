@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.services.base import Actor, ServiceError
-from arbench.services.remittance import RemittanceSummary, apply_remittance
+from arbench.services.intake.remittance import RemittanceSummary, apply_remittance
 from arbench.store.db import Database
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table
 from arbench.ui.tasks import TaskRunner

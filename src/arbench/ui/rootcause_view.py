@@ -38,9 +38,9 @@ from PySide6.QtWidgets import (
 from arbench.domain.catalogue import Department, Role
 from arbench.domain.rootcause import DIMENSIONS
 from arbench.domain.rootcause_report import CauseLine, GroupLine, RootCauseReport
-from arbench.services import rootcauses as service
 from arbench.services.base import Actor
-from arbench.services.departments import user_departments
+from arbench.services.organization.departments import user_departments
+from arbench.services.reporting import rootcauses as service
 from arbench.store.db import Database
 from arbench.ui import screen, theme
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table, money

@@ -22,10 +22,11 @@ from arbench.store.db import Database
 def render_main_window(
     db: Database, login: str, out: Path, on: date | None = None, row: int = 0
 ) -> Path:
-    """Open the user's worklist, select a row, and save the window as a PNG."""
+    """Open the user's window (on Today, once the day is planned), select a row of it, and
+    save the window as a PNG."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from arbench.services.worklist import worklist
+    from arbench.services.work.worklist import worklist
     from arbench.ui.app import make_app
     from arbench.ui.main_window import MainWindow
     from arbench.ui.settings import UserSettings
@@ -46,7 +47,10 @@ def render_main_window(
             QTimer.singleShot(60000, loop.quit)
             window.reload()
             loop.exec()
-            window.pro_view.select_row(row)
+            window.runner.idle.connect(loop.quit)
+            if window.runner.busy:  # the day is planned, then read (off the GUI thread)
+                loop.exec()
+            window.tabs.current_view().select_row(row)
             _save(app, window, window.runner, target)
         finally:
             window.close()
@@ -57,7 +61,7 @@ def _render_queue(db: Database, actor: Actor, target: Path, on: date | None, row
     """A department user's window: their queue, a request selected."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from arbench.services.requests import department_queue
+    from arbench.services.organization.requests import department_queue
     from arbench.ui.app import make_app
     from arbench.ui.department_window import DepartmentWindow
     from arbench.ui.settings import UserSettings

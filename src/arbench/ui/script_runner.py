@@ -28,15 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbench.services import content as content_service
-from arbench.services import email as email_service
-from arbench.services import mail_out
-from arbench.services import scripts as script_service
-from arbench.services.email import EmailDraft
-from arbench.services.item_detail import ItemDetail
-from arbench.services.mail_out import ItemEmail
+from arbench.domain.catalogue import RESOLUTION_CODES
+from arbench.services.correspondence import email as email_service
+from arbench.services.correspondence import mail_out
+from arbench.services.correspondence.email import EmailDraft
+from arbench.services.correspondence.mail_out import ItemEmail
+from arbench.services.knowledge import content as content_service
 from arbench.services.op_changes import Changes
-from arbench.services.scripts import IssueScript, StepState
+from arbench.services.work import account_actions
+from arbench.services.work import scripts as script_service
+from arbench.services.work.item_detail import ItemDetail
+from arbench.services.work.item_run import Target
+from arbench.services.work.scripts import IssueScript, StepState
 from arbench.ui import theme
 from arbench.ui.action_bar import make_action
 from arbench.ui.context import Section, WindowContext
@@ -46,6 +49,8 @@ from arbench.ui.operations import Write
 KIND_LABEL = {"check": "Check", "call": "Call", "email": "Email", "route": "Route",
               "wait": "Wait", "decide": "Decide"}  # fmt: skip
 EMPTY = "Select an item to see its resolution script."
+VIA = {"call": "call logged", "email": "email logged", "promise": "promise recorded",
+       "route": "routed", "answer": "department answered"}  # fmt: skip
 
 
 def note_style() -> str:
@@ -67,6 +72,12 @@ class StepRow(QFrame):
         self.check = QCheckBox()
         self.check.setChecked(step.done)
         self.check.setToolTip("Tick when this step is done")
+        if step.by_action:  # a [call] or [email] step: the action ticks it
+            self.check.setEnabled(False)
+            what = (
+                "Log the call (Ctrl+L)" if step.kind == "call" else "Send or log the email (Ctrl+M)"
+            )
+            self.check.setToolTip(f"{what}: this step ticks itself")
         self.title = _label(
             f"<b>{step.number}. [{kind}] {escape(step.text)}</b>{optional}", rich=True
         )
@@ -86,7 +97,8 @@ class StepRow(QFrame):
             self.description.setObjectName("step_description")
             layout.addWidget(self.description)
         if step.done and step.done_by and step.done_at:
-            done = f"Done by {step.done_by} on {step.done_at:%Y-%m-%d %H:%M}"
+            via = f" ({VIA[step.via]})" if step.via in VIA else ""
+            done = f"Done by {step.done_by} on {step.done_at:%Y-%m-%d %H:%M}{via}"
             layout.addWidget(_label(done, f"color: {theme.colors().good.name()};", indent=True))
         if trainee and step.note_body:
             note = _label(
@@ -156,8 +168,8 @@ class ScriptTab(QWidget):
             self.ctx.runner.cancel("script")
             self._show(None)
             return
-        db, actor = self.ctx.db, self.ctx.actor
-        self.ctx.runner.read(lambda: script_service.script_for_issue(db, issue_id, actor),
+        db, actor, on = self.ctx.db, self.ctx.actor, self.ctx.on
+        self.ctx.runner.read(lambda: script_service.script_for_issue(db, issue_id, actor, on),
                              self._show, lambda exc: self._show(None, str(exc)),
                              key="script")  # fmt: skip
 
@@ -208,16 +220,11 @@ class ScriptTab(QWidget):
             self.show_issue(self.issue_id)
 
     def compose(self, step: StepState) -> EmailDialog | None:
-        """Open the email dialog for a step's template; logging the email ticks the step."""
+        """Open the email dialog for a step's template; logging the email ticks the step (the
+        service does, in the same transaction)."""
         if self.issue_id is None or step.template is None:
             return None
-
-        def logged(_how: str) -> None:
-            if not step.done:
-                self.mark(step.number, True)
-
-        dialog = email_dialog(self.ctx, self.issue_id, step.template, self)
-        dialog.logged.connect(logged)
+        dialog = email_dialog(self.ctx, [self.issue_id], step.template, self)
         self.email = dialog
         dialog.open()
         return dialog
@@ -239,7 +246,8 @@ def _header(script: IssueScript) -> str:
 
 def _guide_html(script: IssueScript) -> str:
     closes = "".join(
-        f"<li><b>{escape(code)}</b>: {escape(when)}</li>" for code, when in script.close_options
+        f"<li><b>{escape(RESOLUTION_CODES.get(code, code))}</b>: {escape(when)}</li>"
+        for code, when in script.close_options
     )
 
     def para(text: str) -> str:
@@ -252,12 +260,15 @@ def _guide_html(script: IssueScript) -> str:
     )  # fmt: skip
 
 
-def email_dialog(ctx: WindowContext, issue_id: int, template: str | None,
-                 parent: QWidget) -> EmailDialog:  # fmt: skip
-    """The compose dialog for an item, filled off the GUI thread: the templates, what can be
-    attached and the draft are reads, and logging, sending over SMTP and saving an .eml are
-    writes that put the email on the item's timeline, all through the runner."""
+def email_dialog(ctx: WindowContext, issue_ids: list[int], template: str | None,
+                 parent: QWidget, versions: dict[int, int] | None = None) -> EmailDialog:  # fmt: skip
+    """The compose dialog about one item or several of one account, filled off the GUI thread:
+    the templates, what can be attached and the draft are reads; logging (each item's timeline
+    and [email] step), sending over SMTP and saving an .eml are writes through the runner.
+    An email sent or saved about several items is recorded on the first, logged on the others."""
     db, actor, on = ctx.db, ctx.actor, ctx.on
+    first, others = issue_ids[0], issue_ids[1:]
+    targets = [Target(i, (versions or {}).get(i)) for i in issue_ids]
 
     def write(label: str, work: Callable[[], Changes], how: Callable[[], str]) -> None:
         ctx.runner.write(Write(label, work, done=lambda _changes: dialog.logged_ok(how()),
@@ -265,29 +276,44 @@ def email_dialog(ctx: WindowContext, issue_id: int, template: str | None,
 
     def log(draft: EmailDraft, how: str) -> None:
         write("Logging the email",
-              lambda: email_service.log_email(db, actor, issue_id, draft, how, on=on), lambda: how)  # fmt: skip
+              lambda: account_actions.log_emails(db, actor, targets, draft, how, on=on),
+              lambda: how)  # fmt: skip
+
+    def then_log_others(changes: Changes, email: ItemEmail, how: str) -> Changes:
+        if not others:
+            return changes
+        draft = EmailDraft(email.to, email.subject, email.body, email.template, first)
+        more = account_actions.log_emails(db, actor, targets[1:], draft, how, on=on)
+        return changes.merge(more)
 
     def send(email: ItemEmail) -> None:
         write("Sending the email",
-              lambda: mail_out.send_item_email(db, actor, email, on).changes, lambda: "sent")  # fmt: skip
+              lambda: then_log_others(mail_out.send_item_email(db, actor, email, on).changes,
+                                      email, "sent"),
+              lambda: "sent")  # fmt: skip
 
     def save(email: ItemEmail, path: Path) -> None:
         write("Saving the email",
-              lambda: mail_out.save_item_eml(db, actor, email, path.parent, on, path.name).changes,
+              lambda: then_log_others(
+                  mail_out.save_item_eml(db, actor, email, path.parent, on, path.name).changes,
+                  email, f"saved as {path.name}"),
               lambda: f"saved as {path.name}")  # fmt: skip
 
     def compose(key: str) -> None:
         def read() -> tuple[EmailDraft, str]:
-            draft = email_service.compose(db, actor, issue_id, key, on)
-            return draft, mail_out.suggested_eml_name(db, issue_id, key)
+            if others:
+                draft = account_actions.compose_for_items(db, actor, issue_ids, key, on)
+            else:
+                draft = email_service.compose(db, actor, first, key, on)
+            return draft, mail_out.suggested_eml_name(db, first, key)
 
         ctx.runner.read(read, lambda found: dialog.show_draft(*found), key="email draft")
 
     def choices() -> tuple[list[tuple[str, str]], list[mail_out.AttachmentChoice]]:
         templates = [(t.key, t.title) for t in content_service.list_current(db, "template")]
-        return templates, mail_out.attachment_choices(db, issue_id)
+        return templates, mail_out.attachment_choices(db, first)
 
-    dialog = EmailDialog(issue_id, EmailActions(compose, log, send, save), template, parent)
+    dialog = EmailDialog(first, EmailActions(compose, log, send, save), template, parent)
     ctx.runner.read(choices, lambda found: dialog.fill(*found))
     return dialog
 
@@ -301,8 +327,9 @@ class ScriptFeature:
         ctx.panel.add_tab(self.tab, "Script")
         ctx.panel.detail_shown.connect(self._shown)
         ctx.controller.applied.connect(self.tab.changed)
-        self.email_action = make_action(ctx.window, "E&mail…", None,
-                                        "Email the customer from a template", self.compose)  # fmt: skip
+        self.email_action = make_action(ctx.window, "E&mail…", "Ctrl+M",
+                                        "Email the customer from a template (about every selected item)",
+                                        self.compose)  # fmt: skip
         ctx.panel.action_bar.add("email", self.email_action, "Email…")
         ctx.menus.add(Section.ITEM_ACTIONS, self.email_action)
 
@@ -319,9 +346,19 @@ class ScriptFeature:
             return None
         script = self.tab.script
         suggested = next((s.template for s in script.steps if s.template), None) if script else None
-        dialog = email_dialog(self.ctx, detail.id, suggested, self.ctx.window)
+        rows = self.ctx.worklists.current_view().selected_items()
+        if detail.id not in {r.id for r in rows} or len({r.account_number for r in rows}) != 1:
+            rows = []
+        ids = [r.id for r in rows] or [detail.id]
+        versions = {r.id: r.version for r in rows} if len(rows) > 1 else {detail.id: detail.version}
+        dialog = email_dialog(self.ctx, ids, suggested, self.ctx.window, versions)
+        self.email = dialog
         dialog.open()
         return dialog
+
+    def current_script(self) -> IssueScript | None:
+        """The script the tab shows (the Resolve dialog offers its open steps)."""
+        return self.tab.script
 
 
 def install(ctx: WindowContext, open_note: Callable[[str], object]) -> ScriptFeature:

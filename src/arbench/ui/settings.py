@@ -7,7 +7,9 @@ throwaway one, so it never changes what the user's next start looks like).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -39,6 +41,27 @@ class UserSettings:
     def window_state(self) -> QByteArray | None:
         value = self.qsettings.value("window/state")
         return value if isinstance(value, QByteArray) else None
+
+    # ----- lists: columns and saved views, per user and list ----------------------------------
+    def header_state(self, login: str, key: str) -> QByteArray | None:
+        """The columns a user chose for a list (shown, order, widths)."""
+        value = self.qsettings.value(f"lists/{login}/{key}/header")
+        return value if isinstance(value, QByteArray) else None
+
+    def save_header_state(self, login: str, key: str, state: QByteArray) -> None:
+        self.qsettings.setValue(f"lists/{login}/{key}/header", state)
+
+    def saved_views(self, login: str, key: str) -> dict[str, dict[str, Any]]:
+        """A user's saved views of a list: name -> search, filter, sort, columns."""
+        raw = self.qsettings.value(f"lists/{login}/{key}/views")
+        try:
+            views = json.loads(str(raw)) if raw else {}
+        except ValueError:
+            return {}
+        return views if isinstance(views, dict) else {}
+
+    def save_views(self, login: str, key: str, views: dict[str, dict[str, Any]]) -> None:
+        self.qsettings.setValue(f"lists/{login}/{key}/views", json.dumps(views))
 
     def sync(self) -> None:
         self.qsettings.sync()

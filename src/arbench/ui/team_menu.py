@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from arbench import paths
-from arbench.services import backups
 from arbench.services import database as book
+from arbench.services.admin import backups
 from arbench.services.base import ServiceError
 from arbench.services.op_changes import RELOAD
 from arbench.store.db import Database

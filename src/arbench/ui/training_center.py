@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbench.services import training
 from arbench.services.base import Actor, ServiceError
-from arbench.services.training import NoteView
+from arbench.services.knowledge import training
+from arbench.services.knowledge.training import NoteView
 from arbench.store.db import Database
 from arbench.ui import screen
 from arbench.ui.action_bar import make_action

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from arbench.services.users import UserInfo
+from arbench.services.organization.users import UserInfo
 
 
 class UserPicker(QDialog):

@@ -19,10 +19,10 @@ from datetime import date
 from PySide6.QtCore import QObject, Signal
 
 from arbench.domain.catalogue import Level
-from arbench.services import worklist as worklist_service
 from arbench.services.base import Actor
 from arbench.services.op_changes import Changes
-from arbench.services.worklist import WorkItem, by_order
+from arbench.services.work import worklist as worklist_service
+from arbench.services.work.worklist import WorkItem, by_order
 from arbench.store.db import Database
 from arbench.ui.operations import OperationRunner
 from arbench.ui.worklist_state import RowList, ShownRows

@@ -24,7 +24,8 @@ from typing import Any, Protocol
 
 from arbench.domain.priority import needs_attention
 from arbench.services.op_changes import Changes
-from arbench.services.worklist import WorkItem, by_order
+from arbench.services.work.worklist import WorkItem, by_order
+from arbench.ui.item_filter import ItemFilter
 
 Order = Callable[[WorkItem], Any]
 BIG_DELTA = 50  # more rows than this in one delta: a view recomputes instead of row by row
@@ -171,10 +172,12 @@ class ShownRows:
         self.observer: RowsObserver = NOBODY
         self.listeners: list[Callable[[], None]] = []  # told when the counts may have changed
         self.search = ""
+        self.filter: ItemFilter | None = None  # the filter bar's conditions (None: none)
         self.sort: Sort | None = None
         self.rows: list[WorkItem] = []
         self._texts: list[str] = []  # search texts of `rows`
         self._shown_search: str | None = None  # the search `rows` were chosen with
+        self._shown_filter: ItemFilter | None = None  # and the filter
         self._sorted: tuple[list[WorkItem], list[str]] | None = None  # every row, user-sorted
         self._row_of: dict[int, int] | None = None
         source.views.append(self)
@@ -195,10 +198,15 @@ class ShownRows:
             self._row_of = {item.id: row for row, item in enumerate(self.rows)}
         return self._row_of.get(item_id)
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether a search or a filter hides rows of the list."""
+        return bool(self.search) or (self.filter is not None and self.filter.active)
+
     def count_text(self) -> str:
-        """'3,594', or '12 of 3,594' while a search narrows the list."""
+        """'3,594', or '12 of 3,594' while a search or a filter narrows the list."""
         total = len(self.source)
-        return f"{len(self.rows):,} of {total:,}" if self.search else f"{total:,}"
+        return f"{len(self.rows):,} of {total:,}" if self.narrowed else f"{total:,}"
 
     def title(self) -> str:
         return f"{self.source.title} ({self.count_text()})"
@@ -207,6 +215,12 @@ class ShownRows:
     def set_search(self, text: str) -> None:
         """Type-ahead: keep rows whose PRO, BOL, invoice, customer number or name contain text."""
         self.search = text.strip().lower()
+        self._show()
+
+    def set_filter(self, item_filter: ItemFilter | None) -> None:
+        """Keep only the rows the filter matches (None or an empty filter: every row)."""
+        self.filter = item_filter if item_filter is not None and item_filter.active else None
+        self._shown_search = None  # the filter changed: choose from every row again
         self._show()
 
     def set_sort(self, sort: Sort | None) -> None:
@@ -234,16 +248,20 @@ class ShownRows:
 
     def _show(self) -> None:
         needle = self.search
-        if self._shown_search is not None and self._shown_search in needle:
+        same_filter = self._shown_filter == self.filter
+        if same_filter and self._shown_search is not None and self._shown_search in needle:
             rows, texts = self.rows, self._texts  # typing on: only shown rows can match
         else:
             rows, texts = self._every_row()
+            if self.filter is not None:
+                keep = list(map(self.filter.matches, rows))
+                rows, texts = list(compress(rows, keep)), list(compress(texts, keep))
         if needle:
             keep = list(map(contains, texts, repeat(needle)))
             rows, texts = list(compress(rows, keep)), list(compress(texts, keep))
         self.observer.begin_reset()
         self.rows, self._texts = list(rows), list(texts)
-        self._shown_search, self._row_of = needle, None
+        self._shown_search, self._shown_filter, self._row_of = needle, self.filter, None
         self.observer.end_reset()
         self._counts()
 
@@ -264,6 +282,8 @@ class ShownRows:
         self._counts()
 
     def _matches(self, item: WorkItem) -> bool:
+        if self.filter is not None and not self.filter.matches(item):
+            return False
         return not self.search or self.search in item.search_text
 
     def _position(self, item: WorkItem, rows: Sequence[WorkItem]) -> int:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from arbench.domain.catalogue import Role
-from arbench.services import assignments
-from arbench.services.assignments import CoverInfo
 from arbench.services.op_changes import Changes
+from arbench.services.organization import handover as handover_service
+from arbench.services.organization.handover import CoverInfo
 from arbench.ui.action_bar import make_action
 from arbench.ui.context import Section, WindowContext
 from arbench.ui.operations import Write
@@ -57,7 +57,7 @@ def covers_feature(ctx: WindowContext) -> None:
                 f"Cover ended, book not given back yet: {names}; Tools ▸ End due covers", 15000
             )
 
-    ctx.runner.read(lambda: assignments.active_covers(db, on), shown, key="covers")
+    ctx.runner.read(lambda: handover_service.active_covers(db, on), shown, key="covers")
     if ctx.actor.role == Role.TRAINEE:
         return
     ctx.menus.add(Section.TOOLS, make_action(
@@ -71,7 +71,7 @@ def end_due_covers(ctx: WindowContext) -> None:
     db, actor, on = ctx.db, ctx.actor, ctx.on
 
     def work() -> Changes:
-        ended = assignments.end_due_covers(db, actor, on)
+        ended = handover_service.end_due_covers(db, actor, on)
         names = ", ".join(c.absent_login for c in ended)
         if not ended:
             return Changes(notice="no cover was due")

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbench.services import assignments as assign_service
-from arbench.services.assignments import AccountRule, RebalancePlan
 from arbench.services.base import Actor, InvalidInput, ServiceError
-from arbench.services.book_stats import AccountLoad
+from arbench.services.organization import assignments as assign_service
+from arbench.services.organization.assignments import AccountRule, RebalancePlan
+from arbench.services.reporting.book_stats import AccountLoad
 from arbench.store.db import Database
 from arbench.ui.supervisor.handover_dialog import LOAD_COLUMNS
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table, money, selected_rows

@@ -13,9 +13,9 @@ from datetime import date
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from arbench.services import users as user_service
 from arbench.services.base import Actor
 from arbench.services.op_changes import RELOAD, Changes
+from arbench.services.organization import users as user_service
 from arbench.store.db import Database
 from arbench.ui import screen
 from arbench.ui.alias_editor import AliasEditor

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.domain.catalogue import Role
-from arbench.services import assignments as assign_service
 from arbench.services.base import Actor, ServiceError
-from arbench.services.book_stats import CollectorLoad
-from arbench.services.handover import HandoverPlan, HandoverResult
-from arbench.services.users import UserInfo
+from arbench.services.organization import handover as handover_service
+from arbench.services.organization.handover import HandoverPlan, HandoverResult
+from arbench.services.organization.users import UserInfo
+from arbench.services.reporting.book_stats import CollectorLoad
 from arbench.store.db import Database
 from arbench.ui import screen
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table, money
@@ -123,7 +123,7 @@ class HandoverDialog(QDialog):
     def preview(self) -> None:
         source, targets, until = self._args()
         try:
-            plan = assign_service.handover_preview(
+            plan = handover_service.handover_preview(
                 self.db, self.actor, source, targets, until, self.on
             )
         except ServiceError as exc:
@@ -148,7 +148,7 @@ class HandoverDialog(QDialog):
     def apply(self) -> None:
         source, targets, until = self._args()
         try:
-            self.result_ = assign_service.handover(
+            self.result_ = handover_service.handover(
                 self.db, self.actor, source, targets, until, self.on
             )
         except ServiceError as exc:

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.domain.kpis import KpiReport, Period
-from arbench.services import kpis as kpi_service
-from arbench.services.kpis import CollectorAging, TrendPoint
+from arbench.services.reporting import kpis as kpi_service
+from arbench.services.reporting.kpis import CollectorAging, TrendPoint
 from arbench.store.db import Database
 from arbench.ui import theme
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from arbench.services.team import TeamMember, team_view
+from arbench.services.organization.team import TeamMember, team_view
 from arbench.store.db import Database
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table, money
 from arbench.ui.tasks import TaskRunner

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from arbench.domain.catalogue import Role
-from arbench.services import users as user_service
 from arbench.services.base import Actor, ServiceError
-from arbench.services.users import UserInfo
+from arbench.services.organization import users as user_service
+from arbench.services.organization.users import UserInfo
 from arbench.store.db import Database
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table, selected_rows
 

@@ -1,7 +1,7 @@
 """Performance: covering indexes for the KPIs (issue #9).
 
 The KPI report sums billed pros' amounts per (invoice date, due date) and the payments applied
-to them by a few cut-off dates (services.kpi_queries.dated_sums). Both passes read only these
+to them by a few cut-off dates (services.reporting.kpi_queries.dated_sums). Both passes read only these
 narrow indexes instead of the wide pros rows: 4.5 s -> under 2 s for the team's year at
 1,000,000 pros (docs/performance.md). ANALYZE gives the planner their statistics.
 

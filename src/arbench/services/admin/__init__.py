@@ -1,0 +1,1 @@
+"""Running a book: first run, the demo, backups, the company profile, the daily jobs, database logins."""

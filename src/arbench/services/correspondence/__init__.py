@@ -1,0 +1,1 @@
+"""Documents and mail: emails from templates, the outbox and inbox, statements, reminders, notices."""

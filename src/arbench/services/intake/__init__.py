@@ -1,0 +1,1 @@
+"""What comes in: invoice registers, remittances and EDI files, account aliases, pre-audit."""

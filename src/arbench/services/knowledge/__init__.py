@@ -1,0 +1,1 @@
+"""Content and training: scripts' text, training notes, templates, the training center."""

@@ -1,0 +1,1 @@
+"""What the book says: KPIs, aging and exports, book statistics, root-cause reports."""
