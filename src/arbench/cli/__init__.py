@@ -38,10 +38,8 @@ from arbench.store.db import DatabaseError
 
 # Each module adds its sub-commands; add new command modules to this tuple.
 COMMAND_MODULES = (
-    book, search_cmd, content_cmds, items, dept_cmds, onboarding_cmds, notice_cmds, data_cmds,
-    rootcause_cmds, alias_cmds, team_cmds, mail_cmds, daily_cmds, about_cmd,
-    book, today_cmd, search_cmd, content_cmds, items, data_cmds, alias_cmds, team_cmds, mail_cmds,
-    daily_cmds, about_cmd,
+    book, today_cmd, search_cmd, content_cmds, items, dept_cmds, onboarding_cmds, notice_cmds,
+    data_cmds, rootcause_cmds, alias_cmds, team_cmds, mail_cmds, daily_cmds, about_cmd,
 )  # fmt: skip
 
 
