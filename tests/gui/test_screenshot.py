@@ -11,11 +11,13 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QImage
 
+from arbench.store.db import Database
 from arbench.ui.settings import UserSettings
 
 
@@ -57,3 +59,14 @@ def test_screenshot_writes_the_png_and_leaves_the_settings_alone(
     again = screenshot(book, empty, tmp_path / "again.png")
     assert again.returncode == 0, again.stderr
     assert list(empty.iterdir()) == []  # no settings file was created
+
+
+def test_a_department_users_screenshot_is_their_queue(demo_db: Database, tmp_path: Path) -> None:
+    from arbench.ui.screenshot import render_main_window
+
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    out = render_main_window(demo_db, "oruiz", shots / "queue.png", date(2026, 11, 24))
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1500, 860)
+    assert sorted(p.name for p in shots.iterdir()) == ["queue.png"]

@@ -146,6 +146,88 @@ CASES = [
     case("user deactivate", "--db {book} --as kwright user deactivate nobody", "unknown user"),
     case("user activate", "--db {book} --as kwright user activate nobody", "unknown user"),
     case("user role", "--db {book} --as kwright user role nobody supervisor", "unknown user"),
+    case(
+        "user departments",
+        "--db {book} --as kwright user departments oruiz warehouse",
+        "'warehouse' is not a department",
+    ),  # fmt: skip
+    case("requests", "--db {book} requests --department warehouse", "not a department"),
+    case(
+        "requests escalate",
+        "--db {book} --as kwright requests escalate --on 2026-02-30",
+        "--on must be a date",
+    ),  # fmt: skip
+    case("answer", "--db {book} --as oruiz answer 999999 --text done", "no department request"),
+    # a bad file attached with an answer: one line, and not even the answer is recorded
+    case(
+        "answer",
+        "--db {book} --as oruiz answer {request} --text POD --attach {tmp}/nowhere/pod.pdf",
+        "pod.pdf: no such file",
+    ),  # fmt: skip
+    case(
+        "answer",
+        "--db {book} --as oruiz answer {request} --text POD --attach {tmp}",
+        "is a folder, not a file",
+    ),  # fmt: skip
+    case(
+        "answer",
+        "--db {book} --as oruiz answer {request} --text POD --attach {program}",
+        "a .exe file is not a document arbench keeps",
+    ),  # fmt: skip
+    case(
+        "answer",
+        "--db {book} --as oruiz answer {request} --text POD --attach {fake_pdf}",
+        "named .pdf but its content is not PDF",
+    ),  # fmt: skip
+    case(
+        "answer",
+        "--db {book} --as oruiz answer {request} --text POD --attach {empty}",
+        "the file is empty",
+    ),  # fmt: skip
+    case(
+        "answer",
+        "--db {book} --as oruiz answer {request} --text POD --attach {fake_pdf} --kind receipt",
+        "argument --kind: invalid choice: 'receipt'",
+    ),  # fmt: skip
+    case(
+        "answer",
+        "--db {book} --as oruiz answer {request} --text POD --kind pod",
+        "--kind goes with --attach FILE",
+    ),  # fmt: skip
+    case("handback", "--db {book} --as oruiz handback 999999 --reason x", "no department request"),
+    case("departments", "--db ftp://example.invalid/book departments", "unsupported database URL"),
+    case("sla", "--db {book} --as kwright sla pricing soon", "DAYS must be a whole number"),
+    case("lead", "--db {book} --as kwright lead pricing agarcia", "cannot lead pricing"),
+    case(
+        "account add",
+        "--db {book} --as agarcia account add N1 --name Newco",
+        "cannot add an account",
+    ),
+    case("onboarding", "--db {book} onboarding --account NOPE", "no account numbered 'NOPE'"),
+    case(
+        "onboarding tick",
+        "--db {book} --as kwright onboarding tick {account} warp_drive",
+        "not an onboarding task",
+    ),  # fmt: skip
+    case(
+        "onboarding assign",
+        "--db {book} --as kwright onboarding assign {account} credit_limit --to agarcia",
+        "has no onboarding checklist",
+    ),  # fmt: skip
+    case("notices", "--db {book} notices --since 2026-13-01", "--since must be a date"),
+    case(
+        "notices send",
+        "--db {book} --as kwright notices send NOPE --rule pod_missing_required --out {tmp}/n.txt",
+        "an .eml file",
+    ),  # fmt: skip
+    case("notices answer", "--db {book} --as kwright notices answer 999 --text ok", "no notice"),
+    case("rootcauses", "--db {book} rootcauses --from 2026-11-01 --to 2026-10-01", "is after --to"),
+    case("rootcauses", f"--db {{book}} rootcauses --pdf {MISSING}/r.pdf", "does not exist"),
+    case(
+        "rootcauses pack",
+        "--db {book} --as kwright rootcauses pack --month 2026-13 --out {tmp}/pack",
+        "--month must be a month",
+    ),  # fmt: skip
     case("today", "--db {book} today --user nobody", "unknown user 'nobody'"),
     case("today", "--db {book} today --user agarcia --on 2026-02-30", "--on must be a date"),
     case("capacity", "--db {book} --as kwright capacity agarcia 0", "capacity"),
@@ -244,8 +326,16 @@ def places(demo_template: Path, tmp_path: Path) -> dict[str, str]:
     notes.write_text("these are not the files you are looking for\n", encoding="utf-8")
     with sqlite3.connect(book) as conn:
         (account,) = conn.execute("SELECT number FROM accounts ORDER BY id LIMIT 1").fetchone()
+        (request,) = conn.execute("SELECT min(id) FROM department_requests WHERE status = 'open' "
+                                  "AND department = 'operations'").fetchone()  # fmt: skip
+    files = {"program": b"MZ\x90\x00 not evidence", "fake_pdf": b"these are notes, not a PDF\n",
+             "empty": b""}  # fmt: skip
+    names = {"program": "tool.exe", "fake_pdf": "POD_scan.pdf", "empty": "POD_empty.pdf"}
+    for key, content in files.items():
+        (tmp_path / names[key]).write_bytes(content)
     return {"book": str(book), "tmp": str(tmp_path), "notes": str(notes),
-            "damaged": str(damaged), "truncated": str(truncated), "account": account}  # fmt: skip
+            "damaged": str(damaged), "truncated": str(truncated), "account": account,
+            "request": str(request), **{k: str(tmp_path / n) for k, n in names.items()}}  # fmt: skip
 
 
 def _files(folder: Path) -> dict[str, bytes]:

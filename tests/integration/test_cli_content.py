@@ -35,7 +35,7 @@ def test_export_then_import_and_a_bad_import_exits_non_zero(
 ) -> None:
     folder = tmp_path / "content"
     code, out, _ = run(capsys, "--db", demo_db.url, "content", "export", str(folder))
-    assert code == 0 and out.startswith("106 content files written")
+    assert code == 0 and out.startswith("108 content files written")
     note = folder / "notes" / "glossary-dso.md"
     note.write_text(note.read_text() + "\nOur own line.\n")
     code, _, err = run(capsys, "--db", demo_db.url, "content", "import", str(folder))

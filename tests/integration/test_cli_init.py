@@ -37,7 +37,7 @@ def test_init_is_refused_on_a_book_with_users_and_for_a_bad_login(
 ) -> None:
     url = demo_db.engine.url.render_as_string(hide_password=False)
     code, _, err = run_cli(capsys, "--db", url, "init", "--supervisor", "x", "--name", "X Y")
-    assert code == 2 and "already has 14 user(s)" in err
+    assert code == 2 and "already has 18 user(s)" in err
     empty = str(tmp_path / "e.sqlite3")
     code, _, err = run_cli(capsys, "--db", empty, "init", "--supervisor", "k wright", "--name", "K")
     assert code == 2 and "the login must be one word" in err

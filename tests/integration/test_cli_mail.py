@@ -208,10 +208,11 @@ def test_daily_twice_does_nothing_the_second_time(
     )
     assert code == 0, err
     first = {s["step"]: s["status"] for s in json.loads(out)["steps"]}
-    assert first == dict.fromkeys(("settle_promises", "end_covers", "queue_reminders", "send_reminders",
-                                   "fetch_mail"), "done")  # fmt: skip
+    assert first == dict.fromkeys(("settle_promises", "end_covers", "escalate_requests",
+                                   "queue_reminders", "send_reminders", "fetch_mail",
+                                   "rootcause_pack"), "done")  # fmt: skip
     code, out, _ = run_cli(capsys, "--db", db, "--as", "agarcia", "daily", "--on", ON)
-    assert code == 0 and out.count("done_before") == 5
+    assert code == 0 and out.count("done_before") == 7
     assert date.fromisoformat(ON)  # the day is a real date
 
 

@@ -68,13 +68,13 @@ def _check(db: Database, smtp: SmtpServer) -> None:
         mails = s.scalar(
             select(func.count()).select_from(MailMessage).where(MailMessage.direction == "out")
         )
-    assert set(runs.values()) == {1} and len(runs) == 10  # 5 steps x 2 days, each once, all done
+    assert set(runs.values()) == {1} and len(runs) == 14  # 7 steps x 2 days, each once, all done
     assert {status for (_, _, status) in runs} == {"done"}
     # 111111, 222222 and 444444 get the due-day and the +7 reminders; 333333 is disputed
     assert len(sent) == 6 and len(smtp.received) == 6 and mails == 6
     subjects = Counter(str(m.message["Subject"]) for m in smtp.received)
     assert set(subjects.values()) == {1}  # nobody got the same reminder twice
-    assert audit["reminder.sent"] == 6 and audit["mail.send"] == 6 and audit["daily.done"] == 10
+    assert audit["reminder.sent"] == 6 and audit["mail.send"] == 6 and audit["daily.done"] == 14
     assert audit["reminders.queue"] == 2  # one queueing per day with something to queue
 
 

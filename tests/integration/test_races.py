@@ -35,6 +35,7 @@ from arbench.store.models import (
     AuditEvent,
     ContentVersion,
     Coverage,
+    DepartmentRequest,
     Issue,
     Promise,
     User,
@@ -240,3 +241,26 @@ def test_a_content_import_run_at_once_publishes_each_file_once(
     assert current == distinct  # one current version per note
     assert len(events_since(book, start, "content.publish")) == 2
     assert len(events_since(book, start, "content.import")) == 1
+
+
+def test_overdue_requests_escalated_at_once_escalate_once(book: Database) -> None:
+    with book.session() as s:
+        due = set(s.scalars(select(DepartmentRequest.id).where(
+            DepartmentRequest.status == "open", DepartmentRequest.escalated_on.is_(None),
+            DepartmentRequest.due_on < AS_OF)))  # fmt: skip
+        escalations = s.scalar(select(func.count()).where(Activity.kind == "escalation"))
+    assert len(due) > 3  # the demo book's old requests are overdue
+    start = last_event(book)
+    results = race(book, "--as", "kwright", "requests", "escalate", "--on", AS_OF.isoformat())
+    assert all(code == 0 for code, _, _ in results)
+    events = events_since(book, start, "request.escalate")
+    assert sorted(entity for _, entity in events) == sorted(due)  # each request once
+    reported = [re.search(r"(\d+) overdue request\(s\) escalated", out) for _, out, _ in results]
+    assert sum(int(m[1]) for m in reported if m) == len(due)
+    with book.session() as s:
+        assert s.scalar(select(func.count()).where(Activity.kind == "escalation")) == (
+            (escalations or 0) + len(due))  # fmt: skip
+        versions = set(
+            s.scalars(select(DepartmentRequest.version).where(DepartmentRequest.id.in_(due)))
+        )
+    assert versions == {2}  # each claimed by one update

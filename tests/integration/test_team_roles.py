@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -39,9 +40,9 @@ from arbench.services.organization import assignments, users
 from arbench.services.work import items
 from arbench.services.work.item_inputs import ContactLog
 from arbench.services.work.worklist import worklist
-from arbench.store.correspondence_models import MailMessage, MailPosition
+from arbench.store.correspondence_models import Document, DocumentBlob, MailMessage, MailPosition
 from arbench.store.db import Database, open_database
-from arbench.store.models import Account, AuditEvent, Contact, Issue, Pro, User
+from arbench.store.models import Account, AuditEvent, Contact, DepartmentRequest, Issue, Pro, User
 from mailservers import Dovecot, SmtpServer
 
 
@@ -52,6 +53,8 @@ class Team:
     collector_url: str
     supervisor: str
     supervisor_url: str
+    department: str  # an operations user's login
+    department_url: str
 
 
 def _role(server: str, statement: sql.Composable) -> None:
@@ -82,27 +85,30 @@ def team(pg_server: str, pg_cluster: Cluster) -> Iterator[Team]:
     name = f"arbench_t_{suffix}"
     create_database(pg_server, name, pg_cluster.template("demo"))
     owner_url = database_url(pg_server, name)
-    collector, supervisor = f"col_{suffix}", f"sup_{suffix}"
+    collector, supervisor, department = f"col_{suffix}", f"sup_{suffix}", f"dep_{suffix}"
     password = uuid.uuid4().hex
     db = open_database(owner_url)
     try:
         kwright = actor_for(db, "kwright")
         users.add_user(db, kwright, collector, "Casey Collector", "collector")
         users.add_user(db, kwright, supervisor, "Sam Supervisor", "supervisor")
+        users.add_user(db, kwright, department, "Dee Partment", "department",
+                       departments=["operations"])  # fmt: skip
         book = assignments.accounts(db, AS_OF)
         numbers = [a.number for a in book if a.collector == "agarcia"][:3]
         assignments.assign_accounts(db, kwright, numbers, collector)
     finally:
         db.dispose()
-    for login in (collector, supervisor):
+    for login in (collector, supervisor, department):
         _role(pg_server, sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
             sql.Identifier(login), sql.Literal(password)))  # fmt: skip
     try:
         yield Team(owner_url, collector, _login_url(owner_url, collector, password),
-                   supervisor, _login_url(owner_url, supervisor, password))  # fmt: skip
+                   supervisor, _login_url(owner_url, supervisor, password),
+                   department, _login_url(owner_url, department, password))  # fmt: skip
     finally:
         drop_database(pg_server, name)
-        for login in (collector, supervisor):
+        for login in (collector, supervisor, department):
             _role(pg_server, sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(login)))
 
 
@@ -229,6 +235,63 @@ def test_a_supervisor_acts_for_someone_only_explicitly_and_audited(team: Team) -
         owner.dispose()
 
 
+def test_a_department_login_answers_its_queue_and_nothing_more(team: Team, tmp_path: Path) -> None:
+    """It answers its queue with a POD attached (the document, its bytes and "POD on file"
+    written through its own grants) and reads or writes nothing else."""
+    owner = open_database(team.owner_url)
+    try:
+        with owner.session() as s:
+            request_id = s.scalar(select(DepartmentRequest.id).where(
+                DepartmentRequest.department == "operations", DepartmentRequest.status == "open"))  # fmt: skip
+            other = s.scalar(select(DepartmentRequest.id).where(
+                DepartmentRequest.department == "pricing", DepartmentRequest.status == "open"))  # fmt: skip
+    finally:
+        owner.dispose()
+    login, url = team.department, team.department_url
+    done = arbench(team.owner_url, "db", "grant", login)
+    assert done.returncode == 0 and "as a department (reads the book" in done.stdout
+    queue = arbench(url, "requests", "--format", "json", "--on", AS_OF.isoformat())
+    assert queue.returncode == 0, queue.stderr
+    assert f'"id": {request_id},' in queue.stdout and '"department": "pricing"' not in queue.stdout
+    pod = tmp_path / "signed-pod.pdf"
+    pod.write_bytes(b"%PDF-1.4 signed at the dock " + bytes(range(64)))
+    answered = arbench(url, "answer", str(request_id), "--text", "POD scanned and sent",
+                       "--attach", str(pod), "--kind", "pod")  # fmt: skip
+    assert answered.returncode == 0, answered.stderr
+    assert "signed-pod.pdf attached" in answered.stdout
+    refused_read = arbench(url, "worklist", "--user", "agarcia")
+    assert refused_read.returncode == 2
+    assert "a department user cannot see a worklist" in refused_read.stderr
+    not_theirs = arbench(url, "answer", str(other), "--text", "x")
+    assert not_theirs.returncode == 2 and "is not in pricing" in not_theirs.stderr
+    for statement in ("UPDATE pros SET open_balance = 0", "DELETE FROM documents",
+                      "UPDATE department_requests SET department = 'pricing'",
+                      "UPDATE issues SET owner_id = NULL", "DELETE FROM activities",
+                      "INSERT INTO payments (kind, amount, received_on, created_at) "
+                      "VALUES ('payment', 1, now(), now())"):  # fmt: skip
+        assert "permission denied" in refused(url, statement)
+    db = open_database(team.owner_url)
+    try:
+        with db.session() as s:
+            req = s.get(DepartmentRequest, request_id)
+            assert req is not None and (req.status, req.answer) == (
+                "answered",
+                "POD scanned and sent",
+            )
+            issue = s.get(Issue, req.issue_id)
+            assert issue is not None and issue.pro_id is not None
+            doc = s.scalar(select(Document).where(Document.pro_id == issue.pro_id))
+            assert doc is not None and (doc.kind, doc.source) == ("pod", "answer")
+            blob = s.get(DocumentBlob, doc.sha256)
+            assert blob is not None and bytes(blob.content) == pod.read_bytes()
+            assert s.scalar(select(Pro.pod_on_file).where(Pro.id == issue.pro_id)) is True
+        assert audit_rows(db)[-3:] == [(login, login, None, "document.attach"),
+                                       (login, login, None, "issue.answer"),
+                                       (login, login, None, "request.answer")]  # fmt: skip
+    finally:
+        db.dispose()
+
+
 MAILBOX, MAILBOX_PW = "ar@carrier.example", "imap-team-pw"
 
 
@@ -314,7 +377,8 @@ def test_a_collectors_login_runs_the_daily_mail_work(team: Team) -> None:
                 assert s.scalar(select(MailPosition.last_uid)) == 1
                 sends = s.execute(select(AuditEvent.user_login, AuditEvent.db_login)
                                   .where(AuditEvent.action == "mail.send")).all()  # fmt: skip
-            assert [tuple(r) for r in sends] == [(team.collector, team.collector)]
+            # the reminder, and the five departments' root-cause packs of the month before
+            assert [tuple(r) for r in sends] == [(team.collector, team.collector)] * 6
         finally:
             owner.dispose()
     finally:

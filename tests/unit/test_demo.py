@@ -48,7 +48,7 @@ def test_counts_and_team(demo_db: Database) -> None:
         assert s.scalar(select(func.count()).select_from(Account)) == 120
         assert s.scalar(select(func.count()).select_from(Pro)) == 2400
         roles = Counter(s.scalars(select(User.role)))
-    assert roles == {"collector": 10, "supervisor": 2, "trainee": 2}
+    assert roles == {"collector": 10, "supervisor": 2, "trainee": 2, "department": 4}
 
 
 def test_open_balance_is_amount_minus_payments(demo_db: Database) -> None:

@@ -19,7 +19,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "arbench"
 QT = ("PySide6", "shiboken6")
 SQL = ("sqlalchemy", "alembic", "psycopg")
-PDF_WRITERS = ("arbench.io.statement_pdf", "arbench.io.invoice_pdf")  # Qt draws these
+PDF_WRITERS = (  # Qt draws these
+    "arbench.io.statement_pdf", "arbench.io.invoice_pdf", "arbench.io.rootcause_pdf",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

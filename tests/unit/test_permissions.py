@@ -28,7 +28,11 @@ from arbench.store.db import Database
 from arbench.store.models import AuditEvent
 
 ROLES_DOC = Path(__file__).resolve().parents[2] / "docs" / "roles.md"
-PEOPLE = {Role.TRAINEE: "nbrown", Role.COLLECTOR: "agarcia", Role.SUPERVISOR: "kwright"}
+PEOPLE = {
+    Role.TRAINEE: "nbrown", Role.COLLECTOR: "agarcia", Role.SUPERVISOR: "kwright",
+    Role.DEPARTMENT: "oruiz",
+}  # fmt: skip
+COLUMNS = (Role.TRAINEE, Role.COLLECTOR, Role.SUPERVISOR, Role.DEPARTMENT)
 
 
 def public_services() -> dict[str, Callable[..., Any]]:
@@ -68,11 +72,9 @@ def documented_matrix() -> dict[str, frozenset[Role]]:
     """The matrix of docs/roles.md: service -> the roles marked 'yes'."""
     matrix = {}
     for line in ROLES_DOC.read_text(encoding="utf-8").splitlines():
-        row = re.match(r"\| `([\w.]+)` \| [^|]+ \| (\S+) \| (\S+) \| (\S+) \|", line)
+        row = re.match(r"\| `([\w.]+)` \| [^|]+ \| (\S+) \| (\S+) \| (\S+) \| (\S+) \|", line)
         if row:
-            marks = zip(
-                (Role.TRAINEE, Role.COLLECTOR, Role.SUPERVISOR), row.groups()[1:], strict=True
-            )
+            marks = zip(COLUMNS, row.groups()[1:], strict=True)
             matrix[row[1]] = frozenset(role for role, mark in marks if mark == "yes")
     return matrix
 

@@ -18,6 +18,7 @@ from arbench.domain.preaudit import (
     bill_to_inconsistent_with_terms,
     bol_missing,
     duplicate_bol,
+    invoiced_before_onboarding,
     pod_missing_required,
     pricing_agreement_missing_or_expired,
     run_preaudit,
@@ -261,6 +262,19 @@ def test_missing_pricing_agreement() -> None:
     assert "account ACC-1 has no pricing agreement on file" in found.message
 
 
+def test_a_new_account_invoiced_before_its_onboarding_is_done_is_flagged() -> None:
+    assert invoiced_before_onboarding(CLEAN) == []  # no checklist: an established account
+    assert invoiced_before_onboarding(replace(CLEAN, onboarding_open=())) == []  # all done
+    found = only(invoiced_before_onboarding(
+        replace(CLEAN, onboarding_open=("Pricing agreement loaded", "Credit limit set"))
+    ))  # fmt: skip
+    assert (
+        found.route_to == "sales"
+        and "2 task(s) open: Pricing agreement loaded; Credit" in found.message
+    )
+    assert "account ACC-1 is invoiced before its onboarding checklist is done" in found.message
+
+
 # ---------------------------------------------------------------------------- the batch
 
 
@@ -273,6 +287,7 @@ def test_run_preaudit_orders_by_draft_then_rule() -> None:
         pod_on_file=False,
         terms="collect",
         pricing_agreement_ref=None,
+        onboarding_open=("Credit limit set (an amount)",),
     )
     no_bol = replace(CLEAN, pro="3", bol=None)
     twin = replace(CLEAN, pro="4")
@@ -285,6 +300,7 @@ def test_run_preaudit_orders_by_draft_then_rule() -> None:
         ("2", "pod_missing_required"),
         ("2", "bill_to_inconsistent_with_terms"),
         ("2", "pricing_agreement_missing_or_expired"),
+        ("2", "invoiced_before_onboarding"),
         ("3", "bol_missing"),
         ("4", "duplicate_bol"),
         ("4", "duplicate_bol"),

@@ -28,16 +28,20 @@ def command_modules() -> tuple[ModuleType, ...]:
         content_cmds,
         daily_cmds,
         data_cmds,
+        dept_cmds,
         items,
         mail_cmds,
+        notice_cmds,
+        onboarding_cmds,
+        rootcause_cmds,
         search_cmd,
         team_cmds,
         today_cmd,
     )
 
     return (
-        book, today_cmd, search_cmd, content_cmds, items, data_cmds, alias_cmds, team_cmds,
-        mail_cmds, daily_cmds, about_cmd,
+        book, today_cmd, search_cmd, content_cmds, items, dept_cmds, onboarding_cmds, notice_cmds,
+        data_cmds, rootcause_cmds, alias_cmds, team_cmds, mail_cmds, daily_cmds, about_cmd,
     )  # fmt: skip
 
 

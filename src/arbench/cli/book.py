@@ -8,7 +8,7 @@ from itertools import chain
 from pathlib import Path
 
 from arbench.cli import db_tools
-from arbench.cli.common import CliError, open_db, parse_date
+from arbench.cli.common import CliError, open_db, parse_date, viewer
 from arbench.cli.output import print_rows
 from arbench.output_files import check_output_file
 from arbench.services.admin.demo import create_demo
@@ -175,7 +175,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_worklist(args: argparse.Namespace) -> int:
     on = parse_date(args.on, "--on")
     db = open_db(args)
-    items = worklist(db, args.user, on)
+    items = worklist(db, args.user, on, actor=viewer(args, db))
     # Pro-level first, then account-level: the same split the main window shows. The rows are
     # written as they are turned into JSON objects (a 100,000-item list streams).
     pro_level, account_level = split(items)

@@ -42,6 +42,12 @@ def close_db(args: argparse.Namespace) -> None:
         db.dispose()
 
 
+def viewer(args: argparse.Namespace, db: Database) -> Actor | None:
+    """Who reads, when known (the team database's login, or --as): department staff are
+    refused the AR team's lists by the services."""
+    return sign_in(db, args.as_login, getattr(args, "act_for", None))
+
+
 def acting_user(args: argparse.Namespace, db: Database, command: str) -> Actor:
     """The user who acts: the team database's login, else --as; commands that change things
     need one (nothing runs as an implicit supervisor; a nightly job names its service user)."""

@@ -63,7 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_reminders)
 
     p = sub.add_parser(
-        "daily", help="the daily run: promises, covers, reminders, mail (idempotent)"
+        "daily",
+        help="the daily run: promises, covers, escalations, reminders, mail, the monthly "
+        "root-cause pack (idempotent)",
     )
     p.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: today)")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -168,7 +170,11 @@ def cmd_daily(args: argparse.Namespace) -> int:
         print_json({"on": report.on, "steps": [record(s) for s in report.steps]})
     else:
         for step in report.steps:
-            detail = ", ".join(f"{k} {v}" for k, v in step.summary.items())
+            problems = step.summary.get("problems") or []
+            shown = {k: v for k, v in step.summary.items() if k != "problems"}
+            detail = ", ".join(f"{k} {v}" for k, v in shown.items())
             who = f" by {step.by}" if step.status in ("taken", "done_before") else ""
-            print(f"{step.step:16} {step.status}{who}{': ' + detail if detail else ''}")
+            print(f"{step.step:17} {step.status}{who}{': ' + detail if detail else ''}")
+            for problem in problems:  # reported, not failed: the next run tries again
+                print(f"{'':17} {problem}")
     return 1 if report.failed else 0

@@ -56,8 +56,10 @@ def cmd_db_grant(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     result = grant_login(db, args.login)
+    rights = ("reads the book; writes only answers, hand-backs and onboarding tasks"
+              if result.role == "department" else "tables the app needs; audit insert-only")  # fmt: skip
     print(f"{result.login} may now use arbench on {store_db.display_url(db.url)} as a "
-          f"{result.role} (tables the app needs; audit insert-only)")  # fmt: skip
+          f"{result.role} ({rights})")  # fmt: skip
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return 0

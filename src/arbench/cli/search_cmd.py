@@ -12,7 +12,7 @@ import sys
 from datetime import date
 
 from arbench.cli.book import WORKLIST_COLUMNS
-from arbench.cli.common import CliError, open_db, parse_date
+from arbench.cli.common import CliError, open_db, parse_date, viewer
 from arbench.cli.output import print_json, print_rows
 from arbench.services.work import search as search_service
 
@@ -38,7 +38,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise CliError(f"--limit must be at least 1, not {args.limit}")
     on = parse_date(args.on, "--on") or date.today()
     db = open_db(args)
-    items = search_service.search_open_items(db, args.text, on, args.limit)
+    items = search_service.search_open_items(db, args.text, on, args.limit, actor=viewer(args, db))
     owners = search_service.owner_logins(db, [i.id for i in items])
     ordered = [i for i in items if i.level == "pro"] + [i for i in items if i.level == "account"]
     if args.format == "json":

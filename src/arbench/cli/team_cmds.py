@@ -13,7 +13,7 @@ import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from arbench.cli.common import CliError, acting_user, open_db, parse_date
+from arbench.cli.common import CliError, acting_user, open_db, parse_date, viewer
 from arbench.cli.output import print_json, print_rows
 from arbench.output_files import check_output_file
 from arbench.services.organization import assignments as assign_service
@@ -28,6 +28,7 @@ TEAM_COLUMNS = (
     "broken_promises", "waiting_items", "oldest_wait_days",
 )  # fmt: skip
 LOAD_COLUMNS = ("login", "accounts", "open_items", "open_balance", "due_follow_ups")
+ROLES = ("collector", "supervisor", "trainee", "department")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -88,8 +89,11 @@ def _register_user(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     add = actions.add_parser("add", help="add a user")
     add.add_argument("login")
     add.add_argument("--name", required=True, help="display name")
-    add.add_argument("--role", required=True, choices=("collector", "supervisor", "trainee"))
+    add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--email")
+    add.add_argument("--department", metavar="NAME[,NAME]",
+                     help="a department user's departments: operations, pricing, billing, sales, "
+                          "claims")  # fmt: skip
     add.set_defaults(func=cmd_user_add)
     for name, active in (("deactivate", False), ("activate", True)):
         q = actions.add_parser(name, help=f"{name} a user")
@@ -97,8 +101,12 @@ def _register_user(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
         q.set_defaults(func=cmd_user_active, active=active)
     role = actions.add_parser("role", help="change a user's role")
     role.add_argument("login")
-    role.add_argument("role", choices=("collector", "supervisor", "trainee"))
+    role.add_argument("role", choices=ROLES)
     role.set_defaults(func=cmd_user_role)
+    departments = actions.add_parser("departments", help="a department user's departments")
+    departments.add_argument("login")
+    departments.add_argument("departments", metavar="NAME[,NAME]")
+    departments.set_defaults(func=cmd_user_departments)
 
 
 def _today(args: argparse.Namespace) -> date:
@@ -243,7 +251,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         check_output_file(args.xlsx, "--xlsx")
     db = open_db(args)
     period = kpi_service.default_period(end, start)
-    report = kpi_service.kpi_report(db, period, args.user)
+    report = kpi_service.kpi_report(db, period, args.user, actor=viewer(args, db))
     data = report.to_json_dict()
     if args.xlsx:
         from arbench.io.kpi_export import write_kpi_workbook
@@ -287,8 +295,24 @@ def _print_kpis(d: dict) -> None:  # type: ignore[type-arg]
 def cmd_user_add(args: argparse.Namespace) -> int:
     db = open_db(args)
     actor = acting_user(args, db, "user add")
-    user = user_service.add_user(db, actor, args.login, args.name, args.role, args.email)
-    print(f"user {user.login} added ({user.role})")
+    departments = [d for d in (args.department or "").split(",") if d.strip()]
+    user = user_service.add_user(
+        db, actor, args.login, args.name, args.role, args.email, departments=departments
+    )
+    print(
+        f"user {user.login} added ({user.role}"
+        + (f": {', '.join(departments)})" if departments else ")")
+    )
+    return 0
+
+
+def cmd_user_departments(args: argparse.Namespace) -> int:
+    from arbench.services.organization.departments import set_user_departments
+
+    db = open_db(args)
+    actor = acting_user(args, db, "user departments")
+    names = set_user_departments(db, actor, args.login, args.departments)
+    print(f"user {args.login} is in {', '.join(names)}")
     return 0
 
 

@@ -21,6 +21,10 @@ class Role(StrEnum):
     COLLECTOR = "collector"
     SUPERVISOR = "supervisor"
     TRAINEE = "trainee"
+    DEPARTMENT = "department"  # operations, pricing, billing, sales or claims staff
+
+
+AR_ROLES = (Role.TRAINEE, Role.COLLECTOR, Role.SUPERVISOR)  # the AR team (not department staff)
 
 
 class IssueStatus(StrEnum):
@@ -55,7 +59,10 @@ class PromiseStatus(StrEnum):
 
 
 class RequestStatus(StrEnum):
-    """A department request: open, answered (waiting for the collector), closed, cancelled."""
+    """A department request: open, answered (waiting for the collector), closed, cancelled.
+
+    A request handed back by the department (with its reason) is `answered` too, with
+    `handed_back` set: either way the item comes back to its collector."""
 
     OPEN = "open"
     ANSWERED = "answered"
@@ -111,6 +118,9 @@ class ActivityKind(StrEnum):
     IMPORT = "import"
     SCRIPT = "script"
     APPROVAL = "approval"
+    ESCALATION = "escalation"  # an overdue department request went to the department's lead
+    NOTICE = "notice"  # a pre-audit exception told to the customer before the invoice
+    ONBOARDING = "onboarding"  # a new account's onboarding task done
     SYSTEM = "system"
 
 

@@ -2,6 +2,8 @@
 
 - `DOCUMENT_KINDS`: the kinds of evidence a pro or an account carries.
 - `guess_kind(file_name)`: 'pod' for "POD_1234567.pdf", 'photo' for a .jpg, and so on.
+- `not_a_document(file_name, content)`: why a file is not evidence arbench keeps (a type it
+  does not know, or bytes that are not what the name says: a "POD.pdf" that is no PDF).
 - `reference_tokens(text)`: the words of a file name, subject or body that could be a PRO, BOL
   or invoice number (letters and digits, at least 4 characters, at least one digit).
 - `item_token(issue_id)` / `find_item_token(subject)`: the "[AR#123]" arbench puts in the
@@ -78,6 +80,32 @@ def guess_kind(file_name: str) -> str:
     return "other"
 
 
+# how the files that carry a signature start (the others: any bytes)
+_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "image/bmp": (b"BM",),
+    "image/tiff": (b"II*\x00", b"MM\x00*"),
+}
+
+
+def not_a_document(file_name: str, content: bytes) -> str | None:
+    """Why the file is not a document arbench keeps, or None: its type must be one of
+    MEDIA_TYPES and, for PDFs and images, its bytes must start as that type's do."""
+    suffix = PurePath(file_name).suffix.lower()
+    media = MEDIA_TYPES.get(suffix)
+    if media is None:
+        kinds = ", ".join(sorted({s.lstrip(".") for s in MEDIA_TYPES}))
+        what = f"a {suffix} file" if suffix else "a file without an extension"
+        return f"{what} is not a document arbench keeps (it keeps {kinds})"
+    signatures = _SIGNATURES.get(media)
+    if content and signatures and not content.startswith(signatures):
+        return f"the file is named {suffix} but its content is not {media.split('/')[1].upper()}"
+    return None
+
+
 def reference_tokens(text: str) -> list[str]:
     """Candidate PRO / BOL / invoice numbers in a text, in order, each once (upper case).
 
@@ -121,5 +149,5 @@ def safe_file_name(name: str, fallback: str = "document") -> str:
 
 __all__ = [
     "DOCUMENT_KINDS", "MEDIA_TYPES", "find_item_token", "guess_kind", "is_image", "item_token",
-    "media_type", "reference_tokens", "safe_file_name", "with_item_token",
+    "media_type", "not_a_document", "reference_tokens", "safe_file_name", "with_item_token",
 ]  # fmt: skip

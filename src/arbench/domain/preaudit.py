@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from arbench.domain.catalogue import Department, Terms
 
-BILLING, OPERATIONS = Department.BILLING, Department.OPERATIONS
+BILLING, OPERATIONS, SALES = Department.BILLING, Department.OPERATIONS, Department.SALES
 
 # Billed weight may differ from the BOL weight by the larger of these before it is flagged:
 # scale tolerance and rounding to the pound. Beyond it the difference is a reweigh, which the
@@ -82,6 +82,8 @@ class InvoiceDraft:
     customer_requires_pod: bool = False
     pricing_agreement_ref: str | None = None
     pricing_agreement_expiry: date | None = None  # valid through this date; None: open-ended
+    # a new account's onboarding tasks still open (None: no checklist, an established account)
+    onboarding_open: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -395,6 +397,20 @@ def pricing_agreement_missing_or_expired(draft: InvoiceDraft) -> list[PreauditEx
     return [PreauditException(draft.pro, rule, message, BILLING)]
 
 
+def invoiced_before_onboarding(draft: InvoiceDraft) -> list[PreauditException]:
+    """A new account's bill goes out before its onboarding checklist is done: the customer's
+    agreement, invoicing requirements or credit are not known yet (domain.account_setup)."""
+    if not draft.onboarding_open:
+        return []
+    open_tasks = draft.onboarding_open
+    message = (
+        f"Pro {draft.pro}: account {draft.account_number} is invoiced before its onboarding "
+        f"checklist is done ({len(open_tasks)} task(s) open: {'; '.join(open_tasks)}). Finish "
+        "the checklist with sales, pricing, billing and credit before the first invoice."
+    )
+    return [PreauditException(draft.pro, "invoiced_before_onboarding", message, SALES)]
+
+
 # ---------------------------------------------------------------------------- the batch
 
 DraftRule = Callable[[InvoiceDraft], list[PreauditException]]
@@ -404,6 +420,7 @@ DRAFT_RULES: tuple[DraftRule, ...] = (
     pod_missing_required,
     bill_to_inconsistent_with_terms,
     pricing_agreement_missing_or_expired,
+    invoiced_before_onboarding,
 )
 RULES = ("bol_missing", "duplicate_bol") + tuple(rule.__name__ for rule in DRAFT_RULES)
 
@@ -416,7 +433,8 @@ def run_preaudit(
     Stable order: drafts in the order given; for each draft, rules in the order of RULES
     (bol_missing, duplicate_bol, weight_or_class_mismatch, accessorial_not_requested,
     pod_missing_required, bill_to_inconsistent_with_terms,
-    pricing_agreement_missing_or_expired). A draft with no findings is ready to invoice.
+    pricing_agreement_missing_or_expired, invoiced_before_onboarding). A draft with no findings
+    is ready to invoice.
     """
     duplicates = _duplicates_by_draft(drafts, already_billed)
     findings: list[PreauditException] = []

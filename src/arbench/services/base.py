@@ -147,6 +147,7 @@ def add_activity(
     contact: str | None = None,
     outcome: str | None = None,
     at: datetime | None = None,
+    minutes: int | None = None,
 ) -> Activity:
     """Add an entry to the timeline of an account (and of an issue, when given)."""
     activity = Activity(
@@ -158,6 +159,7 @@ def add_activity(
         contact=contact,
         outcome=outcome,
         text=text,
+        minutes=minutes,
     )
     session.add(activity)
     return activity

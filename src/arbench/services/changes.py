@@ -57,7 +57,11 @@ QUIET_ENTITIES = frozenset(
         "acknowledgement",
         "mapping",
         "day_plan",
-    }  # fmt: skip
+        "department",
+        "onboarding_checklist",
+        "onboarding_task",
+        "exception_notice",
+    }
 )
 
 

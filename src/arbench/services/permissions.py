@@ -22,15 +22,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
-from arbench.domain.catalogue import Role
+from arbench.domain.catalogue import AR_ROLES, Role
 from arbench.services.base import WRITING, Actor, PermissionDenied, require_supervisor
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-ANYONE = frozenset(Role)
+# Anyone of the AR team. Department staff (operations, pricing, billing, sales, claims) are
+# not: they see and answer their departments' requests only, through the services that name
+# DEPARTMENT_STAFF beside the AR roles.
+ANYONE = frozenset(AR_ROLES)
 STAFF = frozenset({Role.COLLECTOR, Role.SUPERVISOR})  # not trainees
 SUPERVISORS = frozenset({Role.SUPERVISOR})
+DEPARTMENT_STAFF = frozenset({Role.DEPARTMENT})
+EVERYONE = ANYONE | DEPARTMENT_STAFF
 OWNER = frozenset[Role]()  # setup: the database owner's login, whatever the arbench role
 
 
@@ -72,9 +77,8 @@ def refuse_unless(actor: Actor, roles: frozenset[Role], action: str) -> None:
         return
     if roles == SUPERVISORS:
         require_supervisor(actor, action)
-    raise PermissionDenied(
-        f"a {actor.role.value} cannot {action}; {actor.login} is a {actor.role.value}"
-    )
+    role = "department user" if actor.role == Role.DEPARTMENT else actor.role.value
+    raise PermissionDenied(f"a {role} cannot {action}; {actor.login} is a {role}")
 
 
 def service(

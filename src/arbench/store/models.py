@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
@@ -48,7 +49,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
-    role: Mapped[str] = mapped_column(String(16))  # collector | supervisor | trainee
+    role: Mapped[str] = mapped_column(String(16))  # collector | supervisor | trainee | department
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(40))
@@ -279,11 +280,16 @@ class DepartmentRequest(Base):
     due_on: Mapped[date] = mapped_column(Date)
     created_on: Mapped[date] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[str] = mapped_column(String(12), default="open")  # open|answered|cancelled
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open|answered|closed
     answered_on: Mapped[date | None] = mapped_column(Date)
     answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    handed_back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    escalated_on: Mapped[date | None] = mapped_column(Date)  # overdue: sent to the lead
+    escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_department_requests_queue", "department", "status"),)
 
 
 class Activity(Base):
@@ -299,6 +305,8 @@ class Activity(Base):
     contact: Mapped[str | None] = mapped_column(String(120))
     outcome: Mapped[str | None] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text, default="")
+    # minutes the contact took, when logged (else domain.rootcause.DEFAULT_MINUTES by kind)
+    minutes: Mapped[int | None] = mapped_column(Integer)
     __table_args__ = (
         Index("ix_activities_issue_at", "issue_id", "at"),
         Index("ix_activities_account_at", "account_id", "at"),
@@ -500,3 +508,6 @@ class UndoEntry(Base):
 # Documents, mail, reminder cadences and the daily run live in their own module (schema 0011);
 # imported here so Base.metadata always holds every table.
 from arbench.store import correspondence_models as _correspondence  # noqa: E402, F401
+
+# The departments' tables (issue #20) live in their own module; importing it registers them.
+from arbench.store import models_departments as _departments  # noqa: E402, F401

@@ -25,7 +25,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from arbench.domain.kpi_financial import AGING_BUCKETS
-from arbench.services.work.item_detail import ItemDetail, RelatedIssue
+from arbench.services.work.item_detail import AccountInfo, ItemDetail, RelatedIssue
 from arbench.ui import theme
 
 Index = QModelIndex | QPersistentModelIndex
@@ -86,8 +86,25 @@ def account_html(detail: ItemDetail) -> str:
         f"<table><tr>{aging}</tr><tr>{amounts}</tr></table>"
         f"<h3>Promises to pay ({len(a.promises)})</h3><ul>{promises or '<li class=muted>none open</li>'}</ul>"
         f"<h3>AP contacts</h3>{contacts or '<p class=muted>none on file</p>'}"
-        f"<h3>Account</h3>{facts}<h3>Invoicing requirements</h3><ul>{reqs}</ul>"
+        f"<h3>Account</h3>{facts}{onboarding_html(a)}<h3>Invoicing requirements</h3><ul>{reqs}</ul>"
     )
+
+
+def onboarding_html(a: AccountInfo) -> str:
+    """A new account's onboarding: the tasks still open, and a warning when it was invoiced
+    before the checklist was done (pre-audit flags its bills too)."""
+    if a.onboarding_open is None:
+        return ""
+    if not a.onboarding_open:
+        return "<p>Onboarding checklist: done.</p>"
+    warn = theme.colors().warn.name()
+    flag = (
+        f"<p style='color:{warn}'><b>Invoiced before its onboarding checklist was done.</b></p>"
+        if a.invoiced_before_onboarding
+        else ""
+    )
+    tasks = "".join(f"<li>{escape(t)}</li>" for t in a.onboarding_open)
+    return f"<h3>Onboarding ({len(a.onboarding_open)} task(s) open)</h3>{flag}<ul>{tasks}</ul>"
 
 
 def related_items(detail: ItemDetail) -> list[RelatedIssue]:

@@ -10,6 +10,7 @@ note, Escape asks, "… and next") is ui.dialog_base's.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QSpinBox,
     QWidget,
 )
 
@@ -114,8 +116,14 @@ class ContactDialog(ActionDialog[ContactLog]):
         self.set_follow_up.setChecked(True)
         self.follow_up = date_edit(on + timedelta(days=3))
         self.set_follow_up.toggled.connect(self.follow_up.setEnabled)
+        self.minutes = QSpinBox()
+        self.minutes.setRange(0, 600)
+        self.minutes.setSpecialValueText("not entered")  # 0: the kind's default counts
+        self.minutes.setSuffix(" min")
+        self.minutes.setToolTip("How long it took (optional): the root-cause report's hours")
         for label, widget in (("Kind", self.kind), ("Contact", self.contact), ("Outcome", self.outcome),
-                              ("Note", self.text), (self.set_follow_up, self.follow_up)):  # fmt: skip
+                              ("Note", self.text), (self.set_follow_up, self.follow_up),
+                              ("Time taken", self.minutes)):  # fmt: skip
             self.form.addRow(label, widget)
         if subject.several:
             self.form.addRow(QLabel(f"<i>One contact, logged on each of the {len(subject.items)} "
@@ -129,6 +137,7 @@ class ContactDialog(ActionDialog[ContactLog]):
             outcome=self.outcome.currentText().strip() or None,
             text=self.text.toPlainText().strip(),
             follow_up=pydate(self.follow_up) if self.set_follow_up.isChecked() else None,
+            minutes=self.minutes.value() or None,
         )
 
     def set_value(self, value: ContactLog) -> None:
@@ -139,6 +148,7 @@ class ContactDialog(ActionDialog[ContactLog]):
         self.set_follow_up.setChecked(value.follow_up is not None)
         if value.follow_up is not None:
             set_date(self.follow_up, value.follow_up)
+        self.minutes.setValue(value.minutes or 0)
 
 
 def _amount(text: str) -> Decimal | None:
@@ -230,8 +240,10 @@ class PromiseDialog(ActionDialog[PromiseSplit]):
 class RouteDialog(ActionDialog[RouteRequest]):
     """Route to a department with a request, the person there and a due date."""
 
-    def __init__(self, subject: Subject, on: date, parent: QWidget | None = None):
+    def __init__(self, subject: Subject, on: date, parent: QWidget | None = None,
+                 sla: Mapping[str, int] | None = None):  # fmt: skip
         super().__init__("Route to a department", subject, "Route", parent)
+        self.on, self.sla = on, sla or {}
         self.department = QComboBox()
         for d in Department:
             self.department.addItem(d.value.capitalize(), d.value)
@@ -243,10 +255,18 @@ class RouteDialog(ActionDialog[RouteRequest]):
         self.owner = QLineEdit()
         self.owner.setPlaceholderText("Person or desk in that department (optional)")
         self.due_on = date_edit(on + timedelta(days=5))
+        self._due_by_sla()
+        self.department.currentIndexChanged.connect(lambda _i: self._due_by_sla())
         for label, widget in (("Department", self.department), ("Request", self.request),
                               ("Owner", self.owner), ("Answer due", self.due_on)):  # fmt: skip
             self.form.addRow(label, widget)
         self.finish()
+
+    def _due_by_sla(self) -> None:
+        """The answer is due after the chosen department's service level."""
+        days = self.sla.get(str(self.department.currentData()))
+        if days:
+            set_date(self.due_on, self.on + timedelta(days=days))
 
     def value(self) -> RouteRequest:
         return RouteRequest(
@@ -260,7 +280,8 @@ class RouteDialog(ActionDialog[RouteRequest]):
         select(self.department, value.department)
         self.request.setPlainText(value.request)
         self.owner.setText(value.owner or "")
-        set_date(self.due_on, value.due_on)
+        if value.due_on is not None:
+            set_date(self.due_on, value.due_on)
 
 
 class RootCauseDialog(ActionDialog[str]):

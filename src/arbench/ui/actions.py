@@ -31,6 +31,7 @@ from arbench.services import changes as change_service
 from arbench.services import settings
 from arbench.services.base import InvalidInput
 from arbench.services.op_changes import Changes
+from arbench.services.organization.departments import list_departments
 from arbench.services.work import account_actions, resolution, undo
 from arbench.services.work import item_detail as detail_service
 from arbench.services.work import items as service
@@ -95,6 +96,7 @@ class ItemActions(QObject):
         super().__init__(ctx.window)
         self.ctx = ctx
         self.dialog: ActionDialog[Any] | None = None
+        self.sla: dict[str, int] = {}  # department -> service level in days
         self.message: QMessageBox | None = None
         self.script_source: Callable[[], IssueScript | None] = lambda: None
         self.trainee_limit: Decimal | None = None
@@ -110,6 +112,7 @@ class ItemActions(QObject):
             bar.add(name, action, button, needs_item=name not in NOT_ON_ITEM,
                     writes=name != "open")  # fmt: skip
             ctx.menus.add(Section.ITEM_ACTIONS, action)
+        self.read_service_levels()
         if ctx.actor.role == Role.TRAINEE:
             db = ctx.db
             ctx.runner.read(lambda: settings.get_settings(db).trainee_approval_limit,
@@ -153,9 +156,16 @@ class ItemActions(QObject):
                          lambda s, v: account_actions.record_promises(db, actor, _need(s).targets(), v, on=on)))  # fmt: skip
 
     def route(self) -> None:
-        db, actor, on, w = self.ctx.db, self.ctx.actor, self.ctx.on, self.ctx.window
-        self._run(Action("Routing", lambda s: RouteDialog(_need(s), on, parent=w),
+        db, actor, on, w, sla = self.ctx.db, self.ctx.actor, self.ctx.on, self.ctx.window, self.sla
+        self._run(Action("Routing", lambda s: RouteDialog(_need(s), on, w, sla),
                          lambda s, v: account_actions.route_items(db, actor, _need(s).targets(), v, on=on)))  # fmt: skip
+        self.read_service_levels()
+
+    def read_service_levels(self) -> None:
+        """The departments' service levels (the route dialog's due date), off the GUI thread."""
+        db = self.ctx.db
+        self.ctx.runner.read(lambda: {d.name: d.sla_days for d in list_departments(db)},
+                             self.sla.update, key="service levels")  # fmt: skip
 
     def answer(self) -> None:
         detail = self.ctx.panel.detail

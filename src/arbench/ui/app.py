@@ -7,9 +7,10 @@ import os
 import sys
 import time
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QProgressDialog
 
 from arbench import paths
+from arbench.domain.catalogue import Role
 from arbench.services import database as book
 from arbench.services.admin.demo import create_demo
 from arbench.services.base import ServiceError
@@ -82,7 +83,7 @@ def first_run(db: Database) -> str | None:
     return dialog.user.login
 
 
-def start_window(db: Database, login: str | None, settings: UserSettings) -> MainWindow | None:
+def start_window(db: Database, login: str | None, settings: UserSettings) -> QMainWindow | None:
     users = user_service.list_users(db, active_only=True)
     own_book = False
     if not users:
@@ -103,6 +104,12 @@ def start_window(db: Database, login: str | None, settings: UserSettings) -> Mai
     assert actor is not None
     ensure_loaded(db)  # databases made before the content existed get the shipped content
     settings.last_user = login
+    if actor.role == Role.DEPARTMENT:  # department staff get their queue, not a worklist
+        from arbench.ui.department_window import DepartmentWindow
+
+        queue = DepartmentWindow(db, actor, settings)
+        queue.show()
+        return queue
     window = MainWindow(db, actor, settings)
     window.show()
     window.reload()
@@ -136,6 +143,6 @@ def run_gui(db_url: str | None, login: str | None) -> int:
         from arbench.ui import start_probe
 
         spawned = start_probe.spawned_at()
-        if spawned is not None:
+        if spawned is not None and isinstance(window, MainWindow):  # not a department's queue
             _probe = start_probe.install(window, spawned, marks)  # noqa: F841 (kept alive)
     return app.exec()

@@ -29,6 +29,7 @@ from arbench.services.op_changes import RELOAD
 from arbench.ui import screen
 from arbench.ui.context import Section, WindowContext
 from arbench.ui.models.import_models import RowsModel
+from arbench.ui.notice_dialogs import NoticeBar
 
 if TYPE_CHECKING:  # remittance and exports load pandas/openpyxl: imported when first used
     from arbench.ui.alias_editor import AliasDialog
@@ -205,15 +206,23 @@ class PreauditWindow(QDialog):
         self.view = _table(self.model)
         self.view.setSortingEnabled(False)
         self.summary = QLabel("Checking the draft bills…")
+        self.findings: list[tuple[str, str]] = []  # (pro, rule) of each row
+        self.notices = NoticeBar(ctx.db, ctx.actor, ctx.on, ctx.runner, self.view,
+                                 lambda: self.findings, self)  # fmt: skip
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.view)
+        layout.addWidget(self.notices)
         db = ctx.db
         ctx.runner.run(lambda: preaudit(db), self.show_result, ctx.runner.show_error)
 
     def show_result(self, result: Any) -> None:
+        self.findings = [(r.pro, r.rule) for r in result.rows]
         self.model.set_rows([(r.pro, r.account_number, r.account_name, r.rule.replace("_", " "),
                               r.route_to, r.message) for r in result.rows])  # fmt: skip
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda *_: self.notices.update_buttons()
+        )
         for column, width in enumerate((100, 80, 200, 200, 90)):
             self.view.setColumnWidth(column, width)
         self.summary.setText(f"{result.drafts:,} draft bills checked: {result.clean:,} ready to "

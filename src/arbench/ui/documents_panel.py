@@ -7,7 +7,8 @@ Reads (the list, a document's bytes) and writes (attach, remove, file replies) r
 window's operation runner; each write returns the change record of the items it concerns, which
 the worklist controller applies (the item panel shows the new "POD on file" and timeline); the
 list is read again when the write is done. The list is read only while the tab is shown, and
-the viewer (ui/document_viewer.py, QtPdf) is created when the tab is first shown.
+the viewer (ui/document_viewer.py, QtPdf) is created when the tab is first shown. Without
+`editable` (the department window: documents come with an answer) it views and exports only.
 """
 
 from __future__ import annotations
@@ -102,15 +103,16 @@ class DocumentsPanel(QWidget):
     """List, view, attach (drop or dialog), export and remove the documents of a pro or account."""
 
     def __init__(self, db: Database, actor: Actor, on: date, runner: OperationRunner,
-                 parent: QWidget | None = None):  # fmt: skip
+                 parent: QWidget | None = None, *, editable: bool = True):  # fmt: skip
         super().__init__(parent)
         self.db, self.actor, self.on, self.runner = db, actor, on, runner
+        self.editable = editable
         self.pro: str | None = None
         self.account_number: str | None = None
         self._stale = False  # the target changed while the tab was hidden
         self.viewer: DocumentViewer | None = None  # created when the tab is first shown
         self.notice: QMessageBox | None = None  # the last "saved" message
-        self.setAcceptDrops(True)
+        self.setAcceptDrops(editable)
         self.model = DocumentsModel()
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -145,6 +147,8 @@ class DocumentsPanel(QWidget):
         for widget in (self.kind, self.attach_button, self.export_button, self.remove_button):
             buttons.addWidget(widget)
         buttons.addStretch(1)
+        for control in (self.kind, self.attach_button, self.remove_button, self.hint):
+            control.setVisible(editable)
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.addWidget(self.table)
         self.split.addWidget(self.placeholder)
@@ -199,9 +203,9 @@ class DocumentsPanel(QWidget):
     def _enable(self) -> None:
         has_target = self.pro is not None or self.account_number is not None
         selected = self.table.currentIndex().isValid()
-        self.attach_button.setEnabled(has_target)
+        self.attach_button.setEnabled(has_target and self.editable)
         self.export_button.setEnabled(selected)
-        self.remove_button.setEnabled(selected)
+        self.remove_button.setEnabled(selected and self.editable)
 
     def _selected(self) -> DocumentInfo | None:
         row = self.table.currentIndex().row()

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from arbench import paths
 from arbench.services import database as book
@@ -27,14 +27,14 @@ from arbench.ui.connection_dialog import ConnectionDialog
 from arbench.ui.context import Section, WindowContext
 
 if TYPE_CHECKING:
-    from arbench.ui.main_window import MainWindow
+    pass
 
 
 class TeamMenu:
     def __init__(self, ctx: WindowContext):
         self.ctx = ctx
         self.dialog: ConnectionDialog | None = None
-        self.successor: MainWindow | None = None
+        self.successor: QMainWindow | None = None  # the window of the book switched to
         self.message: QMessageBox | None = None
         w = ctx.window
         self.connect_action = make_action(w, "&Connect to database…", None,

@@ -1,4 +1,7 @@
-"""The daily run: settle promises, end covers, queue reminders, send the allowed ones, fetch mail.
+"""The daily run: settle promises, end covers, escalate overdue department requests, queue
+reminders, send the allowed ones, fetch mail, and once a month mail each department's lead
+its root-cause pack (services/reporting/rootcause_mail.py: once per month and department, whichever
+day's run gets there first).
 
 `run_daily(db, actor, on)` runs each step of STEPS once per day, whoever starts it first: a step is
 claimed by inserting its (day, step) row into `daily_runs` (unique), so a second run, or two
@@ -42,6 +45,27 @@ def _end_covers(db: Database, actor: Actor, on: date) -> dict[str, Any]:
     return {"covers_ended": len(end_due_covers(db, actor, on))}
 
 
+def _escalate(db: Database, actor: Actor, on: date) -> dict[str, Any]:
+    from arbench.services.organization.requests import escalate_overdue
+
+    summary = escalate_overdue(db, actor, on)
+    problems = [f"{name} has overdue requests and no lead: arbench --as SUPERVISOR lead {name} LOGIN"
+                for name in summary.without_lead]  # fmt: skip
+    return {"escalated": len(summary.escalated), "problems": problems}
+
+
+def _pack(db: Database, actor: Actor, on: date) -> dict[str, Any]:
+    from arbench.services.reporting.rootcause_mail import mail_monthly_pack
+
+    if get_mail_settings(db).smtp is None:
+        return {"skipped": "no SMTP server set up"}
+    report = mail_monthly_pack(db, actor, on)
+    counts = {status: report.count(status) for status in ("sent", "sent_before", "taken")}
+    problems = [f"not sent: {d.department}: {d.note}" for d in report.deliveries
+                if d.status in ("no_lead", "no_email", "failed")]  # fmt: skip
+    return {"month": report.month, **counts, "problems": problems}
+
+
 def _queue(db: Database, actor: Actor, on: date) -> dict[str, Any]:
     report = reminders.queue_reminders(db, actor, on)
     return {
@@ -66,9 +90,11 @@ def _fetch(db: Database, actor: Actor, on: date) -> dict[str, Any]:
 STEPS: dict[str, Step] = {
     "settle_promises": _settle,
     "end_covers": _end_covers,
+    "escalate_requests": _escalate,
     "queue_reminders": _queue,
     "send_reminders": _send,
     "fetch_mail": _fetch,
+    "rootcause_pack": _pack,
 }
 
 

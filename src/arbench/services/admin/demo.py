@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, func, insert, select, text, update
 
-from arbench.domain.catalogue import ISSUE_TYPES, RESOLUTION_CODES, Level
+from arbench.domain.catalogue import ISSUE_TYPES, RESOLUTION_CODES, Department, Level
 from arbench.services.admin import demo_names as N
 from arbench.services.admin.demo_promises import PromiseStories
 from arbench.services.base import SYSTEM, Actor, InvalidInput
@@ -35,6 +35,7 @@ from arbench.store.models import (
     Promise,
     User,
 )  # fmt: skip
+from arbench.store.models_departments import DepartmentRow, UserDepartment
 
 BATCH = 5000
 CENT = Decimal("0.01")
@@ -165,9 +166,11 @@ class _Generator:
         self.account_issues = 0
         self.paid_on: date | None = None  # the last payment day of the pro being written
         self.stories = PromiseStories(seed, as_of)
+        self.leads: dict[str, int] = {}  # department -> its lead's user id
 
     # ----- team and accounts -------------------------------------------------------------
     def run(self, n_accounts: int, n_pros: int, seed: int) -> DemoSummary:
+        self._departments()
         users = self._users()
         collectors = [u for u, role in users if role == "collector"]
         trainees = [u for u, role in users if role == "trainee"]
@@ -184,6 +187,7 @@ class _Generator:
             if self.progress and index % 50 == 0:
                 self.progress(made, n_pros)
         self.w.flush()
+        self._leads()
         if self.progress:
             self.progress(n_pros, n_pros)
         return DemoSummary(
@@ -214,7 +218,27 @@ class _Generator:
                 "created_at": self.now - timedelta(days=400), "version": 1,
             })  # fmt: skip
             out.append((uid, role))
+            for department in N.DEPARTMENT_STAFF.get(login, ()):
+                self.w.add(UserDepartment.__table__, {
+                    "id": self.ids("membership"), "user_id": uid, "department": department,
+                })  # fmt: skip
+                if N.DEPARTMENT_LEADS.get(department) == login:
+                    self.leads[department] = uid
         return out
+
+    def _departments(self) -> None:
+        """The departments' rows (the schema made them; a book made otherwise gets them)."""
+        have = set(self.w.conn.scalars(select(DepartmentRow.name)))
+        missing = [{"name": d.value, "sla_days": 5} for d in Department if d.value not in have]
+        if missing:
+            self.w.conn.execute(insert(DepartmentRow), missing)
+
+    def _leads(self) -> None:
+        """Each department's lead, once the users are written."""
+        for department, uid in self.leads.items():
+            self.w.conn.execute(
+                update(DepartmentRow).where(DepartmentRow.name == department).values(lead_id=uid)
+            )
 
     def _pro_counts(self, n_accounts: int, n_pros: int) -> list[int]:
         weights = [self.rng.paretovariate(1.3) for _ in range(n_accounts)]
@@ -499,7 +523,7 @@ class _Generator:
         if rng.random() < 0.12:
             self._promise(aid, iid, balance, opened)
         if request:
-            self._request(iid, request, opened, answered)
+            self._request(iid, request, opened, answered, owner)
 
     def _resolved_issue(
         self, aid: int, pid: int, owner: int, issue_type: str, cause: str | None, invoice_date: date
@@ -554,12 +578,12 @@ class _Generator:
             "contact": None, "outcome": None, "text": f"Promise to pay ${balance:,.2f} by {due.isoformat()}",
         })  # fmt: skip
 
-    def _request(self, iid: int, department: str, opened: date, answered: bool) -> None:
+    def _request(self, iid: int, department: str, opened: date, answered: bool, owner: int) -> None:
         created = min(self.as_of, opened + timedelta(days=self.rng.randint(0, 5)))
         self.w.add(_REQUESTS, {
             "id": self.ids("request"), "issue_id": iid, "department": department,
             "request": f"Please review and send back what the customer needs ({department}).",
-            "owner": None, "due_on": created + timedelta(days=5), "created_on": created, "created_by_id": None,
+            "owner": None, "due_on": created + timedelta(days=5), "created_on": created, "created_by_id": owner,
             "status": "answered" if answered else "open", "answered_on": self.as_of if answered else None,
             "answer": "Reviewed: documents attached to the pro." if answered else None, "version": 1,
         })  # fmt: skip

@@ -19,7 +19,22 @@ TEAM = (  # login, display name, role
     ("lmartin", "Luis Martin", "supervisor"),
     ("mlee", "Maya Lee", "trainee"),
     ("nbrown", "Noah Brown", "trainee"),
+    ("oruiz", "Olivia Ruiz", "department"),
+    ("pshah", "Priya Shah", "department"),
+    ("qwilson", "Quinn Wilson", "department"),
+    ("rtanaka", "Rina Tanaka", "department"),
 )
+# The department staff's departments, and who leads each department (gets overdue requests).
+DEPARTMENT_STAFF = {
+    "oruiz": ("operations",),
+    "pshah": ("pricing",),
+    "qwilson": ("billing", "pricing"),
+    "rtanaka": ("sales", "claims"),
+}
+DEPARTMENT_LEADS = {
+    "operations": "oruiz", "pricing": "pshah", "billing": "qwilson", "sales": "rtanaka",
+    "claims": "rtanaka",
+}  # fmt: skip
 
 NAME_FIRST = (
     "Great Lakes", "Prairie", "Summit", "Harbor", "Keystone", "Blue Ridge", "Cascade", "Red River",

@@ -5,7 +5,8 @@ many pros; a `documents` row says which pro or account it belongs to, its kind, 
 and when. Files larger than the team's limit (setting `documents.max_mb`, 20 MB by default) are
 refused with one line. Attaching a document of kind 'pod' to a pro sets its "POD on file"; removing
 the last one clears it. Anyone who works the book may attach evidence; a trainee only on items
-they own. The person who attached a document, or a supervisor, may remove it.
+they own; department staff only on pros (or accounts) whose items were routed to one of their
+departments (they attach a POD or a corrected bill with their answer, services/work/items.py). The person who attached a document, or a supervisor, may remove it.
 
 `attach` and `remove` return the change record of the items the document concerns (the pro's
 items, or an account's account-level items), so the item panel shows the new "POD on file".
@@ -22,7 +23,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import Level, Role
-from arbench.domain.documents import DOCUMENT_KINDS, media_type, safe_file_name
+from arbench.domain.documents import (
+    DOCUMENT_KINDS,
+    guess_kind,
+    media_type,
+    not_a_document,
+    safe_file_name,
+)
 from arbench.output_files import check_output_dir, written
 from arbench.services.base import (
     Actor,
@@ -33,7 +40,7 @@ from arbench.services.base import (
     now,
 )
 from arbench.services.op_changes import Changes, changes_after
-from arbench.services.permissions import ANYONE, SUPERVISORS, service
+from arbench.services.permissions import ANYONE, EVERYONE, SUPERVISORS, service
 from arbench.store.correspondence_models import Document, DocumentBlob
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Pro, Setting, User
@@ -74,6 +81,38 @@ class NewDocument:
     kind: str
     pro: str | None = None
     account_number: str | None = None
+
+
+@dataclass(frozen=True)
+class FileToAttach:
+    """A file on disk attached with another write (a department's answer); kind None: from
+    the file name."""
+
+    path: Path
+    kind: str | None = None
+
+
+def read_evidence(file: FileToAttach) -> NewDocument:
+    """The file's bytes as a document still to place (pro and account unset), or InvalidInput
+    in one line naming the file: missing, a folder, unreadable, empty, not a document arbench
+    keeps (a type it does not know, or bytes that are not what the name says), an unknown kind.
+    The size limit is checked where it is stored (`store_blob`)."""
+    path = file.path
+    if not path.exists():
+        raise InvalidInput(f"{path}: no such file")
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder, not a file")
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not content:
+        raise InvalidInput(f"{path}: the file is empty")
+    why = not_a_document(path.name, content)
+    if why is not None:
+        raise InvalidInput(f"{path}: {why}")
+    kind = check_kind(file.kind) if file.kind else guess_kind(path.name)
+    return NewDocument(content, path.name, kind)
 
 
 def max_bytes(session: Session) -> int:
@@ -125,6 +164,16 @@ def store_blob(session: Session, content: bytes, file_name: str) -> str:
 
 
 def _may_attach(session: Session, actor: Actor, account: Account, pro: Pro | None) -> None:
+    if actor.role == Role.DEPARTMENT:
+        from arbench.services.organization.requests import routed_to_actor
+
+        if not routed_to_actor(session, actor, account.id, pro.id if pro else None):
+            what = f"PRO {pro.pro}" if pro else f"account {account.number}"
+            raise PermissionDenied(
+                f"{actor.login} cannot attach to {what}: department staff attach only to "
+                "items routed to their departments"
+            )
+        return
     if actor.role != Role.TRAINEE:
         return
     where = [Issue.owner_id == actor.id, Issue.account_id == account.id]
@@ -179,9 +228,12 @@ def add_document(
 
 
 ATTACH_NOTE = "a trainee only to their own items"
+DEPARTMENT_ATTACH_NOTE = (
+    f"{ATTACH_NOTE}; department staff: pros of requests routed to their departments"
+)
 
 
-@service(ANYONE, "attach documents", note=ATTACH_NOTE)
+@service(EVERYONE, "attach documents", note=DEPARTMENT_ATTACH_NOTE)
 def attach(db: Database, actor: Actor, doc: NewDocument, *, on: date | None = None) -> Attached:
     """Attach one file to a pro or an account; returns what was stored and the items' changes."""
     with db.session() as s:
@@ -189,7 +241,7 @@ def attach(db: Database, actor: Actor, doc: NewDocument, *, on: date | None = No
         return Attached(_info(s, row), concerned(s, row.account_id, row.pro_id, on))
 
 
-@service(ANYONE, "attach documents", note=ATTACH_NOTE)
+@service(EVERYONE, "attach documents", note=DEPARTMENT_ATTACH_NOTE)
 def attach_file(db: Database, actor: Actor, path: Path, kind: str, *, pro: str | None = None,
                 account_number: str | None = None, on: date | None = None) -> Attached:  # fmt: skip
     """Attach a file from disk (one line naming the file when it cannot be read)."""

@@ -4,7 +4,9 @@ stored as documents; what matches nothing waits in the inbox for a person.
 
 Matching, in order: the "[AR#123]" token arbench put in the subject; else the PRO numbers, then
 invoice numbers, then BOL numbers found in the subject and body. One pro found: the message goes
-to that pro's open item (its latest item when none is open). None, or several pros: the inbox.
+to that pro's open item (its latest item when none is open). None, or several pros: the inbox,
+except a reply to a pre-audit notice ("[AR-PRO#...]", services/correspondence/notice_mail.py), which becomes
+the notice's answer and goes on its pro.
 A message is taken once (by Message-ID, or the sha256 of the raw message when it has none), so
 fetching twice, or from two machines at once, files nothing twice. The IMAP position (UIDVALIDITY
 and the last UID read) is kept per mailbox in `mail_positions` (a collector's login may write it
@@ -38,6 +40,7 @@ from arbench.services.base import (
 )
 from arbench.services.correspondence import mail_settings
 from arbench.services.correspondence.documents import NewDocument, add_document, store_blob
+from arbench.services.correspondence.notice_mail import file_notice_reply
 from arbench.services.op_changes import Changes, changes_after
 from arbench.services.permissions import ANYONE, STAFF, service
 from arbench.store.correspondence_models import MailAttachment, MailMessage, MailPosition
@@ -162,6 +165,8 @@ def _file(s: Session, actor: Actor, raw: bytes, parsed: wire.Incoming, source: s
     names = _keep_attachments(s, row, parsed.attachments)
     if issue is not None:
         _land(s, actor, row, issue, names)
+    file_notice_reply(s, actor, row, parsed)  # a reply to a pre-audit notice: its answer
+    how = row.matched_by
     audit(s, actor, "mail.receive", "mail", row.id, None,
           {"subject": row.subject, "from": row.sender, "status": row.status, "issue_id": row.issue_id,
            "matched_by": how, "candidates": candidates, "source": source})  # fmt: skip

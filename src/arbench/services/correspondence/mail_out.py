@@ -313,9 +313,11 @@ def eml_name(s: Session, issue: Issue, template: str) -> str:
 
 
 def record_sent(s: Session, actor: Actor, message: EmailMessage, files: Sequence[wire.Attachment],
-                account_id: int, issue: Issue | None, template: str, how: str,
-                status: str = "sent") -> SentMail:  # fmt: skip
-    """The sent copy in the caller's transaction: message, raw blob, attachments, timeline, audit."""
+                account_id: int | None, issue: Issue | None, template: str, how: str,
+                status: str = "sent", *, timeline: bool = True) -> SentMail:  # fmt: skip
+    """The sent copy in the caller's transaction: message, raw blob, attachments, timeline, audit.
+    Without an account (mail to the team: the monthly root-cause pack), or without `timeline`
+    (a pre-audit notice writes its own entry), there is no timeline entry."""
     raw = bytes(message)
     to = tuple(
         a for _, a in getaddresses([str(message.get("To", "")), str(message.get("Cc", ""))]) if a
@@ -325,14 +327,16 @@ def record_sent(s: Session, actor: Actor, message: EmailMessage, files: Sequence
     text = f"Email '{subject}' ({how}" + (f"; template {template}" if template else "") + ")"
     if names:
         text += "\nAttached: " + ", ".join(names)
-    activity = add_activity(s, actor, account_id, ActivityKind.EMAIL.value, text,
-                            issue_id=issue.id if issue else None, contact=", ".join(to)[:120] or None,
-                            outcome=how[:200])  # fmt: skip
+    activity = None
+    if account_id is not None and timeline:
+        activity = add_activity(s, actor, account_id, ActivityKind.EMAIL.value, text,
+                                issue_id=issue.id if issue else None,
+                                contact=", ".join(to)[:120] or None, outcome=how[:200])  # fmt: skip
     s.flush()
     row = MailMessage(
         direction="out", status=status, message_id=str(message["Message-ID"]), account_id=account_id,
         issue_id=issue.id if issue else None, pro_id=issue.pro_id if issue else None,
-        activity_id=activity.id, sender=str(message["From"]), recipients=", ".join(to),
+        activity_id=activity.id if activity else None, sender=str(message["From"]), recipients=", ".join(to),
         subject=subject[:500], body=_text_body(message), at=now(), source="smtp" if status == "sent" else "eml",
         raw_sha256=store_blob(s, raw, "message.eml"), user_id=actor.id or None,
     )  # fmt: skip

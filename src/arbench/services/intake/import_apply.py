@@ -44,6 +44,7 @@ from arbench.services.intake.import_issues import (
     resolve_items,
 )
 from arbench.services.intake.import_plan import ImportPlan
+from arbench.services.organization.onboarding import create_checklists
 from arbench.services.settings import read_settings
 from arbench.store.models import Account, AuditEvent, ChargeLine, Payment, Pro
 
@@ -109,6 +110,9 @@ def apply_plan(
     applied = Applied()
     w = Writing(session, actor, on, stamp, file_name)
     applied.accounts_created = _create_accounts(session, actor, plan, stamp)
+    if applied.accounts_created and plan.accounts.book:  # a book's first load: known customers
+        new = [plan.account_ids[number] for number in sorted(plan.new_accounts)]
+        create_checklists(session, actor, new, "import", on)  # onboarding before the 1st invoice
     applied.accounts_updated = write_account_changes(session, actor, plan.accounts)
     new_ids = _insert_pros(session, plan, on, progress)
     _update_pros(session, plan, on, progress)

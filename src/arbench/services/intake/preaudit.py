@@ -1,9 +1,10 @@
 """Pre-audit the freight bills about to go out, with the rules in `domain.preaudit`.
 
-Drafts are the pros whose billing_status is 'draft' (and, with `since`, every pro invoiced on or
-after that date, to re-check recent bills). Each is built into an `InvoiceDraft` from the pro,
+Drafts are the pros whose billing_status is 'draft', with the bills of new accounts whose
+onboarding checklist is still open (and, with `since`, every pro invoiced on or after that date,
+to re-check recent bills). Each is built into an `InvoiceDraft` from the pro,
 its charge lines (billed accessorial codes) and its account (POD requirement, pricing
-agreement). BOLs already billed on other pros are checked for duplicates. Read only: the list
+agreement, and for a new account the onboarding tasks still open). BOLs already billed on other pros are checked for duplicates. Read only: the list
 is shown to billing and operations, each exception routed to the department that clears it.
 """
 
@@ -17,9 +18,11 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from arbench.domain.preaudit import InvoiceDraft, run_preaudit
+from arbench.domain.preaudit import DRAFT_RULES, InvoiceDraft, PreauditException, run_preaudit
+from arbench.services.organization.onboarding import open_tasks_by_account
 from arbench.store.db import Database
 from arbench.store.models import Account, ChargeLine, Pro
+from arbench.store.models_departments import OnboardingChecklist
 
 COLUMNS = ("pro", "account_number", "account_name", "rule", "route_to", "message")
 
@@ -50,9 +53,13 @@ class PreauditResult:
 
 
 def preaudit(db: Database, since: date | None = None) -> PreauditResult:
-    """Run every pre-audit rule over the draft pros (and those invoiced since `since`)."""
+    """Run every pre-audit rule over the draft pros, the bills of new accounts whose onboarding
+    checklist is not done, and (with `since`) every pro invoiced since that day."""
     with db.session() as session:
-        condition = Pro.billing_status == "draft"
+        new_accounts = select(OnboardingChecklist.account_id).where(
+            OnboardingChecklist.completed_on.is_(None)
+        )
+        condition = or_(Pro.billing_status == "draft", Pro.account_id.in_(new_accounts))
         if since is not None:
             condition = or_(condition, Pro.invoice_date >= since)
         rows = session.execute(
@@ -60,7 +67,9 @@ def preaudit(db: Database, since: date | None = None) -> PreauditResult:
             .order_by(Account.number, Pro.pro)
         ).all()  # fmt: skip
         codes = _billed_codes(session, [pro.id for pro, _ in rows])
-        drafts = [_draft(pro, account, codes[pro.id]) for pro, account in rows]
+        onboarding = open_tasks_by_account(session, [account.id for _, account in rows])
+        drafts = [_draft(pro, account, codes[pro.id], onboarding.get(account.id))
+                  for pro, account in rows]  # fmt: skip
         names = {pro.pro: (account.number, account.name) for pro, account in rows}
         billed = _already_billed(
             session, {p.bol for p, _ in rows if p.bol}, {p.id for p, _ in rows}
@@ -73,7 +82,20 @@ def preaudit(db: Database, since: date | None = None) -> PreauditResult:
     return PreauditResult(len(drafts), result)
 
 
-def _draft(pro: Pro, account: Account, codes: frozenset[str]) -> InvoiceDraft:
+def findings_for(session: Session, pro: Pro) -> list[PreauditException]:
+    """The draft rules' findings on one pro now (duplicates across a batch left aside)."""
+    account = session.get(Account, pro.account_id)
+    assert account is not None
+    codes = _billed_codes(session, [pro.id])[pro.id]
+    draft = _draft(
+        pro, account, codes, open_tasks_by_account(session, [account.id]).get(account.id)
+    )
+    return [found for rule in DRAFT_RULES for found in rule(draft)]
+
+
+def _draft(
+    pro: Pro, account: Account, codes: frozenset[str], onboarding: tuple[str, ...] | None
+) -> InvoiceDraft:
     requested = frozenset(c.strip() for c in (pro.bol_accessorials or "").split(",") if c.strip())
     return InvoiceDraft(
         pro=pro.pro, account_number=account.number,
@@ -84,7 +106,7 @@ def _draft(pro: Pro, account: Account, codes: frozenset[str]) -> InvoiceDraft:
         bol_accessorials=requested, pod_on_file=pro.pod_on_file,
         customer_requires_pod=account.pod_required,
         pricing_agreement_ref=account.pricing_agreement_ref,
-        pricing_agreement_expiry=account.pricing_agreement_expiry,
+        pricing_agreement_expiry=account.pricing_agreement_expiry, onboarding_open=onboarding,
     )  # fmt: skip
 
 

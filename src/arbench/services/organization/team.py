@@ -135,7 +135,7 @@ def team_view(db: Database, on: date | None = None) -> list[TeamMember]:
         load = loads[uid]
         n, late, today = items.get(uid, (0, 0, 0))
         holds = load.accounts or n
-        if not holds and (not user.active or user.role == Role.SUPERVISOR):
+        if not holds and (not user.active or user.role in (Role.SUPERVISOR, Role.DEPARTMENT)):
             continue
         members.append(
             TeamMember(

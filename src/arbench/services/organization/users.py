@@ -5,16 +5,22 @@ and is refused as soon as any user exists (from then on supervisors add users)."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import OPEN_STATUSES, Role
+from arbench.domain.departments import department_names
 from arbench.services.base import Actor, InvalidInput, NotFound, audit, now, require_supervisor
+from arbench.services.organization.departments import set_memberships
 from arbench.services.permissions import SUPERVISORS, service, setup
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, User
+from arbench.store.models_departments import DepartmentRow
+
+ROLES = ", ".join(r.value for r in Role)
 
 
 @dataclass(frozen=True)
@@ -85,14 +91,16 @@ def first_supervisor(
 
 @service(SUPERVISORS, "add users")
 def add_user(
-    db: Database, actor: Actor, login: str, display_name: str, role: str, email: str | None = None
-) -> UserInfo:
-    """Create a user (supervisors only)."""
+    db: Database, actor: Actor, login: str, display_name: str, role: str, email: str | None = None,
+    departments: Sequence[str] = (),
+) -> UserInfo:  # fmt: skip
+    """Create a user (supervisors only); a department user with the departments they belong to."""
     require_supervisor(actor, "add users")
     if role not in {r.value for r in Role}:
-        raise InvalidInput(f"role must be collector, supervisor or trainee, not '{role}'")
+        raise InvalidInput(f"role must be one of {ROLES}, not '{role}'")
     if not login.strip():
         raise InvalidInput("login must not be empty")
+    names = _departments_for(role, departments)
     with db.session() as session:
         if session.scalar(select(User.id).where(User.login == login)) is not None:
             raise InvalidInput(f"a user with login '{login}' already exists")
@@ -101,8 +109,24 @@ def add_user(
         )
         session.add(user)
         session.flush()
-        audit(session, actor, "user.add", "user", user.id, None, {"login": login, "role": role})
+        after: dict[str, object] = {"login": login, "role": role}
+        if names:
+            set_memberships(session, user.id, names)
+            after["departments"] = list(names)
+        audit(session, actor, "user.add", "user", user.id, None, after)
         return _info(user)
+
+
+def _departments_for(role: str, departments: Sequence[str]) -> tuple[str, ...]:
+    """The departments of a new user: one or more for a department user, none for the others."""
+    if role != Role.DEPARTMENT:
+        if departments:
+            raise InvalidInput(f"only department users belong to departments, not a {role}")
+        return ()
+    try:
+        return department_names(",".join(departments))
+    except ValueError as exc:
+        raise InvalidInput(f"{exc} (a department user needs --department NAME[,NAME])") from None
 
 
 @service(SUPERVISORS, "activate or deactivate users")
@@ -125,6 +149,15 @@ def set_active(db: Database, actor: Actor, login: str, active: bool) -> UserInfo
         return _info(user)
 
 
+def _leave_departments(session: Session, user: User) -> None:
+    """A department user who takes another role leaves their departments (not while a lead)."""
+    leading = session.scalars(select(DepartmentRow.name).where(DepartmentRow.lead_id == user.id))
+    names = ", ".join(leading)
+    if names:
+        raise InvalidInput(f"{user.login} leads {names}: name another lead first")
+    set_memberships(session, user.id, ())
+
+
 def _refuse_if_owning(session: Session, user: User) -> None:
     """A user who still holds accounts or open items cannot be deactivated (hand over first)."""
     open_statuses = [s.value for s in OPEN_STATUSES]
@@ -144,12 +177,16 @@ def set_role(db: Database, actor: Actor, login: str, role: str) -> UserInfo:
     """Change a user's role (supervisors only)."""
     require_supervisor(actor, "change roles")
     if role not in {r.value for r in Role}:
-        raise InvalidInput(f"role must be collector, supervisor or trainee, not '{role}'")
+        raise InvalidInput(f"role must be one of {ROLES}, not '{role}'")
     with db.session() as session:
         user = session.scalar(select(User).where(User.login == login))
         if user is None:
             raise NotFound(f"unknown user '{login}'")
         before = {"role": user.role}
+        if user.role == Role.DEPARTMENT and role != Role.DEPARTMENT:
+            _leave_departments(session, user)
+        elif role == Role.DEPARTMENT and user.role != Role.DEPARTMENT:
+            _refuse_if_owning(session, user)  # a department user holds no book
         user.role = role
         audit(session, actor, "user.set_role", "user", user.id, before, {"role": role})
         return _info(user)

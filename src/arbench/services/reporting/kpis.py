@@ -31,7 +31,8 @@ from arbench.domain.kpis import (
     waiting_on_departments,
 )
 from arbench.io.pacing import Pacer
-from arbench.services.base import InvalidInput, NotFound
+from arbench.services.base import Actor, InvalidInput, NotFound
+from arbench.services.permissions import ANYONE, service
 from arbench.services.reporting import kpi_queries as q
 from arbench.services.settings import read_settings
 from arbench.store.db import Database
@@ -158,7 +159,10 @@ def _money(
     return money_figures(currency, snapshot(sums, period), period)
 
 
-def kpi_report(db: Database, period: Period, login: str | None = None) -> KpiReport:
+@service(ANYONE, "see the KPIs", writes=False)
+def kpi_report(
+    db: Database, period: Period, login: str | None = None, *, actor: Actor | None = None
+) -> KpiReport:
     """Every KPI of one collector's book (`login`) or the team's (None) for the period."""
     with db.session() as session:
         return _report(session, period, login)

@@ -17,7 +17,10 @@ from arbench.domain.catalogue import (
     RequestStatus,
 )
 from arbench.domain.kpi_financial import aging, empty_aging
-from arbench.services.base import NotFound
+from arbench.services.base import Actor, NotFound, PermissionDenied
+from arbench.services.organization.onboarding import open_tasks_by_account
+from arbench.services.organization.requests import may_see_issue
+from arbench.services.permissions import EVERYONE, service
 from arbench.store.db import Database
 from arbench.store.models import (
     Account,
@@ -116,6 +119,9 @@ class AccountInfo:
     aging: dict[str, Decimal] = field(default_factory=empty_aging)  # of the balance, by bucket
     promises: list[PromiseInfo] = field(default_factory=list)  # open, on the account's items
     unapplied_cash: Decimal = Decimal(0)  # cash received on account, applied to no pro
+    # a new account's onboarding tasks still open (None: no checklist; () all done)
+    onboarding_open: tuple[str, ...] | None = None
+    invoiced_before_onboarding: bool = False  # a bill went out while tasks were open
 
 
 @dataclass(frozen=True)
@@ -169,13 +175,22 @@ class ItemDetail:
     reference: str | None = None  # the payer's references (credit memos, REF values)
 
 
-def item_detail(db: Database, issue_id: int, on: date | None = None) -> ItemDetail:
-    """The full picture of one issue, for the item panel (aging and days past due as of `on`)."""
+@service(EVERYONE, "see an item", writes=False,
+         note="department staff: items routed to their departments")  # fmt: skip
+def item_detail(
+    db: Database, issue_id: int, on: date | None = None, *, actor: Actor | None = None
+) -> ItemDetail:
+    """The full picture of one issue, for the item panel (aging and days past due as of `on`;
+    `actor`: who looks, when known)."""
     on = on or date.today()
     with db.session() as s:
         issue = s.get(Issue, issue_id)
         if issue is None:
             raise NotFound(f"no issue with id {issue_id}")
+        if actor is not None and not may_see_issue(s, actor, issue.id):
+            raise PermissionDenied(
+                f"{actor.login} cannot see item #{issue_id}: it was not routed to their department"
+            )
         account = s.get(Account, issue.account_id)
         assert account is not None
         owner = s.get(User, issue.owner_id) if issue.owner_id else None
@@ -256,11 +271,22 @@ def _account_info(s: Session, account: Account, on: date) -> AccountInfo:
     address = ", ".join(
         p for p in (account.address, account.city, account.state, account.postal_code) if p
     )
+    onboarding = open_tasks_by_account(s, [account.id]).get(account.id)
+    invoiced = (
+        bool(onboarding)
+        and s.scalar(
+            select(Pro.id)
+            .where(Pro.account_id == account.id, Pro.billing_status == "billed")
+            .limit(1)
+        )
+        is not None
+    )
     return AccountInfo(
         account.id, account.number, account.name, address, account.payment_terms_days, account.credit_limit,
         account.risk_score, account.credit_hold, requirements_in_words(account), account.pricing_agreement_ref,
         account.pricing_agreement_expiry, collector.display_name if collector else None, contacts,
         *_balance(s, account.id, on), _promises(s, account.id), _unapplied(s, account.id),
+        onboarding, invoiced,
     )  # fmt: skip
 
 

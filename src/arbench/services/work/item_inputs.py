@@ -20,6 +20,7 @@ class ContactLog:
     contact: str | None = None
     outcome: str | None = None
     follow_up: date | None = None
+    minutes: int | None = None  # how long it took (the root-cause report's collector hours)
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,12 @@ class PromiseSplit:
 
 @dataclass(frozen=True)
 class RouteRequest:
-    """A request to a department, the person or desk there, and when the answer is due."""
+    """A request to a department, the person or desk there, and when the answer is due
+    (None: after the department's service level)."""
 
     department: str  # domain.catalogue.Department
     request: str
-    due_on: date
+    due_on: date | None = None
     owner: str | None = None
 
 

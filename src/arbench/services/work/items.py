@@ -11,6 +11,7 @@ row as it is now, or its id among `removed` when it left the open list.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -25,13 +26,20 @@ from arbench.domain.catalogue import (
     PromiseStatus,
     RequestStatus,
 )
+from arbench.domain.departments import due_by_sla
 from arbench.domain.rules import promise_problem
-from arbench.services.base import Actor, InvalidInput, NotFound, add_activity, audit
+from arbench.services.base import Actor, InvalidInput, NotFound, add_activity
+from arbench.services.correspondence.documents import FileToAttach, concerned, read_evidence
 from arbench.services.op_changes import Changes, changes_after
-from arbench.services.permissions import ANYONE, service
+from arbench.services.organization.departments import sla_days
+from arbench.services.organization.requests import (
+    attach_to_item,
+    request_for_answer,
+    settle_request,
+)
+from arbench.services.permissions import ANYONE, EVERYONE, service
 from arbench.services.work.item_base import (
     describe,
-    guarded_issue,
     open_balance,
     record,
     require_open,
@@ -59,6 +67,8 @@ def check_contact(entry: ContactLog, on: date) -> None:
         raise InvalidInput("say what happened: the contact needs a note or an outcome")
     if entry.follow_up is not None and entry.follow_up < on:
         raise InvalidInput(f"the next follow-up {entry.follow_up} is before today ({on})")
+    if entry.minutes is not None and not 0 <= entry.minutes <= 600:
+        raise InvalidInput(f"a contact takes 0 to 600 minutes, not {entry.minutes}")
 
 
 def contact_on(s: Session, actor: Actor, issue: Issue, entry: ContactLog) -> tuple[int, ...]:
@@ -69,7 +79,8 @@ def contact_on(s: Session, actor: Actor, issue: Issue, entry: ContactLog) -> tup
         issue.follow_up = entry.follow_up
     touch(s, issue)
     add_activity(s, actor, issue.account_id, kind, entry.text.strip(), issue_id=issue.id,
-                 contact=(entry.contact or "").strip() or None, outcome=outcome)  # fmt: skip
+                 contact=(entry.contact or "").strip() or None, outcome=outcome,
+                 minutes=entry.minutes)  # fmt: skip
     record(s, actor, f"issue.{kind}", issue, before,
            {"follow_up": issue.follow_up, "logged": f"{kind}: {outcome or entry.text}".strip()})  # fmt: skip
     if kind in (ActivityKind.CALL, ActivityKind.EMAIL):
@@ -192,7 +203,7 @@ def check_route(request: RouteRequest, on: date) -> None:
         raise InvalidInput(f"department must be one of {names}, not '{request.department}'")
     if not request.request.strip():
         raise InvalidInput("say what you need from the department: the request is empty")
-    if request.due_on < on:
+    if request.due_on is not None and request.due_on < on:
         raise InvalidInput(f"the request's due date {request.due_on} is before today ({on})")
 
 
@@ -203,15 +214,16 @@ def route_on(
     department, text = request.department, request.request.strip()
     owner = (request.owner or "").strip() or None
     require_open(s, issue, "route")
+    due_on = request.due_on or due_by_sla(on, sla_days(s, department))
     before = snapshot(issue, "status")
     touch(s, issue)
     s.add(DepartmentRequest(issue_id=issue.id, department=department, request=text, owner=owner,
-                            due_on=request.due_on, created_on=on, created_by_id=actor.id or None,
+                            due_on=due_on, created_on=on, created_by_id=actor.id or None,
                             status=RequestStatus.OPEN.value))  # fmt: skip
     issue.status = IssueStatus.WAITING.value
     to = f" ({owner})" if owner else ""
     add_activity(s, actor, issue.account_id, ActivityKind.ROUTE,
-                 f"Routed to {department}{to}, due {request.due_on.isoformat()}: {text}",
+                 f"Routed to {department}{to}, due {due_on.isoformat()}: {text}",
                  issue_id=issue.id)  # fmt: skip
     record(s, actor, "issue.route", issue, before,
            {"status": issue.status, "waiting_on": department})  # fmt: skip
@@ -229,7 +241,9 @@ def route(
     *,
     on: date | None = None,
 ) -> Changes:
-    """Send a request to a department; the item waits on it until answered or overdue."""
+    """Send a request to a department; the item waits on it until answered or overdue.
+
+    Without a due date the answer is due after the department's service level (its SLA)."""
     on = on or date.today()
     check_route(request, on)
     return run_action(db, actor, [Target(issue_id, version)], "route",
@@ -237,51 +251,32 @@ def route(
                       what=f"Route to {request.department}")  # fmt: skip
 
 
-@service(ANYONE, "record a department's answer", note="own items (a supervisor: any)")
+@service(EVERYONE, "record a department's answer",
+         note="own items (a supervisor: any); department staff: their departments' requests")  # fmt: skip
 def answer_request(
-    db: Database, actor: Actor, request_id: int, *, answer: str, on: date | None = None
-) -> Changes:
+    db: Database, actor: Actor, request_id: int, *, answer: str, on: date | None = None,
+    attachments: Sequence[FileToAttach] = (),
+) -> Changes:  # fmt: skip
     """Record a department's answer: the item comes back to its collector's list.
 
-    The item's owner or a supervisor records it (departments answer by mail or phone).
-    """
+    Department staff answer their departments' requests themselves; the item's owner or a
+    supervisor records an answer a department gave by mail or phone. `attachments` (a POD, an
+    inspection certificate, a corrected bill, a new rate) are filed on the item's pro (an
+    account-level item: its account) in the same transaction: a file that cannot be read, is
+    not a document or is over the size limit refuses the whole answer, nothing written."""
     on = on or date.today()
     if not answer.strip():
         raise InvalidInput("the department's answer is empty")
+    files = [read_evidence(f) for f in attachments]  # every file read before anything is written
     with db.session() as s:
-        req = s.get(DepartmentRequest, request_id)
-        if req is None:
-            raise NotFound(f"no department request with id {request_id}")
-        issue = guarded_issue(s, actor, req.issue_id, None, "record an answer on")
-        if req.status != RequestStatus.OPEN:
-            raise InvalidInput(f"the {req.department} request #{req.id} is already {req.status}")
-        before = snapshot(issue, "status")
-        req.status, req.answer, req.answered_on = RequestStatus.ANSWERED.value, answer.strip(), on
-        still_open = s.scalars(
-            select(DepartmentRequest.id).where(
-                DepartmentRequest.issue_id == issue.id,
-                DepartmentRequest.status == RequestStatus.OPEN,
-                DepartmentRequest.id != req.id,
-            )
-        ).first()  # fmt: skip
-        if still_open is None and issue.status == IssueStatus.WAITING:
-            issue.status = IssueStatus.OPEN.value
-        touch(s, issue, collector_action=False)
-        tick_for_action(s, actor, issue, "answer")
-        add_activity(s, actor, issue.account_id, ActivityKind.ANSWER,
-                     f"{req.department.capitalize()} answered: {answer.strip()}", issue_id=issue.id)  # fmt: skip
-        record(
-            s,
-            actor,
-            "issue.answer",
-            issue,
-            before,
-            {"status": issue.status, "answered_by": req.department},
-        )
-        audit(s, actor, "request.answer", "department_request", req.id,
-              {"status": RequestStatus.OPEN.value},
-              {"status": RequestStatus.ANSWERED.value, "answer": req.answer})  # fmt: skip
-        return changes_after(s, [issue.id], on)
+        req, issue = request_for_answer(s, actor, request_id, "answer")
+        attached = attach_to_item(s, actor, issue, files)
+        settle_request(s, actor, req, issue, answer.strip(), on, attached=attached)
+        notice = "; ".join(f"document #{d.id} {d.file_name} attached" for d in attached)
+        changes = changes_after(s, [issue.id], on, notice=notice)
+        if attached:
+            changes = changes.merge(concerned(s, issue.account_id, issue.pro_id, on))
+        return changes
 
 
 def open_requests(db: Database, issue_id: int) -> list[tuple[int, str, str, date]]:

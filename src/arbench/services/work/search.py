@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from arbench.domain.catalogue import OPEN_STATUSES
 from arbench.domain.names import name_key
+from arbench.services.base import Actor
+from arbench.services.permissions import ANYONE, service
 from arbench.services.work.worklist import WorkItem, items_for
 from arbench.store.db import Database
 from arbench.store.models import Account, Issue, Pro, User
@@ -66,9 +68,11 @@ def matching_issue_ids(session: Session, text: str, limit: int = 200) -> list[in
     return sorted(set(found))
 
 
+@service(ANYONE, "search the book", writes=False)
 def search_open_items(
-    db: Database, text: str, on: date | None = None, limit: int = 200
-) -> list[WorkItem]:
+    db: Database, text: str, on: date | None = None, limit: int = 200, *,
+    actor: Actor | None = None,
+) -> list[WorkItem]:  # fmt: skip
     """Open items of the whole book matching `text`, ranked as on a worklist."""
     with db.session() as session:
         ids = matching_issue_ids(session, text, limit)

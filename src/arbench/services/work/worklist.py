@@ -29,9 +29,10 @@ from arbench.domain.catalogue import (
     RequestStatus,
 )
 from arbench.domain.priority import BUCKET_LABELS, Bucket, rank_values, sort_key, work_order
-from arbench.services.base import NotFound
+from arbench.services.base import Actor, NotFound
 from arbench.services.bulk_sql import FETCH_BATCH
 from arbench.services.gc_pause import collector_paused
+from arbench.services.permissions import ANYONE, service
 from arbench.services.settings import read_settings
 from arbench.store.db import Database
 from arbench.store.models import Account, DepartmentRequest, Issue, Pro, Promise, User
@@ -116,8 +117,12 @@ class _Extras:
     waiting_since: date | None = None
 
 
-def worklist(db: Database, login: str, on: date | None = None) -> list[WorkItem]:
-    """The open items owned by `login`, in the order the day should be worked."""
+@service(ANYONE, "see a worklist", writes=False)
+def worklist(
+    db: Database, login: str, on: date | None = None, *, actor: Actor | None = None
+) -> list[WorkItem]:
+    """The open items owned by `login`, in the order the day should be worked (`actor`: who
+    looks, when known; department staff see their queues instead)."""
     return worklist_ranked(db, login, on, explain=True).items()
 
 

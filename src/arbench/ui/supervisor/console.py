@@ -1,4 +1,5 @@
-"""The supervisor console: Team, Assignment, Users, KPIs and Aliases tabs, and the handover dialog.
+"""The supervisor console: Team, Assignment, Users, KPIs, Root causes and Aliases tabs, and the
+handover dialog.
 
 Opened from Tools ▸ Supervisor console (shown to supervisors; the services refuse anyone
 else anyway). Context (database, acting user, date, the window's runner, and where changes go)
@@ -18,6 +19,7 @@ from arbench.services.organization import users as user_service
 from arbench.store.db import Database
 from arbench.ui import screen
 from arbench.ui.alias_editor import AliasEditor
+from arbench.ui.rootcause_view import RootCauseView
 from arbench.ui.supervisor.assignment_tab import AssignmentTab
 from arbench.ui.supervisor.handover_dialog import HandoverDialog
 from arbench.ui.supervisor.kpi_tab import KpiTab
@@ -38,10 +40,11 @@ class SupervisorConsole(QMainWindow):
         self.users = UsersTab(db, actor, self.show_error)
         self.kpis = KpiTab(db, on, runner, self.show_error)
         self.aliases = AliasEditor(db, actor, self.show_error)
+        self.rootcauses = RootCauseView(db, actor, on, runner, self.show_error)
         self.tabs = QTabWidget()
         for widget, title in ((self.team, "Team"), (self.assignment, "Assignment"),
                               (self.users, "Users"), (self.kpis, "KPIs"),
-                              (self.aliases, "Aliases")):  # fmt: skip
+                              (self.rootcauses, "Root causes"), (self.aliases, "Aliases")):  # fmt: skip
             self.tabs.addTab(widget, title)
         self.setCentralWidget(self.tabs)
         self.team.handover_button.clicked.connect(self.open_handover)
