@@ -197,7 +197,9 @@ def console(app: QApplication, db: Any, out: Path) -> dict[str, Any]:
     for row in range(table.model().rowCount()):
         text = table.model().index(row, last).data() or ""
         need = table.fontMetrics().boundingRect(QRect(0, 0, width, 0), WRAP, text).height()
-        if table.rowHeight(row) < need:
+        widest = max((table.fontMetrics().horizontalAdvance(line) for line in text.split("\n")),
+                     default=0)  # fmt: skip
+        if table.rowHeight(row) < need or widest > width:  # cut below, or elided on the right
             cut.append(text)
     result["waiting_on_cut"] = cut
     result["cut_team_headers"] = cut_headers(

@@ -15,9 +15,12 @@ from arbench.ui.tasks import TaskRunner
 
 
 def _waits(m: TeamMember) -> str:
-    """One line per department: "billing 2 (oldest 45 d)"; the parenthesis never splits."""
+    """One line per department, "billing 2 (oldest 45 d)", never split: the row is exactly
+    one line per department, whatever the column's width (its longest wait is the team's
+    "Oldest wait" figure, so the table has no column of its own for it)."""
     return "\n".join(
-        f"{w.department} {w.items} (oldest\u00a0{w.oldest_days}\u00a0d)" for w in m.waiting
+        f"{w.department}\u00a0{w.items}\u00a0(oldest\u00a0{w.oldest_days}\u00a0d)"
+        for w in m.waiting
     )
 
 
@@ -32,8 +35,6 @@ COLUMNS: list[Col[TeamMember]] = [
     Col("Due\ntoday", lambda m: m.due_today, right=True),
     Col("Broken\npromises", lambda m: m.broken_promises, right=True),
     Col("Waiting on\ndepartments", lambda m: m.waiting_items, right=True),
-    Col("Oldest wait\n(days)", lambda m: m.oldest_wait_days or 0,
-        lambda m: "" if m.oldest_wait_days is None else str(m.oldest_wait_days), right=True),
     Col("Waiting on", _waits),
 ]  # fmt: skip
 
@@ -50,7 +51,7 @@ class TeamTab(QWidget):
         metrics = self.table.fontMetrics()
         self.table.verticalHeader().setMinimumSectionSize(metrics.height() + 10)
         self.table.horizontalHeader().setSectionResizeMode(
-            len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch
+            len(COLUMNS) - 1, QHeaderView.ResizeMode.ResizeToContents
         )
         self.refresh_button = QPushButton("Refresh")
         self.handover_button = QPushButton("Hand over a book…")
