@@ -46,8 +46,14 @@ TEAM, PROS, QUICK_PROS = 50, 1_000_000, 2_000
 PHASES = (("alone", 8, "one", False, False, False), ("import_alone", 4, "none", True, False, False),
           ("team_no_import", 15, "all", False, True, True), ("team", 20, "all", True, True, True),
           ("flat_out", 10, "all", True, True, False))  # fmt: skip
-QUICK_SECONDS = {"alone": 1, "import_alone": 1, "team_no_import": 1, "team": 1, "flat_out": 1}
-GAP, QUICK_GAP = 0.5, 0.2  # seconds between phases
+QUICK_SECONDS = {
+    "alone": 0.5,
+    "import_alone": 0.5,
+    "team_no_import": 0.5,
+    "team": 1,
+    "flat_out": 0.5,
+}
+GAP, QUICK_GAP = 0.5, 0.1  # seconds between phases
 
 
 def pct(values: list[float], q: float) -> float:
@@ -311,7 +317,9 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_concurrency", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    parser.add_argument("--quick", action="store_true", help="a 2,000-pro book, 1-2 s phases")
+    parser.add_argument(
+        "--quick", action="store_true", help="a 2,000-pro book, phases of a second or less"
+    )
     parser.add_argument("--pros", type=int, help="the book's size (default 1,000,000)")
     parser.add_argument("--collectors", type=int, help="collectors acting (default 40; --quick 4)")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
