@@ -90,22 +90,38 @@ def start_rows(t: Any, big: Any) -> list[Row]:
     return rows
 
 
+def _where(spot: str | None) -> str | None:
+    """Where the other threads were; the watchdog's own GC callback means a collection."""
+    if spot and "watchdog.py" in spot:
+        return "; ".join("a garbage collection" if "watchdog.py" in part else part
+                         for part in spot.split("; "))  # fmt: skip
+    return spot
+
+
 def _gap_why(job: str, gap: dict[str, Any]) -> str:
-    ms, cpu, where = gap["longest_gap_ms"], gap.get("gap_cpu_ms"), gap.get("where")
+    ms, cpu, where = gap["longest_gap_ms"], gap.get("gap_cpu_ms"), _where(gap.get("where"))
     gui = gap.get("gap_gui_cpu_ms")
     text = f"the longest gap was in {job} ({ms:.0f} ms"
     if cpu is not None:
         text += f"; CPU during it: the process {cpu:.0f} ms"
         text += f", the GUI thread {gui:.0f} ms" if gui is not None else ""
     text += f"; the other threads at {where})" if where else ")"
+    if gap.get("gc_ms", 0) >= 0.8 * ms and "generation 2" in gap.get("gc", ""):
+        return text + (
+            f": a full garbage collection of {gap['gc_ms']:.0f} ms ({gap['gc']}) held the GIL "
+            "while it walked every object of the process still in the collector's sight. What "
+            "would fix it: what the services build under a collector pause (the worklist's "
+            "ranked rows of an export, the KPI queries' rows) moved out of its sight when the "
+            "pause ends (`gc.freeze()`, as `keep_long_lived` already does after the window's own "
+            "loads).")  # fmt: skip
     if gap.get("gc_ms", 0) >= 0.8 * ms:
         return text + (
             f": a garbage collection of {gap['gc_ms']:.0f} ms ({gap['gc']}) held the GIL. The "
-            "worklist pauses the collector while it builds its rows (services/gc_pause.py); "
+            "services pause the collector while they build many objects (services/gc_pause.py); "
             "every container allocated meanwhile is still young when it resumes, so the next "
             "collection walks all of them at once. What would fix it: the survivors moved out "
             "of the collector's sight when the last pause ends (`gc.freeze()`, as "
-            "`keep_long_lived` already does for the shown list).")  # fmt: skip
+            "`keep_long_lived` already does after the window's own loads).")  # fmt: skip
     if cpu is not None and cpu < ms / 2:
         return text + (": for most of the gap the process was not running at all, waiting for a "
                        "CPU on the loaded machine. What would fix it: nothing in arbench for "
@@ -157,7 +173,7 @@ def list_rows(big: Any, io: Any) -> list[Row]:
     if dog:
         jobs = dog["jobs"]
         worst = max(jobs, key=lambda k: jobs[k]["longest_gap_ms"])
-        where = jobs[worst].get("where")
+        where = _where(jobs[worst].get("where"))
         rows.append((f"GUI thread blocked at most ({', '.join(jobs)}; {dog['items']:,}-item list)",
                      f"{jobs[worst]['longest_gap_ms']:.0f} ms (in {worst}"
                      + (f": {where}" if where else "") + ")", "10 ms timer", "≤ 100 ms",

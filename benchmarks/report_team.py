@@ -164,9 +164,9 @@ def why_missed(r: dict[str, Any], b: str, name: str) -> str:
     cost = action_cpu(alone)
     need = ""
     if cost and quiet and quiet.get("per_second"):
-        cores = (cost[0] + cost[1]) * quiet["per_second"] / 1000
+        needed = (cost[0] + cost[1]) * quiet["per_second"] / 1000
         need = (f"Alone an action costs {cost[0] + cost[1]:.1f} ms of CPU (collector and server): "
-                f"the team's {quiet['per_second']:.0f} actions a second need about {cores:.2f} of a "
+                f"the team's {quiet['per_second']:.0f} actions a second need about {needed:.2f} of a "
                 f"core, and the rest of the machine's use ({_cpu(team, r.get('cores', 2))}) is "
                 "the import, the other processes and the other engineers' jobs. ")  # fmt: skip
     return head + need + (

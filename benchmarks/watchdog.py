@@ -101,6 +101,8 @@ class Watchdog:
 def _spot(frame: Any) -> str:
     """The innermost arbench (else any) frame of a thread, as file:line function."""
     stack = traceback.extract_stack(frame)
+    if stack and stack[-1].name == "_collection" and stack[-1].filename == __file__:
+        return "a garbage collection"
     for entry in reversed(stack):
         if "/arbench/" in entry.filename and "/site-packages/" not in entry.filename:
             return f"{Path(entry.filename).name}:{entry.lineno} {entry.name}"
