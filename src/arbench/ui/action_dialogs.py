@@ -16,11 +16,9 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -38,6 +36,7 @@ from arbench.services.work.item_inputs import (
     PromiseSplit,
     RouteRequest,
 )
+from arbench.ui.date_fields import date_edit, pydate, set_date
 from arbench.ui.dialog_base import ActionDialog, Subject
 
 OUTCOMES = (
@@ -50,26 +49,6 @@ __all__ = [
     "ActionDialog", "AnswerDialog", "ContactDialog", "PromiseDialog", "ReopenDialog",
     "ReopenRequest", "RootCauseDialog", "RouteDialog", "Subject", "cause_combo", "select",
 ]  # fmt: skip
-
-
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def pydate(edit: QDateEdit) -> date:
-    d = edit.date()
-    return date(d.year(), d.month(), d.day())
-
-
-def date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(_qdate(value))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def set_date(edit: QDateEdit, value: date) -> None:
-    edit.setDate(_qdate(value))
 
 
 def select(combo: QComboBox, data: Any) -> None:

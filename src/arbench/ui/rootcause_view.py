@@ -20,11 +20,10 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -43,6 +42,7 @@ from arbench.services.organization.departments import user_departments
 from arbench.services.reporting import rootcauses as service
 from arbench.store.db import Database
 from arbench.ui import screen, theme
+from arbench.ui.date_fields import date_edit, pydate
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table, money
 from arbench.ui.tasks import TaskRunner
 
@@ -64,18 +64,6 @@ GROUPS: list[Col[GroupLine]] = [
 TOP = 12  # causes on the chart
 
 
-def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def _day(edit: QDateEdit) -> date:
-    d = edit.date()
-    return date(d.year(), d.month(), d.day())
-
-
 class RootCauseView(QWidget):
     """Period, department and grouping; the Pareto chart and tables; Excel and PDF exports."""
 
@@ -87,7 +75,7 @@ class RootCauseView(QWidget):
         self.db, self.actor, self.runner, self.on_error = db, actor, runner, on_error
         self.report: RootCauseReport | None = None
         query = service.default_query(on)
-        self.start, self.end = _date_edit(query.start), _date_edit(query.end)
+        self.start, self.end = date_edit(query.start), date_edit(query.end)
         self.department, self.by = QComboBox(), QComboBox()
         self.by.addItem("causes only", "")
         for name in DIMENSIONS:
@@ -153,7 +141,7 @@ class RootCauseView(QWidget):
     def compute(self) -> None:
         db, actor = self.db, self.actor
         try:
-            query = service.default_query(_day(self.end), _day(self.start),
+            query = service.default_query(pydate(self.end), pydate(self.start),
                                           str(self.department.currentData() or "") or None,
                                           str(self.by.currentData() or "") or None)  # fmt: skip
         except Exception as exc:

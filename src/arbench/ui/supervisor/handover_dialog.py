@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,6 +28,7 @@ from arbench.services.organization.users import UserInfo
 from arbench.services.reporting.book_stats import CollectorLoad
 from arbench.store.db import Database
 from arbench.ui import screen
+from arbench.ui.date_fields import date_edit
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table, money
 
 LOAD_COLUMNS: list[Col[tuple[CollectorLoad, CollectorLoad]]] = [
@@ -64,9 +64,7 @@ class HandoverDialog(QDialog):
                 self.targets.addItem(item)
         self.cover = QCheckBox("Temporary cover (vacation): give the book back on")
         back = on + timedelta(days=14)
-        self.until = QDateEdit(QDate(back.year, back.month, back.day))
-        self.until.setCalendarPopup(True)
-        self.until.setDisplayFormat("yyyy-MM-dd")
+        self.until = date_edit(back)
         self.until.setEnabled(False)
         self.cover.toggled.connect(self.until.setEnabled)
         self.preview_button = QPushButton("Preview")

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from arbench.services.reporting import kpis as kpi_service
 from arbench.services.reporting.kpis import CollectorAging, TrendPoint
 from arbench.store.db import Database
 from arbench.ui import theme
+from arbench.ui.date_fields import date_edit, pydate
 from arbench.ui.supervisor.rows_model import Col, RowsModel, make_table
 from arbench.ui.tasks import TaskRunner
 
@@ -93,18 +93,6 @@ SERIES: tuple[tuple[str, Callable[[TrendPoint], Decimal | None]], ...] = (
           ("Root cause fixed %", lambda p: p.root_cause_fixed_rate))  # fmt: skip
 
 
-def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def _day(edit: QDateEdit) -> date:
-    d = edit.date()
-    return date(d.year(), d.month(), d.day())
-
-
 class KpiTab(QWidget):
     loaded = Signal()
     exported = Signal(str)
@@ -114,7 +102,7 @@ class KpiTab(QWidget):
         self.db, self.on, self.runner, self.on_error = db, on, runner, on_error
         self.bundle: KpiBundle | None = None
         period = kpi_service.default_period(on)
-        self.start, self.end = _date_edit(period.start), _date_edit(period.end)
+        self.start, self.end = date_edit(period.start), date_edit(period.end)
         self.scope = QComboBox()
         self.scope.addItem(
             "The team", ""
@@ -155,7 +143,7 @@ class KpiTab(QWidget):
             self.scope.addItem(login, login)
 
     def period(self) -> Period:
-        return kpi_service.default_period(_day(self.end), _day(self.start))
+        return kpi_service.default_period(pydate(self.end), pydate(self.start))
 
     def compute(self) -> None:
         db, login = self.db, str(self.scope.currentData() or "") or None
